@@ -1,0 +1,378 @@
+//! Configuration read once at cold start from the environment: which SNS topic receives
+//! which family of events, and whether to publish at all (dry run). Errors name the variable.
+
+use std::fmt;
+
+use crate::error::ConfigError;
+
+/// Environment variable that switches publishing off: notifications are printed instead.
+/// Meant for local runs; the deployed template never sets it.
+pub const DRY_RUN_VARIABLE: &str = "NOTIFIER_DRY_RUN";
+
+/// The families of notifications, each published to its own topic so people subscribe
+/// only to what concerns them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TopicKind {
+    Offers,
+    ChangeSets,
+    Security,
+    Other,
+}
+
+impl TopicKind {
+    pub const ALL: [TopicKind; 4] = [
+        TopicKind::Offers,
+        TopicKind::ChangeSets,
+        TopicKind::Security,
+        TopicKind::Other,
+    ];
+
+    /// The environment variable that holds this family's topic ARN.
+    pub const fn variable(self) -> &'static str {
+        match self {
+            TopicKind::Offers => "OFFERS_TOPIC_ARN",
+            TopicKind::ChangeSets => "CHANGE_SETS_TOPIC_ARN",
+            TopicKind::Security => "SECURITY_TOPIC_ARN",
+            TopicKind::Other => "OTHER_EVENTS_TOPIC_ARN",
+        }
+    }
+
+    /// Only the other-events topic may be left out: unknown detail types are then
+    /// skipped with a warning instead of published.
+    pub const fn is_required(self) -> bool {
+        !matches!(self, TopicKind::Other)
+    }
+
+    /// A short lowercase name, used in logs and in dry-run placeholder topic names.
+    pub const fn name(self) -> &'static str {
+        match self {
+            TopicKind::Offers => "offers",
+            TopicKind::ChangeSets => "change-sets",
+            TopicKind::Security => "security",
+            TopicKind::Other => "other-events",
+        }
+    }
+}
+
+/// Every topic variable the code reads.
+pub const TOPIC_VARIABLES: &[&str] = &[
+    TopicKind::Offers.variable(),
+    TopicKind::ChangeSets.variable(),
+    TopicKind::Security.variable(),
+    TopicKind::Other.variable(),
+];
+
+/// The topic variables without which the function refuses to start.
+pub const REQUIRED_TOPIC_VARIABLES: &[&str] = &[
+    TopicKind::Offers.variable(),
+    TopicKind::ChangeSets.variable(),
+    TopicKind::Security.variable(),
+];
+
+/// A validated ARN of a standard SNS topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicArn(String);
+
+impl TopicArn {
+    /// Checks the shape `arn:<partition>:sns:<region>:<12-digit account>:<topic name>`,
+    /// so a typo fails at cold start rather than on the first publish.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let parts: Vec<&str> = value.split(':').collect();
+        let [arn, partition, service, region, account, name] = parts.as_slice() else {
+            return Err(
+                "expected arn:<partition>:sns:<region>:<account>:<topic name> (6 parts separated by ':')"
+                    .to_owned(),
+            );
+        };
+        if *arn != "arn" || !partition.starts_with("aws") {
+            return Err("expected it to start with arn:aws".to_owned());
+        }
+        if *service != "sns" {
+            return Err(format!(
+                "expected an SNS topic ARN, found service {service:?}"
+            ));
+        }
+        if region.is_empty() {
+            return Err("the region part is empty".to_owned());
+        }
+        if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!(
+                "the account part {account:?} is not a 12-digit AWS account id"
+            ));
+        }
+        if name.ends_with(".fifo") {
+            return Err(
+                "FIFO topics deliver only to SQS and need a message group id; use a standard topic"
+                    .to_owned(),
+            );
+        }
+        let valid_name = !name.is_empty()
+            && name.len() <= 256
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !valid_name {
+            return Err(format!(
+                "the topic name {name:?} is not 1-256 letters, digits, hyphens or underscores"
+            ));
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TopicArn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where each family of notifications goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topics {
+    pub offers: TopicArn,
+    pub change_sets: TopicArn,
+    pub security: TopicArn,
+    pub other: Option<TopicArn>,
+}
+
+impl Topics {
+    /// The topic for a family, or `None` when that family's topic is not configured.
+    pub fn arn_for(&self, kind: TopicKind) -> Option<&TopicArn> {
+        match kind {
+            TopicKind::Offers => Some(&self.offers),
+            TopicKind::ChangeSets => Some(&self.change_sets),
+            TopicKind::Security => Some(&self.security),
+            TopicKind::Other => self.other.as_ref(),
+        }
+    }
+}
+
+/// Everything the function reads from its environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub topics: Topics,
+    /// Print notifications instead of publishing them.
+    pub dry_run: bool,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup`, so tests need not touch the process environment.
+    /// An empty value counts as unset: templates often pass "" for an omitted parameter.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let read = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        let dry_run = match read(DRY_RUN_VARIABLE) {
+            None => false,
+            Some(value) => parse_bool(&value).ok_or_else(|| ConfigError::Invalid {
+                variable: DRY_RUN_VARIABLE,
+                value,
+                reason: "expected true or false".to_owned(),
+            })?,
+        };
+        let topic =
+            |kind: TopicKind| -> Result<Option<TopicArn>, ConfigError> {
+                let variable = kind.variable();
+                match read(variable) {
+                    Some(value) => TopicArn::parse(value.trim()).map(Some).map_err(|reason| {
+                        ConfigError::Invalid {
+                            variable,
+                            value,
+                            reason,
+                        }
+                    }),
+                    // A dry run publishes nothing, so a placeholder lets it run with no setup.
+                    None if dry_run => Ok(Some(dry_run_placeholder(kind))),
+                    None if kind.is_required() => Err(ConfigError::Missing { variable }),
+                    None => Ok(None),
+                }
+            };
+        let required = |kind: TopicKind| {
+            topic(kind)?.ok_or(ConfigError::Missing {
+                variable: kind.variable(),
+            })
+        };
+        Ok(Self {
+            topics: Topics {
+                offers: required(TopicKind::Offers)?,
+                change_sets: required(TopicKind::ChangeSets)?,
+                security: required(TopicKind::Security)?,
+                other: topic(TopicKind::Other)?,
+            },
+            dry_run,
+        })
+    }
+}
+
+fn parse_bool(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Some(true),
+        "false" | "0" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+fn dry_run_placeholder(kind: TopicKind) -> TopicArn {
+    TopicArn(format!(
+        "arn:aws:sns:us-east-1:000000000000:dry-run-{}",
+        kind.name()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const OFFERS: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-offers";
+    const CHANGE_SETS: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-change-sets";
+    const SECURITY: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-security";
+    const OTHER: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-other";
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    fn required_vars() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("OFFERS_TOPIC_ARN", OFFERS),
+            ("CHANGE_SETS_TOPIC_ARN", CHANGE_SETS),
+            ("SECURITY_TOPIC_ARN", SECURITY),
+        ]
+    }
+
+    #[test]
+    fn reads_all_topics() {
+        let mut vars = required_vars();
+        vars.push(("OTHER_EVENTS_TOPIC_ARN", OTHER));
+        let config = config(&vars).unwrap();
+        assert!(!config.dry_run);
+        assert_eq!(
+            config.topics.arn_for(TopicKind::Offers).unwrap().as_str(),
+            OFFERS
+        );
+        assert_eq!(
+            config
+                .topics
+                .arn_for(TopicKind::ChangeSets)
+                .unwrap()
+                .as_str(),
+            CHANGE_SETS
+        );
+        assert_eq!(
+            config.topics.arn_for(TopicKind::Security).unwrap().as_str(),
+            SECURITY
+        );
+        assert_eq!(
+            config.topics.arn_for(TopicKind::Other).unwrap().as_str(),
+            OTHER
+        );
+    }
+
+    #[test]
+    fn other_events_topic_is_optional_and_empty_means_unset() {
+        let mut vars = required_vars();
+        vars.push(("OTHER_EVENTS_TOPIC_ARN", ""));
+        let config = config(&vars).unwrap();
+        assert_eq!(config.topics.arn_for(TopicKind::Other), None);
+    }
+
+    #[test]
+    fn each_missing_required_variable_is_named() {
+        for missing in REQUIRED_TOPIC_VARIABLES {
+            let vars: Vec<_> = required_vars()
+                .into_iter()
+                .filter(|(name, _)| name != missing)
+                .collect();
+            assert_eq!(
+                config(&vars),
+                Err(ConfigError::Missing { variable: missing }),
+                "without {missing}"
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_arn_is_rejected_with_variable_value_and_reason() {
+        let mut vars = required_vars();
+        vars[1] = (
+            "CHANGE_SETS_TOPIC_ARN",
+            "arn:aws:sqs:us-east-1:123456789012:queue",
+        );
+        let error = config(&vars).unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("CHANGE_SETS_TOPIC_ARN"), "{message}");
+        assert!(
+            message.contains("arn:aws:sqs:us-east-1:123456789012:queue"),
+            "{message}"
+        );
+        assert!(message.contains("\"sqs\""), "{message}");
+    }
+
+    #[test]
+    fn topic_arn_shapes() {
+        assert!(TopicArn::parse(OFFERS).is_ok());
+        assert!(TopicArn::parse("arn:aws-us-gov:sns:us-gov-west-1:123456789012:t_1-x").is_ok());
+        for bad in [
+            "",
+            "marketplace-offers",
+            "arn:aws:sns:us-east-1:123456789012",
+            "arn:aws:sns:us-east-1:12345:topic",
+            "arn:aws:sns::123456789012:topic",
+            "arn:aws:sns:us-east-1:123456789012:",
+            "arn:aws:sns:us-east-1:123456789012:has space",
+            "arn:aws:sns:us-east-1:123456789012:orders.fifo",
+            "urn:aws:sns:us-east-1:123456789012:topic",
+        ] {
+            assert!(TopicArn::parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn dry_run_needs_no_topics_and_fills_every_family() {
+        let config = config(&[("NOTIFIER_DRY_RUN", "true")]).unwrap();
+        assert!(config.dry_run);
+        for kind in TopicKind::ALL {
+            let arn = config.topics.arn_for(kind).unwrap();
+            assert!(arn.as_str().ends_with(&format!("dry-run-{}", kind.name())));
+        }
+    }
+
+    #[test]
+    fn dry_run_keeps_configured_topics() {
+        let mut vars = required_vars();
+        vars.push(("NOTIFIER_DRY_RUN", "1"));
+        let config = config(&vars).unwrap();
+        assert_eq!(config.topics.offers.as_str(), OFFERS);
+    }
+
+    #[test]
+    fn dry_run_value_must_be_a_boolean() {
+        let error = config(&[("NOTIFIER_DRY_RUN", "maybe")]).unwrap_err();
+        assert!(error.to_string().contains("NOTIFIER_DRY_RUN"));
+        assert!(error.to_string().contains("maybe"));
+    }
+
+    #[test]
+    fn variable_lists_agree_with_topic_kinds() {
+        let from_kinds: Vec<_> = TopicKind::ALL.iter().map(|k| k.variable()).collect();
+        assert_eq!(TOPIC_VARIABLES, from_kinds.as_slice());
+        let required: Vec<_> = TopicKind::ALL
+            .iter()
+            .filter(|k| k.is_required())
+            .map(|k| k.variable())
+            .collect();
+        assert_eq!(REQUIRED_TOPIC_VARIABLES, required.as_slice());
+    }
+}

@@ -1,0 +1,123 @@
+//! The notifier's errors: what went wrong, with which event, field or value, and how each
+//! maps onto the `errorType` Lambda records for a failed invocation.
+
+use lambda_runtime::Diagnostic;
+
+/// Why one invocation failed. Every variant names the EventBridge event id, so a failed
+/// event found later in the on-failure destination can be matched with its log lines.
+#[derive(Debug, thiserror::Error)]
+pub enum NotifierError {
+    /// The payload is not an EventBridge event (a required envelope field is missing or
+    /// has the wrong type).
+    #[error("event {event_id}: invalid EventBridge envelope: field `{field}`: {reason}")]
+    InvalidEnvelope {
+        event_id: String,
+        field: String,
+        reason: String,
+    },
+
+    /// The event comes from a source this function does not handle; an EventBridge rule
+    /// is sending it events it should not.
+    #[error(
+        "event {event_id}: unsupported source {source_name:?} (detail-type {detail_type:?}); \
+         only \"aws.marketplacecatalog\" events are handled: check the EventBridge rule's pattern"
+    )]
+    UnsupportedSource {
+        event_id: String,
+        source_name: String,
+        detail_type: String,
+    },
+
+    /// A known detail type whose `detail` does not have the shape AWS documents.
+    #[error("event {event_id}: invalid {detail_type:?} detail: field `{field}`: {reason}")]
+    InvalidDetail {
+        event_id: String,
+        detail_type: String,
+        field: String,
+        reason: String,
+    },
+
+    /// The notification could not be handed to SNS. The invocation fails so that Lambda
+    /// retries it and, after the last retry, the on-failure destination keeps the event.
+    #[error("event {event_id}: publishing to {topic_arn} failed: {reason}")]
+    Publish {
+        event_id: String,
+        topic_arn: String,
+        reason: String,
+    },
+}
+
+impl NotifierError {
+    /// A stable, short name for the kind of failure: Lambda reports it as `errorType`,
+    /// so alarms and on-failure consumers can tell bad input from delivery trouble.
+    pub fn error_type(&self) -> &'static str {
+        match self {
+            Self::InvalidEnvelope { .. } => "InvalidEnvelope",
+            Self::UnsupportedSource { .. } => "UnsupportedSource",
+            Self::InvalidDetail { .. } => "InvalidDetail",
+            Self::Publish { .. } => "PublishFailed",
+        }
+    }
+}
+
+impl From<NotifierError> for Diagnostic {
+    fn from(error: NotifierError) -> Self {
+        Diagnostic {
+            error_type: error.error_type().to_owned(),
+            error_message: error.to_string(),
+        }
+    }
+}
+
+/// Why the configuration could not be read at cold start.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("environment variable {variable} is required but not set")]
+    Missing { variable: &'static str },
+
+    #[error("environment variable {variable} has an invalid value {value:?}: {reason}")]
+    Invalid {
+        variable: &'static str,
+        value: String,
+        reason: String,
+    },
+}
+
+/// Why a publisher could not deliver a notification.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct PublishError(pub String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagnostic_carries_the_error_type_and_the_full_message() {
+        let error = NotifierError::InvalidDetail {
+            event_id: "evt-1".into(),
+            detail_type: "Change Set Failed".into(),
+            field: "detail.ChangeSetId".into(),
+            reason: "missing field".into(),
+        };
+        let diagnostic = Diagnostic::from(error);
+        assert_eq!(diagnostic.error_type, "InvalidDetail");
+        assert_eq!(
+            diagnostic.error_message,
+            "event evt-1: invalid \"Change Set Failed\" detail: field `detail.ChangeSetId`: missing field"
+        );
+    }
+
+    #[test]
+    fn unsupported_source_names_the_source_and_the_event() {
+        let error = NotifierError::UnsupportedSource {
+            event_id: "evt-2".into(),
+            source_name: "aws.ec2".into(),
+            detail_type: "EC2 Instance State-change Notification".into(),
+        };
+        let message = error.to_string();
+        assert!(message.contains("evt-2"), "{message}");
+        assert!(message.contains("\"aws.ec2\""), "{message}");
+        assert_eq!(error.error_type(), "UnsupportedSource");
+    }
+}
