@@ -1,0 +1,388 @@
+//! The EventBridge envelope and the typed Marketplace Catalog event it carries: picks the
+//! detail shape by `detail-type` and turns malformed input into errors that name the field
+//! and the event id.
+
+mod change_set;
+mod id;
+mod offer;
+mod security;
+
+pub use change_set::{ChangeSetDetail, ChangeSetOutcome, FailureCode};
+pub use id::Id;
+pub use offer::{
+    AssociatedOffer, OfferRef, OfferReleased, OfferSet, OfferSetReleased, Party, Product,
+    ReleasedOffer,
+};
+pub use security::SecurityReport;
+
+use aws_lambda_events::eventbridge::EventBridgeEvent;
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::NotifierError;
+
+/// The only EventBridge source this function handles.
+pub const SOURCE: &str = "aws.marketplacecatalog";
+
+/// The `detail-type` values this function formats, as AWS spells them.
+pub mod detail_type {
+    pub const OFFER_RELEASED: &str = "Offer Released";
+    pub const OFFER_SET_RELEASED: &str = "OfferSet Released";
+    pub const CHANGE_SET_SUCCEEDED: &str = "Change Set Succeeded";
+    pub const CHANGE_SET_FAILED: &str = "Change Set Failed";
+    pub const CHANGE_SET_CANCELLED: &str = "Change Set Cancelled";
+    pub const SECURITY_REPORT_CREATED: &str = "Products Security Report Created";
+}
+
+/// Every detail type with a dedicated formatter; any other one gets the generic notification.
+pub const KNOWN_DETAIL_TYPES: &[&str] = &[
+    detail_type::OFFER_RELEASED,
+    detail_type::OFFER_SET_RELEASED,
+    detail_type::CHANGE_SET_SUCCEEDED,
+    detail_type::CHANGE_SET_FAILED,
+    detail_type::CHANGE_SET_CANCELLED,
+    detail_type::SECURITY_REPORT_CREATED,
+];
+
+/// What an event id is shown as when the payload has none (then it is not an EventBridge
+/// event, and the error says so).
+pub const MISSING_EVENT_ID: &str = "(no event id)";
+
+/// The envelope fields every notification mentions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    pub id: String,
+    pub detail_type: String,
+    pub source: String,
+    pub account: Option<String>,
+    pub time: DateTime<Utc>,
+    pub region: Option<String>,
+    pub resources: Vec<String>,
+}
+
+/// The detail, typed by `detail-type`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CatalogDetail {
+    OfferReleased(OfferReleased),
+    OfferSetReleased(OfferSetReleased),
+    ChangeSet(ChangeSetOutcome, ChangeSetDetail),
+    SecurityReport(SecurityReport),
+    /// A detail type AWS added that has no formatter yet; kept whole for the generic notification.
+    Unrecognised(Value),
+}
+
+/// One Marketplace Catalog event, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogEvent {
+    pub envelope: Envelope,
+    pub detail: CatalogDetail,
+}
+
+impl CatalogEvent {
+    /// Validates an EventBridge payload: envelope first, then the source, then the detail
+    /// for the detail type.
+    pub fn parse(payload: Value) -> Result<Self, NotifierError> {
+        let event_id = payload
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|id| !id.is_empty())
+            .unwrap_or(MISSING_EVENT_ID)
+            .to_owned();
+        let invalid_envelope = |field: String, reason: String| NotifierError::InvalidEnvelope {
+            event_id: event_id.clone(),
+            field,
+            reason,
+        };
+
+        let raw: EventBridgeEvent<Value> =
+            serde_path_to_error::deserialize(payload).map_err(|error| {
+                let (field, reason) = describe(&error);
+                invalid_envelope(field, reason)
+            })?;
+
+        if raw.source != SOURCE {
+            return Err(NotifierError::UnsupportedSource {
+                event_id,
+                source_name: raw.source,
+                detail_type: raw.detail_type,
+            });
+        }
+        if event_id == MISSING_EVENT_ID {
+            return Err(invalid_envelope("id".into(), "missing or empty".into()));
+        }
+        let time = raw
+            .time
+            .ok_or_else(|| invalid_envelope("time".into(), "missing".into()))?;
+
+        let detail = parse_detail(&raw.detail_type, raw.detail).map_err(|(field, reason)| {
+            NotifierError::InvalidDetail {
+                event_id: event_id.clone(),
+                detail_type: raw.detail_type.clone(),
+                field,
+                reason,
+            }
+        })?;
+
+        Ok(Self {
+            envelope: Envelope {
+                id: event_id,
+                detail_type: raw.detail_type,
+                source: raw.source,
+                account: raw.account.filter(|account| !account.is_empty()),
+                time,
+                region: raw.region.filter(|region| !region.is_empty()),
+                resources: raw.resources.unwrap_or_default(),
+            },
+            detail,
+        })
+    }
+}
+
+/// Parses `detail` for a detail type; errors are `(field path, reason)`.
+fn parse_detail(kind: &str, detail: Value) -> Result<CatalogDetail, (String, String)> {
+    use self::detail_type as dt;
+    Ok(match kind {
+        dt::OFFER_RELEASED => CatalogDetail::OfferReleased(typed(detail)?),
+        dt::OFFER_SET_RELEASED => CatalogDetail::OfferSetReleased(typed(detail)?),
+        dt::CHANGE_SET_SUCCEEDED => {
+            CatalogDetail::ChangeSet(ChangeSetOutcome::Succeeded, typed(detail)?)
+        }
+        dt::CHANGE_SET_CANCELLED => {
+            CatalogDetail::ChangeSet(ChangeSetOutcome::Cancelled, typed(detail)?)
+        }
+        dt::CHANGE_SET_FAILED => {
+            let detail: ChangeSetDetail = typed(detail)?;
+            // Optional in the shared shape, but a failure without its code is not the
+            // event AWS documents.
+            let code = detail.failure_code.clone().ok_or_else(|| {
+                (
+                    "detail.FailureCode".to_owned(),
+                    "missing field `FailureCode`".to_owned(),
+                )
+            })?;
+            CatalogDetail::ChangeSet(ChangeSetOutcome::Failed(code), detail)
+        }
+        dt::SECURITY_REPORT_CREATED => CatalogDetail::SecurityReport(typed(detail)?),
+        _ => CatalogDetail::Unrecognised(detail),
+    })
+}
+
+fn typed<T: DeserializeOwned>(detail: Value) -> Result<T, (String, String)> {
+    serde_path_to_error::deserialize(detail).map_err(|error| {
+        let (field, reason) = describe(&error);
+        let field = if field == "." {
+            "detail".to_owned()
+        } else {
+            format!("detail.{field}")
+        };
+        (field, reason)
+    })
+}
+
+/// Splits a deserialisation error into the field it concerns and what was wrong. A missing
+/// field is reported at its parent's path, so its name is appended from the message.
+fn describe(error: &serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
+    let path = error.path().to_string();
+    let reason = error.inner().to_string();
+    let missing = reason
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    let field = match (missing, path.as_str()) {
+        (Some(name), ".") => name.to_owned(),
+        (Some(name), parent) => format!("{parent}.{name}"),
+        (None, path) => path.to_owned(),
+    };
+    (field, reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn envelope(detail_type: &str, detail: Value) -> Value {
+        json!({
+            "version": "0",
+            "id": "11111111-2222-3333-4444-555555555555",
+            "detail-type": detail_type,
+            "source": "aws.marketplacecatalog",
+            "account": "123456789012",
+            "time": "2023-08-26T00:00:00Z",
+            "region": "us-east-1",
+            "resources": [],
+            "detail": detail,
+        })
+    }
+
+    fn change_set_detail() -> Value {
+        json!({
+            "requestId": "r-1",
+            "Catalog": "AWSMarketplace",
+            "ChangeSetId": "cs-1",
+            "ChangeSetName": "Create my product",
+            "StartTime": "2018-02-27T13:45:22Z",
+            "EndTime": "2018-02-27T14:55:22Z"
+        })
+    }
+
+    fn error_of(payload: Value) -> NotifierError {
+        CatalogEvent::parse(payload).expect_err("should be rejected")
+    }
+
+    #[test]
+    fn change_set_outcomes_follow_the_detail_type() {
+        let event =
+            CatalogEvent::parse(envelope("Change Set Succeeded", change_set_detail())).unwrap();
+        assert!(matches!(
+            event.detail,
+            CatalogDetail::ChangeSet(ChangeSetOutcome::Succeeded, _)
+        ));
+
+        let mut failed = change_set_detail();
+        failed["FailureCode"] = json!("SERVER_FAULT");
+        let event = CatalogEvent::parse(envelope("Change Set Failed", failed)).unwrap();
+        assert_eq!(
+            event.detail,
+            CatalogDetail::ChangeSet(
+                ChangeSetOutcome::Failed(FailureCode::ServerFault),
+                serde_json::from_value(event_detail_with_code("SERVER_FAULT")).unwrap()
+            )
+        );
+    }
+
+    fn event_detail_with_code(code: &str) -> Value {
+        let mut detail = change_set_detail();
+        detail["FailureCode"] = json!(code);
+        detail
+    }
+
+    #[test]
+    fn failed_change_set_without_failure_code_names_the_field() {
+        let error = error_of(envelope("Change Set Failed", change_set_detail()));
+        let message = error.to_string();
+        assert_eq!(error.error_type(), "InvalidDetail");
+        assert!(message.contains("detail.FailureCode"), "{message}");
+        assert!(
+            message.contains("11111111-2222-3333-4444-555555555555"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn missing_nested_field_is_named_with_its_path() {
+        let detail = json!({
+            "catalog": "AWSMarketplace",
+            "offer": {"arn": "arn:aws:catalog:us-east-1:123456789012:Offer/offer-1"},
+            "product": {"id": "prod-1"},
+            "manufacturer": {"accountId": "123456789012"},
+            "sellerOfRecord": {"accountId": "123456789012"}
+        });
+        let message = error_of(envelope("Offer Released", detail)).to_string();
+        assert!(message.contains("field `detail.offer.id`"), "{message}");
+    }
+
+    #[test]
+    fn mistyped_field_is_named_with_its_value() {
+        let detail = json!({
+            "numberOfProductsWithIssues": "one",
+            "numberOfVersionsWithIssues": 1,
+            "numberOfLatestVersionsWithIssues": 1,
+            "newIssuesFound": true,
+            "upcomingResolutionDueDate": "2023-12-01T00:00:00Z"
+        });
+        let message = error_of(envelope("Products Security Report Created", detail)).to_string();
+        assert!(
+            message.contains("detail.numberOfProductsWithIssues"),
+            "{message}"
+        );
+        assert!(message.contains("\"one\""), "{message}");
+    }
+
+    #[test]
+    fn detail_as_a_string_is_rejected_for_known_types() {
+        let message = error_of(envelope(
+            "Change Set Succeeded",
+            json!("{\"ChangeSetId\":\"x\"}"),
+        ))
+        .to_string();
+        assert!(message.contains("field `detail`"), "{message}");
+    }
+
+    #[test]
+    fn empty_identifier_is_rejected() {
+        let mut detail = change_set_detail();
+        detail["ChangeSetId"] = json!("  ");
+        let message = error_of(envelope("Change Set Cancelled", detail)).to_string();
+        assert!(message.contains("detail.ChangeSetId"), "{message}");
+        assert!(message.contains("empty"), "{message}");
+    }
+
+    #[test]
+    fn other_sources_are_rejected_before_the_detail_is_read() {
+        let mut payload = envelope("Offer Released", json!("not even an object"));
+        payload["source"] = json!("aws.agreement-marketplace");
+        let error = error_of(payload);
+        assert_eq!(error.error_type(), "UnsupportedSource");
+        assert!(error.to_string().contains("aws.agreement-marketplace"));
+    }
+
+    #[test]
+    fn envelope_errors_name_the_field() {
+        let message = error_of(json!({})).to_string();
+        assert!(message.contains(MISSING_EVENT_ID), "{message}");
+        assert!(message.contains("detail-type"), "{message}");
+
+        let mut payload = envelope("Change Set Succeeded", change_set_detail());
+        payload.as_object_mut().unwrap().remove("time");
+        let message = error_of(payload).to_string();
+        assert!(message.contains("field `time`"), "{message}");
+
+        let mut payload = envelope("Change Set Succeeded", change_set_detail());
+        payload["time"] = json!("yesterday");
+        let message = error_of(payload).to_string();
+        assert!(message.contains("field `time`"), "{message}");
+
+        let mut payload = envelope("Change Set Succeeded", change_set_detail());
+        payload.as_object_mut().unwrap().remove("id");
+        assert!(error_of(payload).to_string().contains("field `id`"));
+    }
+
+    #[test]
+    fn unknown_detail_types_keep_their_detail() {
+        let event =
+            CatalogEvent::parse(envelope("Entity Archived", json!({"entityId": "e-1"}))).unwrap();
+        assert_eq!(
+            event.detail,
+            CatalogDetail::Unrecognised(json!({"entityId": "e-1"}))
+        );
+    }
+
+    #[test]
+    fn timestamps_accept_fractions_and_offsets() {
+        let mut detail = change_set_detail();
+        detail["StartTime"] = json!("2024-03-05T09:15:30.123Z");
+        detail["EndTime"] = json!("2024-03-05T10:20:45.5+01:00");
+        let event = CatalogEvent::parse(envelope("Change Set Succeeded", detail)).unwrap();
+        let CatalogDetail::ChangeSet(_, detail) = event.detail else {
+            panic!("not a change set")
+        };
+        assert_eq!(
+            detail.start_time.unwrap().to_rfc3339(),
+            "2024-03-05T09:15:30.123+00:00"
+        );
+        assert_eq!(
+            detail.end_time.unwrap().to_rfc3339(),
+            "2024-03-05T09:20:45.500+00:00"
+        );
+    }
+
+    #[test]
+    fn unknown_extra_fields_are_accepted() {
+        let mut detail = change_set_detail();
+        detail["SomethingNew"] = json!({"deeply": {"nested": [1, 2, 3]}});
+        let mut payload = envelope("Change Set Succeeded", detail);
+        payload["new-envelope-field"] = json!(true);
+        assert!(CatalogEvent::parse(payload).is_ok());
+    }
+}
