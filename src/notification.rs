@@ -1,0 +1,373 @@
+//! A notification ready for SNS, and the SNS `Publish` rules it obeys. The rules are
+//! enforced here, in the constructors, so no formatter can build a subject, attribute or
+//! message SNS would reject, whatever the event contains.
+
+use std::fmt;
+
+use crate::text::single_line;
+
+/// SNS rejects a subject of 100 characters or more. The service counts UTF-16 code units
+/// (an emoji counts twice), so counting those is the safe reading.
+pub const MAX_SUBJECT_UTF16_UNITS: usize = 99;
+
+/// SNS accepts at most 256 KiB per message, message attributes included.
+pub const MAX_MESSAGE_BYTES: usize = 262_144;
+
+/// SQS subscriptions with raw message delivery drop messages with more than 10 attributes.
+pub const MAX_ATTRIBUTES: usize = 10;
+
+/// Attribute values are ids and short labels; a cap keeps a hostile value from eating the
+/// message budget.
+pub const MAX_ATTRIBUTE_VALUE_CHARS: usize = 256;
+
+/// The SNS data type of every attribute this notifier sets.
+pub const ATTRIBUTE_DATA_TYPE: &str = "String";
+
+const SUBJECT_FALLBACK: &str = "AWS Marketplace notification";
+const ELLIPSIS: &str = "...";
+
+/// How urgently a person should look. Published as the `severity` attribute so
+/// subscriptions can filter on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+    Critical,
+}
+
+impl Severity {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An SNS subject: one line, no control characters, fewer than 100 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject(String);
+
+impl Subject {
+    /// Makes any text a valid subject: line breaks and control characters become spaces,
+    /// runs of spaces collapse, and text that is too long is cut with "...".
+    pub fn new(text: &str) -> Self {
+        let line = single_line(text);
+        if line.is_empty() {
+            return Self(SUBJECT_FALLBACK.to_owned());
+        }
+        if utf16_len(&line) <= MAX_SUBJECT_UTF16_UNITS {
+            return Self(line);
+        }
+        let budget = MAX_SUBJECT_UTF16_UNITS - ELLIPSIS.len();
+        let mut cut = String::with_capacity(line.len());
+        let mut used = 0;
+        for c in line.chars() {
+            used += c.len_utf16();
+            if used > budget {
+                break;
+            }
+            cut.push(c);
+        }
+        let mut subject = cut.trim_end().to_owned();
+        subject.push_str(ELLIPSIS);
+        Self(subject)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn utf16_len(text: &str) -> usize {
+    text.chars().map(char::len_utf16).sum()
+}
+
+/// The message attributes subscription filter policies match on: at most ten, each with a
+/// valid constant name and a non-empty one-line value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attributes(Vec<(&'static str, String)>);
+
+impl Attributes {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an attribute unless its value is empty once made one line; a value that is not
+    /// there is better left out than sent empty (SNS rejects empty values). Attributes past
+    /// the tenth are dropped, so the common ones must be added first.
+    pub fn with(mut self, name: &'static str, value: &str) -> Self {
+        debug_assert!(is_valid_attribute_name(name), "bad attribute name {name}");
+        let value: String = single_line(value)
+            .chars()
+            .take(MAX_ATTRIBUTE_VALUE_CHARS)
+            .collect();
+        let value = value.trim_end().to_owned();
+        if !value.is_empty() && self.0.len() < MAX_ATTRIBUTES {
+            self.0.retain(|(existing, _)| *existing != name);
+            self.0.push((name, value));
+        }
+        self
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(existing, _)| *existing == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.0.iter().map(|(name, value)| (*name, value.as_str()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// What the attributes add to the message size as SNS counts it: name, type and value.
+    pub fn size_in_bytes(&self) -> usize {
+        self.0
+            .iter()
+            .map(|(name, value)| name.len() + ATTRIBUTE_DATA_TYPE.len() + value.len())
+            .sum()
+    }
+}
+
+/// SNS attribute names: letters, digits, `_`, `-`, `.`; no `..`; not starting with a dot
+/// or the reserved `AWS.`/`Amazon.` prefixes; at most 256 characters.
+pub fn is_valid_attribute_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 256
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        && !name.contains("..")
+        && !name.starts_with('.')
+        && !name.ends_with('.')
+        && !name.to_ascii_lowercase().starts_with("aws.")
+        && !name.to_ascii_lowercase().starts_with("amazon.")
+}
+
+/// A rendered notification: what is published, and the facts the runtime reports back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    subject: Subject,
+    body: String,
+    severity: Severity,
+    attributes: Attributes,
+    truncated_bytes: usize,
+}
+
+impl Notification {
+    /// Builds a notification whose body fits SNS's size limit next to its subject and
+    /// attributes. A body that does not fit is cut at a character boundary, and a closing
+    /// note says how much was left out.
+    pub fn new(subject: Subject, body: &str, severity: Severity, attributes: Attributes) -> Self {
+        // Severity goes first so that no formatter's attributes can crowd it out.
+        let attributes = attributes.iter().fold(
+            Attributes::new().with("severity", severity.as_str()),
+            |all, (name, value)| all.with(name, value),
+        );
+        let body = clean_body(body);
+        // The subject is counted too: it costs little and keeps a margin on the real limit.
+        let budget = MAX_MESSAGE_BYTES
+            .saturating_sub(attributes.size_in_bytes())
+            .saturating_sub(subject.as_str().len());
+        let (body, truncated_bytes) = fit_body(body, budget);
+        Self {
+            subject,
+            body,
+            severity,
+            attributes,
+            truncated_bytes,
+        }
+    }
+
+    pub fn subject(&self) -> &Subject {
+        &self.subject
+    }
+
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    pub fn attributes(&self) -> &Attributes {
+        &self.attributes
+    }
+
+    /// How many bytes of the rendered body were cut to fit SNS's limit (0 when none).
+    pub fn truncated_bytes(&self) -> usize {
+        self.truncated_bytes
+    }
+
+    /// The size SNS checks against [`MAX_MESSAGE_BYTES`].
+    pub fn size_in_bytes(&self) -> usize {
+        self.body.len() + self.attributes.size_in_bytes() + self.subject.as_str().len()
+    }
+}
+
+/// Drops control characters other than line feeds and tabs: SNS rejects some, and none
+/// of them belongs in a plain-text message.
+fn clean_body(body: &str) -> String {
+    body.chars()
+        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
+        .collect()
+}
+
+fn fit_body(body: String, budget: usize) -> (String, usize) {
+    if body.len() <= budget {
+        return (body, 0);
+    }
+    // The note's length depends on the numbers in it; reserving a generous fixed room for
+    // it keeps this a single pass.
+    const NOTE_ROOM: usize = 200;
+    let mut keep = budget.saturating_sub(NOTE_ROOM);
+    while !body.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    let omitted = body.len() - keep;
+    let mut fitted = body[..keep].to_owned();
+    fitted.push_str(&format!(
+        "\n\n[... message cut here: {omitted} of {} bytes left out to fit the 256 KiB SNS limit]",
+        body.len()
+    ));
+    (fitted, omitted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subject_keeps_short_text() {
+        assert_eq!(
+            Subject::new("Change set succeeded").as_str(),
+            "Change set succeeded"
+        );
+    }
+
+    #[test]
+    fn subject_flattens_line_breaks_tabs_and_controls() {
+        let subject = Subject::new("Offer\nreleased:\t\"My\r\noffer\"\u{7}  now");
+        assert_eq!(subject.as_str(), "Offer released: \"My offer\" now");
+    }
+
+    #[test]
+    fn subject_is_cut_below_100_with_ellipsis() {
+        let subject = Subject::new(&"x".repeat(300));
+        assert_eq!(subject.as_str().chars().count(), 99);
+        assert!(subject.as_str().ends_with("..."));
+    }
+
+    #[test]
+    fn subject_counts_emoji_as_two_units() {
+        let subject = Subject::new(&"🚀".repeat(80));
+        assert!(utf16_len(subject.as_str()) <= MAX_SUBJECT_UTF16_UNITS);
+        assert!(subject.as_str().starts_with("🚀"));
+    }
+
+    #[test]
+    fn empty_subject_gets_a_fallback() {
+        assert_eq!(Subject::new(" \n\t ").as_str(), SUBJECT_FALLBACK);
+    }
+
+    #[test]
+    fn attributes_skip_empty_values_and_replace_duplicates() {
+        let attributes = Attributes::new()
+            .with("offer_id", "offer-1")
+            .with("product_id", "  \n ")
+            .with("offer_id", "offer-2");
+        assert_eq!(attributes.len(), 1);
+        assert_eq!(attributes.get("offer_id"), Some("offer-2"));
+        assert_eq!(attributes.get("product_id"), None);
+    }
+
+    #[test]
+    fn attributes_stop_at_ten() {
+        const NAMES: [&str; 12] = [
+            "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "b0", "b1",
+        ];
+        let attributes = NAMES
+            .iter()
+            .fold(Attributes::new(), |acc, name| acc.with(name, "v"));
+        assert_eq!(attributes.len(), MAX_ATTRIBUTES);
+        assert_eq!(attributes.get("b0"), None);
+    }
+
+    #[test]
+    fn attribute_values_are_one_line_and_capped() {
+        let attributes = Attributes::new().with("offer_id", &format!("a\nb{}", "c".repeat(1000)));
+        let value = attributes.get("offer_id").unwrap();
+        assert!(value.starts_with("a b"));
+        assert_eq!(value.chars().count(), MAX_ATTRIBUTE_VALUE_CHARS);
+    }
+
+    #[test]
+    fn attribute_name_rules() {
+        for good in ["detail_type", "event_id", "a.b-c_d", "X1"] {
+            assert!(is_valid_attribute_name(good), "{good}");
+        }
+        for bad in ["", "AWS.x", "amazon.y", "a..b", ".a", "a.", "sp ace", "é"] {
+            assert!(!is_valid_attribute_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn notification_always_carries_its_severity_attribute() {
+        let n = Notification::new(
+            Subject::new("s"),
+            "body",
+            Severity::Error,
+            Attributes::new(),
+        );
+        assert_eq!(n.attributes().get("severity"), Some("error"));
+        assert_eq!(n.truncated_bytes(), 0);
+    }
+
+    #[test]
+    fn oversized_body_is_cut_to_fit_with_a_note() {
+        let attributes = Attributes::new().with("detail_type", "Offer Released");
+        let body = "é".repeat(200_000); // 400,000 bytes, two per character
+        let n = Notification::new(Subject::new("big"), &body, Severity::Info, attributes);
+        assert!(
+            n.size_in_bytes() <= MAX_MESSAGE_BYTES,
+            "{}",
+            n.size_in_bytes()
+        );
+        assert!(n.body().contains("left out to fit the 256 KiB SNS limit"));
+        assert!(n.truncated_bytes() > 130_000);
+        assert!(
+            n.size_in_bytes() > MAX_MESSAGE_BYTES - 300,
+            "cut no more than needed"
+        );
+    }
+
+    #[test]
+    fn body_loses_control_characters_but_keeps_lines_and_tabs() {
+        let n = Notification::new(
+            Subject::new("s"),
+            "a\u{0}b\r\nc\td\u{1b}",
+            Severity::Info,
+            Attributes::new(),
+        );
+        assert_eq!(n.body(), "ab\nc\td");
+    }
+}
