@@ -1,0 +1,94 @@
+//! `Body`: lays out a plain-text notification (paragraphs, titled sections, aligned
+//! "label: value" lines, bullets) so every formatter reads the same way in an e-mail client.
+
+use std::fmt::Display;
+
+/// Labels are padded to this width so values line up in a monospaced e-mail view.
+const LABEL_WIDTH: usize = 22;
+
+#[derive(Debug, Default)]
+pub struct Body(String);
+
+impl Body {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A paragraph of prose, separated from what follows by a blank line.
+    pub fn paragraph(&mut self, text: impl Display) -> &mut Self {
+        self.end_section();
+        self.0.push_str(&format!("{text}\n\n"));
+        self
+    }
+
+    /// Starts a titled section.
+    pub fn section(&mut self, title: &str) -> &mut Self {
+        self.end_section();
+        self.0.push_str(title);
+        self.0.push('\n');
+        self
+    }
+
+    /// One aligned `label: value` line in the current section.
+    pub fn field(&mut self, label: &str, value: impl Display) -> &mut Self {
+        let label = format!("{label}:");
+        self.0
+            .push_str(&format!("  {label:<width$} {value}\n", width = LABEL_WIDTH));
+        self
+    }
+
+    /// One bulleted line in the current section.
+    pub fn bullet(&mut self, text: impl Display) -> &mut Self {
+        self.0.push_str(&format!("  - {text}\n"));
+        self
+    }
+
+    /// An indented line that continues the previous one (e.g. a command to copy).
+    pub fn indented(&mut self, text: impl Display) -> &mut Self {
+        self.0.push_str(&format!("      {text}\n"));
+        self
+    }
+
+    /// Verbatim text, such as pretty-printed JSON.
+    pub fn raw(&mut self, text: &str) -> &mut Self {
+        self.0.push_str(text);
+        if !text.ends_with('\n') {
+            self.0.push('\n');
+        }
+        self
+    }
+
+    pub fn finish(mut self) -> String {
+        while self.0.ends_with('\n') {
+            self.0.pop();
+        }
+        self.0.push('\n');
+        self.0
+    }
+
+    fn end_section(&mut self) {
+        if !self.0.is_empty() && !self.0.ends_with("\n\n") {
+            self.0.push('\n');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lays_out_paragraphs_sections_and_aligned_fields() {
+        let mut body = Body::new();
+        body.paragraph("Hello.")
+            .section("Offer")
+            .field("ID", "offer-1")
+            .bullet("do this")
+            .section("Event")
+            .field("Time", "now");
+        assert_eq!(
+            body.finish(),
+            "Hello.\n\nOffer\n  ID:                    offer-1\n  - do this\n\nEvent\n  Time:                  now\n"
+        );
+    }
+}
