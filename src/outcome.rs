@@ -1,0 +1,54 @@
+//! What an invocation returns to Lambda when it succeeds: the event was published, or
+//! deliberately skipped and why.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(
+    tag = "status",
+    rename_all = "lowercase",
+    rename_all_fields = "camelCase"
+)]
+pub enum Outcome {
+    Published {
+        detail_type: String,
+        event_id: String,
+        topic_arn: String,
+        message_id: String,
+    },
+    Skipped {
+        detail_type: String,
+        event_id: String,
+        reason: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn serialises_to_the_documented_shape() {
+        let published = Outcome::Published {
+            detail_type: "Change Set Succeeded".into(),
+            event_id: "e-1".into(),
+            topic_arn: "arn:aws:sns:us-east-1:123456789012:t".into(),
+            message_id: "m-1".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(published).unwrap(),
+            json!({"status": "published", "detailType": "Change Set Succeeded", "eventId": "e-1",
+                   "topicArn": "arn:aws:sns:us-east-1:123456789012:t", "messageId": "m-1"})
+        );
+        let skipped = Outcome::Skipped {
+            detail_type: "Entity Archived".into(),
+            event_id: "e-2".into(),
+            reason: "no topic".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(skipped).unwrap(),
+            json!({"status": "skipped", "detailType": "Entity Archived", "eventId": "e-2", "reason": "no topic"})
+        );
+    }
+}
