@@ -1,0 +1,244 @@
+"""Report what template.yaml declares, for tests/template.rs to check against the code.
+
+Reads a JSON request on stdin:
+
+    {"template": "/path/to/template.yaml",
+     "events": [{"name": "events/x.json", "event": {...EventBridge envelope...}}, ...]}
+
+and prints one JSON object of facts on stdout:
+
+    functions  per AWS::Serverless::Function: environment variables (each a
+               {"ref": LogicalId} or {"value": raw}), the topics its policies
+               let it publish to, publish grants it could not resolve to a topic,
+               statements with a bare "*" resource, its async EventInvokeConfig
+    topics     per AWS::SNS::Topic: KMS key and whether it is FIFO
+    rules      every EventBridge rule: SAM EventBridgeRule/CloudWatchEvent events
+               and AWS::Events::Rule resources, with bus, state, pattern, targets
+    matches    per event name: the ids of the rules whose pattern matches it
+
+It only reports; tests/template.rs decides what is right. Patterns are matched
+with moto's EventBridge implementation, the template is read with cfn-lint's
+CloudFormation YAML loader (so !Ref, !GetAtt and !Sub parse). Any problem is
+printed on stderr with a non-zero exit status.
+"""
+
+import json
+import sys
+
+from cfnlint.decode import cfn_yaml
+from moto.events.models import EventPattern
+
+# SAM event types that create an EventBridge rule targeting the function.
+SAM_RULE_EVENT_TYPES = ("EventBridgeRule", "CloudWatchEvent")
+# Target properties that replace the event the function receives.
+INPUT_KEYS = ("Input", "InputPath", "InputTransformer")
+PUBLISH_ACTIONS = ("sns:publish", "sns:*", "*")
+
+
+def fail(message):
+    print(f"template_patterns.py: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def plain(node):
+    """cfn-lint's nodes subclass dict/list/str; turn them into plain JSON values."""
+    return json.loads(json.dumps(node))
+
+
+def as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def logical_id(value, attribute=None):
+    """The resource a !Ref (or a !GetAtt of `attribute`) points at, else None."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return None
+    if "Ref" in value and attribute is None:
+        return value["Ref"] if isinstance(value["Ref"], str) else None
+    if "Fn::GetAtt" in value:
+        target = value["Fn::GetAtt"]
+        if isinstance(target, str):
+            target = target.split(".", 1)
+        if isinstance(target, list) and len(target) == 2:
+            if attribute is None or target[1] == attribute:
+                return target[0]
+    return None
+
+
+def function_of(arn, functions):
+    """The function a target Arn refers to (Ref or GetAtt .Arn), else None."""
+    for candidate in (logical_id(arn), logical_id(arn, "Arn")):
+        if candidate in functions:
+            return candidate
+    return None
+
+
+def describe_statements(document, topics, report):
+    for statement in as_list(document.get("Statement")):
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        actions = [a.lower() for a in as_list(statement.get("Action")) if isinstance(a, str)]
+        resources = as_list(statement.get("Resource"))
+        if "*" in resources:
+            report["wildcard_statements"].append(statement)
+        if not any(a in PUBLISH_ACTIONS for a in actions):
+            continue
+        for resource in resources:
+            topic = logical_id(resource)
+            if topic in topics:
+                report["publish_topics"].append(topic)
+            else:
+                report["publish_unresolved"].append(resource)
+
+
+def describe_policies(policies, topics, report):
+    for policy in as_list(policies):
+        if isinstance(policy, str):
+            report["managed_policies"].append(policy)
+        elif isinstance(policy, dict) and "Statement" in policy:
+            describe_statements(policy, topics, report)
+        elif isinstance(policy, dict) and len(policy) == 1:
+            (name, arguments), = policy.items()
+            report["policy_templates"].append(name)
+            if name == "SNSPublishMessagePolicy":
+                topic = logical_id((arguments or {}).get("TopicName"), "TopicName")
+                if topic in topics:
+                    report["publish_topics"].append(topic)
+                else:
+                    report["publish_unresolved"].append(arguments)
+        else:
+            report["publish_unresolved"].append(policy)
+
+
+def describe_function(properties, global_properties, topics):
+    variables = dict(
+        (global_properties.get("Environment") or {}).get("Variables") or {}
+    )
+    variables.update((properties.get("Environment") or {}).get("Variables") or {})
+    environment = {}
+    for name, value in variables.items():
+        ref = logical_id(value)
+        environment[name] = {"ref": ref} if ref else {"value": value}
+
+    report = {
+        "environment": environment,
+        "publish_topics": [],
+        "publish_unresolved": [],
+        "wildcard_statements": [],
+        "managed_policies": [],
+        "policy_templates": [],
+        "role": properties.get("Role"),
+        "event_invoke_config": properties.get("EventInvokeConfig"),
+    }
+    describe_policies(properties.get("Policies"), topics, report)
+    report["publish_topics"] = sorted(set(report["publish_topics"]))
+    return report
+
+
+def target_facts(function, properties):
+    dead_letter = properties.get("DeadLetterConfig") or {}
+    return {
+        "function": function,
+        "input_keys": [key for key in INPUT_KEYS if key in properties],
+        "dead_letter_arn": dead_letter.get("Arn"),
+        "dead_letter_type": dead_letter.get("Type"),
+        "retry_policy": properties.get("RetryPolicy"),
+    }
+
+
+def collect_rules(resources, functions):
+    rules = []
+    for function_id in functions:
+        events = resources[function_id].get("Properties", {}).get("Events") or {}
+        for event_id, event in events.items():
+            if event.get("Type") not in SAM_RULE_EVENT_TYPES:
+                continue
+            properties = event.get("Properties") or {}
+            enabled = properties.get("Enabled", True)
+            state = properties.get("State", "ENABLED" if enabled else "DISABLED")
+            rules.append({
+                "id": f"{function_id}.Events.{event_id}",
+                "bus": properties.get("EventBusName"),
+                "state": state,
+                "pattern": properties.get("Pattern"),
+                "targets": [target_facts(function_id, properties)],
+            })
+    for rule_id, resource in resources.items():
+        if resource.get("Type") != "AWS::Events::Rule":
+            continue
+        properties = resource.get("Properties") or {}
+        rules.append({
+            "id": rule_id,
+            "bus": properties.get("EventBusName"),
+            "state": properties.get("State", "ENABLED"),
+            "pattern": properties.get("EventPattern"),
+            "targets": [
+                target_facts(function_of(target.get("Arn"), functions), target)
+                for target in as_list(properties.get("Targets"))
+            ],
+        })
+    return rules
+
+
+def compile_pattern(rule):
+    pattern = rule["pattern"]
+    if pattern is None:
+        return None  # a schedule rule: no event ever matches it
+    if isinstance(pattern, str):
+        pattern = json.loads(pattern)
+    try:
+        return EventPattern.load(json.dumps(pattern))
+    except Exception as error:  # moto raises its own exception types
+        fail(f"rule {rule['id']}: EventBridge rejects its pattern {pattern!r}: {error}")
+
+
+def main():
+    try:
+        request = json.load(sys.stdin)
+    except json.JSONDecodeError as error:
+        fail(f"stdin is not a JSON request: {error}")
+    try:
+        template = plain(cfn_yaml.load(request["template"]))
+    except Exception as error:
+        fail(f"cannot load {request['template']}: {error}")
+
+    resources = template.get("Resources") or {}
+    global_function = (template.get("Globals") or {}).get("Function") or {}
+    topics = {
+        name: {
+            "kms_master_key_id": (r.get("Properties") or {}).get("KmsMasterKeyId"),
+            "fifo": bool((r.get("Properties") or {}).get("FifoTopic", False)),
+        }
+        for name, r in resources.items()
+        if r.get("Type") == "AWS::SNS::Topic"
+    }
+    function_ids = [
+        name for name, r in resources.items() if r.get("Type") == "AWS::Serverless::Function"
+    ]
+    functions = {
+        name: describe_function(resources[name].get("Properties") or {}, global_function, topics)
+        for name in function_ids
+    }
+    rules = collect_rules(resources, functions)
+
+    compiled = [(rule["id"], compile_pattern(rule)) for rule in rules]
+    matches = {}
+    for item in request.get("events", []):
+        matches[item["name"]] = [
+            rule_id
+            for rule_id, pattern in compiled
+            if pattern is not None and pattern.matches_event(item["event"])
+        ]
+
+    json.dump(
+        {"functions": functions, "topics": topics, "rules": rules, "matches": matches},
+        sys.stdout,
+        indent=1,
+        sort_keys=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
