@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Send one sample event through the real Lambda runtime locally (cargo lambda watch + invoke).
+set -euo pipefail
+
+# Usage: scripts/invoke.sh events/<file>.json
+# Without OFFERS_TOPIC_ARN in the environment the function runs with NOTIFIER_DRY_RUN=true
+# and prints its notifications instead of publishing them. The emulator binds 127.0.0.1
+# only; its log (including what the function printed) goes to .run/, which is gitignored
+# and therefore not watched. The first run compiles a debug build and can take minutes.
+
+function_name="marketplace-catalog-notifier"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+run_dir="$root/.run"
+log="$run_dir/watch.log"
+start_timeout="${INVOKE_START_TIMEOUT:-120}"
+invoke_timeout="${INVOKE_TIMEOUT:-1200}"
+
+if [[ $# -ne 1 ]]; then
+  echo "usage: $0 events/<file>.json" >&2
+  exit 2
+fi
+event="$1"
+if [[ ! -f "$event" ]]; then
+  echo "invoke: no such event file: $event" >&2
+  exit 2
+fi
+event="$(cd "$(dirname "$event")" && pwd)/$(basename "$event")"
+
+cd "$root"
+export PATH="$root/.venv/bin:$PATH"
+if ! cargo lambda --version >/dev/null 2>&1; then
+  echo "invoke: cargo-lambda not found; run 'make venv' first" >&2
+  exit 1
+fi
+
+if [[ -z "${OFFERS_TOPIC_ARN:-}" ]]; then
+  export NOTIFIER_DRY_RUN=true
+  # Nothing is published in a dry run; dummy keys keep the SDK from hunting for real ones.
+  export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-testing}"
+  export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-testing}"
+  echo "invoke: OFFERS_TOPIC_ARN is not set: dry run (notifications are printed, not published)"
+fi
+export AWS_REGION="${AWS_REGION:-us-east-1}"
+export AWS_EC2_METADATA_DISABLED="${AWS_EC2_METADATA_DISABLED:-true}"
+
+port="$(python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()')"
+
+mkdir -p "$run_dir"
+: >"$log"
+watch_pid=""
+# shellcheck disable=SC2317 # only reached through the traps below
+stop_watch() {
+  if [[ -n "$watch_pid" ]]; then
+    # watch runs in its own session; end it together with the cargo and function processes it started.
+    kill -TERM -- "-$watch_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+      kill -0 "$watch_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL -- "-$watch_pid" 2>/dev/null || true
+    wait "$watch_pid" 2>/dev/null || true
+    watch_pid=""
+  fi
+}
+trap stop_watch EXIT
+trap 'stop_watch; exit 130' INT
+trap 'stop_watch; exit 143' TERM
+
+# --ignore-changes: a one-shot invoke never wants a rebuild half-way through.
+setsid cargo lambda watch --invoke-address 127.0.0.1 --invoke-port "$port" --ignore-changes \
+  </dev/null >"$log" 2>&1 &
+watch_pid=$!
+
+echo "invoke: starting cargo lambda watch on 127.0.0.1:$port (log: ${log#"$root"/})"
+deadline=$((SECONDS + start_timeout))
+until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+  if ! kill -0 "$watch_pid" 2>/dev/null; then
+    echo "invoke: cargo lambda watch exited before it was ready" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+  if ((SECONDS >= deadline)); then
+    echo "invoke: cargo lambda watch did not listen on port $port within ${start_timeout}s" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+
+echo "invoke: sending ${event#"$root"/} to $function_name (a cold debug build can take several minutes)"
+status=0
+response="$(timeout "$invoke_timeout" cargo lambda invoke --invoke-address 127.0.0.1 --invoke-port "$port" \
+  --data-file "$event" "$function_name" 2>&1)" || status=$?
+
+echo "---- function output (from ${log#"$root"/}) ----"
+# Compiler progress is noise here; keep what the function itself printed.
+grep -vE '^\s*(Compiling|Checking|Finished|Running|Blocking|Building|Updating|Downloading|Downloaded|Locking|Adding) ' "$log" || true
+echo "---- response ----"
+printf '%s\n' "$response"
+if ((status == 124)); then
+  echo "invoke: no response within ${invoke_timeout}s (INVOKE_TIMEOUT)" >&2
+fi
+exit "$status"
