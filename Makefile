@@ -1,0 +1,76 @@
+# Front door for the notifier: `make` lists the targets.
+#
+# Other files may add targets by dropping a makefile in mk/; to run extra checks as part
+# of `make test` they append a target name to EXTRA_TEST_TARGETS.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-builtin-rules
+
+PYTHON ?= python3
+VENV := .venv
+VENV_BIN := $(CURDIR)/$(VENV)/bin
+VENV_STAMP := $(VENV)/.requirements-installed
+EVENT ?=
+EXTRA_TEST_TARGETS :=
+
+-include mk/*.mk
+
+.PHONY: help venv demo test test-rust lint fmt invoke check-event clean
+
+help: ## Show this list of targets
+	@echo "Usage: make <target> [VAR=value]"
+	@echo
+	@grep -hE '^[A-Za-z0-9_.-]+:.*## ' $(MAKEFILE_LIST) \
+	  | sort -u \
+	  | awk 'BEGIN { FS = ":.*## " } { printf "  %-14s %s\n", $$1, $$2 }'
+
+venv: $(VENV_STAMP) ## Create .venv with the pinned Python tools (moto, cargo-lambda, zig, cfn-lint)
+
+# Rebuilt from scratch whenever the pinned requirements change.
+$(VENV_STAMP): requirements/test.txt
+	$(PYTHON) -m venv --clear $(VENV)
+	$(VENV)/bin/python -m pip install --disable-pip-version-check --quiet -r requirements/test.txt
+	touch $@
+
+demo: ## Render every sample event in events/ to stdout (dry run, no AWS needed)
+	cargo run --quiet --example demo -- events/*.json
+
+test: venv ## Run the Rust tests against a local moto server, then the checks listed in EXTRA_TEST_TARGETS
+	@$(MAKE) --no-print-directory test-rust
+	@for target in $(EXTRA_TEST_TARGETS); do \
+	  echo "make: running $$target"; \
+	  $(MAKE) --no-print-directory "$$target"; \
+	done
+
+test-rust: venv ## Run cargo test with a throwaway moto server on 127.0.0.1
+	PATH="$(VENV_BIN):$$PATH" \
+	AWS_REGION=us-east-1 \
+	AWS_ACCESS_KEY_ID=testing \
+	AWS_SECRET_ACCESS_KEY=testing \
+	AWS_EC2_METADATA_DISABLED=true \
+	NOTIFIER_PYTHON="$(VENV_BIN)/python" \
+	scripts/with-moto.sh cargo test
+
+lint: ## Check formatting and run clippy with warnings as errors
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+
+fmt: ## Format the Rust sources
+	cargo fmt
+
+invoke: check-event venv ## Run one event through the local Lambda runtime: make invoke EVENT=events/<file>.json
+	scripts/invoke.sh "$(EVENT)"
+
+# Fails fast, before any install, when EVENT is missing.
+check-event:
+	@if [[ -z "$(EVENT)" ]]; then \
+	  echo "usage: make invoke EVENT=events/<file>.json" >&2; \
+	  echo "sample events: $$(cd events && echo *.json)" >&2; \
+	  exit 2; \
+	fi
+
+clean: ## Remove build output, the Python venvs and .run/
+	cargo clean
+	rm -rf $(VENV) .venv-sam .run
