@@ -63,25 +63,25 @@ pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Notificati
         ReleaseCase::OwnOffer => (
             format!("Offer released: {offer_label}"),
             format!(
-                "You released your offer \"{offer_label}\" for your product \"{product_label}\". Buyers it targets can now accept it."
+                "You released your offer {offer_label} for your product {product_label}. Buyers can now accept it."
             ),
         ),
         ReleaseCase::PartnerOfferForYourProduct => (
             format!("Channel partner released an offer for {product_label}"),
             format!(
-                "A channel partner, {seller}, released the offer \"{offer_label}\" for your product \"{product_label}\". You are the manufacturer; the channel partner is the seller of record."
+                "A channel partner, {seller}, released the offer {offer_label} for your product {product_label}. You are the manufacturer; the channel partner is the seller of record."
             ),
         ),
         ReleaseCase::YourOfferAsChannelPartner => (
             format!("Offer released as channel partner: {offer_label}"),
             format!(
-                "You released the offer \"{offer_label}\" as a channel partner, for the product \"{product_label}\" made by {manufacturer}. You are the seller of record."
+                "You released the offer {offer_label} as a channel partner, for the product {product_label} made by {manufacturer}. You are the seller of record."
             ),
         ),
         ReleaseCase::Unrelated => (
             format!("Offer released: {offer_label}"),
             format!(
-                "The offer \"{offer_label}\" for the product \"{product_label}\" was released. The receiving account ({}) is neither its manufacturer nor its seller of record.",
+                "The offer {offer_label} for the product {product_label} was released. The receiving account ({}) is neither its manufacturer nor its seller of record.",
                 or_not_given(envelope.account.as_deref())
             ),
         ),
@@ -169,7 +169,7 @@ pub fn offer_set_released(detail: &OfferSetReleased, envelope: &Envelope) -> Not
 
     let mut body = Body::new();
     body.paragraph(format!(
-        "The offer set \"{set_label}\" was released with {}.",
+        "The offer set {set_label} was released with {}.",
         count(offers.len() as u64, "associated offer", "associated offers")
     ));
     body.section("Offer set")
@@ -209,11 +209,11 @@ pub fn offer_set_released(detail: &OfferSetReleased, envelope: &Envelope) -> Not
     )
 }
 
-/// "Name (id)" when the event names the thing, otherwise just the id.
+/// `"Name" (id)` when the event names the thing, otherwise just the id.
 fn label(name: Option<&str>, id: &str) -> String {
     let id = single_line(id);
     match name.map(single_line) {
-        Some(name) if !name.is_empty() => format!("{name} ({id})"),
+        Some(name) if !name.is_empty() => format!("\"{name}\" ({id})"),
         _ => id,
     }
 }
@@ -270,7 +270,10 @@ mod tests {
 
     #[test]
     fn labels_fall_back_to_ids() {
-        assert_eq!(label(Some("My\noffer"), "offer-1"), "My offer (offer-1)");
+        assert_eq!(
+            label(Some("My\noffer"), "offer-1"),
+            "\"My offer\" (offer-1)"
+        );
         assert_eq!(label(Some(" "), "offer-1"), "offer-1");
         assert_eq!(label(None, "offer-1"), "offer-1");
     }
