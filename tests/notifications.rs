@@ -1,0 +1,359 @@
+//! Every sample in `events/` through the notifier with a recording publisher: the topic,
+//! severity and attributes each one gets, and a reviewed snapshot of each rendered
+//! notification, so a wording change shows up as a diff.
+
+use std::path::{Path, PathBuf};
+
+use marketplace_catalog_notifier::config::{Config, TopicKind};
+use marketplace_catalog_notifier::event::{CatalogEvent, KNOWN_DETAIL_TYPES};
+use marketplace_catalog_notifier::notification::{MAX_MESSAGE_BYTES, Severity};
+use marketplace_catalog_notifier::publish::{RecordingPublisher, render_text};
+use marketplace_catalog_notifier::{Notifier, NotifierError, Outcome, router};
+use serde_json::{Value, json};
+
+const OFFERS: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-offers";
+const CHANGE_SETS: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-change-sets";
+const SECURITY: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-security";
+const OTHER: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-other";
+
+/// A sample file, its topic family, its severity and attributes it must carry.
+type Expectation = (
+    &'static str,
+    TopicKind,
+    Severity,
+    &'static [(&'static str, &'static str)],
+);
+
+/// What each sample must become. Adding a file to `events/` without a row here fails
+/// `every_sample_has_an_expectation`.
+const EXPECTED: &[Expectation] = &[
+    (
+        "change-set-cancelled.json",
+        TopicKind::ChangeSets,
+        Severity::Warning,
+        &[("change_set_id", "76yesvf8y165pa4f98td2crtg")],
+    ),
+    (
+        "change-set-failed-client-error.json",
+        TopicKind::ChangeSets,
+        Severity::Error,
+        &[
+            ("failure_code", "CLIENT_ERROR"),
+            ("change_set_id", "76yesvf8y165pa4f98td2crtg"),
+        ],
+    ),
+    (
+        "change-set-failed-server-fault.json",
+        TopicKind::ChangeSets,
+        Severity::Error,
+        &[("failure_code", "SERVER_FAULT")],
+    ),
+    (
+        "change-set-succeeded-fractional-offset-times.json",
+        TopicKind::ChangeSets,
+        Severity::Info,
+        &[("catalog", "AWSMarketplace")],
+    ),
+    (
+        "change-set-succeeded.json",
+        TopicKind::ChangeSets,
+        Severity::Info,
+        &[("change_set_id", "76yesvf8y165pa4f98td2crtg")],
+    ),
+    (
+        "offer-released-30000-buyers.json",
+        TopicKind::Offers,
+        Severity::Info,
+        &[],
+    ),
+    (
+        "offer-released-as-channel-partner.json",
+        TopicKind::Offers,
+        Severity::Info,
+        &[
+            ("release_case", "your_offer_as_channel_partner"),
+            ("offer_id", "offer-1234567890123"),
+        ],
+    ),
+    (
+        "offer-released-by-channel-partner-for-isv.json",
+        TopicKind::Offers,
+        Severity::Info,
+        &[
+            ("release_case", "channel_partner_offer_for_your_product"),
+            ("seller_of_record_account_id", "987654321098"),
+        ],
+    ),
+    (
+        "offer-released-by-isv.json",
+        TopicKind::Offers,
+        Severity::Info,
+        &[
+            ("release_case", "own_offer"),
+            ("product_id", "bbbbaaaa-abcd-1111-abcd-666666666666"),
+        ],
+    ),
+    (
+        "offer-released-hostile-names.json",
+        TopicKind::Offers,
+        Severity::Info,
+        &[],
+    ),
+    (
+        "offer-released-public-minimal.json",
+        TopicKind::Offers,
+        Severity::Info,
+        &[],
+    ),
+    (
+        "offerset-released.json",
+        TopicKind::Offers,
+        Severity::Info,
+        &[],
+    ),
+    (
+        "products-security-report-new-issues.json",
+        TopicKind::Security,
+        Severity::Critical,
+        &[("new_issues_found", "true")],
+    ),
+    (
+        "products-security-report-overdue.json",
+        TopicKind::Security,
+        Severity::Critical,
+        &[("new_issues_found", "false")],
+    ),
+    (
+        "products-security-report-reminder.json",
+        TopicKind::Security,
+        Severity::Warning,
+        &[("new_issues_found", "false")],
+    ),
+    (
+        "unknown-detail-type.json",
+        TopicKind::Other,
+        Severity::Info,
+        &[("source", "aws.marketplacecatalog")],
+    ),
+];
+
+fn events_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("events")
+}
+
+fn sample_files() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(events_dir())
+        .expect("events/ is readable")
+        .map(|entry| {
+            entry
+                .expect("directory entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| name.ends_with(".json"))
+        .collect();
+    names.sort();
+    names
+}
+
+fn sample(name: &str) -> Value {
+    let text = std::fs::read_to_string(events_dir().join(name)).expect("sample is readable");
+    serde_json::from_str(&text).unwrap_or_else(|error| panic!("{name} is not valid JSON: {error}"))
+}
+
+fn config(with_other: bool) -> Config {
+    Config::from_lookup(|name| match name {
+        "OFFERS_TOPIC_ARN" => Some(OFFERS.to_owned()),
+        "CHANGE_SETS_TOPIC_ARN" => Some(CHANGE_SETS.to_owned()),
+        "SECURITY_TOPIC_ARN" => Some(SECURITY.to_owned()),
+        "OTHER_EVENTS_TOPIC_ARN" if with_other => Some(OTHER.to_owned()),
+        _ => None,
+    })
+    .expect("test configuration is valid")
+}
+
+#[test]
+fn every_sample_has_an_expectation() {
+    let expected: Vec<&str> = EXPECTED.iter().map(|(name, ..)| *name).collect();
+    assert_eq!(sample_files(), expected);
+}
+
+#[test]
+fn every_known_detail_type_has_a_sample() {
+    let covered: Vec<String> = sample_files()
+        .iter()
+        .map(|name| {
+            sample(name)["detail-type"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    for detail_type in KNOWN_DETAIL_TYPES {
+        assert!(
+            covered.iter().any(|c| c == detail_type),
+            "no sample in events/ for {detail_type:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_sample_is_published_to_its_topic_with_its_attributes() {
+    let config = config(true);
+    let notifier = Notifier::new(config.topics.clone(), RecordingPublisher::new());
+    for (index, (name, kind, severity, attributes)) in EXPECTED.iter().enumerate() {
+        let payload = sample(name);
+        let outcome = notifier
+            .handle(payload.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let topic = config.topics.arn_for(*kind).expect("topic configured");
+        assert_eq!(
+            outcome,
+            Outcome::Published {
+                detail_type: payload["detail-type"].as_str().unwrap().to_owned(),
+                event_id: payload["id"].as_str().unwrap().to_owned(),
+                topic_arn: topic.to_string(),
+                message_id: format!("recorded-{}", index + 1),
+            },
+            "{name}"
+        );
+        let published = notifier.publisher().published();
+        let last = published.last().expect("one publish per sample");
+        assert_eq!(&last.topic, topic, "{name}");
+        let n = &last.notification;
+        assert_eq!(n.severity(), *severity, "{name}");
+        assert_eq!(
+            n.attributes().get("severity"),
+            Some(severity.as_str()),
+            "{name}"
+        );
+        assert_eq!(
+            n.attributes().get("detail_type"),
+            payload["detail-type"].as_str(),
+            "{name}"
+        );
+        assert_eq!(
+            n.attributes().get("event_id"),
+            payload["id"].as_str(),
+            "{name}"
+        );
+        for (attribute, value) in *attributes {
+            assert_eq!(
+                n.attributes().get(attribute),
+                Some(*value),
+                "{name}: {attribute}"
+            );
+        }
+        assert!(n.size_in_bytes() <= MAX_MESSAGE_BYTES, "{name}");
+    }
+    assert_eq!(notifier.publisher().published().len(), EXPECTED.len());
+}
+
+#[test]
+fn rendered_notifications_match_their_snapshots() {
+    let config = config(true);
+    for name in sample_files() {
+        let event = CatalogEvent::parse(sample(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let kind = router::topic_for(&event.detail);
+        let topic = config.topics.arn_for(kind).expect("topic configured");
+        let text = render_text(topic, &router::render(&event));
+        insta::assert_snapshot!(name.trim_end_matches(".json"), text);
+    }
+}
+
+#[tokio::test]
+async fn unknown_detail_type_is_skipped_without_an_other_events_topic() {
+    let notifier = Notifier::new(config(false).topics, RecordingPublisher::new());
+    let outcome = notifier
+        .handle(sample("unknown-detail-type.json"))
+        .await
+        .expect("skipped, not failed");
+    let Outcome::Skipped {
+        detail_type,
+        reason,
+        ..
+    } = outcome
+    else {
+        panic!("expected a skip, got {outcome:?}")
+    };
+    assert_eq!(detail_type, "Entity Archived");
+    assert!(reason.contains("OTHER_EVENTS_TOPIC_ARN"), "{reason}");
+    assert!(notifier.publisher().published().is_empty());
+}
+
+#[tokio::test]
+async fn publish_failure_fails_the_invocation_and_names_event_and_topic() {
+    let notifier = Notifier::new(config(true).topics, RecordingPublisher::new());
+    notifier.publisher().fail_with(Some("connection refused"));
+    let error = notifier
+        .handle(sample("change-set-succeeded.json"))
+        .await
+        .expect_err("must fail");
+    assert!(matches!(error, NotifierError::Publish { .. }));
+    let message = error.to_string();
+    assert!(
+        message.contains("f330a10b-9efe-4904-a61c-980e7426b628"),
+        "{message}"
+    );
+    assert!(message.contains(CHANGE_SETS), "{message}");
+    assert!(message.contains("connection refused"), "{message}");
+
+    notifier.publisher().fail_with(None);
+    assert!(
+        notifier
+            .handle(sample("change-set-succeeded.json"))
+            .await
+            .is_ok()
+    );
+    assert_eq!(notifier.publisher().published().len(), 1);
+}
+
+#[tokio::test]
+async fn rejected_events_publish_nothing() {
+    let notifier = Notifier::new(config(true).topics, RecordingPublisher::new());
+    let mut other_source = sample("offer-released-by-isv.json");
+    other_source["source"] = json!("aws.agreement-marketplace");
+    let mut no_offer_id = sample("offer-released-by-isv.json");
+    no_offer_id["detail"]["offer"]
+        .as_object_mut()
+        .unwrap()
+        .remove("id");
+    for (payload, error_type, mentions) in [
+        (
+            other_source,
+            "UnsupportedSource",
+            "aws.agreement-marketplace",
+        ),
+        (no_offer_id, "InvalidDetail", "detail.offer.id"),
+        (json!({}), "InvalidEnvelope", "detail-type"),
+        (json!("just a string"), "InvalidEnvelope", "invalid type"),
+    ] {
+        let error = notifier
+            .handle(payload)
+            .await
+            .expect_err("must be rejected");
+        assert_eq!(error.error_type(), error_type, "{error}");
+        assert!(error.to_string().contains(mentions), "{error}");
+    }
+    assert!(notifier.publisher().published().is_empty());
+}
+
+#[test]
+fn the_invalid_examples_aws_publishes_are_reported_with_their_position() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).expect("fixtures are readable") {
+        let path = entry.expect("directory entry").path();
+        let text = std::fs::read_to_string(&path).expect("fixture is readable");
+        let error = serde_json::from_str::<Value>(&text).expect_err("fixture is invalid JSON");
+        assert!(
+            error.line() >= 1 && error.column() > 0,
+            "{}: {error}",
+            path.display()
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 2);
+}
