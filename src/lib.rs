@@ -9,6 +9,7 @@ pub mod error;
 pub mod event;
 pub mod handlers;
 pub mod init_error;
+pub mod logging;
 pub mod notification;
 pub mod notifier;
 pub mod outcome;

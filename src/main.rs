@@ -5,12 +5,14 @@ use lambda_runtime::{Diagnostic, Error, LambdaEvent, service_fn};
 use marketplace_catalog_notifier::publish::{
     DryRunPublisher, Publisher, SnsPublisher, sdk_config_from_env,
 };
-use marketplace_catalog_notifier::{Config, Notifier, handle, init_error::report_init_error};
+use marketplace_catalog_notifier::{
+    Config, Notifier, handle, init_error::report_init_error, logging,
+};
 use serde_json::Value;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
-    lambda_runtime::tracing::init_default_subscriber();
+    logging::init();
 
     let config = match Config::from_env() {
         Ok(config) => config,
