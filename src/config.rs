@@ -2,12 +2,20 @@
 //! which family of events, and whether to publish at all (dry run). Errors name the variable.
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::error::ConfigError;
 
 /// Environment variable that switches publishing off: notifications are printed instead.
 /// Meant for local runs; the deployed template never sets it.
 pub const DRY_RUN_VARIABLE: &str = "NOTIFIER_DRY_RUN";
+
+/// Environment variable: how long (seconds) a warm instance remembers published event ids
+/// to drop duplicate deliveries; 0 turns it off.
+pub const DUPLICATE_WINDOW_VARIABLE: &str = "DUPLICATE_WINDOW_SECONDS";
+
+/// EventBridge redelivers within minutes; an hour covers that with room to spare.
+pub const DEFAULT_DUPLICATE_WINDOW: Duration = Duration::from_secs(3_600);
 
 /// The families of notifications, each published to its own topic so people subscribe
 /// only to what concerns them.
@@ -157,6 +165,8 @@ pub struct Config {
     pub topics: Topics,
     /// Print notifications instead of publishing them.
     pub dry_run: bool,
+    /// How long published event ids are remembered; zero disables duplicate detection.
+    pub duplicate_window: Duration,
 }
 
 impl Config {
@@ -176,6 +186,19 @@ impl Config {
                 value,
                 reason: "expected true or false".to_owned(),
             })?,
+        };
+        let duplicate_window = match read(DUPLICATE_WINDOW_VARIABLE) {
+            None => DEFAULT_DUPLICATE_WINDOW,
+            Some(value) => value
+                .trim()
+                .parse::<u64>()
+                .map(Duration::from_secs)
+                .map_err(|_| ConfigError::Invalid {
+                    variable: DUPLICATE_WINDOW_VARIABLE,
+                    value,
+                    reason: "expected a whole number of seconds (0 turns duplicate detection off)"
+                        .to_owned(),
+                })?,
         };
         let topic =
             |kind: TopicKind| -> Result<Option<TopicArn>, ConfigError> {
@@ -207,6 +230,7 @@ impl Config {
                 other: topic(TopicKind::Other)?,
             },
             dry_run,
+            duplicate_window,
         })
     }
 }
@@ -362,6 +386,24 @@ mod tests {
         let error = config(&[("NOTIFIER_DRY_RUN", "maybe")]).unwrap_err();
         assert!(error.to_string().contains("NOTIFIER_DRY_RUN"));
         assert!(error.to_string().contains("maybe"));
+    }
+
+    #[test]
+    fn duplicate_window_defaults_and_parses() {
+        let config_default = config(&required_vars()).unwrap();
+        assert_eq!(config_default.duplicate_window, DEFAULT_DUPLICATE_WINDOW);
+
+        let mut vars = required_vars();
+        vars.push(("DUPLICATE_WINDOW_SECONDS", "0"));
+        assert_eq!(config(&vars).unwrap().duplicate_window, Duration::ZERO);
+
+        let mut vars = required_vars();
+        vars.push(("DUPLICATE_WINDOW_SECONDS", "an hour"));
+        let message = config(&vars).unwrap_err().to_string();
+        assert!(
+            message.contains("DUPLICATE_WINDOW_SECONDS") && message.contains("an hour"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! formatting are pure; [`publish`] is the only module that does I/O.
 
 pub mod config;
+pub mod dedup;
 pub mod error;
 pub mod event;
 pub mod handlers;

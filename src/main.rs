@@ -28,7 +28,7 @@ async fn main() -> Result<(), Error> {
     };
 
     if config.dry_run {
-        serve(Notifier::new(config.topics, DryRunPublisher::stdout())).await
+        serve(Notifier::from_config(&config, DryRunPublisher::stdout())).await
     } else {
         let sdk_config = sdk_config_from_env().await;
         serve(Notifier::new(

@@ -1,5 +1,5 @@
-//! What an invocation returns to Lambda when it succeeds: the event was published, or
-//! deliberately skipped and why.
+//! What an invocation returns to Lambda when it succeeds: the event was published, was
+//! deliberately skipped (and why), or was a duplicate of one already published.
 
 use serde::Serialize;
 
@@ -20,6 +20,13 @@ pub enum Outcome {
         detail_type: String,
         event_id: String,
         reason: String,
+    },
+    /// The same event id was already published by this instance; `message_id` is the
+    /// first publish's.
+    Duplicate {
+        detail_type: String,
+        event_id: String,
+        message_id: String,
     },
 }
 
@@ -49,6 +56,15 @@ mod tests {
         assert_eq!(
             serde_json::to_value(skipped).unwrap(),
             json!({"status": "skipped", "detailType": "Entity Archived", "eventId": "e-2", "reason": "no topic"})
+        );
+        let duplicate = Outcome::Duplicate {
+            detail_type: "Offer Released".into(),
+            event_id: "e-3".into(),
+            message_id: "m-1".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(duplicate).unwrap(),
+            json!({"status": "duplicate", "detailType": "Offer Released", "eventId": "e-3", "messageId": "m-1"})
         );
     }
 }

@@ -357,3 +357,33 @@ fn the_invalid_examples_aws_publishes_are_reported_with_their_position() {
     }
     assert_eq!(checked, 2);
 }
+
+#[tokio::test]
+async fn a_redelivered_event_is_published_once_by_a_warm_instance() {
+    let notifier = Notifier::new(config(true).topics, RecordingPublisher::new())
+        .with_duplicate_window(std::time::Duration::from_secs(60));
+    let event = sample("change-set-failed-client-error.json");
+
+    // A failed publish is not remembered, so Lambda's retry still publishes.
+    notifier.publisher().fail_with(Some("throttled"));
+    assert!(notifier.handle(event.clone()).await.is_err());
+    notifier.publisher().fail_with(None);
+
+    let first = notifier.handle(event.clone()).await.expect("published");
+    let Outcome::Published { message_id, .. } = first else {
+        panic!("expected a publish, got {first:?}")
+    };
+    let second = notifier
+        .handle(event)
+        .await
+        .expect("duplicate is not an error");
+    assert_eq!(
+        second,
+        Outcome::Duplicate {
+            detail_type: "Change Set Failed".into(),
+            event_id: "0e6c783b-d0d3-4ac1-b938-1640553d574d".into(),
+            message_id,
+        }
+    );
+    assert_eq!(notifier.publisher().published().len(), 1);
+}
