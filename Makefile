@@ -23,8 +23,8 @@ help: ## Show this list of targets
 	@echo "Usage: make <target> [VAR=value]"
 	@echo
 	@grep -hE '^[A-Za-z0-9_.-]+:.*## ' $(MAKEFILE_LIST) \
-	  | sort -u \
-	  | awk 'BEGIN { FS = ":.*## " } { printf "  %-14s %s\n", $$1, $$2 }'
+	  | awk 'BEGIN { FS = ":.*## " } { printf "  %-14s %s\n", $$1, $$2 }' \
+	  | LC_ALL=C sort -u
 
 venv: $(VENV_STAMP) ## Create .venv with the pinned Python tools (moto, cargo-lambda, zig, cfn-lint)
 
