@@ -1,0 +1,96 @@
+//! What the issue's contract promises for an event, worked out from the raw EventBridge JSON
+//! alone and not from the library's renderer, so the tests hold the code to the contract
+//! instead of to itself: the topic family, the severity and the message attributes that
+//! subscription filter policies rely on.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, TimeDelta};
+use marketplace_catalog_notifier::config::TopicKind;
+use serde_json::Value;
+
+/// The topic family the contract routes an event to, by `detail-type`.
+pub fn topic_kind(payload: &Value) -> TopicKind {
+    match detail_type(payload) {
+        "Offer Released" | "OfferSet Released" => TopicKind::Offers,
+        "Change Set Succeeded" | "Change Set Failed" | "Change Set Cancelled" => {
+            TopicKind::ChangeSets
+        }
+        "Products Security Report Created" => TopicKind::Security,
+        _ => TopicKind::Other,
+    }
+}
+
+/// The `severity` the contract assigns: `critical` for a security report with new issues
+/// or a due date at most 7 days after the event (or past), else `warning` for a report;
+/// `error` for a failed change set, `warning` for a cancelled one, `info` for the rest.
+pub fn severity(payload: &Value) -> &'static str {
+    match detail_type(payload) {
+        "Change Set Failed" => "error",
+        "Change Set Cancelled" => "warning",
+        "Products Security Report Created" => {
+            let detail = &payload["detail"];
+            let new_issues = detail["newIssuesFound"]
+                .as_bool()
+                .expect("newIssuesFound is a boolean");
+            let time_left =
+                timestamp(&detail["upcomingResolutionDueDate"]) - timestamp(&payload["time"]);
+            if new_issues || time_left <= TimeDelta::days(7) {
+                "critical"
+            } else {
+                "warning"
+            }
+        }
+        _ => "info",
+    }
+}
+
+/// The message attributes the contract requires, with their values: `detail_type`,
+/// `severity`, `event_id`, and the ids that matter for the event's type.
+pub fn required_attributes(payload: &Value) -> BTreeMap<&'static str, String> {
+    let detail = &payload["detail"];
+    let mut attributes = BTreeMap::from([
+        ("detail_type", detail_type(payload).to_owned()),
+        ("severity", severity(payload).to_owned()),
+        ("event_id", text(&payload["id"]).to_owned()),
+    ]);
+    match detail_type(payload) {
+        "Offer Released" => {
+            attributes.insert("offer_id", text(&detail["offer"]["id"]).to_owned());
+            attributes.insert("product_id", text(&detail["product"]["id"]).to_owned());
+        }
+        "OfferSet Released" => {
+            attributes.insert("offer_set_id", text(&detail["offerSet"]["id"]).to_owned());
+        }
+        "Change Set Succeeded" | "Change Set Cancelled" => {
+            attributes.insert("change_set_id", text(&detail["ChangeSetId"]).to_owned());
+        }
+        "Change Set Failed" => {
+            attributes.insert("change_set_id", text(&detail["ChangeSetId"]).to_owned());
+            attributes.insert("failure_code", text(&detail["FailureCode"]).to_owned());
+        }
+        _ => {}
+    }
+    attributes
+}
+
+/// The event's `detail-type`.
+pub fn detail_type(payload: &Value) -> &str {
+    text(&payload["detail-type"])
+}
+
+/// The event's EventBridge `id`.
+pub fn event_id(payload: &Value) -> &str {
+    text(&payload["id"])
+}
+
+fn text(value: &Value) -> &str {
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("expected a string in the sample event, found {value}"))
+}
+
+fn timestamp(value: &Value) -> DateTime<chrono::FixedOffset> {
+    DateTime::parse_from_rfc3339(text(value))
+        .unwrap_or_else(|error| panic!("{value} is not an RFC 3339 time: {error}"))
+}
