@@ -1,11 +1,13 @@
 //! Shared helpers for the integration tests: the sample events, an SNS/SQS world on the
-//! local moto server ([`moto`]), and the attributes the contract requires of every
-//! notification ([`contract`]).
+//! local moto server ([`moto`]), the attributes the contract requires of every
+//! notification ([`contract`]), and a Lambda Runtime API emulator that runs the notifier
+//! binary the way Lambda does ([`lambda`]).
 //!
 //! Every test crate includes this module with `mod support;` and uses only part of it.
 #![allow(dead_code)]
 
 pub mod contract;
+pub mod lambda;
 pub mod moto;
 
 use std::path::{Path, PathBuf};
