@@ -1,0 +1,90 @@
+# SAM and cargo-lambda: build, deploy and delete the stack, and the offline template
+# checks that `make test` runs. Included by the Makefile, which defines PYTHON, VENV,
+# VENV_BIN and the `venv` target (.venv: cargo-lambda, zig, cfn-lint, moto).
+
+VENV_SAM := .venv-sam
+VENV_SAM_STAMP := $(VENV_SAM)/.requirements-installed
+SAM := $(CURDIR)/$(VENV_SAM)/bin/sam
+# AWS Marketplace publishes catalog events only in us-east-1.
+DEPLOY_REGION := us-east-1
+BINARY := marketplace-catalog-notifier
+# cargo-lambda and zig come from .venv; SAM CLI must not try to send telemetry.
+WITH_TOOLS := PATH="$(VENV_BIN):$$PATH" SAM_CLI_TELEMETRY=0
+# The x86_64 check build gets its own directory so it never replaces the arm64
+# bootstrap that `make lambda-deploy` uploads (both default to target/lambda/).
+X86_LAMBDA_DIR := target/lambda-x86_64
+
+# `make lambda-deploy` settings (make variables or exported environment variables).
+FUNCTION_NAME ?= $(BINARY)
+OFFERS_TOPIC_ARN ?=
+CHANGE_SETS_TOPIC_ARN ?=
+SECURITY_TOPIC_ARN ?=
+OTHER_EVENTS_TOPIC_ARN ?=
+IAM_ROLE ?=
+
+EXTRA_TEST_TARGETS += test-template
+
+.PHONY: venv-sam build deploy delete lambda-build lambda-deploy lint-template test-template
+
+venv-sam: $(VENV_SAM_STAMP) ## Create .venv-sam with the pinned AWS SAM CLI (apart from .venv: its boto3 pin clashes with moto's)
+
+$(VENV_SAM_STAMP): requirements/sam.txt
+	$(PYTHON) -m venv --clear $(VENV_SAM)
+	$(VENV_SAM)/bin/python -m pip install --disable-pip-version-check --quiet -r requirements/sam.txt
+	touch $@
+
+build: venv venv-sam ## Build the arm64 function with `sam build` (cargo-lambda) into .aws-sam/
+	$(WITH_TOOLS) $(SAM) build
+
+# The first deploy is guided and saves its answers in samconfig.toml's
+# [default.deploy.parameters]; later deploys reuse them.
+deploy: build ## Deploy the stack to us-east-1 (`sam deploy --guided` the first time)
+	@if grep -qs '^\[default\.deploy\.parameters\]' samconfig.toml; then \
+	  echo "$(SAM) deploy"; \
+	  $(WITH_TOOLS) $(SAM) deploy; \
+	else \
+	  echo "$(SAM) deploy --guided (first deploy: answers are saved in samconfig.toml)"; \
+	  $(WITH_TOOLS) $(SAM) deploy --guided --region $(DEPLOY_REGION); \
+	fi
+
+delete: venv-sam ## Delete the deployed stack (topics, queues and their messages too) with `sam delete`
+	$(WITH_TOOLS) $(SAM) delete
+
+lambda-build: venv ## Build the arm64 bootstrap with cargo-lambda alone (target/lambda/marketplace-catalog-notifier/)
+	$(WITH_TOOLS) cargo lambda build --release --arm64
+
+lambda-deploy: venv ## Deploy only the function with cargo-lambda (set the *_TOPIC_ARN variables; see README "Deploy")
+	@for setting in "OFFERS_TOPIC_ARN=$(OFFERS_TOPIC_ARN)" "CHANGE_SETS_TOPIC_ARN=$(CHANGE_SETS_TOPIC_ARN)" \
+	  "SECURITY_TOPIC_ARN=$(SECURITY_TOPIC_ARN)"; do \
+	  if [[ -z "$${setting#*=}" ]]; then \
+	    echo "lambda-deploy: $${setting%%=*} is not set. Usage:" >&2; \
+	    echo "  make lambda-deploy OFFERS_TOPIC_ARN=arn:aws:sns:$(DEPLOY_REGION):<account>:<topic> \\" >&2; \
+	    echo "    CHANGE_SETS_TOPIC_ARN=... SECURITY_TOPIC_ARN=... [OTHER_EVENTS_TOPIC_ARN=...] [IAM_ROLE=<role ARN>]" >&2; \
+	    exit 2; \
+	  fi; \
+	done
+	@$(MAKE) --no-print-directory lambda-build
+	$(WITH_TOOLS) cargo lambda deploy \
+	  --region $(DEPLOY_REGION) \
+	  --memory 128 \
+	  --timeout 30 \
+	  --env-var OFFERS_TOPIC_ARN=$(OFFERS_TOPIC_ARN) \
+	  --env-var CHANGE_SETS_TOPIC_ARN=$(CHANGE_SETS_TOPIC_ARN) \
+	  --env-var SECURITY_TOPIC_ARN=$(SECURITY_TOPIC_ARN) \
+	  $(if $(OTHER_EVENTS_TOPIC_ARN),--env-var OTHER_EVENTS_TOPIC_ARN=$(OTHER_EVENTS_TOPIC_ARN)) \
+	  $(if $(IAM_ROLE),--iam-role $(IAM_ROLE)) \
+	  --binary-name $(BINARY) \
+	  $(FUNCTION_NAME)
+
+lint-template: venv venv-sam ## Lint template.yaml with cfn-lint (pinned) and `sam validate --lint`
+	$(VENV_BIN)/cfn-lint template.yaml
+	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --region $(DEPLOY_REGION)
+
+test-template: lint-template ## Lint the template and check `cargo lambda build --release` (x86_64) produces the bootstrap
+	$(WITH_TOOLS) cargo lambda build --release --x86-64 --lambda-dir $(X86_LAMBDA_DIR)
+	@bootstrap="$(X86_LAMBDA_DIR)/$(BINARY)/bootstrap"; \
+	if [[ ! -x "$$bootstrap" ]]; then \
+	  echo "test-template: cargo lambda build did not produce $$bootstrap" >&2; \
+	  exit 1; \
+	fi; \
+	echo "test-template: $$bootstrap ($$(du -h "$$bootstrap" | cut -f1))"
