@@ -17,6 +17,13 @@ pub const DUPLICATE_WINDOW_VARIABLE: &str = "DUPLICATE_WINDOW_SECONDS";
 /// EventBridge redelivers within minutes; an hour covers that with room to spare.
 pub const DEFAULT_DUPLICATE_WINDOW: Duration = Duration::from_secs(3_600);
 
+/// Environment variable: look up failed (and other) change sets with `DescribeChangeSet`
+/// to say which change failed and why.
+pub const ENRICH_VARIABLE: &str = "ENRICH_CHANGE_SETS";
+
+/// Environment variable: the bound, in milliseconds, on that lookup.
+pub const ENRICH_TIMEOUT_VARIABLE: &str = "ENRICH_TIMEOUT_MS";
+
 /// The families of notifications, each published to its own topic so people subscribe
 /// only to what concerns them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -167,6 +174,10 @@ pub struct Config {
     pub dry_run: bool,
     /// How long published event ids are remembered; zero disables duplicate detection.
     pub duplicate_window: Duration,
+    /// Whether change-set notifications are enriched through the Catalog API.
+    pub enrich_change_sets: bool,
+    /// The bound on one enrichment lookup.
+    pub enrich_timeout: Duration,
 }
 
 impl Config {
@@ -186,6 +197,29 @@ impl Config {
                 value,
                 reason: "expected true or false".to_owned(),
             })?,
+        };
+        let enrich_change_sets = match read(ENRICH_VARIABLE) {
+            // A dry run has no AWS account behind it; asking would only wait for a timeout.
+            None => !dry_run,
+            Some(value) => parse_bool(&value).ok_or_else(|| ConfigError::Invalid {
+                variable: ENRICH_VARIABLE,
+                value,
+                reason: "expected true or false".to_owned(),
+            })?,
+        };
+        let enrich_timeout = match read(ENRICH_TIMEOUT_VARIABLE) {
+            None => crate::enrich::DEFAULT_TIMEOUT,
+            Some(value) => value
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|millis| (1..=10_000).contains(millis))
+                .map(Duration::from_millis)
+                .ok_or_else(|| ConfigError::Invalid {
+                    variable: ENRICH_TIMEOUT_VARIABLE,
+                    value,
+                    reason: "expected milliseconds between 1 and 10000".to_owned(),
+                })?,
         };
         let duplicate_window = match read(DUPLICATE_WINDOW_VARIABLE) {
             None => DEFAULT_DUPLICATE_WINDOW,
@@ -231,6 +265,8 @@ impl Config {
             },
             dry_run,
             duplicate_window,
+            enrich_change_sets,
+            enrich_timeout,
         })
     }
 }
@@ -404,6 +440,38 @@ mod tests {
             message.contains("DUPLICATE_WINDOW_SECONDS") && message.contains("an hour"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn enrichment_is_on_by_default_except_in_a_dry_run() {
+        let on = config(&required_vars()).unwrap();
+        assert!(on.enrich_change_sets);
+        assert_eq!(on.enrich_timeout, crate::enrich::DEFAULT_TIMEOUT);
+        assert!(
+            !config(&[("NOTIFIER_DRY_RUN", "true")])
+                .unwrap()
+                .enrich_change_sets
+        );
+
+        let mut vars = required_vars();
+        vars.extend([
+            ("ENRICH_CHANGE_SETS", "false"),
+            ("ENRICH_TIMEOUT_MS", "250"),
+        ]);
+        let off = config(&vars).unwrap();
+        assert!(!off.enrich_change_sets);
+        assert_eq!(off.enrich_timeout, Duration::from_millis(250));
+
+        for (name, bad) in [
+            ("ENRICH_CHANGE_SETS", "sometimes"),
+            ("ENRICH_TIMEOUT_MS", "0"),
+            ("ENRICH_TIMEOUT_MS", "60000"),
+        ] {
+            let mut vars = required_vars();
+            vars.push((name, bad));
+            let message = config(&vars).unwrap_err().to_string();
+            assert!(message.contains(name) && message.contains(bad), "{message}");
+        }
     }
 
     #[test]

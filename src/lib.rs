@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod dedup;
+pub mod enrich;
 pub mod error;
 pub mod event;
 pub mod handlers;
@@ -27,8 +28,8 @@ use lambda_runtime::LambdaEvent;
 use serde_json::Value;
 
 /// The Lambda entry point shared by the binary and the tests.
-pub async fn handle<P: publish::Publisher>(
-    notifier: &Notifier<P>,
+pub async fn handle<P: publish::Publisher, D: enrich::DescribeChangeSet>(
+    notifier: &Notifier<P, D>,
     event: LambdaEvent<Value>,
 ) -> Result<Outcome, NotifierError> {
     notifier.handle(event.payload).await

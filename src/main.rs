@@ -1,7 +1,8 @@
-//! Lambda bootstrap: logging, configuration, the publisher, then the runtime loop. Every
+//! Lambda bootstrap: logging, configuration, the AWS clients, then the runtime loop. Every
 //! decision lives in the library.
 
 use lambda_runtime::{Diagnostic, Error, LambdaEvent, service_fn};
+use marketplace_catalog_notifier::enrich::CatalogApi;
 use marketplace_catalog_notifier::publish::{
     DryRunPublisher, Publisher, SnsPublisher, sdk_config_from_env,
 };
@@ -27,19 +28,36 @@ async fn main() -> Result<(), Error> {
         }
     };
 
-    if config.dry_run {
-        serve(Notifier::from_config(&config, DryRunPublisher::stdout())).await
+    // A dry run without enrichment talks to no AWS service, so it loads no SDK config.
+    let sdk_config = if config.dry_run && !config.enrich_change_sets {
+        None
     } else {
-        let sdk_config = sdk_config_from_env().await;
-        serve(Notifier::new(
-            config.topics,
-            SnsPublisher::from_sdk_config(&sdk_config),
-        ))
-        .await
+        Some(sdk_config_from_env().await)
+    };
+    let catalog_api = sdk_config
+        .as_ref()
+        .filter(|_| config.enrich_change_sets)
+        .map(|sdk_config| CatalogApi::from_sdk_config(sdk_config, config.enrich_timeout));
+    match sdk_config {
+        Some(sdk_config) if !config.dry_run => {
+            serve(
+                &config,
+                SnsPublisher::from_sdk_config(&sdk_config),
+                catalog_api,
+            )
+            .await
+        }
+        _ => serve(&config, DryRunPublisher::stdout(), catalog_api).await,
     }
 }
 
-async fn serve<P: Publisher>(notifier: Notifier<P>) -> Result<(), Error> {
+async fn serve<P: Publisher>(
+    config: &Config,
+    publisher: P,
+    catalog_api: Option<CatalogApi>,
+) -> Result<(), Error> {
+    let notifier = Notifier::from_config(config, publisher)
+        .with_change_set_details(catalog_api, config.enrich_timeout);
     let notifier = &notifier;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         handle(notifier, event)

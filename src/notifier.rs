@@ -8,31 +8,53 @@ use tracing::{error, info, warn};
 
 use crate::config::{Config, TopicKind, Topics};
 use crate::dedup::{DEFAULT_CAPACITY, RecentEvents};
+use crate::enrich::{self, DescribeChangeSet, Disabled, Enrichment};
 use crate::error::NotifierError;
-use crate::event::CatalogEvent;
+use crate::event::{CatalogDetail, CatalogEvent};
 use crate::outcome::Outcome;
 use crate::publish::Publisher;
 use crate::router;
 
-pub struct Notifier<P> {
+pub struct Notifier<P, D = Disabled> {
     topics: Topics,
     publisher: P,
     recent: RecentEvents,
+    /// The change-set lookup and its deadline; `None` when enrichment is off.
+    describer: Option<(D, Duration)>,
 }
 
 impl<P: Publisher> Notifier<P> {
-    /// A notifier without duplicate detection.
+    /// A notifier without duplicate detection or change-set enrichment.
     pub fn new(topics: Topics, publisher: P) -> Self {
         Self {
             topics,
             publisher,
             recent: RecentEvents::new(Duration::ZERO, 0),
+            describer: None,
         }
     }
 
-    /// A notifier configured as the deployed function runs it.
+    /// A notifier with the configured duplicate window (enrichment is added by the caller,
+    /// which owns the AWS client).
     pub fn from_config(config: &Config, publisher: P) -> Self {
         Self::new(config.topics.clone(), publisher).with_duplicate_window(config.duplicate_window)
+    }
+}
+
+impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
+    /// Enriches change-set notifications through `describer`, waiting at most `timeout`;
+    /// `None` leaves enrichment off.
+    pub fn with_change_set_details<E: DescribeChangeSet>(
+        self,
+        describer: Option<E>,
+        timeout: Duration,
+    ) -> Notifier<P, E> {
+        Notifier {
+            topics: self.topics,
+            publisher: self.publisher,
+            recent: self.recent,
+            describer: describer.map(|describer| (describer, timeout)),
+        }
     }
 
     /// Drops events whose id this instance published less than `window` ago.
@@ -80,7 +102,8 @@ impl<P: Publisher> Notifier<P> {
             });
         };
 
-        let notification = router::render(&event);
+        let enrichment = self.enrichment_for(&event).await;
+        let notification = router::render_with(&event, &enrichment);
         if notification.truncated_bytes() > 0 {
             warn!(
                 event_id,
@@ -117,5 +140,30 @@ impl<P: Publisher> Notifier<P> {
             topic_arn: topic.to_string(),
             message_id,
         })
+    }
+
+    /// Looks the change set up when enrichment is on; never fails the invocation.
+    async fn enrichment_for(&self, event: &CatalogEvent) -> Enrichment {
+        let (Some((describer, timeout)), CatalogDetail::ChangeSet(_, detail)) =
+            (&self.describer, &event.detail)
+        else {
+            return Enrichment::NotAttempted;
+        };
+        let enrichment = enrich::enrich(
+            describer,
+            detail.catalog.as_str(),
+            detail.change_set_id.as_str(),
+            *timeout,
+        )
+        .await;
+        if let Enrichment::Unavailable(reason) = &enrichment {
+            warn!(
+                event_id = %event.envelope.id,
+                change_set_id = %detail.change_set_id,
+                %reason,
+                "change-set details unavailable; publishing without them"
+            );
+        }
+        enrichment
     }
 }

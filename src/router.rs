@@ -1,6 +1,7 @@
 //! Routing: which formatter renders an event and which topic family receives it.
 
 use crate::config::TopicKind;
+use crate::enrich::Enrichment;
 use crate::event::{CatalogDetail, CatalogEvent};
 use crate::handlers::{change_set, offer, other, security};
 use crate::notification::Notification;
@@ -15,14 +16,19 @@ pub fn topic_for(detail: &CatalogDetail) -> TopicKind {
     }
 }
 
-/// Renders an event into its notification.
+/// Renders an event into its notification, without change-set enrichment.
 pub fn render(event: &CatalogEvent) -> Notification {
+    render_with(event, &Enrichment::NotAttempted)
+}
+
+/// Renders an event with what enrichment found (used only by change-set events).
+pub fn render_with(event: &CatalogEvent, enrichment: &Enrichment) -> Notification {
     let envelope = &event.envelope;
     match &event.detail {
         CatalogDetail::OfferReleased(detail) => offer::offer_released(detail, envelope),
         CatalogDetail::OfferSetReleased(detail) => offer::offer_set_released(detail, envelope),
         CatalogDetail::ChangeSet(outcome, detail) => {
-            change_set::change_set(outcome, detail, envelope)
+            change_set::change_set(outcome, detail, enrichment, envelope)
         }
         CatalogDetail::SecurityReport(report) => security::security_report(report, envelope),
         CatalogDetail::Unrecognised(detail) => other::unrecognised(detail, envelope),

@@ -1,7 +1,9 @@
-//! Formats the three change-set outcomes: what happened, what a failure code means, and the
-//! exact command and portal page that show the change set's errors.
+//! Formats the three change-set outcomes: what happened, what a failure code means, which
+//! change failed and why (when the Catalog API told us), and the exact command and portal
+//! page that show the change set's errors.
 
 use super::{Body, base_attributes, event_section, region, subject};
+use crate::enrich::{ChangeReport, ChangeSetReport, Enrichment};
 use crate::event::{ChangeSetDetail, ChangeSetOutcome, Envelope, FailureCode};
 use crate::notification::{Notification, Severity};
 use crate::text::{NOT_GIVEN, duration, or_not_given, single_line, timestamp};
@@ -9,9 +11,17 @@ use crate::text::{NOT_GIVEN, duration, or_not_given, single_line, timestamp};
 /// The seller portal's Requests page, where every change set is listed by id.
 pub const REQUESTS_PAGE: &str = "https://aws.amazon.com/marketplace/management/requests";
 
+/// Changes listed one by one before the rest are counted.
+pub const MAX_LISTED_CHANGES: usize = 50;
+/// Errors listed per change before the rest are counted.
+pub const MAX_LISTED_ERRORS: usize = 20;
+/// An error message longer than this is cut: the full text is one CLI call away.
+pub const MAX_ERROR_MESSAGE_CHARS: usize = 1_000;
+
 pub fn change_set(
     outcome: &ChangeSetOutcome,
     detail: &ChangeSetDetail,
+    enrichment: &Enrichment,
     envelope: &Envelope,
 ) -> Notification {
     let id = single_line(detail.change_set_id.as_str());
@@ -44,7 +54,15 @@ pub fn change_set(
                 "Your change set {label} failed with {code}: its changes were not applied."
             ));
             body.section("What it means").bullet(failure_meaning(code));
+            what_failed(&mut body, enrichment);
         }
+    }
+    if !matches!(outcome, ChangeSetOutcome::Failed(_))
+        && let Enrichment::Described(report) = enrichment
+        && !report.changes.is_empty()
+    {
+        body.section("Changes in this change set");
+        list_changes(&mut body, &report.changes);
     }
 
     body.section("What to do");
@@ -98,6 +116,85 @@ pub fn change_set(
         severity,
         attributes,
     )
+}
+
+/// The failure's details from `DescribeChangeSet`, or why they are missing.
+fn what_failed(body: &mut Body, enrichment: &Enrichment) {
+    match enrichment {
+        Enrichment::NotAttempted => {}
+        Enrichment::Unavailable(reason) => {
+            body.section("What failed").bullet(format!(
+                "Details could not be fetched ({}); the command below shows them.",
+                single_line(reason)
+            ));
+        }
+        Enrichment::Described(ChangeSetReport {
+            failure_description,
+            changes,
+        }) => {
+            body.section("What failed");
+            if let Some(description) = failure_description.as_deref().map(single_line)
+                && !description.is_empty()
+            {
+                body.bullet(format!("Failure description: {description}"));
+            }
+            let failed: Vec<ChangeReport> = changes
+                .iter()
+                .filter(|change| !change.errors.is_empty())
+                .cloned()
+                .collect();
+            if failed.is_empty() {
+                body.bullet("AWS listed no errors for individual changes.");
+            } else {
+                list_changes(body, &failed);
+            }
+        }
+    }
+}
+
+/// Numbered changes with their entity and, under each, its errors.
+fn list_changes(body: &mut Body, changes: &[ChangeReport]) {
+    for (number, change) in changes.iter().take(MAX_LISTED_CHANGES).enumerate() {
+        body.bullet(format!("{}. {}", number + 1, describe_change(change)));
+        for error in change.errors.iter().take(MAX_LISTED_ERRORS) {
+            let message: String = single_line(&error.message)
+                .chars()
+                .take(MAX_ERROR_MESSAGE_CHARS)
+                .collect();
+            body.indented(format!("{}: {message}", single_line(&error.code)));
+        }
+        if change.errors.len() > MAX_LISTED_ERRORS {
+            body.indented(format!(
+                "... and {} more errors",
+                change.errors.len() - MAX_LISTED_ERRORS
+            ));
+        }
+    }
+    if changes.len() > MAX_LISTED_CHANGES {
+        body.bullet(format!(
+            "... and {} more changes",
+            changes.len() - MAX_LISTED_CHANGES
+        ));
+    }
+}
+
+/// "UpdateInformation on SaaSProduct prod-123 (\"Rename\")".
+fn describe_change(change: &ChangeReport) -> String {
+    let mut text = single_line(&change.change_type);
+    match (change.entity_type.as_deref(), change.entity_id.as_deref()) {
+        (Some(kind), Some(id)) => {
+            text.push_str(&format!(" on {} {}", single_line(kind), single_line(id)))
+        }
+        (Some(kind), None) => text.push_str(&format!(" on a new {}", single_line(kind))),
+        (None, Some(id)) => text.push_str(&format!(" on {}", single_line(id))),
+        (None, None) => {}
+    }
+    if let Some(name) = change.change_name.as_deref().map(single_line)
+        && !name.is_empty()
+    {
+        text.push_str(&format!(" (\"{name}\")"));
+    }
+    text
 }
 
 fn outcome_word(outcome: &ChangeSetOutcome) -> &'static str {

@@ -1,0 +1,88 @@
+//! The Marketplace Catalog API client behind enrichment: one `DescribeChangeSet` call, with
+//! few retries, mapped onto [`ChangeSetReport`].
+
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use aws_config::retry::RetryConfig;
+use aws_sdk_marketplacecatalog::error::DisplayErrorContext;
+
+use super::{ChangeError, ChangeReport, ChangeSetReport, DescribeChangeSet};
+
+#[derive(Debug, Clone)]
+pub struct CatalogApi {
+    client: aws_sdk_marketplacecatalog::Client,
+}
+
+impl CatalogApi {
+    /// A client whose own timeouts sit inside the enrichment deadline; one quick retry at
+    /// most, since a late answer is worth less than a prompt notification, and the real
+    /// error (a 500, AccessDenied) should surface before the deadline hides it.
+    pub fn from_sdk_config(config: &SdkConfig, deadline: Duration) -> Self {
+        let timeouts = aws_config::timeout::TimeoutConfig::builder()
+            .connect_timeout(deadline / 2)
+            .operation_attempt_timeout(deadline / 2)
+            .operation_timeout(deadline)
+            .build();
+        let client_config = aws_sdk_marketplacecatalog::config::Builder::from(config)
+            .timeout_config(timeouts)
+            .retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(2)
+                    .with_initial_backoff(deadline / 20)
+                    .with_max_backoff(deadline / 10),
+            )
+            .build();
+        Self {
+            client: aws_sdk_marketplacecatalog::Client::from_conf(client_config),
+        }
+    }
+}
+
+impl DescribeChangeSet for CatalogApi {
+    async fn describe(
+        &self,
+        catalog: &str,
+        change_set_id: &str,
+    ) -> Result<ChangeSetReport, String> {
+        let output = self
+            .client
+            .describe_change_set()
+            .catalog(catalog)
+            .change_set_id(change_set_id)
+            .send()
+            .await
+            .map_err(|error| {
+                format!("DescribeChangeSet failed: {}", DisplayErrorContext(&error))
+            })?;
+
+        let changes = output
+            .change_set()
+            .iter()
+            .map(|change| ChangeReport {
+                change_type: change
+                    .change_type()
+                    .unwrap_or("(change type not given)")
+                    .to_owned(),
+                change_name: change.change_name().map(str::to_owned),
+                entity_type: change.entity().map(|entity| entity.r#type().to_owned()),
+                entity_id: change
+                    .entity()
+                    .and_then(|entity| entity.identifier())
+                    .map(str::to_owned),
+                errors: change
+                    .error_detail_list()
+                    .iter()
+                    .map(|error| ChangeError {
+                        code: error.error_code().unwrap_or("(no code)").to_owned(),
+                        message: error.error_message().unwrap_or("(no message)").to_owned(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(ChangeSetReport {
+            failure_description: output.failure_description().map(str::to_owned),
+            changes,
+        })
+    }
+}

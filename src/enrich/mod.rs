@@ -1,0 +1,139 @@
+//! Change-set enrichment: what a change set changed and, for a failure, which change failed
+//! and why, fetched from the Marketplace Catalog API. Best effort and bounded in time: when
+//! the answer does not come, the notification goes out without it and says so.
+
+mod catalog_api;
+
+pub use catalog_api::CatalogApi;
+
+use std::future::Future;
+use std::time::Duration;
+
+/// The default bound on the whole lookup, retries included: long enough for a healthy API
+/// (tens of milliseconds), short enough that publishing is never held up noticeably.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// What `DescribeChangeSet` says about a change set, reduced to what a reader needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeSetReport {
+    pub failure_description: Option<String>,
+    pub changes: Vec<ChangeReport>,
+}
+
+/// One change in a change set and the errors it ran into.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeReport {
+    pub change_type: String,
+    pub change_name: Option<String>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub errors: Vec<ChangeError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeError {
+    pub code: String,
+    pub message: String,
+}
+
+/// The outcome of an enrichment attempt, as the formatter sees it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Enrichment {
+    /// Not looked up (switched off, or not a change-set event).
+    #[default]
+    NotAttempted,
+    Described(ChangeSetReport),
+    /// Looked up, but no usable answer: the reason is shown and logged.
+    Unavailable(String),
+}
+
+/// Looks up a change set. Implemented by the Catalog API client; tests may use any other.
+pub trait DescribeChangeSet {
+    fn describe(
+        &self,
+        catalog: &str,
+        change_set_id: &str,
+    ) -> impl Future<Output = Result<ChangeSetReport, String>> + Send;
+}
+
+/// Stands in when enrichment is switched off; never called.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Disabled;
+
+impl DescribeChangeSet for Disabled {
+    async fn describe(
+        &self,
+        _catalog: &str,
+        _change_set_id: &str,
+    ) -> Result<ChangeSetReport, String> {
+        Err("change-set enrichment is switched off".to_owned())
+    }
+}
+
+/// Runs a lookup under a hard deadline, whatever the client's own timeouts do.
+pub async fn enrich<D: DescribeChangeSet>(
+    describer: &D,
+    catalog: &str,
+    change_set_id: &str,
+    timeout: Duration,
+) -> Enrichment {
+    match tokio::time::timeout(timeout, describer.describe(catalog, change_set_id)).await {
+        Ok(Ok(report)) => Enrichment::Described(report),
+        Ok(Err(reason)) => Enrichment::Unavailable(reason),
+        Err(_) => Enrichment::Unavailable(format!(
+            "DescribeChangeSet did not answer within {} ms",
+            timeout.as_millis()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Slow;
+    impl DescribeChangeSet for Slow {
+        async fn describe(&self, _: &str, _: &str) -> Result<ChangeSetReport, String> {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            Ok(ChangeSetReport::default())
+        }
+    }
+
+    struct Answers(Result<ChangeSetReport, String>);
+    impl DescribeChangeSet for Answers {
+        async fn describe(&self, _: &str, _: &str) -> Result<ChangeSetReport, String> {
+            self.0.clone()
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_lookup_is_abandoned_at_the_deadline() {
+        let result = enrich(&Slow, "AWSMarketplace", "cs-1", Duration::from_millis(250)).await;
+        assert_eq!(
+            result,
+            Enrichment::Unavailable("DescribeChangeSet did not answer within 250 ms".into())
+        );
+    }
+
+    #[tokio::test]
+    async fn answers_and_errors_are_passed_on() {
+        let report = ChangeSetReport {
+            failure_description: Some("bad".into()),
+            changes: vec![],
+        };
+        assert_eq!(
+            enrich(&Answers(Ok(report.clone())), "c", "id", DEFAULT_TIMEOUT).await,
+            Enrichment::Described(report)
+        );
+        assert_eq!(
+            enrich(
+                &Answers(Err("AccessDenied".into())),
+                "c",
+                "id",
+                DEFAULT_TIMEOUT
+            )
+            .await,
+            Enrichment::Unavailable("AccessDenied".into())
+        );
+    }
+}
