@@ -328,7 +328,7 @@ async fn rejected_events_publish_nothing() {
         ),
         (no_offer_id, "InvalidDetail", "detail.offer.id"),
         (json!({}), "InvalidEnvelope", "detail-type"),
-        (json!("just a string"), "InvalidEnvelope", "invalid type"),
+        (json!("just a string"), "InvalidEnvelope", "found a string"),
     ] {
         let error = notifier
             .handle(payload)

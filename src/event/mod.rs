@@ -95,6 +95,15 @@ impl CatalogEvent {
             reason,
         };
 
+        if !payload.is_object() {
+            return Err(invalid_envelope(
+                "(payload)".into(),
+                format!(
+                    "expected a JSON object (an EventBridge event), found {}",
+                    json_kind(&payload)
+                ),
+            ));
+        }
         let raw: EventBridgeEvent<Value> =
             serde_path_to_error::deserialize(payload).map_err(|error| {
                 let (field, reason) = describe(&error);
@@ -136,6 +145,17 @@ impl CatalogEvent {
             },
             detail,
         })
+    }
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 
