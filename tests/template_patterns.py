@@ -95,7 +95,11 @@ def describe_statements(document, topics, report):
 
 def describe_policies(policies, topics, report):
     for policy in as_list(policies):
-        if isinstance(policy, str):
+        if isinstance(policy, dict) and "Fn::If" in policy:
+            # Either branch may be deployed: report the grants of both.
+            branches = [b for b in policy["Fn::If"][1:] if b != {"Ref": "AWS::NoValue"}]
+            describe_policies(branches, topics, report)
+        elif isinstance(policy, str):
             report["managed_policies"].append(policy)
         elif isinstance(policy, dict) and "Statement" in policy:
             describe_statements(policy, topics, report)
