@@ -52,8 +52,14 @@ s.close()')"
 mkdir -p "$run_dir"
 : >"$log"
 watch_pid=""
+invoke_pid=""
 # shellcheck disable=SC2317 # only reached through the traps below
-stop_watch() {
+stop_all() {
+  if [[ -n "$invoke_pid" ]]; then
+    kill "$invoke_pid" 2>/dev/null || true
+    wait "$invoke_pid" 2>/dev/null || true
+    invoke_pid=""
+  fi
   if [[ -n "$watch_pid" ]]; then
     # watch runs in its own session; end it together with the cargo and function processes it started.
     kill -TERM -- "-$watch_pid" 2>/dev/null || true
@@ -66,9 +72,15 @@ stop_watch() {
     watch_pid=""
   fi
 }
-trap stop_watch EXIT
-trap 'stop_watch; exit 130' INT
-trap 'stop_watch; exit 143' TERM
+trap stop_all EXIT
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
+
+show_function_output() {
+  echo "---- function output (from ${log#"$root"/}) ----"
+  # Compiler progress is noise here; keep what the emulator and the function printed.
+  grep -vE '^\s*(Compiling|Checking|Finished|Running|Blocking|Building|Updating|Downloading|Downloaded|Locking|Adding) ' "$log" || true
+}
 
 # --ignore-changes: a one-shot invoke never wants a rebuild half-way through.
 setsid cargo lambda watch --invoke-address 127.0.0.1 --invoke-port "$port" --ignore-changes \
@@ -92,16 +104,34 @@ until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
 done
 
 echo "invoke: sending ${event#"$root"/} to $function_name (a cold debug build can take several minutes)"
-status=0
-response="$(timeout "$invoke_timeout" cargo lambda invoke --invoke-address 127.0.0.1 --invoke-port "$port" \
-  --data-file "$event" "$function_name" 2>&1)" || status=$?
+response="$run_dir/invoke-response.txt"
+cargo lambda invoke --invoke-address 127.0.0.1 --invoke-port "$port" \
+  --data-file "$event" "$function_name" </dev/null >"$response" 2>&1 &
+invoke_pid=$!
 
-echo "---- function output (from ${log#"$root"/}) ----"
-# Compiler progress is noise here; keep what the function itself printed.
-grep -vE '^\s*(Compiling|Checking|Finished|Running|Blocking|Building|Updating|Downloading|Downloaded|Locking|Adding) ' "$log" || true
-echo "---- response ----"
-printf '%s\n' "$response"
-if ((status == 124)); then
-  echo "invoke: no response within ${invoke_timeout}s (INVOKE_TIMEOUT)" >&2
+# The invoke client waits for as long as the function is not running, even when its build
+# has failed; watch the emulator's log so a broken build or a dead function ends the run.
+status=0
+deadline=$((SECONDS + invoke_timeout))
+while kill -0 "$invoke_pid" 2>/dev/null; do
+  if grep -qE '^error(\[E[0-9]+\])?: |ERROR command exited' "$log"; then
+    echo "invoke: the function failed to build or exited; see the log below" >&2
+    status=1
+    break
+  fi
+  if ((SECONDS >= deadline)); then
+    echo "invoke: no response within ${invoke_timeout}s (INVOKE_TIMEOUT)" >&2
+    status=124
+    break
+  fi
+  sleep 0.5
+done
+if ((status == 0)); then
+  wait "$invoke_pid" || status=$?
+  invoke_pid=""
 fi
+
+show_function_output
+echo "---- response ----"
+cat "$response"
 exit "$status"
