@@ -4,6 +4,7 @@
 //! The flow is `payload → CatalogEvent → Notification → Publisher → Outcome`: parsing and
 //! formatting are pure; [`publish`] is the only module that does I/O.
 
+pub mod aws_error;
 pub mod config;
 pub mod dedup;
 pub mod enrich;

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use aws_config::SdkConfig;
 use aws_config::retry::RetryConfig;
-use aws_sdk_marketplacecatalog::error::DisplayErrorContext;
 
 use super::{ChangeError, ChangeReport, ChangeSetReport, DescribeChangeSet};
 
@@ -53,7 +52,10 @@ impl DescribeChangeSet for CatalogApi {
             .send()
             .await
             .map_err(|error| {
-                format!("DescribeChangeSet failed: {}", DisplayErrorContext(&error))
+                format!(
+                    "DescribeChangeSet failed: {}",
+                    crate::aws_error::describe(&error)
+                )
             })?;
 
         let changes = output

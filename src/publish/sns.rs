@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use aws_config::{BehaviorVersion, SdkConfig, timeout::TimeoutConfig};
-use aws_sdk_sns::error::DisplayErrorContext;
 use aws_sdk_sns::types::MessageAttributeValue;
 
 use super::Publisher;
@@ -79,7 +78,7 @@ impl Publisher for SnsPublisher {
             .set_message_attributes(Some(attributes))
             .send()
             .await
-            .map_err(|error| PublishError(DisplayErrorContext(&error).to_string()))?;
+            .map_err(|error| PublishError(crate::aws_error::describe(&error)))?;
 
         output.message_id.ok_or_else(|| {
             PublishError("SNS accepted the message but returned no MessageId".to_owned())
