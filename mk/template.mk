@@ -21,6 +21,8 @@ CHANGE_SETS_TOPIC_ARN ?=
 SECURITY_TOPIC_ARN ?=
 OTHER_EVENTS_TOPIC_ARN ?=
 IAM_ROLE ?=
+# Extra `cargo lambda deploy` flags, e.g. --dry to package and print without deploying.
+CARGO_LAMBDA_DEPLOY_FLAGS ?=
 
 EXTRA_TEST_TARGETS += test-template
 
@@ -74,6 +76,7 @@ lambda-deploy: venv ## Deploy only the function with cargo-lambda (set the *_TOP
 	  $(if $(OTHER_EVENTS_TOPIC_ARN),--env-var OTHER_EVENTS_TOPIC_ARN=$(OTHER_EVENTS_TOPIC_ARN)) \
 	  $(if $(IAM_ROLE),--iam-role $(IAM_ROLE)) \
 	  --binary-name $(BINARY) \
+	  $(CARGO_LAMBDA_DEPLOY_FLAGS) \
 	  $(FUNCTION_NAME)
 
 lint-template: venv venv-sam ## Lint template.yaml with cfn-lint (pinned) and `sam validate --lint`
