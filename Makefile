@@ -14,6 +14,8 @@ VENV_BIN := $(CURDIR)/$(VENV)/bin
 VENV_STAMP := $(VENV)/.requirements-installed
 EVENT ?=
 EXTRA_TEST_TARGETS :=
+# Kept so `make test` can close with one total over every cargo test binary.
+CARGO_TEST_LOG := .run/cargo-test.log
 
 -include mk/*.mk
 
@@ -43,15 +45,22 @@ test: venv ## Run the Rust tests against a local moto server, then the checks li
 	  echo "make: running $$target"; \
 	  $(MAKE) --no-print-directory "$$target"; \
 	done
+	@# cargo ends on the doctest line (often "0 passed"); close with the total over all test binaries.
+	@awk '/^test result:/ { for (i = 2; i <= NF; i++) { \
+	    if ($$i ~ /^passed/) passed += $$(i - 1); \
+	    if ($$i ~ /^failed/) failed += $$(i - 1); \
+	    if ($$i ~ /^ignored/) ignored += $$(i - 1) } } \
+	  END { printf "cargo-test: %d passed, %d failed, %d skipped\n", passed, failed, ignored }' $(CARGO_TEST_LOG)
 
 test-rust: venv ## Run cargo test with a throwaway moto server on 127.0.0.1
+	@mkdir -p $(dir $(CARGO_TEST_LOG))
 	PATH="$(VENV_BIN):$$PATH" \
 	AWS_REGION=us-east-1 \
 	AWS_ACCESS_KEY_ID=testing \
 	AWS_SECRET_ACCESS_KEY=testing \
 	AWS_EC2_METADATA_DISABLED=true \
 	NOTIFIER_PYTHON="$(VENV_BIN)/python" \
-	scripts/with-moto.sh cargo test
+	scripts/with-moto.sh cargo test 2>&1 | tee $(CARGO_TEST_LOG)
 
 lint: ## Check formatting and run clippy with warnings as errors
 	cargo fmt --check
