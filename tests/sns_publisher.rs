@@ -144,7 +144,10 @@ async fn publishing_to_a_topic_that_does_not_exist_fails_naming_topic_and_event(
             assert_eq!(topic_arn, &arn);
             // SNS's own code and message, not the SDK's debug dump of the raw response.
             assert!(reason.starts_with("NotFound"), "{reason}");
-            assert!(reason.len() < 200 && !reason.contains("headers"), "{reason}");
+            assert!(
+                reason.len() < 200 && !reason.contains("headers"),
+                "{reason}"
+            );
         }
         other => panic!("expected NotifierError::Publish, got {other:?}"),
     }
