@@ -167,6 +167,11 @@ impl RuntimeApi {
         self.shared.connections.load(Ordering::SeqCst)
     }
 
+    /// How many invocations were queued so far.
+    pub fn invocations(&self) -> usize {
+        self.invocation_count
+    }
+
     /// Queues an invocation with these payload bytes and returns its request id.
     pub fn enqueue(&mut self, payload: impl Into<Bytes>) -> String {
         self.invocation_count += 1;
@@ -421,6 +426,29 @@ impl Lambda {
             Ok(Ok(status)) => status,
             Ok(Err(error)) => self.fail(&format!("waiting for the process: {error}")),
             Err(_) => self.fail(&format!("the process still runs after {:?}", super::WAIT)),
+        }
+    }
+
+    /// Waits (bounded by [`super::WAIT`]) until the function asks for its next invocation
+    /// after the last one queued: proof that a failed invocation did not stop it serving.
+    pub async fn wait_for_next_poll(&mut self) {
+        let deadline = tokio::time::Instant::now() + super::WAIT;
+        while self.api.next_calls() <= self.api.invocations() {
+            if tokio::time::Instant::now() >= deadline {
+                self.fail(&format!(
+                    "the function did not ask for another invocation within {:?} \
+                     ({} next calls for {} invocations)",
+                    super::WAIT,
+                    self.api.next_calls(),
+                    self.api.invocations()
+                ));
+            }
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_millis(10)) => {}
+                status = self.child.wait() => {
+                    self.fail(&format!("the process exited ({status:?}) instead of serving"));
+                }
+            }
         }
     }
 

@@ -1,14 +1,19 @@
 //! Shared helpers for the integration tests: the sample events, an SNS/SQS world on the
 //! local moto server ([`moto`]), the attributes the contract requires of every
 //! notification ([`contract`]), and a Lambda Runtime API emulator that runs the notifier
-//! binary the way Lambda does ([`lambda`]).
+//! binary the way Lambda does ([`lambda`]). The end-to-end suite adds EventBridge rules on
+//! moto ([`eventbridge`]) built from template.yaml's declarations ([`template`]), and a
+//! fault-injecting proxy in front of moto ([`fault_proxy`]).
 //!
 //! Every test crate includes this module with `mod support;` and uses only part of it.
 #![allow(dead_code)]
 
 pub mod contract;
+pub mod eventbridge;
+pub mod fault_proxy;
 pub mod lambda;
 pub mod moto;
+pub mod template;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

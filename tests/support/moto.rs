@@ -206,6 +206,12 @@ pub struct Families {
 }
 
 impl Families {
+    /// Families from topics and queues made elsewhere (e.g. from template.yaml's topics);
+    /// each queue must already be subscribed to its family's topic.
+    pub fn new(topics: Topics, queues: Vec<(TopicKind, Queue)>) -> Self {
+        Self { topics, queues }
+    }
+
     /// The queue subscribed to a family's topic (panics for an unconfigured family).
     pub fn queue(&self, kind: TopicKind) -> &Queue {
         self.queues
@@ -299,14 +305,29 @@ impl Moto {
     /// optional filter policy on message attributes. moto delivers without a queue policy
     /// allowing the topic to send, so none is set.
     pub async fn subscribe(&self, topic: &TopicArn, queue: &Queue, filter_policy: Option<&Value>) {
+        let attributes: Vec<(&str, String)> = filter_policy
+            .map(|policy| ("FilterPolicy", policy.to_string()))
+            .into_iter()
+            .collect();
+        self.subscribe_with(topic, queue, &attributes).await;
+    }
+
+    /// Subscribes a queue to a topic with subscription attributes, e.g.
+    /// `("RawMessageDelivery", "true")` or `("FilterPolicy", policy)`.
+    pub async fn subscribe_with(
+        &self,
+        topic: &TopicArn,
+        queue: &Queue,
+        attributes: &[(&str, String)],
+    ) {
         let mut request = self
             .sns
             .subscribe()
             .topic_arn(topic.as_str())
             .protocol("sqs")
             .endpoint(&queue.arn);
-        if let Some(policy) = filter_policy {
-            request = request.attributes("FilterPolicy", policy.to_string());
+        for (name, value) in attributes {
+            request = request.attributes(*name, value);
         }
         request
             .send()
@@ -362,34 +383,11 @@ impl Moto {
         expected: usize,
         within: Duration,
     ) -> Vec<Delivery> {
-        let deadline = Instant::now() + within;
-        let mut deliveries = Vec::new();
-        while deliveries.len() < expected {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(
-                !left.is_zero(),
-                "{}: received {} of {expected} messages within {within:?}",
-                queue.url,
-                deliveries.len()
-            );
-            // A short long-poll: it must end well inside the SDK's 5 s attempt timeout.
-            let wait = i32::try_from(left.as_secs().clamp(1, 2)).expect("small");
-            let output = self
-                .sqs
-                .receive_message()
-                .queue_url(&queue.url)
-                .max_number_of_messages(10)
-                .wait_time_seconds(wait)
-                .send()
-                .await
-                .unwrap_or_else(|error| panic!("ReceiveMessage {}: {error:?}", queue.url));
-            deliveries.extend(
-                output
-                    .messages()
-                    .iter()
-                    .map(|message| Delivery::from_sqs_body(message.body().expect("a body"))),
-            );
-        }
+        let messages = self.receive_messages(queue, expected, within, false).await;
+        let deliveries: Vec<Delivery> = messages
+            .iter()
+            .map(|message| Delivery::from_sqs_body(message.body().expect("a body")))
+            .collect();
         let total = self.message_count(queue).await;
         assert_eq!(
             total,
@@ -402,6 +400,73 @@ impl Moto {
                 .collect::<Vec<_>>()
         );
         deliveries
+    }
+
+    /// Receives exactly `expected` messages as SQS returns them (body and message
+    /// attributes) and deletes them, then checks the queue is empty: for a queue a test
+    /// reads again later, or one that is not an SNS subscriber (raw delivery, EventBridge).
+    pub async fn take_exactly(
+        &self,
+        queue: &Queue,
+        expected: usize,
+        within: Duration,
+    ) -> Vec<aws_sdk_sqs::types::Message> {
+        let messages = self.receive_messages(queue, expected, within, true).await;
+        let left = self.message_count(queue).await;
+        assert_eq!(
+            left, 0,
+            "{}: {left} more messages after the {expected} expected",
+            queue.url
+        );
+        messages
+    }
+
+    /// Polls until `expected` messages arrived (failing after `within`), deleting each when
+    /// `delete` is set. Message attributes are requested too.
+    async fn receive_messages(
+        &self,
+        queue: &Queue,
+        expected: usize,
+        within: Duration,
+        delete: bool,
+    ) -> Vec<aws_sdk_sqs::types::Message> {
+        let deadline = Instant::now() + within;
+        let mut messages = Vec::new();
+        while messages.len() < expected {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero(),
+                "{}: received {} of {expected} messages within {within:?}",
+                queue.url,
+                messages.len()
+            );
+            // A short long-poll: it must end well inside the SDK's 5 s attempt timeout.
+            let wait = i32::try_from(left.as_secs().clamp(1, 2)).expect("small");
+            let output = self
+                .sqs
+                .receive_message()
+                .queue_url(&queue.url)
+                .max_number_of_messages(10)
+                .message_attribute_names("All")
+                .wait_time_seconds(wait)
+                .send()
+                .await
+                .unwrap_or_else(|error| panic!("ReceiveMessage {}: {error:?}", queue.url));
+            for message in output.messages.unwrap_or_default() {
+                if delete {
+                    let handle = message.receipt_handle().expect("a receipt handle");
+                    self.sqs
+                        .delete_message()
+                        .queue_url(&queue.url)
+                        .receipt_handle(handle)
+                        .send()
+                        .await
+                        .unwrap_or_else(|error| panic!("DeleteMessage {}: {error:?}", queue.url));
+                }
+                messages.push(message);
+            }
+        }
+        messages
     }
 
     /// Every message the queue holds, visible or received and not yet deleted.
