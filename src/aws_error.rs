@@ -3,24 +3,23 @@
 //! the one line that matters; that chain goes to the debug log instead.
 
 use std::error::Error;
-use std::fmt::Debug;
 
+use aws_sdk_sns::config::http::HttpResponse;
 use aws_sdk_sns::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
 /// "NotFound: Topic does not exist", "could not reach the endpoint (Connection refused …)".
-pub fn describe<E, R>(error: &SdkError<E, R>) -> String
+pub fn describe<E>(error: &SdkError<E, HttpResponse>) -> String
 where
     E: ProvideErrorMetadata + Error + 'static,
-    R: Debug + 'static,
 {
     tracing::debug!(error = %DisplayErrorContext(error), "AWS SDK error in full");
     match error {
         SdkError::ServiceError(context) => {
             let service_error = context.err();
-            let code = service_error.code().unwrap_or("UnknownError");
-            match service_error.message() {
-                Some(message) => format!("{code}: {message}"),
-                None => code.to_owned(),
+            match (service_error.code(), service_error.message()) {
+                (Some(code), Some(message)) => format!("{code}: {message}"),
+                (Some(code), None) => code.to_owned(),
+                (None, message) => without_error_code(context.raw().status().as_u16(), message),
             }
         }
         SdkError::TimeoutError(_) => "no answer within the SDK's timeout".to_owned(),
@@ -32,6 +31,20 @@ where
         }
         SdkError::ResponseError(_) => format!("unreadable response ({})", root_cause(error)),
         _ => root_cause(error),
+    }
+}
+
+/// An error answer without an AWS error code, typically from something in front of the
+/// service (a proxy, a load balancer): its HTTP status is then all there is to go on.
+fn without_error_code(status: u16, message: Option<&str>) -> String {
+    let reason = http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|status| status.canonical_reason())
+        .map(|reason| format!(" {reason}"))
+        .unwrap_or_default();
+    match message {
+        Some(message) => format!("HTTP {status}{reason} without an AWS error code: {message}"),
+        None => format!("HTTP {status}{reason} without an AWS error code"),
     }
 }
 
@@ -59,6 +72,22 @@ mod tests {
         assert_eq!(
             describe(&error),
             "could not reach the endpoint (Connection refused)"
+        );
+    }
+
+    #[test]
+    fn answers_without_an_error_code_name_the_http_status() {
+        assert_eq!(
+            without_error_code(429, None),
+            "HTTP 429 Too Many Requests without an AWS error code"
+        );
+        assert_eq!(
+            without_error_code(502, Some("upstream unavailable")),
+            "HTTP 502 Bad Gateway without an AWS error code: upstream unavailable"
+        );
+        assert_eq!(
+            without_error_code(599, None),
+            "HTTP 599 without an AWS error code"
         );
     }
 
