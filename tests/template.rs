@@ -6,10 +6,10 @@
 //! The template is read by tests/template_patterns.py, run with the Python named by
 //! `NOTIFIER_PYTHON` (the project's venv with moto and cfn-lint; `make test` sets it).
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use marketplace_catalog_notifier::config::{REQUIRED_TOPIC_VARIABLES, TOPIC_VARIABLES};
@@ -117,60 +117,15 @@ fn probes() -> Vec<Probe> {
     probes
 }
 
-fn run_helper(python: &str, probes: &[Probe]) -> Value {
-    let request = json!({
-        "template": root().join("template.yaml"),
-        "events": probes
-            .iter()
-            .map(|p| json!({"name": p.name, "event": p.event}))
-            .collect::<Vec<_>>(),
-    });
-    let script = root().join("tests").join("template_patterns.py");
-    let mut child = Command::new(python)
-        .arg(&script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run NOTIFIER_PYTHON={python}: {e}; run `make test`"));
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    let body = request.to_string();
-    // Write from another thread so a helper that dies early cannot block us.
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(body.as_bytes());
-    });
-    let output = child.wait_with_output().expect("helper output");
-    writer.join().expect("stdin writer");
-    assert!(
-        output.status.success(),
-        "{} failed ({}):\n{}",
-        script.display(),
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "helper printed no JSON report ({e}):\n{}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    })
-}
-
 fn facts() -> &'static Facts {
     static FACTS: OnceLock<Facts> = OnceLock::new();
     FACTS.get_or_init(|| {
-        let python = std::env::var("NOTIFIER_PYTHON")
-            .ok()
-            .filter(|p| !p.is_empty());
-        let Some(python) = python else {
-            panic!(
-                "NOTIFIER_PYTHON is not set. This test checks template.yaml with moto and \
-                 cfn-lint from the project's Python venv: run `make test` (it creates .venv \
-                 and sets NOTIFIER_PYTHON), or set NOTIFIER_PYTHON=.venv/bin/python."
-            )
-        };
         let probes = probes();
-        let report = run_helper(&python, &probes);
+        let events: Vec<(String, Value)> = probes
+            .iter()
+            .map(|probe| (probe.name.clone(), probe.event.clone()))
+            .collect();
+        let report = support::template::report(&events);
         Facts { report, probes }
     })
 }
