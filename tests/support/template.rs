@@ -6,8 +6,9 @@
 //! written into the tests, so a topic or rule added to the template is exercised too.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::io::{Read, Write};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -44,30 +45,61 @@ pub fn report(events: &[(String, Value)]) -> Value {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|error| panic!("cannot run {PYTHON_VARIABLE}={python}: {error}"));
+    // Pipes are written and read on their own threads, so a helper that dies early or
+    // prints a lot cannot block the test; the helper itself is killed if it overstays.
     let mut stdin = child.stdin.take().expect("piped stdin");
     let body = request.to_string();
-    // Written from another thread, so a helper that dies early cannot block the test.
     let writer = std::thread::spawn(move || {
         let _ = stdin.write_all(body.as_bytes());
     });
-    let output = child
-        .wait_with_output()
-        .unwrap_or_else(|error| panic!("{}: {error}", script.display()));
+    let stdout = read_on_a_thread(child.stdout.take().expect("piped stdout"));
+    let stderr = read_on_a_thread(child.stderr.take().expect("piped stderr"));
+    let status = wait_bounded(&mut child, HELPER_TIMEOUT)
+        .unwrap_or_else(|| panic!("{} still runs after {HELPER_TIMEOUT:?}", script.display()));
     writer.join().expect("the stdin writer does not panic");
+    let stdout = stdout.join().expect("the stdout reader does not panic");
+    let stderr = stderr.join().expect("the stderr reader does not panic");
     assert!(
-        output.status.success(),
-        "{} failed ({}):\n{}",
+        status.success(),
+        "{} failed ({status}):\n{}",
         script.display(),
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
+        String::from_utf8_lossy(&stderr)
     );
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+    serde_json::from_slice(&stdout).unwrap_or_else(|error| {
         panic!(
             "{} printed no JSON report ({error}):\n{}",
             script.display(),
-            String::from_utf8_lossy(&output.stdout)
+            String::from_utf8_lossy(&stdout)
         )
     })
+}
+
+/// How long the helper may take: it loads cfn-lint and moto, a few seconds on a busy machine.
+const HELPER_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Reads a pipe to its end on another thread.
+fn read_on_a_thread(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        bytes
+    })
+}
+
+/// Waits for `child` to exit for at most `limit`; kills it and returns `None` after that.
+fn wait_bounded(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + limit;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    }
 }
 
 /// An EventBridge rule the template declares that sends events to a function.
