@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Build the release binary, run the criterion benchmarks and the cold-start harness, and
+# write BENCHMARKS.md with its plot. Called by `make bench` (mk/bench.mk), which first
+# creates .venv (moto) and .venv-bench (the Python peer, matplotlib).
+set -euo pipefail
+
+# Environment:
+#   BENCH_QUICK=1  a short smoke run (3 cold starts per series, brief criterion runs) whose
+#                  report goes to a temporary directory, leaving the committed one alone
+#   BENCH_RUNS=N   cold starts per series (default 25, quick 3)
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+python="$root/.venv-bench/bin/python"
+if [[ ! -x "$python" ]]; then
+  echo "bench: $python not found; run 'make bench' (it creates .venv-bench)" >&2
+  exit 1
+fi
+
+criterion_home="$(mktemp -d "${TMPDIR:-/tmp}/notifier-criterion.XXXXXX")"
+trap 'rm -rf "$criterion_home"' EXIT
+
+if [[ "${BENCH_QUICK:-}" == "1" ]]; then
+  runs="${BENCH_RUNS:-3}"
+  warmup=1
+  criterion_args=(--warm-up-time 0.2 --measurement-time 0.5 --sample-size 10)
+  out_dir="$(mktemp -d "${TMPDIR:-/tmp}/notifier-bench.XXXXXX")"
+  markdown="$out_dir/BENCHMARKS.md"
+  plot="$out_dir/cold-start.png"
+  quick=(--quick)
+else
+  runs="${BENCH_RUNS:-25}"
+  warmup=2
+  criterion_args=()
+  markdown="$root/BENCHMARKS.md"
+  plot="$root/bench/cold-start.png"
+  quick=()
+fi
+
+echo "bench: building the release binary"
+cargo build --release
+
+echo "bench: per-event cost (criterion)"
+CRITERION_HOME="$criterion_home" cargo bench --bench notify -- --noplot "${criterion_args[@]}"
+
+echo "bench: cold starts, $runs per series, against moto on loopback"
+# with-moto.sh starts moto_server on a free 127.0.0.1 port and stops it however we exit.
+PATH="$root/.venv/bin:$PATH" scripts/with-moto.sh \
+  "$python" bench/run.py --runs "$runs" --warmup "$warmup" \
+  --criterion-dir "$criterion_home" --markdown "$markdown" --plot "$plot" "${quick[@]}"
+
+echo "bench: report in ${markdown#"$root"/}, plot in ${plot#"$root"/}"

@@ -1,0 +1,397 @@
+"""Turns the measurements of bench/run.py into BENCHMARKS.md and the cold-start plot."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+# Targets from the performance issue, on this machine.
+FIRST_NEXT_MS = 5.0
+FIRST_NEXT_RATIO = 50.0
+RESPONSE_MS = 12.0
+RESPONSE_RATIO = 30.0
+PER_EVENT_US = 5.0
+PEAK_RSS_MB = 20.0
+ZIP_MB = 3.0
+
+SERIES_ORDER = ["rust_publish", "rust_dry_run", "rust_bundle_only", "python_publish"]
+SERIES_COLOURS = {
+    "rust_publish": "#b7410e",
+    "rust_dry_run": "#e8a273",
+    "rust_bundle_only": "#8c6d62",
+    "python_publish": "#3a6ea5",
+}
+SEED_GROUP = "parse_route_render"
+GROUP_ORDER = {SEED_GROUP: 0, "phases": 1, "large_event": 2, "limits": 3}
+
+
+def ms(value: float) -> str:
+    """Format milliseconds with a precision that suits their size."""
+    return f"{value:.2f} ms" if value < 100 else f"{value:.0f} ms"
+
+
+def duration_ns(value: float) -> str:
+    """Format a criterion estimate (nanoseconds) in the unit that reads best."""
+    if value < 1_000:
+        return f"{value:.0f} ns"
+    if value < 1_000_000:
+        return f"{value / 1_000:.2f} µs"
+    return f"{value / 1_000_000:.2f} ms"
+
+
+def megabytes(value: float) -> str:
+    """Format bytes as decimal megabytes."""
+    return f"{value / 1e6:.2f} MB"
+
+
+def peak_mb(series: dict[str, Any]) -> float:
+    """Return the largest peak RSS of a series in decimal megabytes."""
+    return max(series["peak_rss_kib"]) * 1024 / 1e6
+
+
+def verdict(value: float, limit: float, unit: str, at_least: bool = False) -> str:
+    """Say whether `value` meets `limit` (a maximum, or with `at_least` a minimum), by how much."""
+    met = value >= limit if at_least else value <= limit
+    gap = abs(value - limit)
+    side = ("above" if at_least else "under") if met else ("short" if at_least else "over")
+    return f"**{'met' if met else 'missed'}**, {gap:.2f}{unit} {side} ({gap / limit:.0%})"
+
+
+def target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """Build (target, goal, measured, result, why) for each of the issue's targets."""
+    series = results["series"]
+    rust, dry, python = series["rust_publish"], series["rust_dry_run"], series["python_publish"]
+    bundle = series.get("rust_bundle_only")
+    rows = []
+
+    first_next = rust["first_next"].median
+    why = (
+        f"A dry run, which loads no SDK configuration and builds no SNS client, asks after "
+        f"{ms(dry['first_next'].median)}: the SDK's share of init is "
+        f"{ms(first_next - dry['first_next'].median)}, nearly all of it the HTTPS client reading "
+        "and parsing the system's root certificates. The SDK does that when the client is built, "
+        "on purpose (aws-smithy-http-client loads them at client initialization rather than on "
+        "the first request): deferring it would move the cost into the first invocation, not "
+        "remove it."
+    )
+    if bundle is not None:
+        why += (
+            f" Reading only the CA bundle file, without the directory of one file per CA, "
+            f"gives {ms(bundle['first_next'].median)}."
+        )
+    rows.append(
+        (
+            "spawn → first `next`, median",
+            f"≤ {FIRST_NEXT_MS:g} ms",
+            ms(first_next),
+            verdict(first_next, FIRST_NEXT_MS, " ms"),
+            why,
+        )
+    )
+
+    ratio = python["first_next"].median / first_next
+    rows.append(
+        (
+            "spawn → first `next`, Python peer ÷ Rust",
+            f"≥ {FIRST_NEXT_RATIO:g}×",
+            f"{ratio:.0f}×",
+            verdict(ratio, FIRST_NEXT_RATIO, "×", at_least=True),
+            f"The peer needs {ms(python['first_next'].median)} to import Powertools, pydantic and "
+            "boto3 and create its SNS client before it asks for work.",
+        )
+    )
+
+    response = rust["response"].median
+    handling = response - first_next
+    dry_handling = dry["response"].median - dry["first_next"].median
+    moto = results["moto_publish"].median
+    rows.append(
+        (
+            "spawn → first response with one publish to moto, median",
+            f"≤ {RESPONSE_MS:g} ms",
+            ms(response),
+            verdict(response, RESPONSE_MS, " ms"),
+            f"`next` to response takes {ms(handling)} ({ms(dry_handling)} in a dry run). "
+            f"moto itself needs {ms(moto)} per Publish on a warm connection; the rest is the "
+            "SDK's first request (connection, endpoint resolution, SigV4 signing).",
+        )
+    )
+
+    ratio = python["response"].median / response
+    rows.append(
+        (
+            "spawn → first response with one publish, Python peer ÷ Rust",
+            f"≥ {RESPONSE_RATIO:g}×",
+            f"{ratio:.0f}×",
+            verdict(ratio, RESPONSE_RATIO, "×", at_least=True),
+            f"The peer answers after {ms(python['response'].median)}; moto's time is in both.",
+        )
+    )
+
+    seeds = [e for e in results["criterion"] if e["group"] == SEED_GROUP]
+    if seeds:
+        slowest = max(seeds, key=lambda e: e["median_ns"])
+        fastest = min(seeds, key=lambda e: e["median_ns"])
+        phases = {e["name"]: e["median_ns"] for e in results["criterion"] if e["group"] == "phases"}
+        split = ", ".join(f"{name.split('_', 1)[1]} {duration_ns(v)}" for name, v in phases.items())
+        rows.append(
+            (
+                f"parse + route + render, each of the {len(seeds)} seed events, median",
+                f"≤ {PER_EVENT_US:g} µs",
+                f"{duration_ns(fastest['median_ns'])} – {duration_ns(slowest['median_ns'])}",
+                verdict(slowest["median_ns"] / 1_000, PER_EVENT_US, " µs"),
+                f"Slowest: `{slowest['name']}`. Steps for the offer event: {split}. Rendering "
+                "builds the body from many small strings (a `format!` per line, `single_line` "
+                "per value) and copies it once more to drop control characters. The "
+                "30,000-buyer offer is a size outlier, listed below.",
+            )
+        )
+
+    rust_mb = peak_mb(rust)
+    rows.append(
+        (
+            "peak RSS, largest over the publishing runs",
+            f"≤ {PEAK_RSS_MB:g} MB",
+            f"{rust_mb:.1f} MB",
+            verdict(rust_mb, PEAK_RSS_MB, " MB"),
+            f"The Python peer peaks at {peak_mb(python):.1f} MB.",
+        )
+    )
+
+    zip_mb = results["zip_bytes"] / 1e6
+    rows.append(
+        (
+            "zipped `bootstrap`",
+            f"≤ {ZIP_MB:g} MB",
+            megabytes(results["zip_bytes"]),
+            verdict(zip_mb, ZIP_MB, " MB"),
+            f"The stripped binary is {megabytes(results['binary_bytes'])}.",
+        )
+    )
+    return rows
+
+
+def headline(results: dict[str, Any]) -> str:
+    """Write the paragraph with the numbers people quote."""
+    rust = results["series"]["rust_publish"]
+    python = results["series"]["python_publish"]
+    next_ratio = python["first_next"].median / rust["first_next"].median
+    response_ratio = python["response"].median / rust["response"].median
+    return (
+        f"Cold start to the first `next` request: **{ms(rust['first_next'].median)}** for the Rust "
+        f"binary, {ms(python['first_next'].median)} for the Python peer "
+        f"(**{next_ratio:.0f}× faster**). To the first response, with one SNS publish to moto on "
+        f"loopback: **{ms(rust['response'].median)}** against {ms(python['response'].median)} "
+        f"(**{response_ratio:.0f}× faster**). Peak memory {peak_mb(rust):.1f} MB against "
+        f"{peak_mb(python):.1f} MB; the zipped bootstrap is {megabytes(results['zip_bytes'])}."
+    )
+
+
+def cold_start_table(results: dict[str, Any]) -> list[str]:
+    """Tabulate median and spread of every series."""
+    lines = [
+        "| series | first `next` median | p10 – p90 | IQR | first response median | p10 – p90 "
+        "| IQR | peak RSS median (max) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for key in SERIES_ORDER:
+        data = results["series"].get(key)
+        if data is None:
+            continue
+        first, response, rss = data["first_next"], data["response"], data["rss"]
+        lines.append(
+            f"| {data['label']} | {ms(first.median)} | {first.p10:.2f} – {first.p90:.2f} "
+            f"| {first.iqr:.2f} | {ms(response.median)} | {response.p10:.2f} – {response.p90:.2f} "
+            f"| {response.iqr:.2f} | {rss.median / 1024:.1f} MiB ({rss.maximum / 1024:.1f}) |"
+        )
+    return lines
+
+
+def criterion_table(results: dict[str, Any]) -> list[str]:
+    """Tabulate criterion's median per benchmark, with its 95% interval and throughput."""
+    lines = [
+        "| group | benchmark | input | median | 95% CI of the median | throughput |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    entries = sorted(
+        results["criterion"], key=lambda e: (GROUP_ORDER.get(e["group"], 9), e["group"], e["name"])
+    )
+    for entry in entries:
+        size = entry["bytes"]
+        speed = f"{size / entry['median_ns'] * 1e9 / 2**20:.0f} MiB/s" if size else ""
+        lines.append(
+            f"| {entry['group']} | `{entry['name']}` | {f'{size:,} B' if size else ''} "
+            f"| {duration_ns(entry['median_ns'])} | {duration_ns(entry['median_low_ns'])} – "
+            f"{duration_ns(entry['median_high_ns'])} | {speed} |"
+        )
+    return lines
+
+
+def method_lines(results: dict[str, Any]) -> list[str]:
+    """Describe how the numbers were taken."""
+    return [
+        "- `bench/runtime_api.py` is a Lambda Runtime API on 127.0.0.1 (HTTP/1.1, keep-alive), "
+        "a new one on its own port for each process. It hands out one event and timestamps the "
+        "first `GET .../invocation/next` and the `POST .../response`; a second `next` is held "
+        "open, as Lambda does.",
+        "- `bench/coldstart.py` reads the clock, spawns the process with `posix_spawn`, waits for "
+        "the response (30 s at most), reads the process's `VmHWM` (peak RSS) and kills it.",
+        "- The Rust series run the release binary with the configuration the SAM template gives "
+        "it (four topic ARNs, JSON logs at INFO) and `AWS_ENDPOINT_URL` set to moto, so the AWS "
+        "SDK configuration and SNS client are built at init. The dry run adds "
+        "`NOTIFIER_DRY_RUN=true` and builds neither. The CA-bundle-only series sets "
+        "`SSL_CERT_FILE` to the system bundle and `SSL_CERT_DIR` to an empty directory.",
+        "- The Python peer, `bench/peer/notifier_peer.py`, does the `Offer Released` job the usual "
+        "way: Powertools' `parse` with `EventBridgeEnvelope` and a pydantic model of the detail, "
+        "the Powertools logger, a module-level boto3 SNS client, run by `python -m awslambdaric`. "
+        "Its own module is compiled at every start (`PYTHONDONTWRITEBYTECODE`), as on Lambda's "
+        "read-only file system; installed packages keep their bytecode.",
+        "- Both publish to the same moto server on loopback, so moto's handling time is in both "
+        "response times. There is no Firecracker VM, network hop or Lambda billing here: compare "
+        "the series with each other, not with CloudWatch's `Init Duration`.",
+        f"- The series are interleaved, each round in a rotated order, after {results['warmup']} "
+        f"discarded warm-up starts each. The machine is shared: its 1-minute load average was "
+        f"{results['load'][0]:.1f} before the cold starts and {results['load'][1]:.1f} after.",
+    ]
+
+
+def write_markdown(results: dict[str, Any], path: Path, plot: Path) -> None:
+    """Write BENCHMARKS.md."""
+    machine, versions = results["machine"], results["versions"]
+    profile = ", ".join(
+        f"`{key} = {value!r}`".replace("'", '"').replace("True", "true")
+        for key, value in versions["release_profile"].items()
+    )
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Generated by `make bench` on {results['generated']} from `{versions['commit']}`; "
+        "run it again rather than editing this file.",
+        "",
+    ]
+    if results["quick"]:
+        lines += [
+            f"> **Quick mode** ({results['runs']} cold starts per series, short criterion runs): "
+            "a check that the harness works, not numbers to quote.",
+            "",
+        ]
+    lines += [
+        headline(results),
+        "",
+        "## Targets",
+        "",
+        "| target | goal | measured | result | why |",
+        "|---|---|---|---|---|",
+        *(f"| {' | '.join(row)} |" for row in target_rows(results)),
+        "",
+        "## Cold start",
+        "",
+        f"{results['runs']} cold starts per series; every process receives "
+        f"`{results['event']}`. Milliseconds from just before the spawn.",
+        "",
+        *cold_start_table(results),
+        "",
+        f"moto answers a Publish on a warm connection in {ms(results['moto_publish'].median)} "
+        f"(median of {results['moto_publish'].count}; p10 – p90 "
+        f"{results['moto_publish'].p10:.2f} – {results['moto_publish'].p90:.2f}).",
+        "",
+        f"![Cold-start distributions]({os.path.relpath(plot, path.parent)})",
+        "",
+        "## Per-event cost",
+        "",
+        "Criterion, with the release profile's optimisation settings. `parse_route_render` goes "
+        "from the payload bytes (`serde_json::from_slice`, as lambda_runtime does) through "
+        "`CatalogEvent::parse`, `router::topic_for` and `router::render`; `phases` splits that "
+        "work for the offer event; `limits` is `Subject::new` on hostile text and "
+        "`Notification::new` cutting a 1 MiB body down to SNS's 256 KiB.",
+        "",
+        *criterion_table(results),
+        "",
+        "## Size",
+        "",
+        "| artefact | size |",
+        "|---|---:|",
+        f"| release binary ({'stripped' if results['binary_stripped'] else 'not stripped'}) "
+        f"| {megabytes(results['binary_bytes'])} ({results['binary_bytes']:,} B) |",
+        f"| `bootstrap.zip` (the binary as `bootstrap`, deflated) "
+        f"| {megabytes(results['zip_bytes'])} ({results['zip_bytes']:,} B) |",
+        "",
+        f"Release profile: {profile}.",
+        "",
+        "## How it is measured",
+        "",
+        *method_lines(results),
+        "",
+        "## Machine and versions",
+        "",
+        f"- {machine['nproc']} CPUs ({machine['cpu']}), {machine['memory']}, {machine['kernel']}.",
+        f"- {versions['rustc']}; crates: "
+        + ", ".join(f"{name} {version}" for name, version in versions["crates"].items())
+        + ".",
+        f"- Python {versions['python']}: "
+        + ", ".join(f"{name} {version}" for name, version in versions["python_packages"].items())
+        + ".",
+        f"- The cold-start part took {results['duration_s']:.0f} s.",
+        "",
+    ]
+    path.write_text("\n".join(lines))
+
+
+def write_plot(results: dict[str, Any], path: Path) -> None:
+    """Draw both cold-start times per series: box plots with every run, on a log axis."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = [
+        ("first_next_ms", "first_next", "Spawn → first 'next' request"),
+        ("response_ms", "response", "Spawn → first response"),
+    ]
+    keys = [key for key in reversed(SERIES_ORDER) if key in results["series"]]
+    figure, axes = plt.subplots(2, 1, figsize=(10, 7), sharex=True)
+    for axis, (field, summary, title) in zip(axes, panels, strict=True):
+        data = [results["series"][key][field] for key in keys]
+        boxes = axis.boxplot(
+            data,
+            vert=False,
+            widths=0.55,
+            whis=(10, 90),
+            showfliers=False,
+            patch_artist=True,
+            medianprops={"color": "black", "linewidth": 1.5},
+        )
+        for patch, key in zip(boxes["boxes"], keys, strict=True):
+            patch.set_facecolor(SERIES_COLOURS[key])
+            patch.set_alpha(0.35)
+        for row, (key, values) in enumerate(zip(keys, data, strict=True), start=1):
+            spread = [row + ((i * 0.37) % 0.5 - 0.25) * 0.8 for i in range(len(values))]
+            axis.scatter(values, spread, s=10, color=SERIES_COLOURS[key], alpha=0.8, zorder=3)
+            median = results["series"][key][summary].median
+            axis.annotate(
+                f"median {ms(median)}",
+                xy=(max(values), row),
+                xytext=(8, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=9,
+            )
+        axis.set_yticks(range(1, len(keys) + 1), [results["series"][k]["label"] for k in keys])
+        axis.set_xscale("log")
+        axis.set_title(title, loc="left", fontsize=11)
+        axis.grid(axis="x", which="both", alpha=0.3)
+    axes[-1].set_xlabel(
+        "milliseconds, log scale (boxes: quartiles; whiskers: p10 – p90; dots: runs)"
+    )
+    values = [v for k in keys for field, _, _ in panels for v in results["series"][k][field]]
+    axes[-1].set_xlim(min(values) / 1.5, max(values) * 4)
+    mode = ", quick mode" if results["quick"] else ""
+    figure.suptitle(
+        f"Cold starts on loopback, {results['runs']} per series{mode} "
+        f"({results['machine']['nproc']} CPUs, {results['machine']['cpu']})",
+        fontsize=11,
+    )
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)

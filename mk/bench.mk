@@ -1,0 +1,28 @@
+# Benchmarks: `make bench` measures the release binary next to a Python peer (bench/peer/)
+# and rewrites BENCHMARKS.md and bench/cold-start.png; `make bench-quick` (or
+# `BENCH_QUICK=1 make bench`) is a short smoke run whose report goes to a temporary
+# directory. bench/bench.sh does the work; this file provides the venvs it needs.
+
+BENCH_VENV := .venv-bench
+BENCH_VENV_STAMP := $(BENCH_VENV)/.requirements-installed
+
+# The quick run takes well under a minute once the release and bench builds exist.
+EXTRA_TEST_TARGETS += bench-quick
+
+.PHONY: bench bench-quick bench-venv
+
+bench: venv $(BENCH_VENV_STAMP) ## Run benchmarks and regenerate BENCHMARKS.md
+	bench/bench.sh
+
+bench-quick: venv $(BENCH_VENV_STAMP) ## Check that the benchmarks run (few runs, report to a temp dir)
+	BENCH_QUICK=1 bench/bench.sh
+
+bench-venv: $(BENCH_VENV_STAMP) ## Create .venv-bench with the Python peer's packages and matplotlib
+
+# Rebuilt from scratch whenever the pinned requirements change. The venv ignores itself in
+# git, as venvs made by newer Pythons do.
+$(BENCH_VENV_STAMP): requirements/bench.txt
+	$(PYTHON) -m venv --clear $(BENCH_VENV)
+	printf '*\n' > $(BENCH_VENV)/.gitignore
+	$(BENCH_VENV)/bin/python -m pip install --disable-pip-version-check --quiet -r requirements/bench.txt
+	touch $@
