@@ -251,7 +251,8 @@ def method_lines(results: dict[str, Any]) -> list[str]:
         "response times. There is no Firecracker VM, network hop or Lambda billing here: compare "
         "the series with each other, not with CloudWatch's `Init Duration`.",
         f"- The series are interleaved, each round in a rotated order, after {results['warmup']} "
-        "discarded warm-up starts each.",
+        f"discarded warm-up starts each. The harness, moto and the measured processes ran at "
+        f"niceness {results['niceness']}, so that other work on the machine delays them less.",
     ]
 
 
