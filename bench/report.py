@@ -232,9 +232,11 @@ def method_lines(results: dict[str, Any]) -> list[str]:
     """Describe how the numbers were taken."""
     return [
         "- `bench/runtime_api.py` is a Lambda Runtime API on 127.0.0.1 (HTTP/1.1, keep-alive), "
-        "a new one on its own port for each process. It hands out one event and timestamps the "
-        "first `GET .../invocation/next` and the `POST .../response`; a second `next` is held "
-        "open, as Lambda does.",
+        "a new one on its own port for each process. It hands out one event and takes the "
+        "kernel's receive timestamps (`SO_TIMESTAMPNS`) of the first `GET .../invocation/next` "
+        "and of the `POST .../response`, so that the harness waiting for a CPU on a busy "
+        "machine does not count against the process; a second `next` is held open, as Lambda "
+        "does.",
         "- `bench/coldstart.py` reads the clock, spawns the process with `posix_spawn`, waits for "
         "the response (30 s at most), reads the process's `VmHWM` (peak RSS) and kills it.",
         "- The Rust series run the release binary with the configuration the SAM template gives "

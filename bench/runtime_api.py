@@ -2,16 +2,23 @@
 
 It answers the routes a runtime client uses (`invocation/next`, `invocation/{id}/response`,
 `invocation/{id}/error` and `init/error`) over HTTP/1.1 with keep-alive on 127.0.0.1, hands
-out its one event to the first `next` request and records, with `time.perf_counter_ns()`,
-when that request arrived and when the function answered. Later `next` requests are held
+out its one event to the first `next` request and records when that request arrived and
+when the function answered. Later `next` requests are held
 open until the emulator stops, as Lambda holds them between invocations.
 
 Each measured process gets an emulator of its own, on its own port: a request that a killed
 process had already sent can then never be mistaken for one from the next process.
+
+Times are the kernel's receive timestamps of each request's first bytes (SO_TIMESTAMPNS, in
+`time.time_ns()`'s clock), not the moment a Python thread got around to parsing them: on a
+busy machine that thread can wait milliseconds for a CPU, which the measured process is not
+to be charged for. Where the kernel gives no timestamp, the time of reading it is used.
 """
 
 from __future__ import annotations
 
+import socket
+import struct
 import sys
 import threading
 import time
@@ -24,12 +31,24 @@ FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:marketplace-catal
 HOLD_SECONDS = 120.0
 # How often the server thread checks whether it should stop.
 POLL_SECONDS = 0.05
+# Linux's SO_TIMESTAMPNS (the socket module does not name it); its control message carries
+# a struct timespec of two native longs.
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
+TIMESPEC = struct.Struct("@ll")
 
 
 class _QuietServer(ThreadingHTTPServer):
     """A threaded server that does not print a traceback when a killed client hangs up."""
 
     daemon_threads = True
+
+    def server_bind(self) -> None:
+        """Bind, and ask for receive timestamps, which accepted sockets inherit."""
+        super().server_bind()
+        try:
+            self.socket.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        except OSError:
+            pass
 
     def handle_error(self, request: object, client_address: object) -> None:
         """Ignore dropped connections: every measured process is killed mid-connection."""
@@ -44,6 +63,7 @@ class RuntimeApiEmulator:
         """Bind a free loopback port for the invocation `request_id` carrying `event`."""
         self.request_id = request_id
         self.event = event
+        # Nanoseconds in time.time_ns()'s clock.
         self.first_next_ns: int | None = None
         self.answered_ns: int | None = None
         self.response: bytes | None = None
@@ -83,10 +103,18 @@ class RuntimeApiEmulator:
             """Routes one request to the emulator."""
 
             protocol_version = "HTTP/1.1"
+            # Unbuffered, so that the next request's bytes are still in the socket to peek at.
+            rbufsize = 0
+            arrived_ns = 0
+
+            def handle_one_request(self) -> None:
+                """Note when the request's first bytes arrived, then serve it."""
+                self.arrived_ns = arrival_ns(self.connection)
+                super().handle_one_request()
 
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
                 """Serve `invocation/next`."""
-                now = time.perf_counter_ns()
+                now = self.arrived_ns
                 if self.path == f"{PREFIX}/invocation/next":
                     emulator._next(self, now)
                 else:
@@ -96,7 +124,7 @@ class RuntimeApiEmulator:
                 """Serve responses, invocation errors and init errors."""
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                emulator._post(self, body, time.perf_counter_ns())
+                emulator._post(self, body, self.arrived_ns)
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 """Stay quiet: a request log would cost time inside the measured window."""
@@ -145,6 +173,21 @@ class RuntimeApiEmulator:
                 self.answered_ns = now
         reply(handler, HTTPStatus.ACCEPTED, b'{"status":"OK"}')
         self.answered.set()
+
+
+def arrival_ns(connection: socket.socket) -> int:
+    """Wait for a request's first byte; return when the kernel received it (or now)."""
+    try:
+        data, ancillary, _flags, _address = connection.recvmsg(
+            1, socket.CMSG_SPACE(TIMESPEC.size), socket.MSG_PEEK
+        )
+    except OSError:
+        return time.time_ns()
+    for level, kind, payload in ancillary:
+        if data and level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+            seconds, nanoseconds = TIMESPEC.unpack(payload[: TIMESPEC.size])
+            return seconds * 1_000_000_000 + nanoseconds
+    return time.time_ns()
 
 
 def reply(
