@@ -80,6 +80,6 @@ check-event:
 	  exit 2; \
 	fi
 
-clean: ## Remove build output, the Python venvs and .run/
+clean: ## Remove build output, the Python venvs, installed tools and .run/
 	cargo clean
-	rm -rf $(VENV) .venv-sam .run
+	rm -rf $(VENV) .venv-sam .venv-bench .run .tools fuzz/target
