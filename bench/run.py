@@ -32,7 +32,13 @@ from coldstart import Program, Sample
 from stats import summarize
 
 ROOT = Path(__file__).resolve().parent.parent
-BINARY = ROOT / "target" / "release" / "marketplace-catalog-notifier"
+# The deployed bootstrap, built by bench.sh with cargo-lambda (override with NOTIFIER_BINARY).
+BINARY = Path(
+    os.environ.get(
+        "NOTIFIER_BINARY",
+        ROOT / "target" / "lambda-x86_64" / "marketplace-catalog-notifier" / "bootstrap",
+    )
+)
 PEER_DIR = ROOT / "bench" / "peer"
 EVENT = ROOT / "events" / "offer-released-by-isv.json"
 REGION = "us-east-1"
