@@ -227,9 +227,13 @@ impl Notification {
 /// Drops control characters other than line feeds and tabs: SNS rejects some, and none
 /// of them belongs in a plain-text message.
 fn clean_body(body: &str) -> String {
-    body.chars()
-        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
-        .collect()
+    let allowed = |c: char| c == '\n' || c == '\t' || !c.is_control();
+    // Formatters already flatten seller text, so the usual body needs one copy, not a
+    // character-by-character rebuild.
+    if body.chars().all(allowed) {
+        return body.to_owned();
+    }
+    body.chars().filter(|&c| allowed(c)).collect()
 }
 
 fn fit_body(body: String, budget: usize) -> (String, usize) {

@@ -1,7 +1,7 @@
 //! Small text helpers shared by the formatters: one-line sanitising of seller-written
 //! values, cut lists, and the date and duration wording used in every notification.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};
 
 /// What a notification says where an optional field was not in the event.
 pub const NOT_GIVEN: &str = "(not given in the event)";
@@ -50,7 +50,16 @@ pub fn list_with_more<T: AsRef<str>>(items: &[T], shown: usize) -> String {
 
 /// An instant as people read it in a notification: always UTC, to the second.
 pub fn timestamp(at: &DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    // Written out rather than through strftime, which re-parses its pattern on every call.
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
 }
 
 /// A duration such as "1h 10m 0s" or "2d 3h 0m 5s"; negative ones say so instead of

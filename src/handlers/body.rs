@@ -1,7 +1,7 @@
 //! `Body`: lays out a plain-text notification (paragraphs, titled sections, aligned
 //! "label: value" lines, bullets) so every formatter reads the same way in an e-mail client.
 
-use std::fmt::Display;
+use std::fmt::{Display, Write};
 
 /// Labels are padded to this width so values line up in a monospaced e-mail view.
 const LABEL_WIDTH: usize = 22;
@@ -17,8 +17,7 @@ impl Body {
     /// A paragraph of prose, separated from what follows by a blank line.
     pub fn paragraph(&mut self, text: impl Display) -> &mut Self {
         self.end_section();
-        self.0.push_str(&format!("{text}\n\n"));
-        self
+        self.write(format_args!("{text}\n\n"))
     }
 
     /// Starts a titled section.
@@ -31,22 +30,18 @@ impl Body {
 
     /// One aligned `label: value` line in the current section.
     pub fn field(&mut self, label: &str, value: impl Display) -> &mut Self {
-        let label = format!("{label}:");
-        self.0
-            .push_str(&format!("  {label:<width$} {value}\n", width = LABEL_WIDTH));
-        self
+        let padding = LABEL_WIDTH.saturating_sub(label.chars().count() + 1);
+        self.write(format_args!("  {label}:{:padding$} {value}\n", ""))
     }
 
     /// One bulleted line in the current section.
     pub fn bullet(&mut self, text: impl Display) -> &mut Self {
-        self.0.push_str(&format!("  - {text}\n"));
-        self
+        self.write(format_args!("  - {text}\n"))
     }
 
     /// An indented line that continues the previous one (e.g. a command to copy).
     pub fn indented(&mut self, text: impl Display) -> &mut Self {
-        self.0.push_str(&format!("      {text}\n"));
-        self
+        self.write(format_args!("      {text}\n"))
     }
 
     /// Verbatim text, such as pretty-printed JSON.
@@ -64,6 +59,13 @@ impl Body {
         }
         self.0.push('\n');
         self.0
+    }
+
+    /// Formats straight into the body, without a temporary string per line.
+    fn write(&mut self, line: std::fmt::Arguments<'_>) -> &mut Self {
+        // Writing into a String cannot fail.
+        let _ = self.0.write_fmt(line);
+        self
     }
 
     fn end_section(&mut self) {
