@@ -57,17 +57,6 @@ fn render(payload: &Value, context: &str) -> Notification {
     router::render(&event)
 }
 
-/// The response the function returns for a published event.
-fn published_reply(payload: &Value, topic: &TopicArn, message_id: &str) -> Value {
-    json!({
-        "status": "published",
-        "detailType": contract::detail_type(payload),
-        "eventId": contract::event_id(payload),
-        "topicArn": topic.as_str(),
-        "messageId": message_id,
-    })
-}
-
 /// Asserts `reply` reports `payload` published to `topic`; returns the message id.
 fn assert_published(reply: &Value, payload: &Value, topic: &TopicArn, context: &str) -> String {
     let message_id = reply["messageId"]
@@ -77,7 +66,7 @@ fn assert_published(reply: &Value, payload: &Value, topic: &TopicArn, context: &
         .to_owned();
     assert_eq!(
         reply,
-        &published_reply(payload, topic, &message_id),
+        &contract::published_reply(payload, topic, &message_id),
         "{context}: response"
     );
     message_id

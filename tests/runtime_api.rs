@@ -105,17 +105,6 @@ fn bytes(payload: &Value) -> Vec<u8> {
     serde_json::to_vec(payload).expect("JSON serialises")
 }
 
-/// The `Outcome` JSON the function returns for a published event.
-fn published(payload: &Value, topic: &TopicArn, message_id: &Value) -> Value {
-    json!({
-        "status": "published",
-        "detailType": contract::detail_type(payload),
-        "eventId": contract::event_id(payload),
-        "topicArn": topic.as_str(),
-        "messageId": message_id,
-    })
-}
-
 #[tokio::test]
 async fn publishes_every_sample_rejects_bad_input_and_keeps_serving() {
     let moto = Moto::connect().await;
@@ -143,7 +132,11 @@ async fn publishes_every_sample_rejects_bad_input_and_keeps_serving() {
             message_id.as_str().is_some_and(|id| !id.is_empty()),
             "{file}: no message id in {reply}"
         );
-        assert_eq!(reply, published(&payload, topic, &message_id), "{file}");
+        assert_eq!(
+            reply,
+            contract::published_reply(&payload, topic, &message_id),
+            "{file}"
+        );
         let message_id = message_id.as_str().unwrap_or_default().to_owned();
         sent.insert(file, (kind, payload, message_id));
     };
@@ -279,7 +272,10 @@ async fn dry_run_serves_without_topics_and_prints_the_notification() {
 
     let topic = TopicArn::parse("arn:aws:sns:us-east-1:000000000000:dry-run-change-sets")
         .expect("the dry-run placeholder is a valid ARN");
-    assert_eq!(reply, published(&payload, &topic, &json!("dry-run-1")));
+    assert_eq!(
+        reply,
+        contract::published_reply(&payload, &topic, "dry-run-1")
+    );
     let event = CatalogEvent::parse(payload).expect("a sample parses");
     lambda
         .wait_for_stdout(&render_text(&topic, &router::render(&event)))

@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta};
-use marketplace_catalog_notifier::config::TopicKind;
-use serde_json::Value;
+use marketplace_catalog_notifier::config::{TopicArn, TopicKind};
+use serde::Serialize;
+use serde_json::{Value, json};
 
 /// The topic family the contract routes an event to, by `detail-type`.
 pub fn topic_kind(payload: &Value) -> TopicKind {
@@ -93,4 +94,15 @@ fn text(value: &Value) -> &str {
 fn timestamp(value: &Value) -> DateTime<chrono::FixedOffset> {
     DateTime::parse_from_rfc3339(text(value))
         .unwrap_or_else(|error| panic!("{value} is not an RFC 3339 time: {error}"))
+}
+
+/// The response the function returns when it publishes `payload` to `topic`.
+pub fn published_reply(payload: &Value, topic: &TopicArn, message_id: impl Serialize) -> Value {
+    json!({
+        "status": "published",
+        "detailType": detail_type(payload),
+        "eventId": event_id(payload),
+        "topicArn": topic.as_str(),
+        "messageId": message_id,
+    })
 }
