@@ -138,10 +138,9 @@ fn what_failed(body: &mut Body, enrichment: &Enrichment) {
             {
                 body.bullet(format!("Failure description: {description}"));
             }
-            let failed: Vec<ChangeReport> = changes
+            let failed: Vec<&ChangeReport> = changes
                 .iter()
                 .filter(|change| !change.errors.is_empty())
-                .cloned()
                 .collect();
             if failed.is_empty() {
                 body.bullet("AWS listed no errors for individual changes.");
@@ -153,8 +152,13 @@ fn what_failed(body: &mut Body, enrichment: &Enrichment) {
 }
 
 /// Numbered changes with their entity and, under each, its errors.
-fn list_changes(body: &mut Body, changes: &[ChangeReport]) {
-    for (number, change) in changes.iter().take(MAX_LISTED_CHANGES).enumerate() {
+fn list_changes<C: std::borrow::Borrow<ChangeReport>>(body: &mut Body, changes: &[C]) {
+    for (number, change) in changes
+        .iter()
+        .map(C::borrow)
+        .take(MAX_LISTED_CHANGES)
+        .enumerate()
+    {
         body.bullet(format!("{}. {}", number + 1, describe_change(change)));
         for error in change.errors.iter().take(MAX_LISTED_ERRORS) {
             let message: String = single_line(&error.message)
