@@ -64,12 +64,7 @@ def _kill(pid: int) -> bool:
         pass
     deadline = time.monotonic() + REAP_TIMEOUT_SECONDS
     while True:
-        try:
-            reaped, _status = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            reaped = pid
-        if reaped == pid:
-            _LIVE.discard(pid)
+        if _exited(pid):
             return True
         if time.monotonic() >= deadline:
             return False
