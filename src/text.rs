@@ -63,7 +63,8 @@ pub fn timestamp(at: &DateTime<Utc>) -> String {
 }
 
 /// A duration such as "1h 10m 0s" or "2d 3h 0m 5s"; negative ones say so instead of
-/// printing nonsense.
+/// printing nonsense. Written here rather than with `humantime::format_duration`, whose
+/// "2days 3h 5s" mixes unit styles and leaves zero units out, changing what readers see.
 pub fn duration(delta: TimeDelta) -> String {
     if delta < TimeDelta::zero() {
         return format!(

@@ -231,16 +231,11 @@ pub fn describe_change_set_command(detail: &ChangeSetDetail, envelope: &Envelope
 /// Quotes a value for a POSIX shell unless it is plainly safe, so text from an event can
 /// never turn a pasted command into a different one.
 fn shell_word(value: &str) -> String {
-    let value = single_line(value);
-    let safe = !value.is_empty()
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':'));
-    if safe {
-        value
-    } else {
-        format!("'{}'", value.replace('\'', r"'\''"))
-    }
+    // single_line has replaced control characters (NUL among them), the one input shlex
+    // refuses to quote; should one get through, the command shows an empty word instead.
+    shlex::try_quote(&single_line(value))
+        .map(|quoted| quoted.into_owned())
+        .unwrap_or_else(|_| "''".to_owned())
 }
 
 fn optional_time(at: Option<&chrono::DateTime<chrono::Utc>>) -> String {
@@ -259,7 +254,9 @@ mod tests {
         );
         assert_eq!(shell_word("AWSMarketplace"), "AWSMarketplace");
         assert_eq!(shell_word("a b;rm -rf /"), "'a b;rm -rf /'");
-        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word("it's"), r#""it's""#);
+        assert_eq!(shell_word("$(id)'"), r#"'$(id)'"'""#);
+        assert_eq!(shell_word(""), "''");
     }
 
     #[test]
