@@ -1,5 +1,6 @@
 //! Configuration read once at cold start from the environment: which SNS topic receives
-//! which family of events, and whether to publish at all (dry run). Errors name the variable.
+//! which family of events, whether to publish at all (dry run), and whether to look change
+//! sets up. Every decision is made here, once; errors name the variable.
 
 use std::fmt;
 use std::time::Duration;
@@ -166,18 +167,31 @@ impl Topics {
     }
 }
 
+/// Where notifications go: decided once at cold start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Publishing {
+    /// Published to the configured SNS topics.
+    Sns,
+    /// Printed instead of published ([`DRY_RUN_VARIABLE`]); needs no AWS account.
+    DryRun,
+}
+
+/// Whether change-set notifications are enriched through the Catalog API, and how long one
+/// lookup may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeSetLookup {
+    On { deadline: Duration },
+    Off,
+}
+
 /// Everything the function reads from its environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub topics: Topics,
-    /// Print notifications instead of publishing them.
-    pub dry_run: bool,
+    pub publishing: Publishing,
     /// How long published event ids are remembered; zero disables duplicate detection.
     pub duplicate_window: Duration,
-    /// Whether change-set notifications are enriched through the Catalog API.
-    pub enrich_change_sets: bool,
-    /// The bound on one enrichment lookup.
-    pub enrich_timeout: Duration,
+    pub change_set_lookup: ChangeSetLookup,
 }
 
 impl Config {
@@ -263,10 +277,19 @@ impl Config {
                 security: required(TopicKind::Security)?,
                 other: topic(TopicKind::Other)?,
             },
-            dry_run,
+            publishing: if dry_run {
+                Publishing::DryRun
+            } else {
+                Publishing::Sns
+            },
             duplicate_window,
-            enrich_change_sets,
-            enrich_timeout,
+            change_set_lookup: if enrich_change_sets {
+                ChangeSetLookup::On {
+                    deadline: enrich_timeout,
+                }
+            } else {
+                ChangeSetLookup::Off
+            },
         })
     }
 }
@@ -317,7 +340,7 @@ mod tests {
         let mut vars = required_vars();
         vars.push(("OTHER_EVENTS_TOPIC_ARN", OTHER));
         let config = config(&vars).unwrap();
-        assert!(!config.dry_run);
+        assert_eq!(config.publishing, Publishing::Sns);
         assert_eq!(
             config.topics.arn_for(TopicKind::Offers).unwrap().as_str(),
             OFFERS
@@ -402,7 +425,7 @@ mod tests {
     #[test]
     fn dry_run_needs_no_topics_and_fills_every_family() {
         let config = config(&[("NOTIFIER_DRY_RUN", "true")]).unwrap();
-        assert!(config.dry_run);
+        assert_eq!(config.publishing, Publishing::DryRun);
         for kind in TopicKind::ALL {
             let arn = config.topics.arn_for(kind).unwrap();
             assert!(arn.as_str().ends_with(&format!("dry-run-{}", kind.name())));
@@ -445,12 +468,17 @@ mod tests {
     #[test]
     fn enrichment_is_on_by_default_except_in_a_dry_run() {
         let on = config(&required_vars()).unwrap();
-        assert!(on.enrich_change_sets);
-        assert_eq!(on.enrich_timeout, crate::enrich::DEFAULT_TIMEOUT);
-        assert!(
-            !config(&[("NOTIFIER_DRY_RUN", "true")])
+        assert_eq!(
+            on.change_set_lookup,
+            ChangeSetLookup::On {
+                deadline: crate::enrich::DEFAULT_TIMEOUT
+            }
+        );
+        assert_eq!(
+            config(&[("NOTIFIER_DRY_RUN", "true")])
                 .unwrap()
-                .enrich_change_sets
+                .change_set_lookup,
+            ChangeSetLookup::Off
         );
 
         let mut vars = required_vars();
@@ -458,9 +486,19 @@ mod tests {
             ("ENRICH_CHANGE_SETS", "false"),
             ("ENRICH_TIMEOUT_MS", "250"),
         ]);
-        let off = config(&vars).unwrap();
-        assert!(!off.enrich_change_sets);
-        assert_eq!(off.enrich_timeout, Duration::from_millis(250));
+        assert_eq!(
+            config(&vars).unwrap().change_set_lookup,
+            ChangeSetLookup::Off
+        );
+
+        let mut vars = required_vars();
+        vars.push(("ENRICH_TIMEOUT_MS", "250"));
+        assert_eq!(
+            config(&vars).unwrap().change_set_lookup,
+            ChangeSetLookup::On {
+                deadline: Duration::from_millis(250)
+            }
+        );
 
         for (name, bad) in [
             ("ENRICH_CHANGE_SETS", "sometimes"),

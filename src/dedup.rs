@@ -39,10 +39,6 @@ impl RecentEvents {
         !self.window.is_zero() && self.capacity > 0
     }
 
-    pub fn window(&self) -> Duration {
-        self.window
-    }
-
     /// The message id an event got if it was published within the window before `now`.
     pub fn published_message_id(&self, event_id: &str, now: Instant) -> Option<String> {
         if !self.is_enabled() {

@@ -1,5 +1,5 @@
-//! The notifier's errors: what went wrong, with which event, field or value, and how each
-//! maps onto the `errorType` Lambda records for a failed invocation.
+//! The notifier's errors: what went wrong, with which event, field, variable or value, and
+//! how each maps onto the `errorType` Lambda records for a failed invocation or cold start.
 
 use lambda_runtime::Diagnostic;
 
@@ -83,6 +83,18 @@ pub enum ConfigError {
     },
 }
 
+impl From<&ConfigError> for Diagnostic {
+    /// Reported to the Runtime API's init-error endpoint, so Lambda records why the function
+    /// could not start; one `errorType` for every configuration mistake, the message names
+    /// the variable.
+    fn from(error: &ConfigError) -> Self {
+        Diagnostic {
+            error_type: "InvalidConfiguration".to_owned(),
+            error_message: error.to_string(),
+        }
+    }
+}
+
 /// Why a publisher could not deliver a notification.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -106,6 +118,24 @@ mod tests {
             diagnostic.error_message,
             "event evt-1: invalid \"Change Set Failed\" detail: field `detail.ChangeSetId`: missing field"
         );
+    }
+
+    #[test]
+    fn configuration_errors_are_reported_as_invalid_configuration() {
+        for error in [
+            ConfigError::Missing {
+                variable: "SECURITY_TOPIC_ARN",
+            },
+            ConfigError::Invalid {
+                variable: "ENRICH_TIMEOUT_MS",
+                value: "0".into(),
+                reason: "expected milliseconds between 1 and 10000".into(),
+            },
+        ] {
+            let diagnostic = Diagnostic::from(&error);
+            assert_eq!(diagnostic.error_type, "InvalidConfiguration");
+            assert_eq!(diagnostic.error_message, error.to_string());
+        }
     }
 
     #[test]

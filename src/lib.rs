@@ -2,16 +2,19 @@
 //! Amazon EventBridge into clear notifications published to Amazon SNS topics.
 //!
 //! The flow is `payload → CatalogEvent → Notification → Publisher → Outcome`: parsing and
-//! formatting are pure; [`publish`] is the only module that does I/O.
+//! formatting are pure; I/O happens behind the [`publish::Publisher`] and
+//! [`enrich::DescribeChangeSet`] seams, whose AWS implementations live in [`aws`].
+//! [`bootstrap`] builds the notifier a [`Config`] describes; [`lambda`] runs it.
 
-pub mod aws_error;
+pub mod aws;
+pub mod bootstrap;
 pub mod config;
 pub mod dedup;
 pub mod enrich;
 pub mod error;
 pub mod event;
 pub mod handlers;
-pub mod init_error;
+pub mod lambda;
 pub mod logging;
 pub mod notification;
 pub mod notifier;
@@ -24,14 +27,3 @@ pub use config::Config;
 pub use error::NotifierError;
 pub use notifier::Notifier;
 pub use outcome::Outcome;
-
-use lambda_runtime::LambdaEvent;
-use serde_json::Value;
-
-/// The Lambda entry point shared by the binary and the tests.
-pub async fn handle<P: publish::Publisher, D: enrich::DescribeChangeSet>(
-    notifier: &Notifier<P, D>,
-    event: LambdaEvent<Value>,
-) -> Result<Outcome, NotifierError> {
-    notifier.handle(event.payload).await
-}

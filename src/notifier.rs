@@ -67,6 +67,12 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
         &self.publisher
     }
 
+    /// The change-set lookup's deadline, `None` when enrichment is off.
+    #[cfg(test)]
+    pub(crate) fn change_set_deadline(&self) -> Option<Duration> {
+        self.describer.as_ref().map(|(_, deadline)| *deadline)
+    }
+
     /// Handles one event. `Err` means the event was not delivered and must be retried or
     /// kept by the on-failure destination; nothing is dropped silently.
     pub async fn handle(&self, payload: Value) -> Result<Outcome, NotifierError> {

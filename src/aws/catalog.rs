@@ -6,7 +6,7 @@ use std::time::Duration;
 use aws_config::SdkConfig;
 use aws_config::retry::RetryConfig;
 
-use super::{ChangeError, ChangeReport, ChangeSetReport, DescribeChangeSet};
+use crate::enrich::{ChangeError, ChangeReport, ChangeSetReport, DescribeChangeSet};
 
 #[derive(Debug, Clone)]
 pub struct CatalogApi {
@@ -54,7 +54,7 @@ impl DescribeChangeSet for CatalogApi {
             .map_err(|error| {
                 format!(
                     "DescribeChangeSet failed: {}",
-                    crate::aws_error::describe(&error)
+                    super::error::describe(&error)
                 )
             })?;
 

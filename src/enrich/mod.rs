@@ -2,10 +2,6 @@
 //! and why, fetched from the Marketplace Catalog API. Best effort and bounded in time: when
 //! the answer does not come, the notification goes out without it and says so.
 
-mod catalog_api;
-
-pub use catalog_api::CatalogApi;
-
 use std::future::Future;
 use std::time::Duration;
 
@@ -47,7 +43,8 @@ pub enum Enrichment {
     Unavailable(String),
 }
 
-/// Looks up a change set. Implemented by the Catalog API client; tests may use any other.
+/// Looks up a change set. Implemented by the Catalog API client ([`crate::aws::CatalogApi`]);
+/// tests may use any other.
 pub trait DescribeChangeSet {
     fn describe(
         &self,

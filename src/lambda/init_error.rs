@@ -10,7 +10,7 @@ const INIT_ERROR_PATH: &str = "/2018-06-01/runtime/init/error";
 
 /// Posts the diagnostic when running under a Runtime API; elsewhere (a local run) there is
 /// nobody to tell, and the caller's own error output suffices.
-pub async fn report_init_error(diagnostic: &Diagnostic) {
+pub async fn report(diagnostic: &Diagnostic) {
     let Ok(api) = std::env::var("AWS_LAMBDA_RUNTIME_API") else {
         return;
     };

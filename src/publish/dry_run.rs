@@ -2,7 +2,6 @@
 //! with no AWS account. [`render_text`] is the readable form `make demo` shows too.
 
 use std::io::Write;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::Publisher;
@@ -35,34 +34,19 @@ pub fn render_text(topic: &TopicArn, notification: &Notification) -> String {
     text
 }
 
-/// Writes each notification to a writer (standard output by default) instead of publishing.
-pub struct DryRunPublisher<W = std::io::Stdout> {
-    out: Mutex<W>,
+/// Writes each notification to standard output instead of publishing it.
+#[derive(Debug, Default)]
+pub struct DryRunPublisher {
     sent: AtomicU64,
 }
 
-impl DryRunPublisher<std::io::Stdout> {
+impl DryRunPublisher {
     pub fn stdout() -> Self {
-        Self::new(std::io::stdout())
+        Self::default()
     }
 }
 
-impl<W: Write + Send> DryRunPublisher<W> {
-    pub fn new(out: W) -> Self {
-        Self {
-            out: Mutex::new(out),
-            sent: AtomicU64::new(0),
-        }
-    }
-
-    pub fn into_inner(self) -> W {
-        self.out
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
-
-impl<W: Write + Send> Publisher for DryRunPublisher<W> {
+impl Publisher for DryRunPublisher {
     async fn publish(
         &self,
         topic: &TopicArn,
@@ -70,10 +54,8 @@ impl<W: Write + Send> Publisher for DryRunPublisher<W> {
     ) -> Result<String, PublishError> {
         let number = self.sent.fetch_add(1, Ordering::Relaxed) + 1;
         let text = render_text(topic, notification);
-        let mut out = self
-            .out
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Held for the whole notification, so concurrent publishes never interleave.
+        let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())
             .and_then(|()| out.flush())
             .map_err(|error| {

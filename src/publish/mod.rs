@@ -1,13 +1,12 @@
-//! Publishing: the one place the notifier does I/O. [`Publisher`] is implemented by the SNS
-//! publisher, a dry-run publisher that prints, and an in-memory recorder for tests.
+//! Publishing: the [`Publisher`] seam between the notifier and where messages go. It is
+//! implemented by the SNS publisher ([`crate::aws::SnsPublisher`]), a dry-run publisher that
+//! prints, and an in-memory recorder for tests.
 
 mod dry_run;
 mod recording;
-mod sns;
 
 pub use dry_run::{DryRunPublisher, render_text};
 pub use recording::{Published, RecordingPublisher};
-pub use sns::{SnsPublisher, sdk_config_from_env};
 
 use std::future::Future;
 

@@ -1,0 +1,127 @@
+//! Builds the notifier a [`Config`] describes: which publisher, and whether change sets are
+//! looked up within which deadline. Shared by the Lambda bootstrap ([`crate::lambda`]) and
+//! any other executable that must handle events exactly as the function does.
+
+use std::future::Future;
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+
+use crate::aws::{self, CatalogApi, SnsPublisher};
+use crate::config::{ChangeSetLookup, Config, Publishing, TopicArn};
+use crate::error::PublishError;
+use crate::notification::Notification;
+use crate::notifier::Notifier;
+use crate::publish::{DryRunPublisher, Publisher};
+
+/// The publisher [`Config::publishing`] chose.
+#[derive(Debug)]
+pub enum ConfiguredPublisher {
+    Sns(SnsPublisher),
+    DryRun(DryRunPublisher),
+}
+
+impl Publisher for ConfiguredPublisher {
+    async fn publish(
+        &self,
+        topic: &TopicArn,
+        notification: &Notification,
+    ) -> Result<String, PublishError> {
+        match self {
+            Self::Sns(publisher) => publisher.publish(topic, notification).await,
+            Self::DryRun(publisher) => publisher.publish(topic, notification).await,
+        }
+    }
+}
+
+/// The notifier as the function runs it.
+pub type ConfiguredNotifier = Notifier<ConfiguredPublisher, CatalogApi>;
+
+/// Builds the notifier `config` describes, loading the AWS SDK configuration from the
+/// environment only when something in it talks to AWS.
+pub async fn notifier(config: &Config) -> ConfiguredNotifier {
+    notifier_with(config, aws::load_sdk_config).await
+}
+
+/// [`notifier`] with the SDK configuration from `load`, called at most once: a dry run
+/// without change-set lookups talks to no AWS service, so it needs no region or credentials.
+async fn notifier_with<F>(config: &Config, load: impl Fn() -> F) -> ConfiguredNotifier
+where
+    F: Future<Output = SdkConfig>,
+{
+    let mut sdk_config = None;
+    let publisher = match config.publishing {
+        Publishing::Sns => {
+            let sdk_config = sdk_config.insert(load().await);
+            ConfiguredPublisher::Sns(SnsPublisher::from_sdk_config(sdk_config))
+        }
+        Publishing::DryRun => ConfiguredPublisher::DryRun(DryRunPublisher::stdout()),
+    };
+    let (catalog_api, deadline) = match config.change_set_lookup {
+        ChangeSetLookup::On { deadline } => {
+            let sdk_config = match sdk_config {
+                Some(sdk_config) => sdk_config,
+                None => load().await,
+            };
+            (
+                Some(CatalogApi::from_sdk_config(&sdk_config, deadline)),
+                deadline,
+            )
+        }
+        // Without a client the deadline is never used.
+        ChangeSetLookup::Off => (None, Duration::ZERO),
+    };
+    Notifier::from_config(config, publisher).with_change_set_details(catalog_api, deadline)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use aws_config::{BehaviorVersion, Region};
+
+    use super::*;
+
+    const TOPIC: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-events";
+
+    fn config(publishing: Publishing, change_set_lookup: ChangeSetLookup) -> Config {
+        let mut config =
+            Config::from_lookup(|name| name.ends_with("_TOPIC_ARN").then(|| TOPIC.to_owned()))
+                .unwrap_or_else(|error| panic!("test configuration: {error}"));
+        config.publishing = publishing;
+        config.change_set_lookup = change_set_lookup;
+        config
+    }
+
+    #[tokio::test]
+    async fn every_configuration_gets_its_publisher_its_lookup_and_aws_only_when_needed() {
+        let deadline = Duration::from_millis(750);
+        let on = ChangeSetLookup::On { deadline };
+        for (publishing, lookup, expect_sns, expect_deadline, expect_loads) in [
+            (Publishing::Sns, on, true, Some(deadline), 1),
+            (Publishing::Sns, ChangeSetLookup::Off, true, None, 1),
+            (Publishing::DryRun, on, false, Some(deadline), 1),
+            (Publishing::DryRun, ChangeSetLookup::Off, false, None, 0),
+        ] {
+            let loads = AtomicUsize::new(0);
+            let load = || {
+                loads.fetch_add(1, Ordering::Relaxed);
+                async {
+                    SdkConfig::builder()
+                        .behavior_version(BehaviorVersion::latest())
+                        .region(Region::new("us-east-1"))
+                        .build()
+                }
+            };
+            let notifier = notifier_with(&config(publishing, lookup), load).await;
+            let case = format!("{publishing:?} with {lookup:?}");
+            assert_eq!(
+                matches!(notifier.publisher(), ConfiguredPublisher::Sns(_)),
+                expect_sns,
+                "{case}"
+            );
+            assert_eq!(notifier.change_set_deadline(), expect_deadline, "{case}");
+            assert_eq!(loads.load(Ordering::Relaxed), expect_loads, "{case}");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! Replays the fuzzer's corpus (`fuzz/corpus/parse_and_render`, grown by `make fuzz`) through
+//! the same path as the fuzz target, so CI sees zero panics on every input found so far
+//! without needing the fuzzer itself.
+
+use marketplace_catalog_notifier::event::CatalogEvent;
+use marketplace_catalog_notifier::notification::{
+    MAX_ATTRIBUTES, MAX_MESSAGE_BYTES, MAX_SUBJECT_UTF16_UNITS,
+};
+use marketplace_catalog_notifier::router;
+
+use crate::support::root;
+
+#[test]
+fn every_corpus_input_is_handled_without_panicking() {
+    let dir = root().join("fuzz/corpus/parse_and_render");
+    let mut replayed = 0;
+    let mut rendered = 0;
+    for entry in std::fs::read_dir(&dir).expect("the fuzz corpus is readable") {
+        let path = entry.expect("corpus entry").path();
+        let data = std::fs::read(&path).expect("corpus file is readable");
+        replayed += 1;
+        let Ok(payload) = serde_json::from_slice(&data) else {
+            continue;
+        };
+        let Ok(event) = CatalogEvent::parse(payload) else {
+            continue;
+        };
+        let notification = router::render(&event);
+        rendered += 1;
+        let name = path.display();
+        assert!(notification.size_in_bytes() <= MAX_MESSAGE_BYTES, "{name}");
+        assert!(notification.attributes().len() <= MAX_ATTRIBUTES, "{name}");
+        assert!(
+            notification.subject().as_str().encode_utf16().count() <= MAX_SUBJECT_UTF16_UNITS,
+            "{name}"
+        );
+    }
+    // The corpus starts from the sample events, so an empty replay means it went missing.
+    assert!(
+        replayed >= 10 && rendered >= 10,
+        "replayed {replayed}, rendered {rendered}"
+    );
+}

@@ -1,0 +1,14 @@
+//! The integration tests, one binary: each suite is a module, all share [`support`]. One
+//! binary links the crate and the AWS SDK once instead of once per suite.
+
+mod support;
+
+mod change_set_details;
+mod end_to_end;
+mod fuzz_corpus;
+mod hostile;
+mod limits;
+mod notifications;
+mod runtime_api;
+mod sns_publisher;
+mod template;

@@ -1,0 +1,341 @@
+//! Every sample in `events/` through the notifier with a recording publisher: the topic,
+//! severity and attributes each one gets, and a reviewed snapshot of each rendered
+//! notification, so a wording change shows up as a diff.
+
+use marketplace_catalog_notifier::config::TopicKind;
+use marketplace_catalog_notifier::event::{CatalogEvent, KNOWN_DETAIL_TYPES};
+use marketplace_catalog_notifier::notification::{MAX_MESSAGE_BYTES, Severity};
+use marketplace_catalog_notifier::publish::{RecordingPublisher, render_text};
+use marketplace_catalog_notifier::{Notifier, NotifierError, Outcome, router};
+use serde_json::{Value, json};
+
+use crate::support::{CHANGE_SETS, config, invalid_fixtures, sample_event, sample_names};
+
+/// A sample file, its topic family, its severity and attributes it must carry.
+type Expectation = (
+    &'static str,
+    TopicKind,
+    Severity,
+    &'static [(&'static str, &'static str)],
+);
+
+/// What each sample must become. Adding a file to `events/` without a row here fails
+/// `every_sample_has_an_expectation`.
+const EXPECTED: &[Expectation] = &[
+    (
+        "change-set-cancelled.json",
+        TopicKind::ChangeSets,
+        Severity::Warning,
+        &[("change_set_id", "76yesvf8y165pa4f98td2crtg")],
+    ),
+    (
+        "change-set-failed-client-error.json",
+        TopicKind::ChangeSets,
+        Severity::Error,
+        &[
+            ("failure_code", "CLIENT_ERROR"),
+            ("change_set_id", "76yesvf8y165pa4f98td2crtg"),
+        ],
+    ),
+    (
+        "change-set-failed-server-fault.json",
+        TopicKind::ChangeSets,
+        Severity::Error,
+        &[("failure_code", "SERVER_FAULT")],
+    ),
+    (
+        "change-set-succeeded-fractional-offset-times.json",
+        TopicKind::ChangeSets,
+        Severity::Info,
+        &[("catalog", "AWSMarketplace")],
+    ),
+    (
+        "change-set-succeeded.json",
+        TopicKind::ChangeSets,
+        Severity::Info,
+        &[("change_set_id", "76yesvf8y165pa4f98td2crtg")],
+    ),
+    (
+        "offer-released-30000-buyers.json",
+        TopicKind::Offers,
+        Severity::Info,
+        &[],
+    ),
+    (
+        "offer-released-as-channel-partner.json",
+        TopicKind::Offers,
+        Severity::Info,
+        &[
+            ("release_case", "your_offer_as_channel_partner"),
+            ("offer_id", "offer-1234567890123"),
+        ],
+    ),
+    (
+        "offer-released-by-channel-partner-for-isv.json",
+        TopicKind::Offers,
+        Severity::Info,
+        &[
+            ("release_case", "channel_partner_offer_for_your_product"),
+            ("seller_of_record_account_id", "987654321098"),
+        ],
+    ),
+    (
+        "offer-released-by-isv.json",
+        TopicKind::Offers,
+        Severity::Info,
+        &[
+            ("release_case", "own_offer"),
+            ("product_id", "bbbbaaaa-abcd-1111-abcd-666666666666"),
+        ],
+    ),
+    (
+        "offer-released-hostile-names.json",
+        TopicKind::Offers,
+        Severity::Info,
+        &[],
+    ),
+    (
+        "offer-released-public-minimal.json",
+        TopicKind::Offers,
+        Severity::Info,
+        &[],
+    ),
+    (
+        "offerset-released.json",
+        TopicKind::Offers,
+        Severity::Info,
+        &[],
+    ),
+    (
+        "products-security-report-new-issues.json",
+        TopicKind::Security,
+        Severity::Critical,
+        &[("new_issues_found", "true")],
+    ),
+    (
+        "products-security-report-overdue.json",
+        TopicKind::Security,
+        Severity::Critical,
+        &[("new_issues_found", "false")],
+    ),
+    (
+        "products-security-report-reminder.json",
+        TopicKind::Security,
+        Severity::Warning,
+        &[("new_issues_found", "false")],
+    ),
+    (
+        "unknown-detail-type.json",
+        TopicKind::Other,
+        Severity::Info,
+        &[("source", "aws.marketplacecatalog")],
+    ),
+];
+
+#[test]
+fn every_sample_has_an_expectation() {
+    let expected: Vec<&str> = EXPECTED.iter().map(|(name, ..)| *name).collect();
+    assert_eq!(sample_names(), expected);
+}
+
+#[test]
+fn every_known_detail_type_has_a_sample() {
+    let covered: Vec<String> = sample_names()
+        .iter()
+        .map(|name| {
+            sample_event(name)["detail-type"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    for detail_type in KNOWN_DETAIL_TYPES {
+        assert!(
+            covered.iter().any(|c| c == detail_type),
+            "no sample in events/ for {detail_type:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_sample_is_published_to_its_topic_with_its_attributes() {
+    let config = config(true);
+    let notifier = Notifier::new(config.topics.clone(), RecordingPublisher::new());
+    for (index, (name, kind, severity, attributes)) in EXPECTED.iter().enumerate() {
+        let payload = sample_event(name);
+        let outcome = notifier
+            .handle(payload.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let topic = config.topics.arn_for(*kind).expect("topic configured");
+        assert_eq!(
+            outcome,
+            Outcome::Published {
+                detail_type: payload["detail-type"].as_str().unwrap().to_owned(),
+                event_id: payload["id"].as_str().unwrap().to_owned(),
+                topic_arn: topic.to_string(),
+                message_id: format!("recorded-{}", index + 1),
+            },
+            "{name}"
+        );
+        let published = notifier.publisher().published();
+        let last = published.last().expect("one publish per sample");
+        assert_eq!(&last.topic, topic, "{name}");
+        let n = &last.notification;
+        assert_eq!(n.severity(), *severity, "{name}");
+        assert_eq!(
+            n.attributes().get("severity"),
+            Some(severity.as_str()),
+            "{name}"
+        );
+        assert_eq!(
+            n.attributes().get("detail_type"),
+            payload["detail-type"].as_str(),
+            "{name}"
+        );
+        assert_eq!(
+            n.attributes().get("event_id"),
+            payload["id"].as_str(),
+            "{name}"
+        );
+        for (attribute, value) in *attributes {
+            assert_eq!(
+                n.attributes().get(attribute),
+                Some(*value),
+                "{name}: {attribute}"
+            );
+        }
+        assert!(n.size_in_bytes() <= MAX_MESSAGE_BYTES, "{name}");
+    }
+    assert_eq!(notifier.publisher().published().len(), EXPECTED.len());
+}
+
+#[test]
+fn rendered_notifications_match_their_snapshots() {
+    let config = config(true);
+    for name in sample_names() {
+        let event =
+            CatalogEvent::parse(sample_event(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let kind = router::topic_for(&event.detail);
+        let topic = config.topics.arn_for(kind).expect("topic configured");
+        let text = render_text(topic, &router::render(&event));
+        insta::assert_snapshot!(name.trim_end_matches(".json"), text);
+    }
+}
+
+#[tokio::test]
+async fn unknown_detail_type_is_skipped_without_an_other_events_topic() {
+    let notifier = Notifier::new(config(false).topics, RecordingPublisher::new());
+    let outcome = notifier
+        .handle(sample_event("unknown-detail-type.json"))
+        .await
+        .expect("skipped, not failed");
+    let Outcome::Skipped {
+        detail_type,
+        reason,
+        ..
+    } = outcome
+    else {
+        panic!("expected a skip, got {outcome:?}")
+    };
+    assert_eq!(detail_type, "Entity Archived");
+    assert!(reason.contains("OTHER_EVENTS_TOPIC_ARN"), "{reason}");
+    assert!(notifier.publisher().published().is_empty());
+}
+
+#[tokio::test]
+async fn publish_failure_fails_the_invocation_and_names_event_and_topic() {
+    let notifier = Notifier::new(config(true).topics, RecordingPublisher::new());
+    notifier.publisher().fail_with(Some("connection refused"));
+    let error = notifier
+        .handle(sample_event("change-set-succeeded.json"))
+        .await
+        .expect_err("must fail");
+    assert!(matches!(error, NotifierError::Publish { .. }));
+    let message = error.to_string();
+    assert!(
+        message.contains("f330a10b-9efe-4904-a61c-980e7426b628"),
+        "{message}"
+    );
+    assert!(message.contains(CHANGE_SETS), "{message}");
+    assert!(message.contains("connection refused"), "{message}");
+
+    notifier.publisher().fail_with(None);
+    assert!(
+        notifier
+            .handle(sample_event("change-set-succeeded.json"))
+            .await
+            .is_ok()
+    );
+    assert_eq!(notifier.publisher().published().len(), 1);
+}
+
+#[tokio::test]
+async fn rejected_events_publish_nothing() {
+    let notifier = Notifier::new(config(true).topics, RecordingPublisher::new());
+    let mut other_source = sample_event("offer-released-by-isv.json");
+    other_source["source"] = json!("aws.agreement-marketplace");
+    let mut no_offer_id = sample_event("offer-released-by-isv.json");
+    no_offer_id["detail"]["offer"]
+        .as_object_mut()
+        .unwrap()
+        .remove("id");
+    for (payload, error_type, mentions) in [
+        (
+            other_source,
+            "UnsupportedSource",
+            "aws.agreement-marketplace",
+        ),
+        (no_offer_id, "InvalidDetail", "detail.offer.id"),
+        (json!({}), "InvalidEnvelope", "detail-type"),
+        (json!("just a string"), "InvalidEnvelope", "found a string"),
+    ] {
+        let error = notifier
+            .handle(payload)
+            .await
+            .expect_err("must be rejected");
+        assert_eq!(error.error_type(), error_type, "{error}");
+        assert!(error.to_string().contains(mentions), "{error}");
+    }
+    assert!(notifier.publisher().published().is_empty());
+}
+
+#[test]
+fn the_invalid_examples_aws_publishes_are_reported_with_their_position() {
+    let fixtures = invalid_fixtures();
+    for (name, bytes) in &fixtures {
+        let error = serde_json::from_slice::<Value>(bytes).expect_err("fixture is invalid JSON");
+        assert!(error.line() >= 1 && error.column() > 0, "{name}: {error}");
+    }
+    assert_eq!(fixtures.len(), 2);
+}
+
+#[tokio::test]
+async fn a_redelivered_event_is_published_once_by_a_warm_instance() {
+    let notifier = Notifier::new(config(true).topics, RecordingPublisher::new())
+        .with_duplicate_window(std::time::Duration::from_secs(60));
+    let event = sample_event("change-set-failed-client-error.json");
+
+    // A failed publish is not remembered, so Lambda's retry still publishes.
+    notifier.publisher().fail_with(Some("throttled"));
+    assert!(notifier.handle(event.clone()).await.is_err());
+    notifier.publisher().fail_with(None);
+
+    let first = notifier.handle(event.clone()).await.expect("published");
+    let Outcome::Published { message_id, .. } = first else {
+        panic!("expected a publish, got {first:?}")
+    };
+    let second = notifier
+        .handle(event)
+        .await
+        .expect("duplicate is not an error");
+    assert_eq!(
+        second,
+        Outcome::Duplicate {
+            detail_type: "Change Set Failed".into(),
+            event_id: "0e6c783b-d0d3-4ac1-b938-1640553d574d".into(),
+            message_id,
+        }
+    );
+    assert_eq!(notifier.publisher().published().len(), 1);
+}

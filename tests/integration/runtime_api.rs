@@ -1,0 +1,277 @@
+//! The notifier binary run as Lambda runs it: a Lambda Runtime API emulator on 127.0.0.1
+//! (tests/support/lambda.rs) feeds it invocations and records what it posts back, while it
+//! publishes to moto topics through `AWS_ENDPOINT_URL`, with an SQS queue on each topic.
+//!
+//! Cargo builds the binary in the test profile for these tests; the release bootstrap is
+//! built by the template checks. Tests that publish need `MOTO_ENDPOINT` (`make test`).
+
+use std::collections::BTreeMap;
+
+use marketplace_catalog_notifier::config::{ENRICH_VARIABLE, TopicArn, TopicKind};
+use marketplace_catalog_notifier::event::{CatalogEvent, MISSING_EVENT_ID};
+use marketplace_catalog_notifier::publish::render_text;
+use marketplace_catalog_notifier::router;
+use serde_json::{Value, json};
+
+use crate::support::lambda::Lambda;
+use crate::support::moto::{self, Moto};
+use crate::support::{WAIT, bytes, contract, invalid_fixtures, sample_event, sample_events};
+
+/// The sample held back until after the bad inputs, to show the process still publishes.
+const AFTER_ERRORS: &str = "change-set-succeeded.json";
+
+/// An input the function must reject, and what its error must say.
+struct BadInput {
+    label: String,
+    payload: Vec<u8>,
+    error_type: ErrorType,
+    /// Text the `errorMessage` must contain: the event id and field where there is one.
+    mentions: Vec<String>,
+}
+
+/// The `errorType` expected for a rejected input.
+enum ErrorType {
+    /// One of the notifier's own error types, exactly.
+    Exactly(&'static str),
+    /// lambda_runtime's own, named after a Rust type
+    /// (`&lambda_runtime::deserializer::DeserializeError`): only part of it is stable.
+    Containing(&'static str),
+}
+
+impl ErrorType {
+    fn matches(&self, error_type: &str) -> bool {
+        match self {
+            ErrorType::Exactly(expected) => error_type == *expected,
+            ErrorType::Containing(part) => error_type.contains(part),
+        }
+    }
+}
+
+/// The rejected inputs: the two invalid-JSON fixtures, an event from another source, a
+/// Change Set Failed without its FailureCode, and an empty object.
+fn bad_inputs() -> Vec<BadInput> {
+    let mut inputs: Vec<BadInput> = invalid_fixtures()
+        .into_iter()
+        .map(|(file, payload)| BadInput {
+            label: file,
+            payload,
+            // lambda_runtime rejects a body that is not JSON before the handler runs.
+            error_type: ErrorType::Containing("DeserializeError"),
+            mentions: vec!["failed to deserialize".to_owned(), "line ".to_owned()],
+        })
+        .collect();
+
+    let mut other_source = sample_event("change-set-succeeded.json");
+    other_source["id"] = json!("b0d5c1e2-0000-4000-8000-0000000000aa");
+    other_source["source"] = json!("aws.ec2");
+    inputs.push(BadInput {
+        label: "an event from aws.ec2".to_owned(),
+        payload: bytes(&other_source),
+        error_type: ErrorType::Exactly("UnsupportedSource"),
+        mentions: vec![
+            "b0d5c1e2-0000-4000-8000-0000000000aa".to_owned(),
+            "\"aws.ec2\"".to_owned(),
+        ],
+    });
+
+    let mut no_failure_code = sample_event("change-set-failed-client-error.json");
+    no_failure_code["id"] = json!("b0d5c1e2-0000-4000-8000-0000000000bb");
+    no_failure_code["detail"]
+        .as_object_mut()
+        .expect("a detail object")
+        .remove("FailureCode");
+    inputs.push(BadInput {
+        label: "Change Set Failed without FailureCode".to_owned(),
+        payload: bytes(&no_failure_code),
+        error_type: ErrorType::Exactly("InvalidDetail"),
+        mentions: vec![
+            "b0d5c1e2-0000-4000-8000-0000000000bb".to_owned(),
+            "detail.FailureCode".to_owned(),
+        ],
+    });
+
+    inputs.push(BadInput {
+        label: "{}".to_owned(),
+        payload: b"{}".to_vec(),
+        error_type: ErrorType::Exactly("InvalidEnvelope"),
+        mentions: vec![MISSING_EVENT_ID.to_owned(), "missing field".to_owned()],
+    });
+    inputs
+}
+
+#[tokio::test]
+async fn publishes_every_sample_rejects_bad_input_and_keeps_serving() {
+    let moto = Moto::connect().await;
+    let families = moto.families(true).await;
+    let mut env = moto::process_env();
+    env.extend(families.env());
+    // moto has no Marketplace Catalog API to enrich change sets from (enrichment has its
+    // own tests in tests/change_set_details.rs); off, the body is exactly `router::render`'s.
+    env.push((ENRICH_VARIABLE.to_owned(), "false".to_owned()));
+    let mut lambda = Lambda::start(&env).await;
+
+    let (held_back, first): (Vec<_>, Vec<_>) = sample_events()
+        .into_iter()
+        .partition(|(file, _)| file == AFTER_ERRORS);
+    assert_eq!(held_back.len(), 1, "events/{AFTER_ERRORS} is missing");
+
+    // file → (family, payload, message id the function reported)
+    let mut sent: BTreeMap<String, (TopicKind, Value, String)> = BTreeMap::new();
+    let mut publish = async |lambda: &mut Lambda, file: String, payload: Value| {
+        let kind = contract::topic_kind(&payload);
+        let topic = families.topics.arn_for(kind).expect("a topic per family");
+        let reply = lambda.invoke(bytes(&payload)).await.expect_response(&file);
+        let message_id = reply["messageId"].clone();
+        assert!(
+            message_id.as_str().is_some_and(|id| !id.is_empty()),
+            "{file}: no message id in {reply}"
+        );
+        assert_eq!(
+            reply,
+            contract::published_reply(&payload, topic, &message_id),
+            "{file}"
+        );
+        let message_id = message_id.as_str().unwrap_or_default().to_owned();
+        sent.insert(file, (kind, payload, message_id));
+    };
+
+    for (file, payload) in first {
+        publish(&mut lambda, file, payload).await;
+    }
+    for bad in bad_inputs() {
+        let (error_type, message) = lambda.invoke(bad.payload).await.expect_error(&bad.label);
+        assert!(
+            bad.error_type.matches(&error_type),
+            "{}: unexpected errorType {error_type:?}: {message}",
+            bad.label
+        );
+        for needle in &bad.mentions {
+            assert!(
+                message.contains(needle.as_str()),
+                "{}: the error should mention {needle:?}: {message}",
+                bad.label
+            );
+        }
+    }
+    for (file, payload) in held_back {
+        publish(&mut lambda, file, payload).await;
+    }
+
+    // Each queue holds exactly its family's notifications, each once, as rendered.
+    for kind in families.kinds() {
+        let expected: Vec<_> = sent
+            .iter()
+            .filter(|(_, (sent_kind, _, _))| *sent_kind == kind)
+            .collect();
+        let deliveries = moto
+            .receive_exactly(families.queue(kind), expected.len(), WAIT)
+            .await;
+        let topic = families.topics.arn_for(kind).expect("a topic per family");
+        for (file, (_, payload, message_id)) in expected {
+            let delivery = deliveries
+                .iter()
+                .find(|delivery| &delivery.message_id == message_id)
+                .unwrap_or_else(|| panic!("{file}: {message_id} not on the {} queue", kind.name()));
+            let event = CatalogEvent::parse(payload.clone()).expect("a sample parses");
+            delivery.assert_is(topic, &router::render(&event), file);
+            delivery.assert_contract_attributes(payload, file);
+        }
+    }
+    // The emulator kept the connection alive, and the runtime's client reused it.
+    let invocations = sent.len() + bad_inputs().len();
+    assert!(
+        lambda.api.connections() < invocations,
+        "{} connections for {invocations} invocations",
+        lambda.api.connections()
+    );
+}
+
+#[tokio::test]
+async fn unknown_detail_type_is_skipped_when_no_other_events_topic_is_set() {
+    let moto = Moto::connect().await;
+    let families = moto.families(false).await;
+    let mut env = moto::process_env();
+    env.extend(families.env());
+    assert!(
+        env.iter()
+            .all(|(name, _)| name != TopicKind::Other.variable()),
+        "the other-events topic must be unset here"
+    );
+    let mut lambda = Lambda::start(&env).await;
+    let payload = sample_event("unknown-detail-type.json");
+
+    let reply = lambda
+        .invoke(bytes(&payload))
+        .await
+        .expect_response("unknown detail type");
+
+    assert_eq!(reply["status"], "skipped", "{reply}");
+    assert_eq!(reply["detailType"], contract::detail_type(&payload));
+    assert_eq!(reply["eventId"], contract::event_id(&payload));
+    let reason = reply["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("OTHER_EVENTS_TOPIC_ARN"), "{reply}");
+    for kind in families.kinds() {
+        assert_eq!(
+            moto.message_count(families.queue(kind)).await,
+            0,
+            "nothing may be published to the {} topic",
+            kind.name()
+        );
+    }
+}
+
+#[tokio::test]
+async fn missing_security_topic_stops_init_naming_the_variable() {
+    let env: Vec<(String, String)> = [
+        (
+            "OFFERS_TOPIC_ARN",
+            "arn:aws:sns:us-east-1:123456789012:offers",
+        ),
+        (
+            "CHANGE_SETS_TOPIC_ARN",
+            "arn:aws:sns:us-east-1:123456789012:change-sets",
+        ),
+        ("AWS_REGION", "us-east-1"),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_owned(), value.to_owned()))
+    .collect();
+    let mut lambda = Lambda::start(&env).await;
+
+    let (body, header, status) = lambda.expect_init_failure().await;
+
+    assert_eq!(body["errorType"], "InvalidConfiguration", "{body}");
+    let message = body["errorMessage"].as_str().unwrap_or_default();
+    assert!(message.contains("SECURITY_TOPIC_ARN"), "{body}");
+    assert_eq!(header.as_deref(), Some("InvalidConfiguration"));
+    assert!(
+        !status.success(),
+        "the process must exit non-zero: {status}"
+    );
+    assert_eq!(
+        lambda.api.next_calls(),
+        0,
+        "it must not ask for invocations"
+    );
+}
+
+#[tokio::test]
+async fn dry_run_serves_without_topics_and_prints_the_notification() {
+    let env = vec![("NOTIFIER_DRY_RUN".to_owned(), "true".to_owned())];
+    let mut lambda = Lambda::start(&env).await;
+    let file = "change-set-failed-client-error.json";
+    let payload = sample_event(file);
+
+    let reply = lambda.invoke(bytes(&payload)).await.expect_response(file);
+
+    let topic = TopicArn::parse("arn:aws:sns:us-east-1:000000000000:dry-run-change-sets")
+        .expect("the dry-run placeholder is a valid ARN");
+    assert_eq!(
+        reply,
+        contract::published_reply(&payload, &topic, "dry-run-1")
+    );
+    let event = CatalogEvent::parse(payload).expect("a sample parses");
+    lambda
+        .wait_for_stdout(&render_text(&topic, &router::render(&event)))
+        .await;
+}
