@@ -17,9 +17,7 @@ use hyper::StatusCode;
 use marketplace_catalog_notifier::config::{
     DUPLICATE_WINDOW_VARIABLE, ENRICH_VARIABLE, TopicArn, TopicKind, Topics,
 };
-use marketplace_catalog_notifier::event::CatalogEvent;
 use marketplace_catalog_notifier::notification::Notification;
-use marketplace_catalog_notifier::router;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 

@@ -9,13 +9,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use marketplace_catalog_notifier::aws::SnsPublisher;
 use marketplace_catalog_notifier::config::{TopicArn, Topics};
-use marketplace_catalog_notifier::event::CatalogEvent;
 use marketplace_catalog_notifier::handlers::offer::MAX_LISTED_BUYERS;
 use marketplace_catalog_notifier::notification::{
     Attributes, MAX_MESSAGE_BYTES, Notification, Severity, Subject,
 };
 use marketplace_catalog_notifier::publish::Publisher;
-use marketplace_catalog_notifier::{Notifier, NotifierError, Outcome, router};
+use marketplace_catalog_notifier::{Notifier, NotifierError, Outcome};
 use serde_json::{Value, json};
 
 use crate::support::moto::{Delivery, Moto};
