@@ -10,6 +10,8 @@ set -euo pipefail
 
 function_name="marketplace-catalog-notifier"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 run_dir="$root/.run"
 log="$run_dir/watch.log"
 start_timeout="${INVOKE_START_TIMEOUT:-120}"
@@ -43,38 +45,23 @@ fi
 export AWS_REGION="${AWS_REGION:-us-east-1}"
 export AWS_EC2_METADATA_DISABLED="${AWS_EC2_METADATA_DISABLED:-true}"
 
-port="$(python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()')"
+port="$(free_port)"
 
 mkdir -p "$run_dir"
 : >"$log"
 watch_pid=""
 invoke_pid=""
-# shellcheck disable=SC2317 # only reached through the traps below
+# shellcheck disable=SC2317 # only reached through the traps set by on_exit
 stop_all() {
-  if [[ -n "$invoke_pid" ]]; then
-    kill "$invoke_pid" 2>/dev/null || true
-    wait "$invoke_pid" 2>/dev/null || true
-    invoke_pid=""
-  fi
+  stop_process "$invoke_pid"
+  invoke_pid=""
+  # watch runs in its own session; end it together with the cargo and function processes it started.
   if [[ -n "$watch_pid" ]]; then
-    # watch runs in its own session; end it together with the cargo and function processes it started.
-    kill -TERM -- "-$watch_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do
-      kill -0 "$watch_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL -- "-$watch_pid" 2>/dev/null || true
-    wait "$watch_pid" 2>/dev/null || true
-    watch_pid=""
+    stop_process --group "$watch_pid"
   fi
+  watch_pid=""
 }
-trap stop_all EXIT
-trap 'stop_all; exit 130' INT
-trap 'stop_all; exit 143' TERM
+on_exit stop_all
 
 show_function_output() {
   echo "---- function output (from ${log#"$root"/}) ----"

@@ -13,6 +13,8 @@ if [[ $# -eq 0 ]]; then
 fi
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 run_dir="$root/.run"
 log="$run_dir/moto.log"
 ready_timeout="${MOTO_READY_TIMEOUT:-30}"
@@ -31,25 +33,12 @@ python="$(dirname "$moto_server")/python3"
 [[ -x "$python" ]] || python="python3"
 
 moto_pid=""
-# shellcheck disable=SC2317 # only reached through the traps below
+# shellcheck disable=SC2317 # only reached through the traps set by on_exit
 stop_moto() {
-  if [[ -n "$moto_pid" ]] && kill -0 "$moto_pid" 2>/dev/null; then
-    kill "$moto_pid" 2>/dev/null || true
-    wait "$moto_pid" 2>/dev/null || true
-  fi
+  stop_process "$moto_pid"
   moto_pid=""
 }
-trap stop_moto EXIT
-trap 'stop_moto; exit 130' INT
-trap 'stop_moto; exit 143' TERM
-
-free_port() {
-  "$python" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
-}
+on_exit stop_moto
 
 answers() {
   "$python" - "$1" <<'PY' >/dev/null 2>&1
@@ -67,7 +56,7 @@ show_log() {
 # A port picked free can be taken before moto binds it; try a few before giving up.
 port=""
 for attempt in 1 2 3; do
-  candidate="$(free_port)"
+  candidate="$(free_port "$python")"
   "$moto_server" -H 127.0.0.1 -p "$candidate" >"$log" 2>&1 &
   moto_pid=$!
   deadline=$((SECONDS + ready_timeout))
