@@ -1,7 +1,7 @@
 # Front door for the notifier: `make` lists the targets.
 #
-# Other files may add targets by dropping a makefile in mk/; to run extra checks as part
-# of `make test` they append a target name to EXTRA_TEST_TARGETS.
+# `make test` runs the tests; `make check` runs everything CI runs, each step named below.
+# The makefiles in mk/ add the SAM/cargo-lambda, benchmark and fuzzing targets.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -13,13 +13,12 @@ VENV := .venv
 VENV_BIN := $(CURDIR)/$(VENV)/bin
 VENV_STAMP := $(VENV)/.requirements-installed
 EVENT ?=
-EXTRA_TEST_TARGETS :=
 # Kept so `make test` can close with one total over every cargo test binary.
 CARGO_TEST_LOG := .run/cargo-test.log
 
 -include mk/*.mk
 
-.PHONY: help venv demo test test-rust lint fmt invoke check-event clean
+.PHONY: help venv demo test check lint fmt invoke check-event clean
 
 help: ## Show this list of targets
 	@echo "Usage: make <target> [VAR=value]"
@@ -39,20 +38,7 @@ $(VENV_STAMP): requirements/test.txt
 demo: ## Render every sample event in events/ to stdout (dry run, no AWS needed)
 	cargo run --quiet --example demo -- events/*.json
 
-test: venv ## Run the Rust tests against a local moto server, then the checks listed in EXTRA_TEST_TARGETS
-	@$(MAKE) --no-print-directory test-rust
-	@for target in $(EXTRA_TEST_TARGETS); do \
-	  echo "make: running $$target"; \
-	  $(MAKE) --no-print-directory "$$target"; \
-	done
-	@# cargo ends on the doctest line (often "0 passed"); close with the total over all test binaries.
-	@awk '/^test result:/ { for (i = 2; i <= NF; i++) { \
-	    if ($$i ~ /^passed/) passed += $$(i - 1); \
-	    if ($$i ~ /^failed/) failed += $$(i - 1); \
-	    if ($$i ~ /^ignored/) ignored += $$(i - 1) } } \
-	  END { printf "cargo-test: %d passed, %d failed, %d skipped\n", passed, failed, ignored }' $(CARGO_TEST_LOG)
-
-test-rust: venv ## Run cargo test with a throwaway moto server on 127.0.0.1
+test: venv ## Run the Rust tests (unit and integration) against a throwaway moto server on 127.0.0.1
 	@mkdir -p $(dir $(CARGO_TEST_LOG))
 	PATH="$(VENV_BIN):$$PATH" \
 	AWS_REGION=us-east-1 \
@@ -61,6 +47,22 @@ test-rust: venv ## Run cargo test with a throwaway moto server on 127.0.0.1
 	AWS_EC2_METADATA_DISABLED=true \
 	NOTIFIER_PYTHON="$(VENV_BIN)/python" \
 	scripts/with-moto.sh cargo test 2>&1 | tee $(CARGO_TEST_LOG)
+	@# cargo ends on the doctest line (often "0 passed"); close with the total over all test binaries.
+	@awk '/^test result:/ { for (i = 2; i <= NF; i++) { \
+	    if ($$i ~ /^passed/) passed += $$(i - 1); \
+	    if ($$i ~ /^failed/) failed += $$(i - 1); \
+	    if ($$i ~ /^ignored/) ignored += $$(i - 1) } } \
+	  END { printf "cargo-test: %d passed, %d failed, %d skipped\n", passed, failed, ignored }' $(CARGO_TEST_LOG)
+
+# What CI runs (.ci/run), in the same order. The bootstrap build comes before the bench
+# smoke run, which measures that same binary, so the release dependency tree is compiled
+# once; the smoke run's criterion pass reuses the tests' dev build.
+check: ## Run everything CI runs: test, lint, lint-template, lambda-build-x86, bench-quick
+	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory lint-template
+	@$(MAKE) --no-print-directory lambda-build-x86
+	@$(MAKE) --no-print-directory bench-quick
 
 lint: ## Check formatting and run clippy with warnings as errors
 	cargo fmt --check

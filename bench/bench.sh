@@ -24,8 +24,9 @@ if [[ "${BENCH_QUICK:-}" == "1" ]]; then
   runs="${BENCH_RUNS:-3}"
   warmup=1
   criterion_args=(--warm-up-time 0.2 --measurement-time 0.5 --sample-size 10)
-  # Checks that the benchmarks run, not how fast: a build without LTO is minutes shorter.
-  bench_profile=(--profile bench-quick)
+  # Checks that the benchmarks run, not how fast: the dev profile reuses the dependencies
+  # `make test` compiled, instead of building the AWS SDK once more in an optimised profile.
+  bench_profile=(--profile dev)
   out_dir="$(mktemp -d "${TMPDIR:-/tmp}/notifier-bench.XXXXXX")"
   markdown="$out_dir/BENCHMARKS.md"
   plot="$out_dir/cold-start.png"
@@ -48,7 +49,7 @@ if [[ "$(id -u)" == "0" ]]; then
 fi
 
 # The binary measured is the one deployed: cargo-lambda's release build (its CPU target and
-# panic strategy included), in the same place `make test-template` builds it, so neither
+# panic strategy included), in the same place `make lambda-build-x86` builds it, so neither
 # build repeats the other.
 echo "bench: building the release bootstrap with cargo-lambda"
 PATH="$root/.venv/bin:$PATH" cargo lambda build --release --x86-64 --lambda-dir target/lambda-x86_64

@@ -6,9 +6,6 @@
 BENCH_VENV := .venv-bench
 BENCH_VENV_STAMP := $(BENCH_VENV)/.requirements-installed
 
-# The quick run takes well under a minute once the release and bench builds exist.
-EXTRA_TEST_TARGETS += bench-quick
-
 .PHONY: bench bench-quick bench-venv
 
 bench: venv $(BENCH_VENV_STAMP) ## Run benchmarks and regenerate BENCHMARKS.md

@@ -1,5 +1,5 @@
 # Fuzzing parse + render with cargo-fuzz (libFuzzer). Not part of `make test`: CI replays the
-# corpus instead (tests/fuzz_corpus.rs). cargo-fuzz needs unstable compiler flags; the
+# corpus instead (tests/integration/fuzz_corpus.rs). cargo-fuzz needs unstable compiler flags; the
 # stable toolchain accepts them with RUSTC_BOOTSTRAP=1, so no nightly toolchain is needed.
 
 FUZZ_SECONDS ?= 60
@@ -14,4 +14,4 @@ $(CARGO_FUZZ):
 fuzz: $(CARGO_FUZZ) ## Fuzz parse + render for FUZZ_SECONDS (default 60); new inputs go to fuzz/corpus
 	RUSTC_BOOTSTRAP=1 $(CARGO_FUZZ) run $(FUZZ_TARGET) fuzz/corpus/$(FUZZ_TARGET) \
 	  -- -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10
-	cargo test --quiet --test fuzz_corpus
+	cargo test --quiet --test integration fuzz_corpus

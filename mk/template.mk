@@ -1,5 +1,5 @@
-# SAM and cargo-lambda: build, deploy and delete the stack, and the offline template
-# checks that `make test` runs. Included by the Makefile, which defines PYTHON, VENV,
+# SAM and cargo-lambda: build, deploy and delete the stack, and the offline checks
+# `make check` runs (lint-template, lambda-build-x86). Included by the Makefile, which defines PYTHON, VENV,
 # VENV_BIN and the `venv` target (.venv: cargo-lambda, zig, cfn-lint, moto).
 
 VENV_SAM := .venv-sam
@@ -24,9 +24,7 @@ IAM_ROLE ?=
 # Extra `cargo lambda deploy` flags, e.g. --dry to package and print without deploying.
 CARGO_LAMBDA_DEPLOY_FLAGS ?=
 
-EXTRA_TEST_TARGETS += test-template
-
-.PHONY: venv-sam build deploy delete lambda-build lambda-deploy lint-template test-template
+.PHONY: venv-sam build deploy delete lambda-build lambda-deploy lint-template lambda-build-x86
 
 venv-sam: $(VENV_SAM_STAMP) ## Create .venv-sam with the pinned AWS SAM CLI (apart from .venv: its boto3 pin clashes with moto's)
 
@@ -83,11 +81,11 @@ lint-template: venv venv-sam ## Lint template.yaml with cfn-lint (pinned) and `s
 	$(VENV_BIN)/cfn-lint template.yaml
 	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --region $(DEPLOY_REGION)
 
-test-template: lint-template ## Lint the template and check `cargo lambda build --release` (x86_64) produces the bootstrap
+lambda-build-x86: venv ## Check `cargo lambda build --release` (x86_64) produces the bootstrap (the one bench measures)
 	$(WITH_TOOLS) cargo lambda build --release --x86-64 --lambda-dir $(X86_LAMBDA_DIR)
 	@bootstrap="$(X86_LAMBDA_DIR)/$(BINARY)/bootstrap"; \
 	if [[ ! -x "$$bootstrap" ]]; then \
-	  echo "test-template: cargo lambda build did not produce $$bootstrap" >&2; \
+	  echo "lambda-build-x86: cargo lambda build did not produce $$bootstrap" >&2; \
 	  exit 1; \
 	fi; \
-	echo "test-template: $$bootstrap ($$(du -h "$$bootstrap" | cut -f1))"
+	echo "lambda-build-x86: $$bootstrap ($$(du -h "$$bootstrap" | cut -f1))"
