@@ -35,7 +35,7 @@ impl RecentEvents {
         }
     }
 
-    pub fn is_enabled(&self) -> bool {
+    fn is_enabled(&self) -> bool {
         !self.window.is_zero() && self.capacity > 0
     }
 
