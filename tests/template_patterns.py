@@ -1,4 +1,4 @@
-"""Report what template.yaml declares, for tests/template.rs to check against the code.
+"""Report what template.yaml declares, for tests/integration/template.rs to check against the code.
 
 Reads a JSON request on stdin:
 
@@ -16,7 +16,7 @@ and prints one JSON object of facts on stdout:
                and AWS::Events::Rule resources, with bus, state, pattern, targets
     matches    per event name: the ids of the rules whose pattern matches it
 
-It only reports; tests/template.rs decides what is right. Patterns are matched
+It only reports; tests/integration/template.rs decides what is right. Patterns are matched
 with moto's EventBridge implementation, the template is read with cfn-lint's
 CloudFormation YAML loader (so !Ref, !GetAtt and !Sub parse). Any problem is
 printed on stderr with a non-zero exit status.

@@ -28,9 +28,9 @@ use crate::support::moto::{self, Delivery, Families, Moto, Queue};
 use crate::support::template::Declared;
 use crate::support::{WAIT, bytes, contract, render, sample_event, sample_events, unique_name};
 
-/// The SNS client's timeout for one attempt (src/publish/sns.rs).
+/// The SNS client's timeout for one attempt (src/aws/mod.rs).
 const SDK_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
-/// The SNS client's timeout for all attempts of one publish together (src/publish/sns.rs).
+/// The SNS client's timeout for all attempts of one publish together (src/aws/mod.rs).
 const SDK_OPERATION_TIMEOUT: Duration = Duration::from_secs(15);
 /// Attempts the SDK's standard retry mode makes for a retryable error.
 const SDK_ATTEMPTS: usize = 3;

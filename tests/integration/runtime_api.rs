@@ -1,5 +1,5 @@
 //! The notifier binary run as Lambda runs it: a Lambda Runtime API emulator on 127.0.0.1
-//! (tests/support/lambda.rs) feeds it invocations and records what it posts back, while it
+//! (tests/integration/support/lambda.rs) feeds it invocations and records what it posts back, while it
 //! publishes to moto topics through `AWS_ENDPOINT_URL`, with an SQS queue on each topic.
 //!
 //! Cargo builds the binary in the test profile for these tests; the release bootstrap is
@@ -106,7 +106,7 @@ async fn publishes_every_sample_rejects_bad_input_and_keeps_serving() {
     let mut env = moto::process_env();
     env.extend(families.env());
     // moto has no Marketplace Catalog API to enrich change sets from (enrichment has its
-    // own tests in tests/change_set_details.rs); off, the body is exactly `router::render`'s.
+    // own tests in tests/integration/change_set_details.rs); off, the body is exactly `router::render`'s.
     env.push((ENRICH_VARIABLE.to_owned(), "false".to_owned()));
     let mut lambda = Lambda::start(&env).await;
 
