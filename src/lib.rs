@@ -17,6 +17,7 @@ pub mod notification;
 pub mod notifier;
 pub mod outcome;
 pub mod publish;
+pub mod redrive;
 pub mod router;
 pub mod text;
 
