@@ -19,6 +19,7 @@ pub mod outcome;
 pub mod publish;
 pub mod redrive;
 pub mod router;
+pub mod subscription;
 pub mod text;
 
 pub use config::Config;

@@ -1,6 +1,7 @@
 //! The operator commands on moto: `notifier-redrive` (what `make redrive` runs) takes failed
 //! events out of a failure queue in both formats the stack's queues receive and publishes
-//! them through the notifier, deleting only what it delivered.
+//! them through the notifier, deleting only what it delivered; `notifier-confirm-subscription`
+//! (what `make confirm-subscription` runs) confirms a subscription from its link.
 
 mod support;
 
@@ -19,6 +20,7 @@ use tokio::process::{Child, Command};
 const VISIBILITY_SECONDS: u64 = 2;
 
 const REDRIVE: &str = env!("CARGO_BIN_EXE_notifier-redrive");
+const CONFIRM: &str = env!("CARGO_BIN_EXE_notifier-confirm-subscription");
 
 /// Lambda's on-failure invocation record around an event, as the destination queue gets it.
 fn invocation_record(event: &Value) -> String {
@@ -312,4 +314,52 @@ async fn a_run_killed_after_its_first_publish_loses_nothing_and_repeats_nothing(
         "every event published exactly once over both runs"
     );
     assert_eq!(moto.message_count(&failed).await, 0);
+}
+
+async fn confirm(link: &str) -> Finished {
+    let child = Command::new(CONFIRM)
+        .arg(link)
+        .env_clear()
+        .envs(process_env())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|error| panic!("start {CONFIRM}: {error}"));
+    finish(child).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirms_a_subscription_from_its_link() {
+    let moto = Moto::connect().await;
+    let topic = moto.create_topic("confirm").await;
+    let link = format!(
+        "https://sns.us-east-1.amazonaws.com/confirmation.html?TopicArn={}&Token=2336412f37fb687f&Endpoint=ops%40example.com",
+        topic.as_str().replace(':', "%3A")
+    );
+    let run = confirm(&link).await;
+    assert_eq!(run.status.code(), Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with(&format!("confirmed {}:", topic.as_str())),
+        "the subscription ARN under the topic: {}",
+        run.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_to_an_unknown_topic_fails_with_the_reason() {
+    let link = "https://sns.us-east-1.amazonaws.com/confirmation.html?\
+                TopicArn=arn:aws:sns:us-east-1:123456789012:no-such-topic&Token=t";
+    let run = confirm(link).await;
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        run.stderr.contains("no-such-topic") && run.stderr.contains("NotFound"),
+        "{}",
+        run.stderr
+    );
+
+    let run = confirm("https://sns.us-east-1.amazonaws.com/unsubscribe.html").await;
+    assert_eq!(run.status.code(), Some(2));
+    assert!(run.stderr.contains("no query string"), "{}", run.stderr);
 }
