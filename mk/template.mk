@@ -50,8 +50,9 @@ deploy: build ## Deploy the stack to us-east-1 (`sam deploy --guided` the first 
 delete: venv-sam ## Delete the deployed stack (topics, queues and their messages too) with `sam delete`
 	$(WITH_TOOLS) $(SAM) delete
 
+# --bin: the crate also has operator commands (notifier-redrive, ...) that are not shipped.
 lambda-build: venv ## Build the arm64 bootstrap with cargo-lambda alone (target/lambda/marketplace-catalog-notifier/)
-	$(WITH_TOOLS) cargo lambda build --release --arm64
+	$(WITH_TOOLS) cargo lambda build --release --arm64 --bin $(BINARY)
 
 lambda-deploy: venv ## Deploy only the function with cargo-lambda (set the *_TOPIC_ARN variables; see README "Deploy")
 	@for setting in "OFFERS_TOPIC_ARN=$(OFFERS_TOPIC_ARN)" "CHANGE_SETS_TOPIC_ARN=$(CHANGE_SETS_TOPIC_ARN)" \
@@ -82,7 +83,7 @@ lint-template: venv venv-sam ## Lint template.yaml with cfn-lint (pinned) and `s
 	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --region $(DEPLOY_REGION)
 
 lambda-build-x86: venv ## Check `cargo lambda build --release` (x86_64) produces the bootstrap (the one bench measures)
-	$(WITH_TOOLS) cargo lambda build --release --x86-64 --lambda-dir $(X86_LAMBDA_DIR)
+	$(WITH_TOOLS) cargo lambda build --release --x86-64 --bin $(BINARY) --lambda-dir $(X86_LAMBDA_DIR)
 	@bootstrap="$(X86_LAMBDA_DIR)/$(BINARY)/bootstrap"; \
 	if [[ ! -x "$$bootstrap" ]]; then \
 	  echo "lambda-build-x86: cargo lambda build did not produce $$bootstrap" >&2; \

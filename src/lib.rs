@@ -20,7 +20,9 @@ pub mod notification;
 pub mod notifier;
 pub mod outcome;
 pub mod publish;
+pub mod redrive;
 pub mod router;
+pub mod subscription;
 pub mod text;
 
 pub use config::Config;

@@ -11,10 +11,14 @@ and prints one JSON object of facts on stdout:
                {"ref": LogicalId} or {"value": raw}), the topics its policies
                let it publish to, publish grants it could not resolve to a topic,
                statements with a bare "*" resource, its async EventInvokeConfig
+               (with Role set to a role of the template, that role's policies
+               are the ones read)
     topics     per AWS::SNS::Topic: KMS key and whether it is FIFO
     rules      every EventBridge rule: SAM EventBridgeRule/CloudWatchEvent events
                and AWS::Events::Rule resources, with bus, state, pattern, targets
     matches    per event name: the ids of the rules whose pattern matches it
+    resources  every resource as written (alarms, keys, queues, policies), for
+               checks that need no interpretation beyond the YAML tags
 
 It only reports; tests/integration/template.rs decides what is right. Patterns are matched
 with moto's EventBridge implementation, the template is read with cfn-lint's
@@ -116,7 +120,23 @@ def describe_policies(policies, topics, report):
             report["publish_unresolved"].append(policy)
 
 
-def describe_function(properties, global_properties, topics):
+def role_policy_documents(role):
+    """The PolicyDocument of each inline policy of an AWS::IAM::Role, both branches of
+    a conditional one included."""
+    documents = []
+    for policy in as_list((role.get("Properties") or {}).get("Policies")):
+        branches = [policy]
+        if isinstance(policy, dict) and "Fn::If" in policy:
+            branches = [b for b in policy["Fn::If"][1:] if b != {"Ref": "AWS::NoValue"}]
+        for branch in branches:
+            if isinstance(branch, dict) and isinstance(branch.get("PolicyDocument"), dict):
+                documents.append(branch["PolicyDocument"])
+            else:
+                documents.append(branch)
+    return documents
+
+
+def describe_function(properties, global_properties, topics, resources):
     variables = dict(
         (global_properties.get("Environment") or {}).get("Variables") or {}
     )
@@ -137,6 +157,10 @@ def describe_function(properties, global_properties, topics):
         "event_invoke_config": properties.get("EventInvokeConfig"),
     }
     describe_policies(properties.get("Policies"), topics, report)
+    role = resources.get(logical_id(properties.get("Role"), "Arn") or "")
+    if role and role.get("Type") == "AWS::IAM::Role":
+        report["role_id"] = logical_id(properties.get("Role"), "Arn")
+        describe_policies(role_policy_documents(role), topics, report)
     report["publish_topics"] = sorted(set(report["publish_topics"]))
     return report
 
@@ -222,7 +246,9 @@ def main():
         name for name, r in resources.items() if r.get("Type") == "AWS::Serverless::Function"
     ]
     functions = {
-        name: describe_function(resources[name].get("Properties") or {}, global_function, topics)
+        name: describe_function(
+            resources[name].get("Properties") or {}, global_function, topics, resources
+        )
         for name in function_ids
     }
     rules = collect_rules(resources, functions)
@@ -237,7 +263,13 @@ def main():
         ]
 
     json.dump(
-        {"functions": functions, "topics": topics, "rules": rules, "matches": matches},
+        {
+            "functions": functions,
+            "topics": topics,
+            "rules": rules,
+            "matches": matches,
+            "resources": resources,
+        },
         sys.stdout,
         indent=1,
         sort_keys=True,

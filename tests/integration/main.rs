@@ -9,6 +9,7 @@ mod fuzz_corpus;
 mod hostile;
 mod limits;
 mod notifications;
+mod operator_commands;
 mod runtime_api;
 mod sns_publisher;
 mod template;

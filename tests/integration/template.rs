@@ -263,7 +263,7 @@ fn every_topic_variable_is_set_from_a_topic_the_function_may_publish_to() {
         );
         assert!(
             publishable.contains(topic),
-            "{name} is {topic}, but {function} has no SNSPublishMessagePolicy for it"
+            "{name} is {topic}, but {function} has no sns:Publish grant for it"
         );
     }
 }
@@ -350,4 +350,316 @@ fn topics_are_standard_and_encrypted() {
             "{name} is not encrypted (KmsMasterKeyId)"
         );
     }
+}
+
+// ------------------------------------------------------------ operations: alarms, policies
+
+/// Every resource of one CloudFormation type, as written in the template.
+fn resources_of(kind: &str) -> BTreeMap<&'static str, &'static Value> {
+    facts().report["resources"]
+        .as_object()
+        .expect("the report lists resources")
+        .iter()
+        .filter(|(_, resource)| resource["Type"] == kind)
+        .map(|(id, resource)| (id.as_str(), resource))
+        .collect()
+}
+
+fn reference(id: &str) -> Value {
+    json!({"Ref": id})
+}
+
+fn get_att(id: &str, attribute: &str) -> Value {
+    json!({"Fn::GetAtt": [id, attribute]})
+}
+
+/// The alarms watching `metric` in `namespace` with one dimension equal to `dimension`.
+fn alarms_on(namespace: &str, metric: &str, dimension: &Value) -> Vec<&'static str> {
+    resources_of("AWS::CloudWatch::Alarm")
+        .into_iter()
+        .filter(|(_, alarm)| {
+            let properties = &alarm["Properties"];
+            properties["Namespace"] == namespace
+                && properties["MetricName"] == metric
+                && properties["Dimensions"]
+                    .as_array()
+                    .is_some_and(|dimensions| dimensions.iter().any(|d| &d["Value"] == dimension))
+                && properties["Threshold"] == 0
+                && properties["ComparisonOperator"] == "GreaterThanThreshold"
+        })
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// The SNS topic the alarms notify: the one an alarm names first.
+fn alarms_topic() -> &'static str {
+    let alarms = resources_of("AWS::CloudWatch::Alarm");
+    let (_, alarm) = alarms.iter().next().expect("the template declares alarms");
+    alarm["Properties"]["AlarmActions"][0]["Ref"]
+        .as_str()
+        .expect("an alarm action is a !Ref to a topic")
+}
+
+fn statements(document: &Value) -> Vec<&Value> {
+    match &document["Statement"] {
+        Value::Array(statements) => statements.iter().collect(),
+        statement => vec![statement],
+    }
+}
+
+#[test]
+fn every_failure_queue_has_an_alarm_on_waiting_messages() {
+    let queues = resources_of("AWS::SQS::Queue");
+    assert!(!queues.is_empty(), "the template declares no failure queue");
+    for queue in queues.keys() {
+        let alarms = alarms_on(
+            "AWS/SQS",
+            "ApproximateNumberOfMessagesVisible",
+            &get_att(queue, "QueueName"),
+        );
+        assert!(
+            !alarms.is_empty(),
+            "{queue} has no alarm on ApproximateNumberOfMessagesVisible > 0"
+        );
+    }
+}
+
+#[test]
+fn the_function_and_its_rule_have_failure_alarms() {
+    let (function, _) = function();
+    for metric in ["Errors", "DestinationDeliveryFailures", "Throttles"] {
+        assert!(
+            !alarms_on("AWS/Lambda", metric, &reference(function)).is_empty(),
+            "{function} has no alarm on {metric} > 0"
+        );
+    }
+    for rule in function_rules().keys() {
+        // SAM names the rule it generates from Function.Events.Name as FunctionName.
+        let generated = rule.replace(".Events.", "");
+        assert!(
+            !alarms_on("AWS/Events", "FailedInvocations", &reference(&generated)).is_empty(),
+            "rule {generated} has no alarm on FailedInvocations > 0"
+        );
+    }
+}
+
+#[test]
+fn every_alarm_notifies_the_alarms_topic_and_says_what_to_do() {
+    let topic = alarms_topic();
+    assert!(
+        resources_of("AWS::SNS::Topic").contains_key(topic),
+        "alarm action {topic} is not a topic of this stack"
+    );
+    let (function, report) = function();
+    assert!(
+        !strings(&report["publish_topics"]).contains(topic),
+        "{function} may publish to the alarms topic {topic}"
+    );
+    for (id, alarm) in resources_of("AWS::CloudWatch::Alarm") {
+        let properties = &alarm["Properties"];
+        assert_eq!(
+            properties["AlarmActions"],
+            json!([reference(topic)]),
+            "{id}: every alarm notifies {topic}, and only it"
+        );
+        assert!(
+            properties["ActionsEnabled"] != false,
+            "{id} has its actions disabled"
+        );
+        let description = properties["AlarmDescription"].to_string();
+        assert!(
+            description.contains("make redrive") || id.contains("DestinationDelivery"),
+            "{id}: the description must give the redrive command: {description}"
+        );
+    }
+}
+
+#[test]
+fn the_alarms_topic_key_admits_cloudwatch_for_this_stack_and_rotates() {
+    let topic = alarms_topic();
+    let key_ref = &resources_of("AWS::SNS::Topic")[topic]["Properties"]["KmsMasterKeyId"];
+    let key_id = key_ref["Ref"].as_str().unwrap_or_else(|| {
+        panic!("{topic} must use a customer-managed key of this stack, not {key_ref}")
+    });
+    let key = resources_of("AWS::KMS::Key")
+        .get(key_id)
+        .copied()
+        .unwrap_or_else(|| panic!("{topic}'s key {key_id} is not an AWS::KMS::Key"));
+    assert_eq!(
+        key["Properties"]["EnableKeyRotation"], true,
+        "{key_id}: rotation"
+    );
+    let cloudwatch: Vec<&Value> = statements(&key["Properties"]["KeyPolicy"])
+        .into_iter()
+        .filter(|statement| {
+            statement["Effect"] == "Allow"
+                && statement["Principal"]["Service"] == "cloudwatch.amazonaws.com"
+        })
+        .collect();
+    assert_eq!(
+        cloudwatch.len(),
+        1,
+        "{key_id}: one key-policy statement admits CloudWatch"
+    );
+    let statement = cloudwatch[0];
+    let actions = strings(&statement["Action"]);
+    assert_eq!(
+        actions,
+        BTreeSet::from(["kms:Decrypt", "kms:GenerateDataKey*"]),
+        "{key_id}: CloudWatch needs exactly these to publish to an encrypted topic"
+    );
+    let condition = &statement["Condition"];
+    assert_eq!(
+        condition["StringEquals"]["aws:SourceAccount"],
+        reference("AWS::AccountId"),
+        "{key_id}: CloudWatch acts for this account only"
+    );
+    let source = condition["ArnLike"]["aws:SourceArn"].to_string();
+    assert!(
+        source.contains(":alarm:${AWS::StackName}-"),
+        "{key_id}: CloudWatch acts for this stack's alarms only, not {source}"
+    );
+    for (id, alarm) in resources_of("AWS::CloudWatch::Alarm") {
+        let name = alarm["Properties"]["AlarmName"]["Fn::Sub"].as_str();
+        assert!(
+            name.is_some_and(|name| name.starts_with("${AWS::StackName}-")),
+            "{id}: AlarmName must start with the stack name, or the key policy refuses it"
+        );
+    }
+}
+
+#[test]
+fn only_the_function_role_may_publish_notifications() {
+    let (function, report) = function();
+    let role = report["role_id"].as_str().unwrap_or_else(|| {
+        panic!("{function} must use a role of this stack (Role: !GetAtt X.Arn)")
+    });
+    let alarms = alarms_topic();
+    let policies = resources_of("AWS::SNS::TopicPolicy");
+    for topic in resources_of("AWS::SNS::Topic").keys() {
+        let documents: Vec<&Value> = policies
+            .values()
+            .filter(|policy| {
+                policy["Properties"]["Topics"]
+                    .as_array()
+                    .is_some_and(|topics| topics.contains(&reference(topic)))
+            })
+            .map(|policy| &policy["Properties"]["PolicyDocument"])
+            .collect();
+        assert!(!documents.is_empty(), "{topic} has no topic policy");
+        let all: Vec<&Value> = documents.into_iter().flat_map(statements).collect();
+        let publishes = |statement: &Value| {
+            strings(&statement["Action"]).contains("sns:Publish")
+                || statement["Action"] == "sns:Publish"
+        };
+        // The Deny on everyone but the allowed principals, with no other condition.
+        let deny = all
+            .iter()
+            .filter(|statement| publishes(statement))
+            .find(|statement| {
+                statement["Effect"] == "Deny"
+                    && statement["Principal"] == "*"
+                    && statement["Condition"].get("Bool").is_none()
+            })
+            .unwrap_or_else(|| panic!("{topic}: no Deny of sns:Publish to other principals"));
+        let condition = deny["Condition"].as_object().expect("a condition");
+        assert_eq!(condition.len(), 1, "{topic}: the Deny has one condition");
+        if *topic == alarms {
+            assert_eq!(
+                deny["Condition"]["StringNotEquals"]["aws:PrincipalServiceName"],
+                "cloudwatch.amazonaws.com",
+                "{topic}: only CloudWatch may publish alarms"
+            );
+        } else {
+            let allowed = &deny["Condition"]["ArnNotEquals"]["aws:PrincipalArn"];
+            let role_arn = get_att(role, "Arn");
+            // Always the function's role; the redrive role only when that parameter is set.
+            let expected = json!({"Fn::If": [
+                "HasRedrivePrincipal",
+                [role_arn, reference("RedrivePrincipalArn")],
+                [role_arn]
+            ]});
+            assert_eq!(
+                allowed, &expected,
+                "{topic}: publishing must be denied to all but {role}"
+            );
+        }
+        // No Allow grants publishing to anyone but CloudWatch on the alarms topic.
+        for statement in all.iter().filter(|statement| publishes(statement)) {
+            if statement["Effect"] == "Allow" {
+                assert!(
+                    *topic == alarms
+                        && statement["Principal"] == json!({"Service": "cloudwatch.amazonaws.com"}),
+                    "{topic}: a topic policy lets {} publish",
+                    statement["Principal"]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_function_role_writes_only_its_own_log_group() {
+    let (function, report) = function();
+    assert_eq!(
+        report["managed_policies"],
+        json!([]),
+        "{function}: managed policies (AWSLambdaBasicExecutionRole logs to Resource \"*\")"
+    );
+    let role = report["role_id"].as_str().expect("the function's own role");
+    let log_group =
+        facts().report["resources"][function]["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+            .as_str()
+            .unwrap_or_else(|| {
+                panic!("{function}: LoggingConfig.LogGroup is a !Ref to a log group")
+            });
+    let role_resource = resources_of("AWS::IAM::Role")[role];
+    assert!(
+        role_resource["Properties"]["ManagedPolicyArns"].is_null(),
+        "{role} has managed policies"
+    );
+    let text = role_resource.to_string();
+    let logs: Vec<&Value> = role_resource["Properties"]["Policies"]
+        .as_array()
+        .expect("inline policies")
+        .iter()
+        .filter_map(|policy| policy.get("PolicyDocument"))
+        .flat_map(statements)
+        .filter(|statement| statement.to_string().contains("logs:"))
+        .collect();
+    assert_eq!(logs.len(), 1, "{role}: one statement on logs: {text}");
+    assert_eq!(
+        strings(&logs[0]["Action"]),
+        BTreeSet::from(["logs:CreateLogStream", "logs:PutLogEvents"])
+    );
+    assert_eq!(logs[0]["Resource"], get_att(log_group, "Arn"));
+}
+
+#[test]
+fn both_failure_queues_are_retained() {
+    let queues = resources_of("AWS::SQS::Queue");
+    assert_eq!(
+        queues.len(),
+        2,
+        "the two failure queues: {:?}",
+        queues.keys()
+    );
+    for (id, queue) in queues {
+        assert_eq!(queue["DeletionPolicy"], "Retain", "{id}: DeletionPolicy");
+        assert_eq!(
+            queue["UpdateReplacePolicy"], "Retain",
+            "{id}: UpdateReplacePolicy"
+        );
+    }
+}
+
+#[test]
+fn reserved_concurrency_is_a_parameter_off_by_default() {
+    let (function, _) = function();
+    let properties = &facts().report["resources"][function]["Properties"];
+    assert_eq!(
+        properties["ReservedConcurrentExecutions"],
+        json!({"Fn::If": ["HasReservedConcurrency", reference("ReservedConcurrency"), reference("AWS::NoValue")]}),
+        "{function}: ReservedConcurrentExecutions"
+    );
 }

@@ -39,6 +39,9 @@ pub enum Fault {
     /// Hold each request this long, then answer 503 (to a client that has normally given
     /// up by then), forwarding nothing.
     Stall(Duration),
+    /// Forward the proxy's first `passes` requests (counted since it started), then stall
+    /// every later one as [`Fault::Stall`] does: a process can be stopped at a known point.
+    PassThenStall { passes: usize, stall: Duration },
 }
 
 impl Fault {
@@ -190,8 +193,13 @@ async fn answer(
     shared: Arc<Shared>,
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, HungUp> {
-    shared.requests.fetch_add(1, Ordering::SeqCst);
+    let number = shared.requests.fetch_add(1, Ordering::SeqCst) + 1;
     let fault = shared.fault.lock().expect("fault lock").clone();
+    let fault = match fault {
+        Fault::PassThenStall { passes, .. } if number <= passes => Fault::PassThrough,
+        Fault::PassThenStall { stall, .. } => Fault::Stall(stall),
+        fault => fault,
+    };
     match fault {
         Fault::PassThrough => Ok(forward(shared.upstream, request).await),
         // A connection accepted just before closing is treated like a hang-up.
@@ -201,7 +209,7 @@ async fn answer(
             content_type,
             body,
         } => Ok(canned(status, content_type, body)),
-        Fault::Stall(delay) => {
+        Fault::Stall(delay) | Fault::PassThenStall { stall: delay, .. } => {
             tokio::time::sleep(delay).await;
             Ok(canned(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -118,7 +118,8 @@ pub struct Rule {
 /// The declarations the end-to-end suite rebuilds on moto.
 #[derive(Debug, Clone)]
 pub struct Declared {
-    /// Logical ids of every `AWS::SNS::Topic`, sorted.
+    /// Logical ids of every `AWS::SNS::Topic` for notifications, sorted: all but the ones
+    /// CloudWatch alarms notify (the function never publishes there).
     pub topics: Vec<String>,
     /// The only function's environment variables that reference one of those topics:
     /// variable name → topic logical id (e.g. `OFFERS_TOPIC_ARN` → `OffersTopic`).
@@ -131,10 +132,20 @@ impl Declared {
     /// Reads template.yaml; fails unless it declares exactly one function.
     pub fn load() -> Self {
         let report = report(&[]);
+        let alarm_topics: Vec<&str> = report["resources"]
+            .as_object()
+            .expect("the report lists resources")
+            .values()
+            .filter(|resource| resource["Type"] == "AWS::CloudWatch::Alarm")
+            .filter_map(|alarm| alarm["Properties"]["AlarmActions"].as_array())
+            .flatten()
+            .filter_map(|action| action["Ref"].as_str())
+            .collect();
         let topics: Vec<String> = report["topics"]
             .as_object()
             .expect("the report lists topics")
             .keys()
+            .filter(|topic| !alarm_topics.contains(&topic.as_str()))
             .cloned()
             .collect();
         let functions = report["functions"]
