@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use marketplace_catalog_notifier::event::CatalogEvent;
 use marketplace_catalog_notifier::notification::{Attributes, Notification, Severity, Subject};
-use marketplace_catalog_notifier::router;
+use marketplace_catalog_notifier::registry;
 use serde_json::Value;
 
 /// The offer with 30,000 targeted buyers is measured on its own: it is the size outlier,
@@ -24,8 +24,8 @@ const PHASES_EVENT: &str = "offer-released-by-isv";
 fn parse_route_render(payload: &[u8]) -> (usize, usize) {
     let value: Value = serde_json::from_slice(payload).expect("sample events are valid JSON");
     let event = CatalogEvent::parse(value).expect("sample events are valid Catalog events");
-    let kind = router::topic_for(&event.detail);
-    let notification = router::render(&event);
+    let kind = event.topic;
+    let notification = registry::render_text(&event);
     (kind as usize, notification.size_in_bytes())
 }
 
@@ -105,7 +105,7 @@ fn phases(c: &mut Criterion) {
     group.bench_function("3_route_and_render", |b| {
         b.iter(|| {
             let event = black_box(&event);
-            (router::topic_for(&event.detail), router::render(event))
+            (event.topic, registry::render_text(event))
         })
     });
     group.finish();

@@ -24,6 +24,10 @@ pub const ENRICH_VARIABLE: &str = "ENRICH_CHANGE_SETS";
 /// Environment variable: the bound, in milliseconds, on that lookup.
 pub const ENRICH_TIMEOUT_VARIABLE: &str = "ENRICH_TIMEOUT_MS";
 
+/// Environment variable: the SNS topic that receives every notification as an Amazon Q
+/// Developer custom notification (chat JSON) besides its family topic; unset, text only.
+pub const CHAT_TOPIC_VARIABLE: &str = "CHAT_TOPIC_ARN";
+
 /// The families of notifications, each published to its own topic so people subscribe
 /// only to what concerns them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -178,6 +182,8 @@ pub struct Config {
     pub enrich_change_sets: bool,
     /// The bound on one enrichment lookup.
     pub enrich_timeout: Duration,
+    /// Where the chat rendering of every notification goes, when set.
+    pub chat_topic: Option<TopicArn>,
 }
 
 impl Config {
@@ -234,6 +240,15 @@ impl Config {
                         .to_owned(),
                 })?,
         };
+        let chat_topic = read(CHAT_TOPIC_VARIABLE)
+            .map(|value| {
+                TopicArn::parse(value.trim()).map_err(|reason| ConfigError::Invalid {
+                    variable: CHAT_TOPIC_VARIABLE,
+                    value,
+                    reason,
+                })
+            })
+            .transpose()?;
         let topic =
             |kind: TopicKind| -> Result<Option<TopicArn>, ConfigError> {
                 let variable = kind.variable();
@@ -267,6 +282,7 @@ impl Config {
             duplicate_window,
             enrich_change_sets,
             enrich_timeout,
+            chat_topic,
         })
     }
 }
@@ -310,6 +326,21 @@ mod tests {
             ("CHANGE_SETS_TOPIC_ARN", CHANGE_SETS),
             ("SECURITY_TOPIC_ARN", SECURITY),
         ]
+    }
+
+    #[test]
+    fn chat_topic_is_optional_and_validated() {
+        assert_eq!(config(&required_vars()).unwrap().chat_topic, None);
+        let mut vars = required_vars();
+        vars.push(("CHAT_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:chat"));
+        assert_eq!(
+            config(&vars).unwrap().chat_topic.unwrap().as_str(),
+            "arn:aws:sns:us-east-1:123456789012:chat"
+        );
+        let mut vars = required_vars();
+        vars.push(("CHAT_TOPIC_ARN", "not-an-arn"));
+        let error = config(&vars).unwrap_err().to_string();
+        assert!(error.contains("CHAT_TOPIC_ARN"), "{error}");
     }
 
     #[test]

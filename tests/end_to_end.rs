@@ -21,7 +21,7 @@ use marketplace_catalog_notifier::config::{
 };
 use marketplace_catalog_notifier::event::CatalogEvent;
 use marketplace_catalog_notifier::notification::Notification;
-use marketplace_catalog_notifier::router;
+use marketplace_catalog_notifier::registry;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
@@ -54,7 +54,7 @@ fn bytes(payload: &Value) -> Vec<u8> {
 fn render(payload: &Value, context: &str) -> Notification {
     let event = CatalogEvent::parse(payload.clone())
         .unwrap_or_else(|error| panic!("{context}: the event does not parse: {error}"));
-    router::render(&event)
+    registry::render_text(&event)
 }
 
 /// Asserts `reply` reports `payload` published to `topic`; returns the message id.

@@ -9,14 +9,14 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use marketplace_catalog_notifier::catalog::offer::MAX_LISTED_BUYERS;
 use marketplace_catalog_notifier::config::{TopicArn, Topics};
 use marketplace_catalog_notifier::event::CatalogEvent;
-use marketplace_catalog_notifier::handlers::offer::MAX_LISTED_BUYERS;
 use marketplace_catalog_notifier::notification::{
     Attributes, MAX_MESSAGE_BYTES, Notification, Severity, Subject,
 };
 use marketplace_catalog_notifier::publish::{Publisher, SnsPublisher};
-use marketplace_catalog_notifier::{Notifier, NotifierError, Outcome, router};
+use marketplace_catalog_notifier::{Notifier, NotifierError, Outcome, registry};
 use serde_json::{Value, json};
 
 use support::moto::{Delivery, Moto};
@@ -35,7 +35,7 @@ struct Sent {
 fn render(file: &str, payload: &Value) -> Notification {
     let event = CatalogEvent::parse(payload.clone())
         .unwrap_or_else(|error| panic!("{file} does not parse: {error}"));
-    router::render(&event)
+    registry::render_text(&event)
 }
 
 /// Finds the delivery with SNS message id `message_id`.
