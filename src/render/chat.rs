@@ -35,6 +35,9 @@ pub const MAX_KEYWORD_CHARS: usize = 50;
 /// Related resources listed; a thread id and the event type are short identifiers.
 pub const MAX_RELATED_RESOURCES: usize = 20;
 pub const MAX_ID_CHARS: usize = 256;
+/// A custom action's button targets notifications by type: 1 to 100 letters, digits and
+/// hyphens (Chatbot API reference, `CustomActionAttachment.NotificationType`).
+pub const MAX_EVENT_TYPE_CHARS: usize = 100;
 
 /// The custom notification, field for field as the documentation lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -132,7 +135,7 @@ pub fn notification(message: &Message) -> ChatNotification {
         metadata: Metadata {
             thread_id: cut(&identifier(&message.thread_key), MAX_ID_CHARS, ""),
             summary: headline,
-            event_type: cut(&event_type(&message.event_type), MAX_ID_CHARS, ""),
+            event_type: event_type(&message.event_type),
             related_resources: message
                 .related_resources
                 .iter()
@@ -164,10 +167,13 @@ pub fn event_type(detail_type: &str) -> String {
         .map(str::to_owned)
         .collect();
     if words.is_empty() {
-        "Marketplace-Event".to_owned()
-    } else {
-        words.join("-")
+        return "Marketplace-Event".to_owned();
     }
+    let joined = words.join("-");
+    // ASCII only, so cutting bytes cuts characters.
+    joined[..joined.len().min(MAX_EVENT_TYPE_CHARS)]
+        .trim_end_matches('-')
+        .to_owned()
 }
 
 /// The markdown body: summary, whether action is required, the fact sections and links.
@@ -342,6 +348,9 @@ mod tests {
         assert_eq!(event_type("OfferSet Released"), "OfferSet-Released");
         assert_eq!(event_type("<!here> ✨"), "here");
         assert_eq!(event_type(" "), "Marketplace-Event");
+        let long = event_type(&"Abc ".repeat(100));
+        assert_eq!(long.len(), 99, "{long}");
+        assert!(long.ends_with("Abc"), "{long}");
     }
 
     #[test]

@@ -11,7 +11,6 @@ const LOOK_ALIKES: &[(char, char)] = &[
     (']', '⁆'),
     ('`', 'ˋ'), // inline code and code fences
     ('*', '∗'), // bold
-    ('_', 'ˍ'), // italics
     ('~', '∼'), // strike-through
     ('|', '¦'), // link text separator, tables
 ];
@@ -30,13 +29,14 @@ fn is_invisible(c: char) -> bool {
 pub fn neutralise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    let mut chars = text.chars().peekable();
+    let mut previous: Option<char> = None;
+    // Invisible characters go first, so none can hide a mention or a link by splitting it
+    // ("@\u{200B}here").
+    let mut chars = text.chars().filter(|&c| !is_invisible(c)).peekable();
     while let Some(c) = chars.next() {
-        if is_invisible(c) {
-            continue;
-        }
         if c.is_whitespace() || c.is_control() {
             pending_space = !out.is_empty();
+            previous = Some(' ');
             continue;
         }
         if pending_space {
@@ -45,6 +45,13 @@ pub fn neutralise(text: &str) -> String {
         }
         let next = chars.peek().copied();
         match c {
+            // `_italics_` needs the underscore at a word's edge; inside a word
+            // (CLIENT_ERROR, own_offer) it means nothing and stays.
+            '_' if !(previous.is_some_and(char::is_alphanumeric)
+                && next.is_some_and(char::is_alphanumeric)) =>
+            {
+                out.push('ˍ')
+            }
             // @here, @channel, @someone and #channel links; "name@1.0" stays as it is.
             '@' | '#' if next.is_some_and(char::is_alphabetic) => {
                 out.push(if c == '@' { '＠' } else { '＃' })
@@ -56,6 +63,7 @@ pub fn neutralise(text: &str) -> String {
                 None => out.push(c),
             },
         }
+        previous = Some(c);
     }
     out
 }
@@ -90,6 +98,7 @@ mod tests {
         );
         assert_eq!(neutralise("```rm```"), "ˋˋˋrmˋˋˋ");
         assert_eq!(neutralise("*bold* _it_ ~s~"), "∗bold∗ ˍitˍ ∼s∼");
+        assert_eq!(neutralise("a _b c_"), "a ˍb cˍ");
         assert_eq!(neutralise("#general"), "＃general");
     }
 
@@ -104,6 +113,10 @@ mod tests {
             "SaaSProduct@1.0 (prod-1)"
         );
         assert_eq!(neutralise("Time: 12:30"), "Time: 12:30");
+        assert_eq!(
+            neutralise("CLIENT_ERROR own_offer"),
+            "CLIENT_ERROR own_offer"
+        );
         assert_eq!(neutralise("🚀 launch"), "🚀 launch");
     }
 
@@ -111,6 +124,8 @@ mod tests {
     fn invisible_and_direction_characters_are_dropped() {
         assert_eq!(neutralise("a\u{200B}b\u{202E}c\u{2066}d\u{FEFF}"), "abcd");
         assert_eq!(neutralise("line\nbreak\ttab"), "line break tab");
+        assert_eq!(neutralise("@\u{200B}here"), "＠here");
+        assert_eq!(neutralise("https:\u{2060}//x"), "https∶//x");
     }
 
     #[test]
