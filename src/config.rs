@@ -5,6 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::error::ConfigError;
+use crate::notification::Severity;
 
 /// Environment variable that switches publishing off: notifications are printed instead.
 /// Meant for local runs; the deployed template never sets it.
@@ -27,6 +28,11 @@ pub const ENRICH_TIMEOUT_VARIABLE: &str = "ENRICH_TIMEOUT_MS";
 /// Environment variable: the SNS topic that receives every notification as an Amazon Q
 /// Developer custom notification (chat JSON) besides its family topic; unset, text only.
 pub const CHAT_TOPIC_VARIABLE: &str = "CHAT_TOPIC_ARN";
+
+/// Environment variable: the severities whose chat rendering is published, comma-separated
+/// (e.g. "warning,error,critical"); unset or empty publishes every severity to chat. The
+/// family topics always get every notification.
+pub const CHAT_SEVERITIES_VARIABLE: &str = "CHAT_SEVERITIES";
 
 /// The families of notifications, each published to its own topic so people subscribe
 /// only to what concerns them.
@@ -184,6 +190,8 @@ pub struct Config {
     pub enrich_timeout: Duration,
     /// Where the chat rendering of every notification goes, when set.
     pub chat_topic: Option<TopicArn>,
+    /// The severities sent to chat; empty means all.
+    pub chat_severities: Vec<Severity>,
 }
 
 impl Config {
@@ -249,6 +257,14 @@ impl Config {
                 })
             })
             .transpose()?;
+        let chat_severities = match read(CHAT_SEVERITIES_VARIABLE) {
+            None => Vec::new(),
+            Some(value) => parse_severities(&value).map_err(|reason| ConfigError::Invalid {
+                variable: CHAT_SEVERITIES_VARIABLE,
+                value: value.clone(),
+                reason,
+            })?,
+        };
         let topic =
             |kind: TopicKind| -> Result<Option<TopicArn>, ConfigError> {
                 let variable = kind.variable();
@@ -283,8 +299,26 @@ impl Config {
             enrich_change_sets,
             enrich_timeout,
             chat_topic,
+            chat_severities,
         })
     }
+}
+
+/// "warning, error,critical" → the severities, or which item is not one.
+fn parse_severities(value: &str) -> Result<Vec<Severity>, String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            Severity::ALL
+                .into_iter()
+                .find(|severity| severity.as_str().eq_ignore_ascii_case(item))
+                .ok_or_else(|| {
+                    format!("{item:?} is not a severity (info, warning, error, critical)")
+                })
+        })
+        .collect()
 }
 
 fn parse_bool(value: &str) -> Option<bool> {
@@ -341,6 +375,24 @@ mod tests {
         vars.push(("CHAT_TOPIC_ARN", "not-an-arn"));
         let error = config(&vars).unwrap_err().to_string();
         assert!(error.contains("CHAT_TOPIC_ARN"), "{error}");
+    }
+
+    #[test]
+    fn chat_severities_are_a_validated_list() {
+        assert!(config(&required_vars()).unwrap().chat_severities.is_empty());
+        let mut vars = required_vars();
+        vars.push(("CHAT_SEVERITIES", "warning, ERROR,critical"));
+        assert_eq!(
+            config(&vars).unwrap().chat_severities,
+            vec![Severity::Warning, Severity::Error, Severity::Critical]
+        );
+        let mut vars = required_vars();
+        vars.push(("CHAT_SEVERITIES", "warning,urgent"));
+        let error = config(&vars).unwrap_err().to_string();
+        assert!(
+            error.contains("CHAT_SEVERITIES") && error.contains("urgent"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -37,6 +37,13 @@ pub enum Severity {
 }
 
 impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Info,
+        Severity::Warning,
+        Severity::Error,
+        Severity::Critical,
+    ];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",

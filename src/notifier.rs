@@ -13,7 +13,7 @@ use crate::dedup::{DEFAULT_CAPACITY, RecentEvents};
 use crate::enrich::{self, DescribeChangeSet, Disabled, Enrichment};
 use crate::error::NotifierError;
 use crate::event::{CatalogDetail, CatalogEvent};
-use crate::message::Message;
+use crate::message::{Message, Severity};
 use crate::outcome::{Delivery, Outcome};
 use crate::publish::Publisher;
 use crate::registry;
@@ -23,6 +23,8 @@ pub struct Notifier<P, D = Disabled> {
     topics: Topics,
     /// Where the chat rendering goes; `None` sends text only.
     chat_topic: Option<TopicArn>,
+    /// The severities sent to chat; empty sends all.
+    chat_severities: Vec<Severity>,
     publisher: P,
     recent: RecentEvents,
     /// The change-set lookup and its deadline; `None` when enrichment is off.
@@ -35,6 +37,7 @@ impl<P: Publisher> Notifier<P> {
         Self {
             topics,
             chat_topic: None,
+            chat_severities: Vec::new(),
             publisher,
             recent: RecentEvents::new(Duration::ZERO, 0),
             describer: None,
@@ -47,6 +50,7 @@ impl<P: Publisher> Notifier<P> {
         Self::new(config.topics.clone(), publisher)
             .with_duplicate_window(config.duplicate_window)
             .with_chat_topic(config.chat_topic.clone())
+            .with_chat_severities(config.chat_severities.clone())
     }
 }
 
@@ -61,6 +65,7 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
         Notifier {
             topics: self.topics,
             chat_topic: self.chat_topic,
+            chat_severities: self.chat_severities,
             publisher: self.publisher,
             recent: self.recent,
             describer: describer.map(|describer| (describer, timeout)),
@@ -70,6 +75,12 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
     /// Also publishes every notification's chat rendering to `topic` (`None`: text only).
     pub fn with_chat_topic(mut self, topic: Option<TopicArn>) -> Self {
         self.chat_topic = topic;
+        self
+    }
+
+    /// Sends to chat only notifications of these severities (empty: all of them).
+    pub fn with_chat_severities(mut self, severities: Vec<Severity>) -> Self {
+        self.chat_severities = severities;
         self
     }
 
@@ -129,8 +140,19 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
         let enrichment = self.enrichment_for(&event).await;
         let message = registry::compose(&event, &enrichment);
         let text = self.deliver(&event, &message, Channel::Text, topic);
+        let chat_topic = self.chat_topic.as_ref().filter(|_| {
+            self.chat_severities.is_empty() || self.chat_severities.contains(&message.severity)
+        });
+        if self.chat_topic.is_some() && chat_topic.is_none() {
+            info!(
+                event_id,
+                detail_type,
+                severity = %message.severity,
+                "chat rendering not sent: severity not in CHAT_SEVERITIES"
+            );
+        }
         let chat = async {
-            match &self.chat_topic {
+            match chat_topic {
                 Some(chat_topic) => self
                     .deliver(&event, &message, Channel::Chat, chat_topic)
                     .await
