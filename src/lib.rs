@@ -23,6 +23,7 @@ pub mod publish;
 pub mod registry;
 pub mod render;
 pub mod text;
+pub mod topic;
 
 pub use config::Config;
 pub use error::NotifierError;

@@ -6,12 +6,12 @@
 use serde_json::Value;
 
 use crate::catalog::{self, change_set, offer, other, security};
-use crate::config::TopicKind;
 use crate::enrich::Enrichment;
 use crate::event::{CatalogDetail, CatalogEvent, FieldError};
 use crate::message::Message;
 use crate::notification::Notification;
 use crate::render;
+use crate::topic::TopicKind;
 
 /// Parses an event's `detail` into its typed family; errors are `(field path, reason)`.
 pub type Parse = fn(Value) -> Result<CatalogDetail, FieldError>;

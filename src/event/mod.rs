@@ -18,9 +18,9 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::config::TopicKind;
 use crate::error::NotifierError;
 use crate::registry;
+use crate::topic::TopicKind;
 
 /// The Marketplace Catalog source (the registry lists every source handled).
 pub const SOURCE: &str = crate::catalog::SOURCE;
