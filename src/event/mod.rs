@@ -60,7 +60,7 @@ pub enum CatalogDetail {
     OfferSetReleased(OfferSetReleased),
     ChangeSet(ChangeSetOutcome, ChangeSetDetail),
     SecurityReport(SecurityReport),
-    /// A detail type AWS added that has no formatter yet; kept whole for the generic notification.
+    /// A detail type AWS added that has no family yet; kept whole for the generic notification.
     Unrecognised(Value),
 }
 
