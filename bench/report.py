@@ -23,7 +23,7 @@ SERIES_COLOURS = {
     "python_publish": "#3a6ea5",
 }
 SEED_GROUP = "parse_route_render"
-GROUP_ORDER = {SEED_GROUP: 0, "phases": 1, "large_event": 2, "limits": 3}
+GROUP_ORDER = {SEED_GROUP: 0, "phases": 1, "large_event": 2, "chat_rendering": 3, "limits": 4}
 
 
 def ms(value: float) -> str:
