@@ -7,8 +7,13 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
+use serde_json::Value;
 
-use crate::event::Id;
+use super::{base_message, event_section, region};
+use crate::enrich::{ChangeReport, ChangeSetReport, Enrichment};
+use crate::event::{CatalogDetail, Envelope, FieldError, Id, typed};
+use crate::message::{Line, Link, Message, NextStep, Section, Severity};
+use crate::text::{NOT_GIVEN, duration, or_not_given, single_line, timestamp};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -67,14 +72,6 @@ impl<'de> Deserialize<'de> for FailureCode {
         })
     }
 }
-
-use serde_json::Value;
-
-use super::{base_message, event_section, region};
-use crate::enrich::{ChangeReport, ChangeSetReport, Enrichment};
-use crate::event::{CatalogDetail, Envelope, FieldError, typed};
-use crate::message::{Line, Link, Message, NextStep, Section, Severity};
-use crate::text::{NOT_GIVEN, duration, or_not_given, single_line, timestamp};
 
 pub const CHANGE_SET_SUCCEEDED: &str = "Change Set Succeeded";
 pub const CHANGE_SET_FAILED: &str = "Change Set Failed";

@@ -5,8 +5,12 @@
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use serde_json::Value;
 
-use crate::event::Id;
+use super::{base_message, event_section};
+use crate::event::{CatalogDetail, FieldError, Id, typed};
+use crate::message::{Message, NextStep, Section, Severity};
+use crate::text::{NOT_GIVEN, count, list_with_more, or_not_given, single_line, timestamp};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -78,13 +82,6 @@ pub struct OfferRef {
     pub arn: Option<String>,
     pub name: Option<String>,
 }
-
-use serde_json::Value;
-
-use super::{base_message, event_section};
-use crate::event::{CatalogDetail, FieldError, typed};
-use crate::message::{Message, NextStep, Section, Severity};
-use crate::text::{NOT_GIVEN, count, list_with_more, or_not_given, single_line, timestamp};
 
 pub const OFFER_RELEASED: &str = "Offer Released";
 pub const OFFER_SET_RELEASED: &str = "OfferSet Released";

@@ -3,8 +3,15 @@
 //! required) and the composed message: the counts, the due date with the days left (or
 //! overdue) at the time of the event, what missing it means, and the severity.
 
+use chrono::TimeDelta;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use serde_json::Value;
+
+use super::{base_message, event_section};
+use crate::event::{CatalogDetail, Envelope, FieldError, typed};
+use crate::message::{Line, Link, Message, NextStep, Section, Severity};
+use crate::text::{count, timestamp};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -16,14 +23,6 @@ pub struct SecurityReport {
     pub upcoming_resolution_due_date: DateTime<Utc>,
     pub request_id: Option<String>,
 }
-
-use chrono::TimeDelta;
-use serde_json::Value;
-
-use super::{base_message, event_section};
-use crate::event::{CatalogDetail, Envelope, FieldError, typed};
-use crate::message::{Line, Link, Message, NextStep, Section, Severity};
-use crate::text::{count, timestamp};
 
 pub const SECURITY_REPORT_CREATED: &str = "Products Security Report Created";
 
