@@ -13,6 +13,8 @@ VENV := .venv
 VENV_BIN := $(CURDIR)/$(VENV)/bin
 VENV_STAMP := $(VENV)/.requirements-installed
 EVENT ?=
+# Which renderings `make demo` shows: both, text (e-mail/SQS) or chat (Slack/Teams JSON).
+FORMAT ?= both
 # Kept so `make test` can close with one total over every cargo test binary.
 CARGO_TEST_LOG := .run/cargo-test.log
 
@@ -35,8 +37,8 @@ $(VENV_STAMP): requirements/test.txt
 	$(VENV)/bin/python -m pip install --disable-pip-version-check --quiet -r requirements/test.txt
 	touch $@
 
-demo: ## Render every sample event in events/ to stdout (dry run, no AWS needed)
-	cargo run --quiet --example demo -- events/*.json
+demo: ## Render every sample event in events/ to stdout, text and chat (dry run): FORMAT=text|chat for one
+	FORMAT="$(FORMAT)" cargo run --quiet --example demo -- events/*.json
 
 test: venv ## Run the Rust tests (unit and integration) against a throwaway moto server on 127.0.0.1
 	@mkdir -p $(dir $(CARGO_TEST_LOG))

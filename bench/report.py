@@ -23,7 +23,7 @@ SERIES_COLOURS = {
     "python_publish": "#3a6ea5",
 }
 SEED_GROUP = "parse_route_render"
-GROUP_ORDER = {SEED_GROUP: 0, "phases": 1, "large_event": 2, "limits": 3}
+GROUP_ORDER = {SEED_GROUP: 0, "phases": 1, "large_event": 2, "chat_rendering": 3, "limits": 4}
 
 
 def ms(value: float) -> str:
@@ -309,8 +309,9 @@ def write_markdown(results: dict[str, Any], path: Path, plot: Path) -> None:
         "",
         "Criterion, with the release profile's optimisation settings. `parse_route_render` goes "
         "from the payload bytes (`serde_json::from_slice`, as lambda_runtime does) through "
-        "`CatalogEvent::parse`, `router::topic_for` and `router::render`; `phases` splits that "
-        "work for the offer event; `limits` is `Subject::new` on hostile text and "
+        "`CatalogEvent::parse`, the registry's routing and `registry::render_text`; `phases` splits that "
+        "work for the offer event; `chat_rendering` composes once and renders the text alone or "
+        "the text and the chat JSON, so their difference is the second rendering's cost; `limits` is `Subject::new` on hostile text and "
         "`Notification::new` cutting a 1 MiB body down to SNS's 256 KiB.",
         "",
         *criterion_table(results),

@@ -248,7 +248,10 @@ def criterion_estimates(directory: Path) -> list[dict[str, Any]]:
         results.append(
             {
                 "group": meta["group_id"],
-                "name": meta.get("function_id") or meta.get("value_str") or "",
+                # "text_only/<event>" when a benchmark has both a function and an input.
+                "name": "/".join(
+                    part for part in (meta.get("function_id"), meta.get("value_str")) if part
+                ),
                 "median_ns": data["median"]["point_estimate"],
                 "median_low_ns": data["median"]["confidence_interval"]["lower_bound"],
                 "median_high_ns": data["median"]["confidence_interval"]["upper_bound"],

@@ -1,6 +1,7 @@
 //! Per-event cost of the notifier's pure work: the EventBridge payload bytes parsed into a
 //! typed event, routed to its topic family and rendered into an SNS-ready notification, for
-//! every sample event in `events/`; plus the SNS limit enforcement on hostile input.
+//! every sample event in `events/`; plus the SNS limit enforcement on hostile input, and the
+//! added cost of the second (chat) rendering per event.
 //!
 //! `make bench` runs this and copies the medians into BENCHMARKS.md.
 
@@ -8,9 +9,11 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use marketplace_catalog_notifier::enrich::Enrichment;
 use marketplace_catalog_notifier::event::CatalogEvent;
 use marketplace_catalog_notifier::notification::{Attributes, Notification, Severity, Subject};
-use marketplace_catalog_notifier::router;
+use marketplace_catalog_notifier::registry;
+use marketplace_catalog_notifier::render;
 use serde_json::Value;
 
 /// The offer with 30,000 targeted buyers is measured on its own: it is the size outlier,
@@ -24,8 +27,8 @@ const PHASES_EVENT: &str = "offer-released-by-isv";
 fn parse_route_render(payload: &[u8]) -> (usize, usize) {
     let value: Value = serde_json::from_slice(payload).expect("sample events are valid JSON");
     let event = CatalogEvent::parse(value).expect("sample events are valid Catalog events");
-    let kind = router::topic_for(&event.detail);
-    let notification = router::render(&event);
+    let kind = event.topic;
+    let notification = registry::render_text(&event);
     (kind as usize, notification.size_in_bytes())
 }
 
@@ -105,9 +108,40 @@ fn phases(c: &mut Criterion) {
     group.bench_function("3_route_and_render", |b| {
         b.iter(|| {
             let event = black_box(&event);
-            (router::topic_for(&event.detail), router::render(event))
+            (event.topic, registry::render_text(event))
         })
     });
+    group.finish();
+}
+
+/// What publishing to a chat topic adds per event: composing once and rendering twice,
+/// against composing once and rendering the text alone. The difference is the second
+/// rendering's cost.
+fn chat_rendering(c: &mut Criterion) {
+    let mut group = c.benchmark_group("chat_rendering");
+    for (name, payload) in sample_events() {
+        let value: Value = serde_json::from_slice(&payload).expect("valid JSON");
+        let event = CatalogEvent::parse(value).expect("valid event");
+        group.bench_with_input(BenchmarkId::new("text_only", &name), &event, |b, event| {
+            b.iter(|| {
+                let message = registry::compose(black_box(event), &Enrichment::NotAttempted);
+                render::text::render(&message)
+            })
+        });
+        group.bench_with_input(
+            BenchmarkId::new("text_and_chat", &name),
+            &event,
+            |b, event| {
+                b.iter(|| {
+                    let message = registry::compose(black_box(event), &Enrichment::NotAttempted);
+                    (
+                        render::text::render(&message),
+                        render::chat::render(&message),
+                    )
+                })
+            },
+        );
+    }
     group.finish();
 }
 
@@ -149,5 +183,12 @@ fn limits(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, seed_events, phases, large_offer, limits);
+criterion_group!(
+    benches,
+    seed_events,
+    phases,
+    large_offer,
+    chat_rendering,
+    limits
+);
 criterion_main!(benches);

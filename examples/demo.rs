@@ -1,12 +1,54 @@
 //! Renders sample EventBridge events into the notifications the function would publish,
-//! through the dry-run publisher: no AWS account, no network.
+//! through the dry-run publisher: no AWS account, no network. Both renderings are shown —
+//! the e-mail/SQS text and the chat JSON — unless `FORMAT=text` or `FORMAT=chat` picks one.
 //!
-//! Usage: cargo run --example demo -- events/*.json
+//! Usage: [FORMAT=both|text|chat] cargo run --example demo -- events/*.json
 
 use std::process::ExitCode;
 
-use marketplace_catalog_notifier::publish::DryRunPublisher;
+use marketplace_catalog_notifier::config::{CHAT_TOPIC_VARIABLE, DRY_RUN_VARIABLE, TopicArn};
+use marketplace_catalog_notifier::error::PublishError;
+use marketplace_catalog_notifier::notification::Notification;
+use marketplace_catalog_notifier::publish::{DryRunPublisher, Publisher};
 use marketplace_catalog_notifier::{Config, Notifier};
+
+/// Where the demo's chat renderings "go": a placeholder, as for the family topics.
+const DEMO_CHAT_TOPIC: &str = "arn:aws:sns:us-east-1:000000000000:dry-run-chat";
+
+/// Which renderings the demo prints.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Both,
+    Text,
+    Chat,
+}
+
+/// Prints the chosen renderings and accepts the others silently, so `FORMAT=chat` shows
+/// only what a Slack or Teams channel would receive.
+struct Shown {
+    format: Format,
+    printer: DryRunPublisher,
+}
+
+impl Publisher for Shown {
+    async fn publish(
+        &self,
+        topic: &TopicArn,
+        notification: &Notification,
+    ) -> Result<String, PublishError> {
+        let is_chat = topic.as_str() == DEMO_CHAT_TOPIC;
+        let shown = match self.format {
+            Format::Both => true,
+            Format::Text => !is_chat,
+            Format::Chat => is_chat,
+        };
+        if shown {
+            self.printer.publish(topic, notification).await
+        } else {
+            Ok("not-shown".to_owned())
+        }
+    }
+}
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -15,16 +57,33 @@ async fn main() -> ExitCode {
         eprintln!("usage: demo EVENT.json [EVENT.json ...]");
         return ExitCode::from(2);
     }
-    // Placeholder topics for every family, so every event shows where it would go.
-    let config =
-        match Config::from_lookup(|name| (name == "NOTIFIER_DRY_RUN").then(|| "true".to_owned())) {
-            Ok(config) => config,
-            Err(error) => {
-                eprintln!("{error}");
-                return ExitCode::FAILURE;
-            }
-        };
-    let notifier = Notifier::new(config.topics, DryRunPublisher::stdout());
+    let format = match std::env::var("FORMAT").unwrap_or_default().trim() {
+        "" | "both" => Format::Both,
+        "text" => Format::Text,
+        "chat" => Format::Chat,
+        other => {
+            eprintln!("FORMAT={other:?}: expected both, text or chat");
+            return ExitCode::from(2);
+        }
+    };
+    // Placeholder topics for every family and for chat, so every event shows where it
+    // would go.
+    let config = match Config::from_lookup(|name| match name {
+        DRY_RUN_VARIABLE => Some("true".to_owned()),
+        CHAT_TOPIC_VARIABLE => Some(DEMO_CHAT_TOPIC.to_owned()),
+        _ => None,
+    }) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let publisher = Shown {
+        format,
+        printer: DryRunPublisher::stdout(),
+    };
+    let notifier = Notifier::new(config.topics, publisher).with_chat_topic(config.chat_topic);
 
     let mut failures = 0;
     for path in &paths {

@@ -78,8 +78,14 @@ lambda-deploy: venv ## Deploy only the function with cargo-lambda (set the *_TOP
 	  $(CARGO_LAMBDA_DEPLOY_FLAGS) \
 	  $(FUNCTION_NAME)
 
-lint-template: venv venv-sam ## Lint template.yaml with cfn-lint (pinned) and `sam validate --lint`
+# Sample chat channel parameters, so the lint also runs with every optional chat resource on.
+CHAT_LINT_PARAMETERS := SlackWorkspaceId=T012AB3CD SlackChannelId=C012AB3CDE \
+  TeamsTenantId=11111111-2222-3333-4444-555555555555 TeamId=11111111-2222-3333-4444-666666666666 \
+  TeamsChannelId=19:abc@thread.tacv2 ChatSeverityFilter=warning,error,critical
+
+lint-template: venv venv-sam ## Lint template.yaml with cfn-lint (pinned), with and without chat channels, and `sam validate --lint`
 	$(VENV_BIN)/cfn-lint template.yaml
+	$(VENV_BIN)/cfn-lint template.yaml --parameters $(CHAT_LINT_PARAMETERS)
 	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --region $(DEPLOY_REGION)
 
 lambda-build-x86: venv ## Check `cargo lambda build --release` (x86_64) produces the bootstrap (the one bench measures)

@@ -6,6 +6,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::error::ConfigError;
+use crate::notification::Severity;
 
 /// Environment variable that switches publishing off: notifications are printed instead.
 /// Meant for local runs; the deployed template never sets it.
@@ -25,50 +26,16 @@ pub const ENRICH_VARIABLE: &str = "ENRICH_CHANGE_SETS";
 /// Environment variable: the bound, in milliseconds, on that lookup.
 pub const ENRICH_TIMEOUT_VARIABLE: &str = "ENRICH_TIMEOUT_MS";
 
-/// The families of notifications, each published to its own topic so people subscribe
-/// only to what concerns them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TopicKind {
-    Offers,
-    ChangeSets,
-    Security,
-    Other,
-}
+/// Environment variable: the SNS topic that receives every notification as an Amazon Q
+/// Developer custom notification (chat JSON) besides its family topic; unset, text only.
+pub const CHAT_TOPIC_VARIABLE: &str = "CHAT_TOPIC_ARN";
 
-impl TopicKind {
-    pub const ALL: [TopicKind; 4] = [
-        TopicKind::Offers,
-        TopicKind::ChangeSets,
-        TopicKind::Security,
-        TopicKind::Other,
-    ];
+/// Environment variable: the severities whose chat rendering is published, comma-separated
+/// (e.g. "warning,error,critical"); unset or empty publishes every severity to chat. The
+/// family topics always get every notification.
+pub const CHAT_SEVERITIES_VARIABLE: &str = "CHAT_SEVERITIES";
 
-    /// The environment variable that holds this family's topic ARN.
-    pub const fn variable(self) -> &'static str {
-        match self {
-            TopicKind::Offers => "OFFERS_TOPIC_ARN",
-            TopicKind::ChangeSets => "CHANGE_SETS_TOPIC_ARN",
-            TopicKind::Security => "SECURITY_TOPIC_ARN",
-            TopicKind::Other => "OTHER_EVENTS_TOPIC_ARN",
-        }
-    }
-
-    /// Only the other-events topic may be left out: unknown detail types are then
-    /// skipped with a warning instead of published.
-    pub const fn is_required(self) -> bool {
-        !matches!(self, TopicKind::Other)
-    }
-
-    /// A short lowercase name, used in logs and in dry-run placeholder topic names.
-    pub const fn name(self) -> &'static str {
-        match self {
-            TopicKind::Offers => "offers",
-            TopicKind::ChangeSets => "change-sets",
-            TopicKind::Security => "security",
-            TopicKind::Other => "other-events",
-        }
-    }
-}
+pub use crate::topic::TopicKind;
 
 /// Every topic variable the code reads.
 pub const TOPIC_VARIABLES: &[&str] = &[
@@ -192,6 +159,10 @@ pub struct Config {
     /// How long published event ids are remembered; zero disables duplicate detection.
     pub duplicate_window: Duration,
     pub change_set_lookup: ChangeSetLookup,
+    /// Where the chat rendering of every notification goes, when set.
+    pub chat_topic: Option<TopicArn>,
+    /// The severities sent to chat; empty means all.
+    pub chat_severities: Vec<Severity>,
 }
 
 impl Config {
@@ -248,6 +219,23 @@ impl Config {
                         .to_owned(),
                 })?,
         };
+        let chat_topic = read(CHAT_TOPIC_VARIABLE)
+            .map(|value| {
+                TopicArn::parse(value.trim()).map_err(|reason| ConfigError::Invalid {
+                    variable: CHAT_TOPIC_VARIABLE,
+                    value,
+                    reason,
+                })
+            })
+            .transpose()?;
+        let chat_severities = match read(CHAT_SEVERITIES_VARIABLE) {
+            None => Vec::new(),
+            Some(value) => parse_severities(&value).map_err(|reason| ConfigError::Invalid {
+                variable: CHAT_SEVERITIES_VARIABLE,
+                value: value.clone(),
+                reason,
+            })?,
+        };
         let topic =
             |kind: TopicKind| -> Result<Option<TopicArn>, ConfigError> {
                 let variable = kind.variable();
@@ -290,8 +278,27 @@ impl Config {
             } else {
                 ChangeSetLookup::Off
             },
+            chat_topic,
+            chat_severities,
         })
     }
+}
+
+/// "warning, error,critical" → the severities, or which item is not one.
+fn parse_severities(value: &str) -> Result<Vec<Severity>, String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            Severity::ALL
+                .into_iter()
+                .find(|severity| severity.as_str().eq_ignore_ascii_case(item))
+                .ok_or_else(|| {
+                    format!("{item:?} is not a severity (info, warning, error, critical)")
+                })
+        })
+        .collect()
 }
 
 fn parse_bool(value: &str) -> Option<bool> {
@@ -333,6 +340,39 @@ mod tests {
             ("CHANGE_SETS_TOPIC_ARN", CHANGE_SETS),
             ("SECURITY_TOPIC_ARN", SECURITY),
         ]
+    }
+
+    #[test]
+    fn chat_topic_is_optional_and_validated() {
+        assert_eq!(config(&required_vars()).unwrap().chat_topic, None);
+        let mut vars = required_vars();
+        vars.push(("CHAT_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:chat"));
+        assert_eq!(
+            config(&vars).unwrap().chat_topic.unwrap().as_str(),
+            "arn:aws:sns:us-east-1:123456789012:chat"
+        );
+        let mut vars = required_vars();
+        vars.push(("CHAT_TOPIC_ARN", "not-an-arn"));
+        let error = config(&vars).unwrap_err().to_string();
+        assert!(error.contains("CHAT_TOPIC_ARN"), "{error}");
+    }
+
+    #[test]
+    fn chat_severities_are_a_validated_list() {
+        assert!(config(&required_vars()).unwrap().chat_severities.is_empty());
+        let mut vars = required_vars();
+        vars.push(("CHAT_SEVERITIES", "warning, ERROR,critical"));
+        assert_eq!(
+            config(&vars).unwrap().chat_severities,
+            vec![Severity::Warning, Severity::Error, Severity::Critical]
+        );
+        let mut vars = required_vars();
+        vars.push(("CHAT_SEVERITIES", "warning,urgent"));
+        let error = config(&vars).unwrap_err().to_string();
+        assert!(
+            error.contains("CHAT_SEVERITIES") && error.contains("urgent"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -1,10 +1,16 @@
-//! Remembers which event ids this warm instance has already published, so an event
-//! EventBridge delivers twice is not announced twice. Bounded in time (a window) and in
+//! Remembers which event ids this warm instance has already published on which channel, so
+//! an event EventBridge delivers twice is not announced twice, and a retry after one
+//! channel failed sends only what was not yet sent. Bounded in time (a window) and in
 //! memory (a capacity); it only sees what one instance handled since its cold start.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use crate::render::Channel;
+
+/// What is remembered: one event on one channel.
+type Key = (String, Channel);
 
 /// Ids kept at most; a 36-character id and its bookkeeping take ~100 bytes, so this is well
 /// under a megabyte.
@@ -19,10 +25,10 @@ pub struct RecentEvents {
 
 #[derive(Debug, Default)]
 struct State {
-    /// Event id → when it was published and the message id it got.
-    published: HashMap<String, (Instant, String)>,
-    /// Ids in publishing order, for expiry and eviction of the oldest.
-    order: VecDeque<(Instant, String)>,
+    /// (Event id, channel) → when it was published and the message id it got.
+    published: HashMap<Key, (Instant, String)>,
+    /// Keys in publishing order, for expiry and eviction of the oldest.
+    order: VecDeque<(Instant, Key)>,
 }
 
 impl RecentEvents {
@@ -39,8 +45,14 @@ impl RecentEvents {
         !self.window.is_zero() && self.capacity > 0
     }
 
-    /// The message id an event got if it was published within the window before `now`.
-    pub fn published_message_id(&self, event_id: &str, now: Instant) -> Option<String> {
+    /// The message id an event got on a channel if it was published there within the
+    /// window before `now`.
+    pub fn published_message_id(
+        &self,
+        event_id: &str,
+        channel: Channel,
+        now: Instant,
+    ) -> Option<String> {
         if !self.is_enabled() {
             return None;
         }
@@ -48,13 +60,13 @@ impl RecentEvents {
         state.expire(now, self.window);
         state
             .published
-            .get(event_id)
+            .get(&(event_id.to_owned(), channel))
             .map(|(_, message_id)| message_id.clone())
     }
 
     /// Records a successful publish. Only successes are recorded, so a failed event is
     /// published when Lambda retries it.
-    pub fn remember(&self, event_id: &str, message_id: &str, now: Instant) {
+    pub fn remember(&self, event_id: &str, channel: Channel, message_id: &str, now: Instant) {
         if !self.is_enabled() {
             return;
         }
@@ -65,12 +77,13 @@ impl RecentEvents {
                 state.published.remove(&oldest);
             }
         }
+        let key = (event_id.to_owned(), channel);
         if state
             .published
-            .insert(event_id.to_owned(), (now, message_id.to_owned()))
+            .insert(key.clone(), (now, message_id.to_owned()))
             .is_none()
         {
-            state.order.push_back((now, event_id.to_owned()));
+            state.order.push_back((now, key));
         }
     }
 
@@ -105,33 +118,54 @@ mod tests {
     fn remembers_published_ids_within_the_window() {
         let recent = RecentEvents::new(WINDOW, 10);
         let start = Instant::now();
-        assert_eq!(recent.published_message_id("a", start), None);
-        recent.remember("a", "m-1", start);
+        assert_eq!(recent.published_message_id("a", Channel::Text, start), None);
+        recent.remember("a", Channel::Text, "m-1", start);
         assert_eq!(
-            recent.published_message_id("a", start + Duration::from_secs(59)),
+            recent.published_message_id("a", Channel::Text, start + Duration::from_secs(59)),
             Some("m-1".into())
         );
-        assert_eq!(recent.published_message_id("a", start + WINDOW), None);
+        assert_eq!(
+            recent.published_message_id("a", Channel::Text, start + WINDOW),
+            None
+        );
     }
 
     #[test]
     fn evicts_the_oldest_beyond_capacity() {
         let recent = RecentEvents::new(WINDOW, 2);
         let now = Instant::now();
-        recent.remember("a", "m-a", now);
-        recent.remember("b", "m-b", now);
-        recent.remember("c", "m-c", now);
-        assert_eq!(recent.published_message_id("a", now), None);
-        assert_eq!(recent.published_message_id("b", now), Some("m-b".into()));
-        assert_eq!(recent.published_message_id("c", now), Some("m-c".into()));
+        recent.remember("a", Channel::Text, "m-a", now);
+        recent.remember("b", Channel::Text, "m-b", now);
+        recent.remember("c", Channel::Text, "m-c", now);
+        assert_eq!(recent.published_message_id("a", Channel::Text, now), None);
+        assert_eq!(
+            recent.published_message_id("b", Channel::Text, now),
+            Some("m-b".into())
+        );
+        assert_eq!(
+            recent.published_message_id("c", Channel::Text, now),
+            Some("m-c".into())
+        );
+    }
+
+    #[test]
+    fn channels_are_remembered_apart() {
+        let recent = RecentEvents::new(WINDOW, 10);
+        let now = Instant::now();
+        recent.remember("a", Channel::Text, "m-text", now);
+        assert_eq!(
+            recent.published_message_id("a", Channel::Text, now),
+            Some("m-text".into())
+        );
+        assert_eq!(recent.published_message_id("a", Channel::Chat, now), None);
     }
 
     #[test]
     fn zero_window_disables_detection() {
         let recent = RecentEvents::new(Duration::ZERO, 10);
         let now = Instant::now();
-        recent.remember("a", "m-a", now);
-        assert_eq!(recent.published_message_id("a", now), None);
+        recent.remember("a", Channel::Text, "m-a", now);
+        assert_eq!(recent.published_message_id("a", Channel::Text, now), None);
         assert!(!recent.is_enabled());
     }
 }

@@ -1,29 +1,34 @@
 //! marketplace-catalog-notifier: turns AWS Marketplace Catalog API events delivered by
 //! Amazon EventBridge into clear notifications published to Amazon SNS topics.
 //!
-//! The flow is `payload → CatalogEvent → Notification → Publisher → Outcome`: parsing and
-//! formatting are pure; I/O happens behind the [`publish::Publisher`] and
-//! [`enrich::DescribeChangeSet`] seams, whose AWS implementations live in [`aws`].
+//! The flow is `payload → CatalogEvent → Message → renderings → Publisher → Outcome`:
+//! [`registry`] routes an event to its family in [`catalog`], which composes a channel-neutral
+//! [`message::Message`]; [`render`] turns it into the e-mail/SQS text and the chat JSON.
+//! Parsing, composing and rendering are pure; I/O happens behind the [`publish::Publisher`]
+//! and [`enrich::DescribeChangeSet`] seams, whose AWS implementations live in [`aws`].
 //! [`bootstrap`] builds the notifier a [`Config`] describes; [`lambda`] runs it.
 
 pub mod aws;
 pub mod bootstrap;
+pub mod catalog;
 pub mod config;
 pub mod dedup;
 pub mod enrich;
 pub mod error;
 pub mod event;
-pub mod handlers;
 pub mod lambda;
 pub mod logging;
+pub mod message;
 pub mod notification;
 pub mod notifier;
 pub mod outcome;
 pub mod publish;
 pub mod redrive;
-pub mod router;
+pub mod registry;
+pub mod render;
 pub mod subscription;
 pub mod text;
+pub mod topic;
 
 pub use config::Config;
 pub use error::NotifierError;

@@ -1,5 +1,5 @@
 //! A notification ready for SNS, and the SNS `Publish` rules it obeys. The rules are
-//! enforced here, in the constructors, so no formatter can build a subject, attribute or
+//! enforced here, in the constructors, so no renderer can build a subject, attribute or
 //! message SNS would reject, whatever the event contains.
 
 use std::fmt;
@@ -37,6 +37,13 @@ pub enum Severity {
 }
 
 impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Info,
+        Severity::Warning,
+        Severity::Error,
+        Severity::Critical,
+    ];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -177,7 +184,7 @@ impl Notification {
     /// attributes. A body that does not fit is cut at a character boundary, and a closing
     /// note says how much was left out.
     pub fn new(subject: Subject, body: &str, severity: Severity, attributes: Attributes) -> Self {
-        // Severity goes first so that no formatter's attributes can crowd it out.
+        // Severity goes first so that no family's attributes can crowd it out.
         let attributes = attributes.iter().fold(
             Attributes::new().with("severity", severity.as_str()),
             |all, (name, value)| all.with(name, value),
@@ -228,7 +235,7 @@ impl Notification {
 /// of them belongs in a plain-text message.
 fn clean_body(body: &str) -> String {
     let allowed = |c: char| c == '\n' || c == '\t' || !c.is_control();
-    // Formatters already flatten seller text, so the usual body needs one copy, not a
+    // Families already flatten seller text, so the usual body needs one copy, not a
     // character-by-character rebuild.
     if body.chars().all(allowed) {
         return body.to_owned();

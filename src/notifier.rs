@@ -1,22 +1,30 @@
-//! The notifier: one EventBridge payload in, one outcome out. Parses, routes, renders and
-//! publishes, logging each step with structured fields; any failure fails the invocation.
+//! The notifier: one EventBridge payload in, one outcome out. Parses, routes, composes, then
+//! renders and publishes each channel (text to the family topic, chat JSON to the chat
+//! topic when one is set), logging each step with structured fields; any failure fails the
+//! invocation, and a retry sends only the channels not yet delivered.
 
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tracing::{error, info, warn};
 
-use crate::config::{Config, TopicKind, Topics};
+use crate::config::{Config, TopicArn, TopicKind, Topics};
 use crate::dedup::{DEFAULT_CAPACITY, RecentEvents};
 use crate::enrich::{self, DescribeChangeSet, Disabled, Enrichment};
 use crate::error::NotifierError;
 use crate::event::{CatalogDetail, CatalogEvent};
-use crate::outcome::Outcome;
+use crate::message::{Message, Severity};
+use crate::outcome::{Delivery, Outcome};
 use crate::publish::Publisher;
-use crate::router;
+use crate::registry;
+use crate::render::{self, Channel};
 
 pub struct Notifier<P, D = Disabled> {
     topics: Topics,
+    /// Where the chat rendering goes; `None` sends text only.
+    chat_topic: Option<TopicArn>,
+    /// The severities sent to chat; empty sends all.
+    chat_severities: Vec<Severity>,
     publisher: P,
     recent: RecentEvents,
     /// The change-set lookup and its deadline; `None` when enrichment is off.
@@ -28,6 +36,8 @@ impl<P: Publisher> Notifier<P> {
     pub fn new(topics: Topics, publisher: P) -> Self {
         Self {
             topics,
+            chat_topic: None,
+            chat_severities: Vec::new(),
             publisher,
             recent: RecentEvents::new(Duration::ZERO, 0),
             describer: None,
@@ -37,7 +47,10 @@ impl<P: Publisher> Notifier<P> {
     /// A notifier with the configured duplicate window (enrichment is added by the caller,
     /// which owns the AWS client).
     pub fn from_config(config: &Config, publisher: P) -> Self {
-        Self::new(config.topics.clone(), publisher).with_duplicate_window(config.duplicate_window)
+        Self::new(config.topics.clone(), publisher)
+            .with_duplicate_window(config.duplicate_window)
+            .with_chat_topic(config.chat_topic.clone())
+            .with_chat_severities(config.chat_severities.clone())
     }
 }
 
@@ -51,10 +64,24 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
     ) -> Notifier<P, E> {
         Notifier {
             topics: self.topics,
+            chat_topic: self.chat_topic,
+            chat_severities: self.chat_severities,
             publisher: self.publisher,
             recent: self.recent,
             describer: describer.map(|describer| (describer, timeout)),
         }
+    }
+
+    /// Also publishes every notification's chat rendering to `topic` (`None`: text only).
+    pub fn with_chat_topic(mut self, topic: Option<TopicArn>) -> Self {
+        self.chat_topic = topic;
+        self
+    }
+
+    /// Sends to chat only notifications of these severities (empty: all of them).
+    pub fn with_chat_severities(mut self, severities: Vec<Severity>) -> Self {
+        self.chat_severities = severities;
+        self
     }
 
     /// Drops events whose id this instance published less than `window` ago.
@@ -73,8 +100,8 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
         self.describer.as_ref().map(|(_, deadline)| *deadline)
     }
 
-    /// Handles one event. `Err` means the event was not delivered and must be retried or
-    /// kept by the on-failure destination; nothing is dropped silently.
+    /// Handles one event. `Err` means the event was not delivered on every channel and must
+    /// be retried or kept by the on-failure destination; nothing is dropped silently.
     pub async fn handle(&self, payload: Value) -> Result<Outcome, NotifierError> {
         let event = CatalogEvent::parse(payload).inspect_err(|error| {
             error!(error_type = error.error_type(), error = %error, "rejected event");
@@ -82,7 +109,29 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
         let envelope = &event.envelope;
         let (event_id, detail_type) = (envelope.id.as_str(), envelope.detail_type.as_str());
 
-        if let Some(message_id) = self.recent.published_message_id(event_id, Instant::now()) {
+        let Some(topic) = self.topics.arn_for(event.topic) else {
+            let reason = format!(
+                "no dedicated format for this detail type and {} is not set",
+                TopicKind::Other.variable()
+            );
+            warn!(event_id, detail_type, topic = event.topic.name(), %reason, "skipped event");
+            return Ok(Outcome::Skipped {
+                detail_type: detail_type.to_owned(),
+                event_id: event_id.to_owned(),
+                reason,
+            });
+        };
+
+        let now = Instant::now();
+        let text_sent = self
+            .recent
+            .published_message_id(event_id, Channel::Text, now);
+        let chat_pending = self.chat_topic.is_some()
+            && self
+                .recent
+                .published_message_id(event_id, Channel::Chat, now)
+                .is_none();
+        if let Some(message_id) = text_sent.filter(|_| !chat_pending) {
             warn!(
                 event_id,
                 detail_type, message_id, "duplicate delivery: already published"
@@ -94,26 +143,82 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
             });
         }
 
-        let kind = router::topic_for(&event.detail);
-        let Some(topic) = self.topics.arn_for(kind) else {
-            let reason = format!(
-                "no dedicated format for this detail type and {} is not set",
-                TopicKind::Other.variable()
-            );
-            warn!(event_id, detail_type, topic = kind.name(), %reason, "skipped event");
-            return Ok(Outcome::Skipped {
-                detail_type: detail_type.to_owned(),
-                event_id: event_id.to_owned(),
-                reason,
-            });
-        };
-
         let enrichment = self.enrichment_for(&event).await;
-        let notification = router::render_with(&event, &enrichment);
+        let message = registry::compose(&event, &enrichment);
+        let text = self.deliver(&event, &message, Channel::Text, topic);
+        let chat_topic = self.chat_topic.as_ref().filter(|_| {
+            self.chat_severities.is_empty() || self.chat_severities.contains(&message.severity)
+        });
+        if self.chat_topic.is_some() && chat_topic.is_none() {
+            info!(
+                event_id,
+                detail_type,
+                severity = %message.severity,
+                "chat rendering not sent: severity not in CHAT_SEVERITIES"
+            );
+        }
+        let chat = async {
+            match chat_topic {
+                Some(chat_topic) => self
+                    .deliver(&event, &message, Channel::Chat, chat_topic)
+                    .await
+                    .map(|message_id| {
+                        Some(Delivery {
+                            topic_arn: chat_topic.to_string(),
+                            message_id,
+                        })
+                    }),
+                None => Ok(None),
+            }
+        };
+        // Concurrently: the slower channel sets the latency, not the sum of both.
+        let (text, chat) = tokio::join!(text, chat);
+        Ok(Outcome::Published {
+            detail_type: detail_type.to_owned(),
+            event_id: event_id.to_owned(),
+            topic_arn: topic.to_string(),
+            message_id: text?,
+            chat: chat?,
+        })
+    }
+
+    /// Delivers one channel's rendering once: a channel this instance already delivered the
+    /// event on is not sent again (a retry after the other channel failed); otherwise the
+    /// message is rendered, published and remembered.
+    async fn deliver(
+        &self,
+        event: &CatalogEvent,
+        message: &Message,
+        channel: Channel,
+        topic: &TopicArn,
+    ) -> Result<String, NotifierError> {
+        let (event_id, detail_type) = (
+            event.envelope.id.as_str(),
+            event.envelope.detail_type.as_str(),
+        );
+        let channel_name = channel.name();
+        if let Some(message_id) =
+            self.recent
+                .published_message_id(event_id, channel, Instant::now())
+        {
+            info!(
+                event_id,
+                detail_type,
+                channel = channel_name,
+                message_id,
+                "already delivered on this channel: not sent again"
+            );
+            return Ok(message_id);
+        }
+        let notification = match channel {
+            Channel::Text => render::text::render(message),
+            Channel::Chat => render::chat::render(message),
+        };
         if notification.truncated_bytes() > 0 {
             warn!(
                 event_id,
                 detail_type,
+                channel = channel_name,
                 truncated_bytes = notification.truncated_bytes(),
                 "notification body cut to fit SNS's size limit"
             );
@@ -128,24 +233,20 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
                 reason: error.to_string(),
             })
             .inspect_err(|error| {
-                error!(event_id, detail_type, topic = %topic, error = %error, "publish failed");
+                error!(event_id, detail_type, channel = channel_name, topic = %topic, error = %error, "publish failed");
             })?;
-        self.recent.remember(event_id, &message_id, Instant::now());
-
+        self.recent
+            .remember(event_id, channel, &message_id, Instant::now());
         info!(
             event_id,
             detail_type,
+            channel = channel_name,
             topic = %topic,
             message_id,
             severity = %notification.severity(),
             "published notification"
         );
-        Ok(Outcome::Published {
-            detail_type: detail_type.to_owned(),
-            event_id: event_id.to_owned(),
-            topic_arn: topic.to_string(),
-            message_id,
-        })
+        Ok(message_id)
     }
 
     /// Looks the change set up when enrichment is on; never fails the invocation.

@@ -3,6 +3,14 @@
 
 use serde::Serialize;
 
+/// Where one rendering went and the message id it got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    pub topic_arn: String,
+    pub message_id: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(
     tag = "status",
@@ -10,11 +18,15 @@ use serde::Serialize;
     rename_all_fields = "camelCase"
 )]
 pub enum Outcome {
+    /// `topic_arn`/`message_id` are the text channel's (the family topic); `chat` is the
+    /// chat topic's delivery, present only when a chat topic is configured.
     Published {
         detail_type: String,
         event_id: String,
         topic_arn: String,
         message_id: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        chat: Option<Delivery>,
     },
     Skipped {
         detail_type: String,
@@ -42,11 +54,28 @@ mod tests {
             event_id: "e-1".into(),
             topic_arn: "arn:aws:sns:us-east-1:123456789012:t".into(),
             message_id: "m-1".into(),
+            chat: None,
         };
         assert_eq!(
             serde_json::to_value(published).unwrap(),
             json!({"status": "published", "detailType": "Change Set Succeeded", "eventId": "e-1",
                    "topicArn": "arn:aws:sns:us-east-1:123456789012:t", "messageId": "m-1"})
+        );
+        let with_chat = Outcome::Published {
+            detail_type: "Change Set Succeeded".into(),
+            event_id: "e-1".into(),
+            topic_arn: "arn:aws:sns:us-east-1:123456789012:t".into(),
+            message_id: "m-1".into(),
+            chat: Some(Delivery {
+                topic_arn: "arn:aws:sns:us-east-1:123456789012:chat".into(),
+                message_id: "m-2".into(),
+            }),
+        };
+        assert_eq!(
+            serde_json::to_value(with_chat).unwrap(),
+            json!({"status": "published", "detailType": "Change Set Succeeded", "eventId": "e-1",
+                   "topicArn": "arn:aws:sns:us-east-1:123456789012:t", "messageId": "m-1",
+                   "chat": {"topicArn": "arn:aws:sns:us-east-1:123456789012:chat", "messageId": "m-2"}})
         );
         let skipped = Outcome::Skipped {
             detail_type: "Entity Archived".into(),

@@ -1,4 +1,4 @@
-//! Small text helpers shared by the formatters: one-line sanitising of seller-written
+//! Small text helpers shared by the event families: one-line sanitising of seller-written
 //! values, cut lists, and the date and duration wording used in every notification.
 
 use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};

@@ -19,6 +19,9 @@ and prints one JSON object of facts on stdout:
     matches    per event name: the ids of the rules whose pattern matches it
     resources  every resource as written (alarms, keys, queues, policies), for
                checks that need no interpretation beyond the YAML tags
+    chat_channels  per AWS::Chatbot::{Slack,MicrosoftTeams}ChannelConfiguration: its
+               type, condition, the topics it subscribes to, its role and guardrails
+    roles      per AWS::IAM::Role: condition, trusted services, inline and managed policies
 
 It only reports; tests/integration/template.rs decides what is right. Patterns are matched
 with moto's EventBridge implementation, the template is read with cfn-lint's
@@ -262,6 +265,40 @@ def main():
             if pattern is not None and pattern.matches_event(item["event"])
         ]
 
+    chat_types = (
+        "AWS::Chatbot::SlackChannelConfiguration",
+        "AWS::Chatbot::MicrosoftTeamsChannelConfiguration",
+    )
+    chat_channels = {}
+    for name, r in resources.items():
+        if r.get("Type") not in chat_types:
+            continue
+        properties = r.get("Properties") or {}
+        chat_channels[name] = {
+            "type": r["Type"],
+            "condition": r.get("Condition"),
+            "sns_topics": [logical_id(arn) for arn in as_list(properties.get("SnsTopicArns"))],
+            "role": logical_id(properties.get("IamRoleArn"), "Arn"),
+            "guardrails": as_list(properties.get("GuardrailPolicies")),
+        }
+    roles = {}
+    for name, r in resources.items():
+        if r.get("Type") != "AWS::IAM::Role":
+            continue
+        properties = r.get("Properties") or {}
+        trust = (properties.get("AssumeRolePolicyDocument") or {}).get("Statement") or []
+        roles[name] = {
+            "condition": r.get("Condition"),
+            "services": sorted(
+                service
+                for statement in as_list(trust)
+                for service in as_list((statement.get("Principal") or {}).get("Service"))
+            ),
+            "policies": as_list(properties.get("Policies")),
+            "managed_policies": as_list(properties.get("ManagedPolicyArns")),
+            "boundary": properties.get("PermissionsBoundary"),
+        }
+
     json.dump(
         {
             "functions": functions,
@@ -269,6 +306,8 @@ def main():
             "rules": rules,
             "matches": matches,
             "resources": resources,
+            "chat_channels": chat_channels,
+            "roles": roles,
         },
         sys.stdout,
         indent=1,

@@ -32,7 +32,7 @@ pub struct ChangeError {
     pub message: String,
 }
 
-/// The outcome of an enrichment attempt, as the formatter sees it.
+/// The outcome of an enrichment attempt, as the composition sees it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Enrichment {
     /// Not looked up (switched off, or not a change-set event).

@@ -2,18 +2,16 @@
 //! detail shape by `detail-type` and turns malformed input into errors that name the field
 //! and the event id.
 
-mod change_set;
 mod id;
-mod offer;
-mod security;
 
-pub use change_set::{ChangeSetDetail, ChangeSetOutcome, FailureCode};
-pub use id::Id;
-pub use offer::{
+pub use crate::catalog::change_set::{ChangeSetDetail, ChangeSetOutcome, FailureCode};
+pub use crate::catalog::offer::{
     AssociatedOffer, OfferRef, OfferReleased, OfferSet, OfferSetReleased, Party, Product,
     ReleasedOffer,
 };
-pub use security::SecurityReport;
+pub use crate::catalog::security::SecurityReport;
+pub use crate::registry::KNOWN_DETAIL_TYPES;
+pub use id::Id;
 
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use chrono::{DateTime, Utc};
@@ -21,29 +19,23 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::NotifierError;
+use crate::registry;
+use crate::topic::TopicKind;
 
-/// The only EventBridge source this function handles.
-pub const SOURCE: &str = "aws.marketplacecatalog";
+/// The Marketplace Catalog source (the registry lists every source handled).
+pub const SOURCE: &str = crate::catalog::SOURCE;
 
-/// The `detail-type` values this function formats, as AWS spells them.
+/// The catalog `detail-type` values with a dedicated family, as AWS spells them.
 pub mod detail_type {
-    pub const OFFER_RELEASED: &str = "Offer Released";
-    pub const OFFER_SET_RELEASED: &str = "OfferSet Released";
-    pub const CHANGE_SET_SUCCEEDED: &str = "Change Set Succeeded";
-    pub const CHANGE_SET_FAILED: &str = "Change Set Failed";
-    pub const CHANGE_SET_CANCELLED: &str = "Change Set Cancelled";
-    pub const SECURITY_REPORT_CREATED: &str = "Products Security Report Created";
+    pub use crate::catalog::change_set::{
+        CHANGE_SET_CANCELLED, CHANGE_SET_FAILED, CHANGE_SET_SUCCEEDED,
+    };
+    pub use crate::catalog::offer::{OFFER_RELEASED, OFFER_SET_RELEASED};
+    pub use crate::catalog::security::SECURITY_REPORT_CREATED;
 }
 
-/// Every detail type with a dedicated formatter; any other one gets the generic notification.
-pub const KNOWN_DETAIL_TYPES: &[&str] = &[
-    detail_type::OFFER_RELEASED,
-    detail_type::OFFER_SET_RELEASED,
-    detail_type::CHANGE_SET_SUCCEEDED,
-    detail_type::CHANGE_SET_FAILED,
-    detail_type::CHANGE_SET_CANCELLED,
-    detail_type::SECURITY_REPORT_CREATED,
-];
+/// A detail that does not fit its family's shape: `(field path, reason)`.
+pub type FieldError = (String, String);
 
 /// What an event id is shown as when the payload has none (then it is not an EventBridge
 /// event, and the error says so).
@@ -68,15 +60,16 @@ pub enum CatalogDetail {
     OfferSetReleased(OfferSetReleased),
     ChangeSet(ChangeSetOutcome, ChangeSetDetail),
     SecurityReport(SecurityReport),
-    /// A detail type AWS added that has no formatter yet; kept whole for the generic notification.
+    /// A detail type AWS added that has no family yet; kept whole for the generic notification.
     Unrecognised(Value),
 }
 
-/// One Marketplace Catalog event, validated.
+/// One Marketplace event, validated, with the topic family the registry routes it to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CatalogEvent {
     pub envelope: Envelope,
     pub detail: CatalogDetail,
+    pub topic: TopicKind,
 }
 
 impl CatalogEvent {
@@ -110,13 +103,13 @@ impl CatalogEvent {
                 invalid_envelope(field, reason)
             })?;
 
-        if raw.source != SOURCE {
+        let Some((topic, parse)) = registry::route(&raw.source, &raw.detail_type) else {
             return Err(NotifierError::UnsupportedSource {
                 event_id,
                 source_name: raw.source,
                 detail_type: raw.detail_type,
             });
-        }
+        };
         if event_id == MISSING_EVENT_ID {
             return Err(invalid_envelope("id".into(), "missing or empty".into()));
         }
@@ -124,13 +117,11 @@ impl CatalogEvent {
             .time
             .ok_or_else(|| invalid_envelope("time".into(), "missing".into()))?;
 
-        let detail = parse_detail(&raw.detail_type, raw.detail).map_err(|(field, reason)| {
-            NotifierError::InvalidDetail {
-                event_id: event_id.clone(),
-                detail_type: raw.detail_type.clone(),
-                field,
-                reason,
-            }
+        let detail = parse(raw.detail).map_err(|(field, reason)| NotifierError::InvalidDetail {
+            event_id: event_id.clone(),
+            detail_type: raw.detail_type.clone(),
+            field,
+            reason,
         })?;
 
         Ok(Self {
@@ -144,6 +135,7 @@ impl CatalogEvent {
                 resources: raw.resources.unwrap_or_default(),
             },
             detail,
+            topic,
         })
     }
 }
@@ -159,36 +151,8 @@ pub(crate) fn json_kind(value: &Value) -> &'static str {
     }
 }
 
-/// Parses `detail` for a detail type; errors are `(field path, reason)`.
-fn parse_detail(kind: &str, detail: Value) -> Result<CatalogDetail, (String, String)> {
-    use self::detail_type as dt;
-    Ok(match kind {
-        dt::OFFER_RELEASED => CatalogDetail::OfferReleased(typed(detail)?),
-        dt::OFFER_SET_RELEASED => CatalogDetail::OfferSetReleased(typed(detail)?),
-        dt::CHANGE_SET_SUCCEEDED => {
-            CatalogDetail::ChangeSet(ChangeSetOutcome::Succeeded, typed(detail)?)
-        }
-        dt::CHANGE_SET_CANCELLED => {
-            CatalogDetail::ChangeSet(ChangeSetOutcome::Cancelled, typed(detail)?)
-        }
-        dt::CHANGE_SET_FAILED => {
-            let detail: ChangeSetDetail = typed(detail)?;
-            // Optional in the shared shape, but a failure without its code is not the
-            // event AWS documents.
-            let code = detail.failure_code.clone().ok_or_else(|| {
-                (
-                    "detail.FailureCode".to_owned(),
-                    "missing field `FailureCode`".to_owned(),
-                )
-            })?;
-            CatalogDetail::ChangeSet(ChangeSetOutcome::Failed(code), detail)
-        }
-        dt::SECURITY_REPORT_CREATED => CatalogDetail::SecurityReport(typed(detail)?),
-        _ => CatalogDetail::Unrecognised(detail),
-    })
-}
-
-fn typed<T: DeserializeOwned>(detail: Value) -> Result<T, (String, String)> {
+/// Deserialises a family's detail, naming the field that does not fit.
+pub fn typed<T: DeserializeOwned>(detail: Value) -> Result<T, FieldError> {
     serde_path_to_error::deserialize(detail).map_err(|error| {
         let (field, reason) = describe(&error);
         let field = if field == "." {

@@ -1,5 +1,6 @@
 //! The dry-run publisher: prints each notification as it would be published, for local runs
-//! with no AWS account. [`render_text`] is the readable form `make demo` shows too.
+//! with no AWS account. [`render_text`] is the readable form `make demo` shows too (a chat
+//! rendering's JSON pretty-printed).
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,8 +31,22 @@ pub fn render_text(topic: &TopicArn, notification: &Notification) -> String {
             notification.truncated_bytes()
         ));
     }
-    text.push_str(&format!("{rule}\n{}{rule}\n", notification.body()));
+    text.push_str(&format!(
+        "{rule}\n{}{rule}\n",
+        readable_body(notification.body())
+    ));
     text
+}
+
+/// The body as a person reads it: a chat rendering (one line of JSON as published) is
+/// pretty-printed; text is shown exactly as sent.
+fn readable_body(body: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(json @ serde_json::Value::Object(_)) => serde_json::to_string_pretty(&json)
+            .map(|pretty| pretty + "\n")
+            .unwrap_or_else(|_| body.to_owned()),
+        _ => body.to_owned(),
+    }
 }
 
 /// Writes each notification to standard output instead of publishing it.

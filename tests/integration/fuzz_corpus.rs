@@ -6,7 +6,7 @@ use marketplace_catalog_notifier::event::CatalogEvent;
 use marketplace_catalog_notifier::notification::{
     MAX_ATTRIBUTES, MAX_MESSAGE_BYTES, MAX_SUBJECT_UTF16_UNITS,
 };
-use marketplace_catalog_notifier::router;
+use marketplace_catalog_notifier::registry;
 
 use crate::support::root;
 
@@ -25,7 +25,7 @@ fn every_corpus_input_is_handled_without_panicking() {
         let Ok(event) = CatalogEvent::parse(payload) else {
             continue;
         };
-        let notification = router::render(&event);
+        let notification = registry::render_text(&event);
         rendered += 1;
         let name = path.display();
         assert!(notification.size_in_bytes() <= MAX_MESSAGE_BYTES, "{name}");

@@ -6,7 +6,7 @@ use marketplace_catalog_notifier::notification::{
     MAX_ATTRIBUTES, MAX_MESSAGE_BYTES, MAX_SUBJECT_UTF16_UNITS, Notification,
     is_valid_attribute_name,
 };
-use marketplace_catalog_notifier::router;
+use marketplace_catalog_notifier::registry;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -53,7 +53,7 @@ fn assert_publishable(n: &Notification) -> Result<(), TestCaseError> {
 
 fn render(payload: Value) -> Result<Notification, TestCaseError> {
     let event = CatalogEvent::parse(payload).map_err(|e| TestCaseError::fail(e.to_string()))?;
-    Ok(router::render(&event))
+    Ok(registry::render_text(&event))
 }
 
 /// Any text, weighted towards what breaks naive code: controls, line breaks, emoji, length.

@@ -4,6 +4,8 @@
 mod support;
 
 mod change_set_details;
+mod chat;
+mod chat_delivery;
 mod end_to_end;
 mod fuzz_corpus;
 mod hostile;

@@ -6,7 +6,7 @@ use marketplace_catalog_notifier::config::TopicKind;
 use marketplace_catalog_notifier::event::{CatalogEvent, KNOWN_DETAIL_TYPES};
 use marketplace_catalog_notifier::notification::{MAX_MESSAGE_BYTES, Severity};
 use marketplace_catalog_notifier::publish::{RecordingPublisher, render_text};
-use marketplace_catalog_notifier::{Notifier, NotifierError, Outcome, router};
+use marketplace_catalog_notifier::{Notifier, NotifierError, Outcome, registry};
 use serde_json::{Value, json};
 
 use crate::support::{CHANGE_SETS, config, invalid_fixtures, sample_event, sample_names};
@@ -175,6 +175,7 @@ async fn every_sample_is_published_to_its_topic_with_its_attributes() {
                 event_id: payload["id"].as_str().unwrap().to_owned(),
                 topic_arn: topic.to_string(),
                 message_id: format!("recorded-{}", index + 1),
+                chat: None,
             },
             "{name}"
         );
@@ -216,9 +217,9 @@ fn rendered_notifications_match_their_snapshots() {
     for name in sample_names() {
         let event =
             CatalogEvent::parse(sample_event(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let kind = router::topic_for(&event.detail);
+        let kind = event.topic;
         let topic = config.topics.arn_for(kind).expect("topic configured");
-        let text = render_text(topic, &router::render(&event));
+        let text = render_text(topic, &registry::render_text(&event));
         insta::assert_snapshot!(name.trim_end_matches(".json"), text);
     }
 }

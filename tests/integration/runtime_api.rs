@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use marketplace_catalog_notifier::config::{ENRICH_VARIABLE, TopicArn, TopicKind};
 use marketplace_catalog_notifier::event::{CatalogEvent, MISSING_EVENT_ID};
 use marketplace_catalog_notifier::publish::render_text;
-use marketplace_catalog_notifier::router;
+use marketplace_catalog_notifier::registry;
 use serde_json::{Value, json};
 
 use crate::support::lambda::Lambda;
@@ -106,7 +106,7 @@ async fn publishes_every_sample_rejects_bad_input_and_keeps_serving() {
     let mut env = moto::process_env();
     env.extend(families.env());
     // moto has no Marketplace Catalog API to enrich change sets from (enrichment has its
-    // own tests in tests/integration/change_set_details.rs); off, the body is exactly `router::render`'s.
+    // own tests in tests/integration/change_set_details.rs); off, the body is exactly `registry::render_text`'s.
     env.push((ENRICH_VARIABLE.to_owned(), "false".to_owned()));
     let mut lambda = Lambda::start(&env).await;
 
@@ -173,7 +173,7 @@ async fn publishes_every_sample_rejects_bad_input_and_keeps_serving() {
                 .find(|delivery| &delivery.message_id == message_id)
                 .unwrap_or_else(|| panic!("{file}: {message_id} not on the {} queue", kind.name()));
             let event = CatalogEvent::parse(payload.clone()).expect("a sample parses");
-            delivery.assert_is(topic, &router::render(&event), file);
+            delivery.assert_is(topic, &registry::render_text(&event), file);
             delivery.assert_contract_attributes(payload, file);
         }
     }
@@ -272,6 +272,6 @@ async fn dry_run_serves_without_topics_and_prints_the_notification() {
     );
     let event = CatalogEvent::parse(payload).expect("a sample parses");
     lambda
-        .wait_for_stdout(&render_text(&topic, &router::render(&event)))
+        .wait_for_stdout(&render_text(&topic, &registry::render_text(&event)))
         .await;
 }

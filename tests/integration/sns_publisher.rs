@@ -8,8 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use marketplace_catalog_notifier::aws::SnsPublisher;
+use marketplace_catalog_notifier::catalog::offer::MAX_LISTED_BUYERS;
 use marketplace_catalog_notifier::config::{TopicArn, Topics};
-use marketplace_catalog_notifier::handlers::offer::MAX_LISTED_BUYERS;
 use marketplace_catalog_notifier::notification::{
     Attributes, MAX_MESSAGE_BYTES, Notification, Severity, Subject,
 };

@@ -9,7 +9,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-use marketplace_catalog_notifier::config::{REQUIRED_TOPIC_VARIABLES, TOPIC_VARIABLES};
+use marketplace_catalog_notifier::config::{
+    CHAT_SEVERITIES_VARIABLE, CHAT_TOPIC_VARIABLE, REQUIRED_TOPIC_VARIABLES, TOPIC_VARIABLES,
+};
 use marketplace_catalog_notifier::event::{KNOWN_DETAIL_TYPES, SOURCE};
 use serde_json::{Value, json};
 
@@ -279,9 +281,7 @@ fn every_topic_the_function_may_publish_to_is_read_by_the_code() {
             .map(|(name, _)| name)
             .collect();
         assert!(
-            readers
-                .iter()
-                .any(|name| TOPIC_VARIABLES.contains(&name.as_str())),
+            readers.iter().any(|name| is_read_topic_variable(name)),
             "{function} may publish to {topic}, but no variable the code reads names it \
              (set by: {readers:?}; the code reads {TOPIC_VARIABLES:?})"
         );
@@ -291,7 +291,7 @@ fn every_topic_the_function_may_publish_to_is_read_by_the_code() {
         .filter(|name| name.ends_with("_TOPIC_ARN"))
     {
         assert!(
-            TOPIC_VARIABLES.contains(&name.as_str()),
+            is_read_topic_variable(name),
             "{name} is set in the template but the code never reads it"
         );
     }
@@ -662,4 +662,94 @@ fn reserved_concurrency_is_a_parameter_off_by_default() {
         json!({"Fn::If": ["HasReservedConcurrency", reference("ReservedConcurrency"), reference("AWS::NoValue")]}),
         "{function}: ReservedConcurrentExecutions"
     );
+}
+
+/// A topic variable the code reads: a family topic's or the chat topic's.
+fn is_read_topic_variable(name: &str) -> bool {
+    TOPIC_VARIABLES.contains(&name) || name == CHAT_TOPIC_VARIABLE
+}
+
+/// The logical id of the topic CHAT_TOPIC_ARN is set from.
+fn chat_topic() -> &'static str {
+    let (function, report) = function();
+    report["environment"][CHAT_TOPIC_VARIABLE]["ref"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{function} must set {CHAT_TOPIC_VARIABLE} to a !Ref of a topic"))
+}
+
+#[test]
+fn the_chat_topic_is_passed_to_the_function_and_publishable() {
+    let (function, report) = function();
+    let topic = chat_topic();
+    assert!(
+        facts().report["topics"][topic].is_object(),
+        "{CHAT_TOPIC_VARIABLE} refers to {topic}, which is not an SNS topic"
+    );
+    assert!(
+        strings(&report["publish_topics"]).contains(topic),
+        "{function} may not publish to the chat topic {topic}"
+    );
+    for (name, value) in [
+        ("offers", TOPIC_VARIABLES[0]),
+        ("change sets", TOPIC_VARIABLES[1]),
+    ] {
+        assert_ne!(
+            report["environment"][value]["ref"], topic,
+            "the chat topic must be its own topic, not the {name} one"
+        );
+    }
+    assert!(
+        !report["environment"][CHAT_SEVERITIES_VARIABLE].is_null(),
+        "{function} does not pass the chat severity filter ({CHAT_SEVERITIES_VARIABLE})"
+    );
+}
+
+#[test]
+fn chat_channel_configurations_subscribe_to_the_chat_topic_and_can_do_nothing() {
+    let channels = facts().report["chat_channels"]
+        .as_object()
+        .expect("chat_channels");
+    let types: BTreeSet<&str> = channels
+        .values()
+        .filter_map(|channel| channel["type"].as_str())
+        .collect();
+    assert_eq!(
+        types,
+        BTreeSet::from([
+            "AWS::Chatbot::MicrosoftTeamsChannelConfiguration",
+            "AWS::Chatbot::SlackChannelConfiguration",
+        ]),
+        "expected one Slack and one Teams channel configuration"
+    );
+    let roles = facts().report["roles"].as_object().expect("roles");
+    for (name, channel) in channels {
+        assert!(
+            channel["condition"].is_string(),
+            "{name} must be conditional: without channel parameters nothing is created"
+        );
+        assert_eq!(
+            channel["sns_topics"],
+            json!([chat_topic()]),
+            "{name} must subscribe to the chat topic only"
+        );
+        let guardrails = format!("{}", channel["guardrails"]);
+        assert!(
+            guardrails.contains("AWSDenyAll"),
+            "{name}: the guardrail must deny every action, found {guardrails}"
+        );
+        let role_name = channel["role"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}: IamRoleArn must be !GetAtt <role>.Arn"));
+        let role = &roles[role_name];
+        assert_eq!(
+            role["services"],
+            json!(["chatbot.amazonaws.com"]),
+            "{role_name} must be assumable by Q Developer only"
+        );
+        assert_eq!(
+            (&role["policies"], &role["managed_policies"]),
+            (&json!([]), &json!([])),
+            "{role_name} must grant nothing: the channels only receive notifications"
+        );
+    }
 }

@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use marketplace_catalog_notifier::event::{CatalogEvent, SOURCE};
 use marketplace_catalog_notifier::notification::Notification;
-use marketplace_catalog_notifier::{Config, router};
+use marketplace_catalog_notifier::{Config, registry};
 use serde_json::{Value, json};
 
 /// Test topics, one per family, in a made-up account.
@@ -100,7 +100,7 @@ pub fn bytes(payload: &Value) -> Vec<u8> {
 pub fn render(payload: &Value, context: &str) -> Notification {
     let event = CatalogEvent::parse(payload.clone())
         .unwrap_or_else(|error| panic!("{context}: the event does not parse: {error}"));
-    router::render(&event)
+    registry::render_text(&event)
 }
 
 /// The files in `tests/fixtures/invalid/` (text that is not valid JSON) as raw bytes.

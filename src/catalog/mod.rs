@@ -1,20 +1,24 @@
-//! Formatters: each turns one family of typed events into a [`Notification`]. They are pure
-//! functions of the detail and the envelope; the parts every notification shares live here.
+//! The Marketplace Catalog event families (`aws.marketplacecatalog`): each module holds one
+//! family's typed detail, its detail-type names and its composition into a
+//! [`Message`]. The parts every catalog message shares live here.
 
-mod body;
 pub mod change_set;
 pub mod offer;
 pub mod other;
 pub mod security;
 
-pub use body::Body;
-
 use crate::event::Envelope;
-use crate::notification::{Attributes, Severity, Subject};
+use crate::message::{Attributes, Message, Section, Severity};
 use crate::text::{NOT_GIVEN, list_with_more, single_line, timestamp};
+
+/// The EventBridge source of every catalog family.
+pub const SOURCE: &str = "aws.marketplacecatalog";
 
 /// Region Marketplace Catalog events come from when the envelope does not say.
 pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// Resources listed in full before "... and N more".
+const MAX_LISTED_RESOURCES: usize = 10;
 
 /// The attributes every notification carries, before the type-specific ones.
 pub fn base_attributes(envelope: &Envelope) -> Attributes {
@@ -23,23 +27,26 @@ pub fn base_attributes(envelope: &Envelope) -> Attributes {
         .with("event_id", &envelope.id)
 }
 
-/// Subjects of anything above `info` start with the severity, so inbox rules and a
-/// glance at a list of mails can pick them out.
-pub fn subject(severity: Severity, text: &str) -> Subject {
-    match severity {
-        Severity::Info => Subject::new(text),
-        other => Subject::new(&format!("[{}] {text}", other.as_str().to_uppercase())),
+/// A message with what every notification takes from the envelope (event id, detail type,
+/// the event's resources and the base attributes) filled in.
+pub fn base_message(envelope: &Envelope, severity: Severity) -> Message {
+    Message {
+        severity,
+        event_id: envelope.id.clone(),
+        event_type: envelope.detail_type.clone(),
+        related_resources: envelope.resources.clone(),
+        attributes: base_attributes(envelope),
+        ..Message::default()
     }
 }
 
 /// The closing "Event" section: where the notification came from, for tracing it back.
 pub fn event_section(
-    body: &mut Body,
     envelope: &Envelope,
     catalog: Option<&str>,
     request_id: Option<&str>,
-) {
-    body.section("Event")
+) -> Section {
+    let mut section = Section::new("Event")
         .field("Detail type", single_line(&envelope.detail_type))
         .field("Event ID", single_line(&envelope.id))
         .field("Time", timestamp(&envelope.time))
@@ -53,17 +60,18 @@ pub fn event_section(
                 .unwrap_or_else(|| NOT_GIVEN.to_owned()),
         );
     if let Some(catalog) = catalog {
-        body.field("Catalog", single_line(catalog));
+        section.push_field("Catalog", single_line(catalog));
     }
     if let Some(request_id) = request_id {
-        body.field("Request ID", single_line(request_id));
+        section.push_field("Request ID", single_line(request_id));
     }
     if !envelope.resources.is_empty() {
-        body.field(
+        section.push_field(
             "Resources",
             list_with_more(&envelope.resources, MAX_LISTED_RESOURCES),
         );
     }
+    section
 }
 
 /// The event's region, or the region Marketplace Catalog events come from.
@@ -75,6 +83,3 @@ pub fn region(envelope: &Envelope) -> String {
         .filter(|region| !region.is_empty())
         .unwrap_or_else(|| DEFAULT_REGION.to_owned())
 }
-
-/// Resources listed in full before "... and N more".
-const MAX_LISTED_RESOURCES: usize = 10;

@@ -1,5 +1,5 @@
-//! `Body`: lays out a plain-text notification (paragraphs, titled sections, aligned
-//! "label: value" lines, bullets) so every formatter reads the same way in an e-mail client.
+//! `Body`: lays out plain text (paragraphs, titled sections, aligned "label: value" lines,
+//! bullets) so every notification reads the same way in an e-mail client.
 
 use std::fmt::{Display, Write};
 

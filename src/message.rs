@@ -1,0 +1,189 @@
+//! The channel-neutral message an event family composes once per event: headline, severity,
+//! summary, next steps, fact sections, links, thread key and attributes. Renderers in
+//! [`crate::render`] turn it into what each channel receives; nothing here is channel wording.
+
+pub use crate::notification::{Attributes, Severity};
+
+/// One notification's facts, in the reader's terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// One line; becomes the e-mail subject (with the "[SEVERITY] " prefix above info,
+    /// added by the text renderer, not by the family) and the chat title.
+    pub headline: String,
+    pub severity: Severity,
+    /// Whether a person must do something; rendered as "Action required: yes/no".
+    pub action_required: bool,
+    /// One or two sentences: what happened, in the reader's terms. First paragraph of the mail.
+    pub summary: String,
+    /// Ordered: the first is what to do first.
+    pub next_steps: Vec<NextStep>,
+    /// Fact sections in display order (the closing "Event" section included, built by a
+    /// shared helper from the envelope).
+    pub sections: Vec<Section>,
+    /// Seller portal pages and other links worth a click.
+    pub links: Vec<Link>,
+    /// What groups related notifications in a chat thread: change set id, offer id,
+    /// offer set id, agreement id, ...
+    pub thread_key: String,
+    pub keywords: Vec<String>,
+    /// ARNs of the resources concerned (one form per resource).
+    pub related_resources: Vec<String>,
+    /// The SNS message attributes (severity is added by the renderer/constructor as today).
+    pub attributes: Attributes,
+    /// Where the text rendering lists the next steps: before the section at this index.
+    /// `None` puts them just before the last section (the closing "Event" section), which
+    /// is where most notifications want them.
+    pub next_steps_before: Option<usize>,
+    /// The event this message announces: the chat notification's `id`.
+    pub event_id: String,
+    /// The EventBridge detail type, which the chat rendering turns into its `eventType`.
+    pub event_type: String,
+}
+
+impl Default for Message {
+    fn default() -> Self {
+        Self {
+            headline: String::new(),
+            severity: Severity::Info,
+            action_required: false,
+            summary: String::new(),
+            next_steps: Vec::new(),
+            sections: Vec::new(),
+            links: Vec::new(),
+            thread_key: String::new(),
+            keywords: Vec::new(),
+            related_resources: Vec::new(),
+            attributes: Attributes::new(),
+            next_steps_before: None,
+            event_id: String::new(),
+            event_type: String::new(),
+        }
+    }
+}
+
+impl Message {
+    /// The index of the section the text rendering lists the next steps before.
+    pub fn next_steps_index(&self) -> usize {
+        self.next_steps_before
+            .unwrap_or_else(|| self.sections.len().saturating_sub(1))
+            .min(self.sections.len())
+    }
+}
+
+/// Something a reader should do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextStep {
+    pub text: String,
+    /// A command to copy, e.g. the describe-change-set CLI call.
+    pub command: Option<String>,
+    pub link: Option<Link>,
+}
+
+impl NextStep {
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            command: None,
+            link: None,
+        }
+    }
+
+    pub fn with_command(mut self, command: impl Into<String>) -> Self {
+        self.command = Some(command.into());
+        self
+    }
+
+    pub fn with_link(mut self, link: Link) -> Self {
+        self.link = Some(link);
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub label: String,
+    pub url: String,
+}
+
+impl Link {
+    pub fn new(label: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            label: label.into(),
+            url: url.into(),
+        }
+    }
+}
+
+/// A titled group of facts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub title: String,
+    pub lines: Vec<Line>,
+}
+
+impl Section {
+    pub fn new(title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            lines: Vec::new(),
+        }
+    }
+
+    pub fn field(mut self, label: impl Into<String>, value: impl ToString) -> Self {
+        self.push_field(label, value);
+        self
+    }
+
+    pub fn push_field(&mut self, label: impl Into<String>, value: impl ToString) -> &mut Self {
+        self.lines.push(Line::Field {
+            label: label.into(),
+            value: value.to_string(),
+        });
+        self
+    }
+
+    pub fn bullet(mut self, text: impl Into<String>) -> Self {
+        self.lines.push(Line::Bullet(text.into()));
+        self
+    }
+
+    pub fn push(&mut self, line: Line) -> &mut Self {
+        self.lines.push(line);
+        self
+    }
+}
+
+/// One line of a section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Line {
+    /// "label: value", aligned in text.
+    Field { label: String, value: String },
+    /// "- text"
+    Bullet(String),
+    /// An indented continuation of the previous bullet (an error under a change).
+    Detail(String),
+    /// Verbatim text such as pretty-printed JSON (the generic rendering).
+    Verbatim(String),
+    /// A sentence of prose that closes the section, set apart from it like a paragraph
+    /// (e.g. what missing a deadline means, under the deadline's facts).
+    Prose(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_steps_default_to_before_the_last_section() {
+        let mut message = Message {
+            sections: vec![Section::new("Offer"), Section::new("Event")],
+            ..Message::default()
+        };
+        assert_eq!(message.next_steps_index(), 1);
+        message.next_steps_before = Some(0);
+        assert_eq!(message.next_steps_index(), 0);
+        message.next_steps_before = Some(9);
+        assert_eq!(message.next_steps_index(), 2);
+        assert_eq!(Message::default().next_steps_index(), 0);
+    }
+}

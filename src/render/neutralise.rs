@@ -1,0 +1,138 @@
+//! Makes untrusted text (names sellers, partners and buyers write) inert in chat markdown:
+//! no mentions, no links, no formatting, no code-fence breakouts, no invisible or
+//! direction-changing characters. Characters with a meaning are swapped for look-alikes
+//! that have none, so the reader still sees what was written.
+
+/// Look-alikes for the characters Slack and Teams markdown give a meaning to.
+const LOOK_ALIKES: &[(char, char)] = &[
+    ('<', '‹'), // <!channel>, <@U123>, <https://…|text>
+    ('>', '›'), // block quotes
+    ('[', '⁅'), // [text](url)
+    (']', '⁆'),
+    ('`', 'ˋ'), // inline code and code fences
+    ('*', '∗'), // bold
+    ('~', '∼'), // strike-through
+    ('|', '¦'), // link text separator, tables
+];
+
+/// Characters that are invisible or reorder text: zero-width, joiners, bidi controls and
+/// the like (Unicode format characters). They could hide or disguise what a name says.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
+}
+
+/// Untrusted text as one inert line of chat markdown.
+pub fn neutralise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    let mut previous: Option<char> = None;
+    // Invisible characters go first, so none can hide a mention or a link by splitting it
+    // ("@\u{200B}here").
+    let mut chars = text.chars().filter(|&c| !is_invisible(c)).peekable();
+    while let Some(c) = chars.next() {
+        if c.is_whitespace() || c.is_control() {
+            pending_space = !out.is_empty();
+            previous = Some(' ');
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        let next = chars.peek().copied();
+        match c {
+            // `_italics_` needs the underscore at a word's edge; inside a word
+            // (CLIENT_ERROR, own_offer) it means nothing and stays.
+            '_' if !(previous.is_some_and(char::is_alphanumeric)
+                && next.is_some_and(char::is_alphanumeric)) =>
+            {
+                out.push('ˍ')
+            }
+            // @here, @channel, @someone and #channel links; "name@1.0" stays as it is.
+            '@' | '#' if next.is_some_and(char::is_alphabetic) => {
+                out.push(if c == '@' { '＠' } else { '＃' })
+            }
+            // Bare URLs are turned into links by the chat client; without "://" they are not.
+            ':' if next == Some('/') => out.push('∶'),
+            _ => match LOOK_ALIKES.iter().find(|(special, _)| *special == c) {
+                Some((_, look_alike)) => out.push(*look_alike),
+                None => out.push(c),
+            },
+        }
+        previous = Some(c);
+    }
+    out
+}
+
+/// Text that may span lines (pretty-printed JSON) made safe inside a code block: it keeps
+/// its lines and indentation, but cannot close the block or mention anyone.
+pub fn neutralise_block(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let indent = line.len() - line.trim_start().len();
+            format!("{}{}", &line[..indent], neutralise(line))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_links_and_markup_become_inert() {
+        assert_eq!(neutralise("<!channel> hi"), "‹!channel› hi");
+        assert_eq!(neutralise("@here @channel"), "＠here ＠channel");
+        assert_eq!(
+            neutralise("[click](https://evil.example)"),
+            "⁅click⁆(https∶//evil.example)"
+        );
+        assert_eq!(
+            neutralise("<https://x.example|Buy>"),
+            "‹https∶//x.example¦Buy›"
+        );
+        assert_eq!(neutralise("```rm```"), "ˋˋˋrmˋˋˋ");
+        assert_eq!(neutralise("*bold* _it_ ~s~"), "∗bold∗ ˍitˍ ∼s∼");
+        assert_eq!(neutralise("a _b c_"), "a ˍb cˍ");
+        assert_eq!(neutralise("#general"), "＃general");
+    }
+
+    #[test]
+    fn ordinary_names_stay_readable() {
+        assert_eq!(
+            neutralise("Acme Data Platform v2.0"),
+            "Acme Data Platform v2.0"
+        );
+        assert_eq!(
+            neutralise("SaaSProduct@1.0 (prod-1)"),
+            "SaaSProduct@1.0 (prod-1)"
+        );
+        assert_eq!(neutralise("Time: 12:30"), "Time: 12:30");
+        assert_eq!(
+            neutralise("CLIENT_ERROR own_offer"),
+            "CLIENT_ERROR own_offer"
+        );
+        assert_eq!(neutralise("🚀 launch"), "🚀 launch");
+    }
+
+    #[test]
+    fn invisible_and_direction_characters_are_dropped() {
+        assert_eq!(neutralise("a\u{200B}b\u{202E}c\u{2066}d\u{FEFF}"), "abcd");
+        assert_eq!(neutralise("line\nbreak\ttab"), "line break tab");
+        assert_eq!(neutralise("@\u{200B}here"), "＠here");
+        assert_eq!(neutralise("https:\u{2060}//x"), "https∶//x");
+    }
+
+    #[test]
+    fn blocks_keep_lines_and_indentation() {
+        assert_eq!(
+            neutralise_block("{\n  \"a\": \"```@here\"\n}"),
+            "{\n  \"a\": \"ˋˋˋ＠here\"\n}"
+        );
+    }
+}

@@ -1,0 +1,106 @@
+//! The plain-text rendering for e-mail and SQS: the subject with its severity prefix, the
+//! summary as the first paragraph, the fact sections with the next steps ("What to do") in
+//! their place, and the closing "Event" section. SNS limits are enforced by
+//! [`Notification::new`].
+
+use super::Body;
+use crate::message::{Line, Message, NextStep, Section};
+use crate::notification::{Notification, Severity, Subject};
+
+/// The title of the section that lists the next steps.
+pub const NEXT_STEPS_TITLE: &str = "What to do";
+
+pub fn render(message: &Message) -> Notification {
+    let mut body = Body::new();
+    body.paragraph(&message.summary);
+    let steps_at = message.next_steps_index();
+    for (index, section) in message.sections.iter().enumerate() {
+        if index == steps_at {
+            next_steps(&mut body, &message.next_steps);
+        }
+        write_section(&mut body, section);
+    }
+    if steps_at >= message.sections.len() {
+        next_steps(&mut body, &message.next_steps);
+    }
+    Notification::new(
+        subject(message.severity, &message.headline),
+        &body.finish(),
+        message.severity,
+        message.attributes.clone(),
+    )
+}
+
+/// Subjects of anything above `info` start with the severity, so inbox rules and a
+/// glance at a list of mails can pick them out.
+pub fn subject(severity: Severity, text: &str) -> Subject {
+    match severity {
+        Severity::Info => Subject::new(text),
+        other => Subject::new(&format!("[{}] {text}", other.as_str().to_uppercase())),
+    }
+}
+
+fn next_steps(body: &mut Body, steps: &[NextStep]) {
+    if steps.is_empty() {
+        return;
+    }
+    body.section(NEXT_STEPS_TITLE);
+    for step in steps {
+        match &step.link {
+            Some(link) => body.bullet(format_args!("{}: {}", step.text, link.url)),
+            None => body.bullet(&step.text),
+        };
+        if let Some(command) = &step.command {
+            body.indented(command);
+        }
+    }
+}
+
+fn write_section(body: &mut Body, section: &Section) {
+    if !section.title.is_empty() {
+        body.section(&section.title);
+    }
+    for line in &section.lines {
+        match line {
+            Line::Field { label, value } => body.field(label, value),
+            Line::Bullet(text) => body.bullet(text),
+            Line::Detail(text) => body.indented(text),
+            Line::Verbatim(text) => body.raw(text),
+            Line::Prose(text) => body.paragraph(text),
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::{Link, NextStep};
+
+    #[test]
+    fn lays_out_summary_sections_and_steps_before_the_event_section() {
+        let message = Message {
+            headline: "Change set failed: cs-1".into(),
+            severity: Severity::Error,
+            summary: "It failed.".into(),
+            next_steps: vec![
+                NextStep::new("See why:").with_command("aws describe"),
+                NextStep::new("Portal").with_link(Link::new("Requests", "https://example.com")),
+            ],
+            sections: vec![
+                Section::new("Change set").field("ID", "cs-1"),
+                Section::new("Event").field("Time", "now"),
+            ],
+            ..Message::default()
+        };
+        let notification = render(&message);
+        assert_eq!(
+            notification.subject().as_str(),
+            "[ERROR] Change set failed: cs-1"
+        );
+        assert_eq!(
+            notification.body(),
+            "It failed.\n\nChange set\n  ID:                    cs-1\n\nWhat to do\n  - See why:\n      aws describe\n  - Portal: https://example.com\n\nEvent\n  Time:                  now\n"
+        );
+        assert_eq!(notification.attributes().get("severity"), Some("error"));
+    }
+}
