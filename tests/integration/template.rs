@@ -729,8 +729,8 @@ fn chat_channel_configurations_subscribe_to_the_chat_topic_and_can_do_nothing() 
         );
         assert_eq!(
             channel["sns_topics"],
-            json!([chat_topic()]),
-            "{name} must subscribe to the chat topic only"
+            json!([chat_topic(), alarms_topic()]),
+            "{name} must subscribe to the chat topic and the alarms topic, nothing else"
         );
         let guardrails = format!("{}", channel["guardrails"]);
         assert!(
