@@ -178,7 +178,7 @@ mod tests {
         );
         assert_eq!(
             written_name("HTTP://A and http://b"),
-            "HXXP://A and hxxp://b"
+            "HxxP://A and hxxp://b"
         );
         assert_eq!(written_name("ftp://x s3://y"), "ftp://x s3://y");
         assert_eq!(written_name("h\u{200B}ttps://x"), "hxxps://x");
