@@ -6,19 +6,28 @@ use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};
 /// What a notification says where an optional field was not in the event.
 pub const NOT_GIVEN: &str = "(not given in the event)";
 
-/// Unicode format characters (general category Cf) and the other invisible characters that
-/// can hide or reorder what a name says: bidi embeddings, overrides and isolates
-/// (U+202A–U+202E, U+2066–U+2069), zero-width spaces and joiners and direction marks
-/// (U+200B–U+200F), the byte-order mark (U+FEFF), variation selectors, tag characters.
-pub fn is_format_or_invisible(c: char) -> bool {
+/// Unicode format characters (general category Cf): among them the bidi embeddings,
+/// overrides and isolates (U+202A–U+202E, U+2066–U+2069), the zero-width spaces, joiners
+/// and direction marks (U+200B–U+200F) and the byte-order mark (U+FEFF). They are invisible
+/// and can hide or reorder what a name says.
+pub fn is_format(c: char) -> bool {
     matches!(c,
-        '\u{00AD}' | '\u{034F}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}'
-        | '\u{070F}' | '\u{0890}' | '\u{0891}' | '\u{08E2}' | '\u{115F}' | '\u{1160}'
-        | '\u{17B4}' | '\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}'
-        | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}'
-        | '\u{110BD}' | '\u{110CD}' | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}'
-        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+        '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
+        | '\u{0890}' | '\u{0891}' | '\u{08E2}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{110BD}' | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// [`is_format`], and the other characters that show nothing: the combining grapheme
+/// joiner, Hangul and Mongolian fillers, variation selectors, unassigned tag characters.
+pub fn is_format_or_invisible(c: char) -> bool {
+    is_format(c)
+        || matches!(c,
+            '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}' | '\u{2065}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FFA0}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
 /// Turns any text into one clean line: control characters and line breaks become spaces,
@@ -80,6 +89,18 @@ fn defang_urls(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Seller-written names longer than this are shortened after their first full appearance.
+pub const SHORT_NAME_CHARS: usize = 60;
+
+/// A long name cut to [`SHORT_NAME_CHARS`] with "...", for its second mention.
+pub fn shorten(name: &str) -> String {
+    if name.chars().count() <= SHORT_NAME_CHARS {
+        return name.to_owned();
+    }
+    let cut: String = name.chars().take(SHORT_NAME_CHARS - 3).collect();
+    format!("{}...", cut.trim_end())
 }
 
 /// A seller-written optional name as one inert line ([`written_name`]), or [`NOT_GIVEN`].
@@ -183,6 +204,15 @@ mod tests {
         assert_eq!(written_name("ftp://x s3://y"), "ftp://x s3://y");
         assert_eq!(written_name("h\u{200B}ttps://x"), "hxxps://x");
         assert_eq!(written_name("Time 12:30"), "Time 12:30");
+    }
+
+    #[test]
+    fn long_names_are_shortened() {
+        assert_eq!(shorten("short"), "short");
+        let long = "x".repeat(100);
+        let short = shorten(&long);
+        assert_eq!(short.chars().count(), SHORT_NAME_CHARS);
+        assert!(short.ends_with("..."));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::{base_message, event_section, region};
 use crate::enrich::{ChangeReport, ChangeSetReport, Enrichment};
 use crate::event::{CatalogDetail, Envelope, FieldError, Id, typed};
 use crate::message::{Line, Link, Message, NextStep, Section, Severity};
-use crate::text::{NOT_GIVEN, duration, single_line, timestamp, written_name};
+use crate::text::{NOT_GIVEN, duration, shorten, single_line, timestamp, written_name};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -294,7 +294,7 @@ pub fn change_set(
         facts.push_field("Duration", duration(end - start));
     }
     sections.push(facts);
-    sections.push(event_section(envelope, None, detail.request_id.as_deref()));
+    sections.push(event_section(envelope, detail.request_id.as_deref()));
 
     let mut message = base_message(envelope, severity);
     message.headline = format!("Change set {verb}: {label}");
@@ -323,18 +323,6 @@ pub fn change_set(
     }
     message.attributes = attributes;
     message
-}
-
-/// Seller-written names longer than this are shortened after their first full appearance.
-pub const SHORT_NAME_CHARS: usize = 60;
-
-/// A long name cut to [`SHORT_NAME_CHARS`] with "...", for its second mention.
-pub fn shorten(name: &str) -> String {
-    if name.chars().count() <= SHORT_NAME_CHARS {
-        return name.to_owned();
-    }
-    let cut: String = name.chars().take(SHORT_NAME_CHARS - 3).collect();
-    format!("{}...", cut.trim_end())
 }
 
 fn intent_word(intent: Intent) -> &'static str {

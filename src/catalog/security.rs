@@ -121,7 +121,7 @@ pub fn security_report(report: &SecurityReport, envelope: &Envelope) -> Message 
     }));
     message.sections = vec![
         summary,
-        event_section(envelope, None, report.request_id.as_deref()),
+        event_section(envelope, report.request_id.as_deref()),
     ];
     message.next_steps = if overdue {
         vec![
