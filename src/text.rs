@@ -69,20 +69,28 @@ fn defang_urls(text: &str) -> String {
     let mut rest = text;
     while let Some(at) = rest.find("://") {
         let (before, after) = rest.split_at(at);
-        let scheme_start = before
-            .char_indices()
+        // The scheme is the letters just before "://", however the word they end began
+        // ("xhttps://" still links in most clients).
+        let letters = before
+            .bytes()
             .rev()
-            .take_while(|(_, c)| c.is_ascii_alphabetic())
-            .last()
-            .map_or(before.len(), |(index, _)| index);
-        let scheme = &before[scheme_start..];
-        out.push_str(&before[..scheme_start]);
-        if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
+            .take_while(u8::is_ascii_alphabetic)
+            .count();
+        let word = &before[before.len() - letters..];
+        let lower = word.to_ascii_lowercase();
+        let scheme_len = if lower.ends_with("https") {
+            5
+        } else if lower.ends_with("http") {
+            4
+        } else {
+            0
+        };
+        let (kept, scheme) = before.split_at(before.len() - scheme_len);
+        out.push_str(kept);
+        if scheme_len > 0 {
             out.push_str(&scheme[..1]);
             out.push_str("xx");
             out.push_str(&scheme[3..]);
-        } else {
-            out.push_str(scheme);
         }
         out.push_str("://");
         rest = &after[3..];
@@ -202,6 +210,7 @@ mod tests {
             "HxxP://A and hxxp://b"
         );
         assert_eq!(written_name("ftp://x s3://y"), "ftp://x s3://y");
+        assert_eq!(written_name("ahttps://x"), "ahxxps://x");
         assert_eq!(written_name("h\u{200B}ttps://x"), "hxxps://x");
         assert_eq!(written_name("Time 12:30"), "Time 12:30");
     }

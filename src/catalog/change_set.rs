@@ -329,7 +329,7 @@ fn intent_word(intent: Intent) -> &'static str {
     match intent {
         Intent::Apply => "APPLY",
         Intent::Validate => "VALIDATE (validation only)",
-        Intent::Unknown => "not known (the details could not be looked up)",
+        Intent::Unknown => "not known (the event does not say; the command shows it)",
     }
 }
 
@@ -385,7 +385,7 @@ fn error_code(reason: &str) -> Option<String> {
 fn what_failed(enrichment: &Enrichment) -> Option<Section> {
     match enrichment {
         Enrichment::NotAttempted => Some(Section::new("What failed").bullet(
-            "The details were not looked up (enrichment is off); the command below shows them.",
+            "The details were not looked up (change-set lookups are switched off); the command below shows them.",
         )),
         Enrichment::Unavailable(reason) => {
             let why = match error_code(reason) {
@@ -493,7 +493,7 @@ fn outcome_word(outcome: &ChangeSetOutcome) -> &'static str {
 /// What a failure code tells the seller, in AWS's terms.
 pub fn failure_meaning(code: &FailureCode) -> String {
     match code {
-        FailureCode::ClientError => "CLIENT_ERROR: AWS rejected the request itself, not because of a fault on its side; what needs fixing is below.".to_owned(),
+        FailureCode::ClientError => "CLIENT_ERROR: AWS rejected the request; the fault is in the request, not on AWS's side.".to_owned(),
         FailureCode::ServerFault => "SERVER_FAULT: a problem on AWS's side stopped the change set. Nothing needs fixing in the request; submit it again.".to_owned(),
         FailureCode::Other(code) => format!("{}: a failure code AWS has not documented. The change set's details may say more.", single_line(code)),
     }

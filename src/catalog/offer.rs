@@ -148,7 +148,10 @@ pub const OFFERS_PAGE: &str = "https://aws.amazon.com/marketplace/management/off
 pub fn offer_released(detail: &OfferReleased, envelope: &crate::event::Envelope) -> Message {
     let case = ReleaseCase::of(detail, envelope.account.as_deref());
     let offer_label = label(detail.offer.name.as_deref(), detail.offer.id.as_str());
-    let product_label = label(detail.product.title.as_deref(), detail.product.id.as_str());
+    // The body names each thing once with its name, or its id when it has none: the ids
+    // are in the facts below.
+    let offer_named = name_or_id(detail.offer.name.as_deref(), detail.offer.id.as_str());
+    let product_named = name_or_id(detail.product.title.as_deref(), detail.product.id.as_str());
     let seller = party(&detail.seller_of_record);
     let manufacturer = party(&detail.manufacturer);
     let buyers = detail
@@ -156,11 +159,6 @@ pub fn offer_released(detail: &OfferReleased, envelope: &crate::event::Envelope)
         .as_deref()
         .unwrap_or_default();
     let private = !buyers.is_empty();
-    let kind = if private {
-        "private offer"
-    } else {
-        "public offer"
-    };
     let audience = if private {
         format!(
             "It is a private offer for {}",
@@ -181,7 +179,7 @@ pub fn offer_released(detail: &OfferReleased, envelope: &crate::event::Envelope)
     let (headline, what) = match case {
         ReleaseCase::OwnOffer => (
             format!("Offer released: {offer_label}"),
-            format!("You released your {kind} {offer_label} for your product {product_label}."),
+            format!("You released your offer {offer_named} for your product {product_named}."),
         ),
         ReleaseCase::PartnerOfferForYourProduct => (
             format!(
@@ -189,19 +187,19 @@ pub fn offer_released(detail: &OfferReleased, envelope: &crate::event::Envelope)
                 party_name(&detail.seller_of_record)
             ),
             format!(
-                "Your channel partner {seller} released the {kind} {offer_label} for your product {product_label}; the partner is the seller of record, you are the manufacturer."
+                "Your channel partner {seller} released the offer {offer_named} for your product {product_named}; the partner is the seller of record, you are the manufacturer."
             ),
         ),
         ReleaseCase::YourOfferAsChannelPartner => (
             format!("Offer released as channel partner: {offer_label}"),
             format!(
-                "You released the {kind} {offer_label} as a channel partner (seller of record) for the product {product_label} made by {manufacturer}."
+                "You released the offer {offer_named} as a channel partner (seller of record) for the product {product_named} made by {manufacturer}."
             ),
         ),
         ReleaseCase::Unrelated => (
             format!("Offer released: {offer_label}"),
             format!(
-                "The {kind} {offer_label} for the product {product_label} was released. The receiving account ({}) is neither its manufacturer nor its seller of record.",
+                "The offer {offer_named} for the product {product_named} was released. The receiving account ({}) is neither its manufacturer nor its seller of record.",
                 or_not_given(envelope.account.as_deref())
             ),
         ),
@@ -412,6 +410,14 @@ fn short_party(party: &Party) -> String {
     match party.name.as_deref().map(written_name) {
         Some(name) if !name.is_empty() => format!("{} ({account})", shorten(&name)),
         _ => format!("account {account} (name not given)"),
+    }
+}
+
+/// `"Name"` when the event names the thing, otherwise its id.
+fn name_or_id(name: Option<&str>, id: &str) -> String {
+    match name.map(written_name) {
+        Some(name) if !name.is_empty() => format!("\"{name}\""),
+        _ => single_line(id),
     }
 }
 

@@ -39,7 +39,7 @@ pub const SERVER_PRODUCTS_PAGE: &str =
 /// improve the security of your product catalog in AWS Marketplace": AWS Marketplace
 /// "temporarily restricts the products from new subscribers and notifies the current
 /// subscribers".
-const CONSEQUENCE: &str = "AWS Marketplace temporarily restricts the affected products from new subscribers and notifies their current subscribers";
+const CONSEQUENCE: &str = "AWS Marketplace temporarily restricts the affected products from new subscribers and tells their current subscribers what they can do";
 
 pub fn parse(detail: Value) -> Result<CatalogDetail, FieldError> {
     Ok(CatalogDetail::SecurityReport(typed(detail)?))
@@ -87,7 +87,7 @@ pub fn security_report(report: &SecurityReport, envelope: &Envelope) -> Message 
     };
     message.summary = if overdue {
         format!(
-            "{found}. Resolution was due {due}, so the products may already be restricted from new subscribers, and their current subscribers notified."
+            "{found}. Resolution was due {due}, so the affected products may already be restricted from new subscribers, and their current subscribers notified."
         )
     } else {
         format!("{found}; resolution is {when}.")
@@ -103,7 +103,7 @@ pub fn security_report(report: &SecurityReport, envelope: &Envelope) -> Message 
             report.number_of_versions_with_issues,
         )
         .field(
-            "Latest versions with issues",
+            "Latest with issues",
             report.number_of_latest_versions_with_issues,
         )
         .field(
@@ -115,9 +115,9 @@ pub fn security_report(report: &SecurityReport, envelope: &Envelope) -> Message 
         "The event does not name the products or versions: the Server products page lists them with their findings.".to_owned(),
     ));
     summary.push(Line::Prose(if overdue {
-        format!("Past the due date, {CONSEQUENCE} (of the steps they can take).")
+        format!("Past the due date, {CONSEQUENCE}.")
     } else {
-        format!("If the issues are still there when the due date passes, {CONSEQUENCE} (of the steps they can take).")
+        format!("If the issues are still there when the due date passes, {CONSEQUENCE}.")
     }));
     message.sections = vec![
         summary,
