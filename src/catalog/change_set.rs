@@ -162,9 +162,9 @@ pub fn change_set(
         Some(name) => format!("\"{name}\" ({id})"),
         None => id.clone(),
     };
-    // The body names the change set once in full; the ID is in the facts below.
-    let short = match &written_name {
-        Some(name) => format!("\"{}\"", shorten(name)),
+    // The body names the change set in full once, in the summary; the ID is in the facts.
+    let named = match &written_name {
+        Some(name) => format!("\"{name}\""),
         None => id.clone(),
     };
     let intent = Intent::of(enrichment);
@@ -184,25 +184,25 @@ pub fn change_set(
     let mut sections = Vec::new();
     let summary = match (outcome, intent) {
         (ChangeSetOutcome::Succeeded, Intent::Validate) => format!(
-            "Your {what} {short} passed validation; nothing was applied (it was submitted with Intent VALIDATE)."
+            "Your {what} {named} passed validation; nothing was applied (it was submitted with Intent VALIDATE)."
         ),
         (ChangeSetOutcome::Succeeded, Intent::Apply) => {
-            format!("Your change set {short} succeeded: its changes are applied.")
+            format!("Your change set {named} succeeded: its changes are applied.")
         }
         (ChangeSetOutcome::Succeeded, Intent::Unknown) => format!(
-            "Your change set {short} succeeded. Whether it applied its changes or only validated them (Intent VALIDATE) could not be looked up; the command below shows its Intent."
+            "Your change set {named} succeeded. Whether it applied its changes or only validated them (Intent VALIDATE) could not be looked up; the command below shows its Intent."
         ),
         (ChangeSetOutcome::Cancelled, _) => {
-            format!("Your {what} {short} was cancelled before it completed; nothing was applied.")
+            format!("Your {what} {named} was cancelled before it completed; nothing was applied.")
         }
         (ChangeSetOutcome::Failed(code), _) => {
             sections.push(Section::new("What it means").bullet(failure_meaning(code)));
             sections.extend(what_failed(enrichment));
             match intent {
                 Intent::Validate => format!(
-                    "Your {what} {short} failed validation with {code}; nothing was applied."
+                    "Your {what} {named} failed validation with {code}; nothing was applied."
                 ),
-                _ => format!("Your change set {short} failed with {code}; nothing was applied."),
+                _ => format!("Your change set {named} failed with {code}; nothing was applied."),
             }
         }
     };
@@ -282,7 +282,7 @@ pub fn change_set(
 
     let mut facts = Section::new("Change set");
     if let Some(name) = &written_name {
-        facts.push_field("Name", name);
+        facts.push_field("Name", shorten(name));
     }
     facts
         .push_field("ID", &id)
@@ -551,6 +551,35 @@ mod tests {
         assert_eq!(shell_word("it's"), r#""it's""#);
         assert_eq!(shell_word("$(id)'"), r#"'$(id)'"'""#);
         assert_eq!(shell_word(""), "''");
+    }
+
+    #[test]
+    fn a_long_name_is_shortened_after_its_full_appearance_in_the_summary() {
+        let long = format!("Rename {}", "x".repeat(200));
+        let event = crate::event::CatalogEvent::parse(serde_json::json!({
+            "version": "0", "id": "e-1", "detail-type": CHANGE_SET_CANCELLED,
+            "source": "aws.marketplacecatalog", "account": "123456789012",
+            "time": "2024-01-01T00:00:00Z", "region": "us-east-1", "resources": [],
+            "detail": {"Catalog": "AWSMarketplace", "ChangeSetId": "cs-1", "ChangeSetName": long}
+        }))
+        .unwrap();
+        let CatalogDetail::ChangeSet(outcome, detail) = &event.detail else {
+            panic!("a change-set event");
+        };
+        let message = change_set(outcome, detail, &Enrichment::NotAttempted, &event.envelope);
+        assert!(message.summary.contains(&long));
+        let facts = message
+            .sections
+            .iter()
+            .find(|section| section.title == "Change set")
+            .unwrap();
+        assert_eq!(
+            facts.lines[0],
+            Line::Field {
+                label: "Name".into(),
+                value: shorten(&long)
+            }
+        );
     }
 
     #[test]
