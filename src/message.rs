@@ -62,6 +62,28 @@ impl Default for Message {
 }
 
 impl Message {
+    /// "yes" or "no": what the "Action required" line and attribute say.
+    pub fn action_required_word(&self) -> &'static str {
+        if self.action_required { "yes" } else { "no" }
+    }
+
+    /// The attributes every rendering publishes: `action_required` (`true`/`false`) first,
+    /// so a subscription filter can page only on what needs a person and no family's
+    /// attributes can crowd it out, then the family's own.
+    pub fn published_attributes(&self) -> Attributes {
+        self.attributes.iter().fold(
+            Attributes::new().with(
+                "action_required",
+                if self.action_required {
+                    "true"
+                } else {
+                    "false"
+                },
+            ),
+            |all, (name, value)| all.with(name, value),
+        )
+    }
+
     /// The index of the section the text rendering lists the next steps before.
     pub fn next_steps_index(&self) -> usize {
         self.next_steps_before

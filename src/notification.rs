@@ -234,7 +234,10 @@ impl Notification {
 /// Drops control characters other than line feeds and tabs: SNS rejects some, and none
 /// of them belongs in a plain-text message.
 fn clean_body(body: &str) -> String {
-    let allowed = |c: char| c == '\n' || c == '\t' || !c.is_control();
+    // Format characters (bidi overrides, zero-width characters) are dropped here, once per
+    // rendering, whatever part of the body they came in with (a verbatim event detail too).
+    let allowed =
+        |c: char| c == '\n' || c == '\t' || !(c.is_control() || crate::text::is_format(c));
     // Families already flatten seller text, so the usual body needs one copy, not a
     // character-by-character rebuild.
     if body.chars().all(allowed) {

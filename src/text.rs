@@ -6,12 +6,40 @@ use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};
 /// What a notification says where an optional field was not in the event.
 pub const NOT_GIVEN: &str = "(not given in the event)";
 
+/// Unicode format characters (general category Cf): among them the bidi embeddings,
+/// overrides and isolates (U+202A–U+202E, U+2066–U+2069), the zero-width spaces, joiners
+/// and direction marks (U+200B–U+200F) and the byte-order mark (U+FEFF). They are invisible
+/// and can hide or reorder what a name says.
+pub fn is_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
+        | '\u{0890}' | '\u{0891}' | '\u{08E2}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{110BD}' | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// [`is_format`], and the other characters that show nothing: the combining grapheme
+/// joiner, Hangul and Mongolian fillers, variation selectors, unassigned tag characters.
+pub fn is_format_or_invisible(c: char) -> bool {
+    is_format(c)
+        || matches!(c,
+            '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}' | '\u{2065}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FFA0}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
 /// Turns any text into one clean line: control characters and line breaks become spaces,
-/// runs of whitespace collapse into one space, and the ends are trimmed.
+/// format characters (bidi controls, zero-width characters) are dropped, runs of
+/// whitespace collapse into one space, and the ends are trimmed.
 pub fn single_line(text: &str) -> String {
     let mut line = String::with_capacity(text.len());
     let mut pending_space = false;
     for c in text.chars() {
+        if is_format_or_invisible(c) {
+            continue;
+        }
         if c.is_whitespace() || c.is_control() {
             pending_space = !line.is_empty();
         } else {
@@ -25,9 +53,67 @@ pub fn single_line(text: &str) -> String {
     line
 }
 
-/// A seller-written optional value as one line, or [`NOT_GIVEN`].
+/// A seller-, partner- or buyer-written name as one inert line: [`single_line`], and any
+/// web address in it defanged (`https://` becomes `hxxps://`) so a mail client does not
+/// turn a name someone else wrote into a link.
+pub fn written_name(text: &str) -> String {
+    defang_urls(&single_line(text))
+}
+
+/// `http://` and `https://` (any case) become `hxxp://` and `hxxps://`.
+fn defang_urls(text: &str) -> String {
+    if !text.contains("://") {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (before, after) = rest.split_at(at);
+        // The scheme is the letters just before "://", however the word they end began
+        // ("xhttps://" still links in most clients).
+        let letters = before
+            .bytes()
+            .rev()
+            .take_while(u8::is_ascii_alphabetic)
+            .count();
+        let word = &before[before.len() - letters..];
+        let lower = word.to_ascii_lowercase();
+        let scheme_len = if lower.ends_with("https") {
+            5
+        } else if lower.ends_with("http") {
+            4
+        } else {
+            0
+        };
+        let (kept, scheme) = before.split_at(before.len() - scheme_len);
+        out.push_str(kept);
+        if scheme_len > 0 {
+            out.push_str(&scheme[..1]);
+            out.push_str("xx");
+            out.push_str(&scheme[3..]);
+        }
+        out.push_str("://");
+        rest = &after[3..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Seller-written names longer than this are shortened after their first full appearance.
+pub const SHORT_NAME_CHARS: usize = 60;
+
+/// A long name cut to [`SHORT_NAME_CHARS`] with "...", for its second mention.
+pub fn shorten(name: &str) -> String {
+    if name.chars().count() <= SHORT_NAME_CHARS {
+        return name.to_owned();
+    }
+    let cut: String = name.chars().take(SHORT_NAME_CHARS - 3).collect();
+    format!("{}...", cut.trim_end())
+}
+
+/// A seller-written optional name as one inert line ([`written_name`]), or [`NOT_GIVEN`].
 pub fn or_not_given(value: Option<&str>) -> String {
-    match value.map(single_line) {
+    match value.map(written_name) {
         Some(line) if !line.is_empty() => line,
         _ => NOT_GIVEN.to_owned(),
     }
@@ -102,6 +188,40 @@ mod tests {
         assert_eq!(single_line("  a\n\tb\r\n\u{0}c  "), "a b c");
         assert_eq!(single_line("\n\n"), "");
         assert_eq!(single_line("🚀 launch"), "🚀 launch");
+    }
+
+    #[test]
+    fn format_characters_are_dropped() {
+        assert_eq!(
+            single_line("a\u{202E}b\u{200B}c\u{2066}d\u{FEFF}e\u{200F}"),
+            "abcde"
+        );
+        assert_eq!(single_line("\u{200B} \u{200B}x"), "x");
+    }
+
+    #[test]
+    fn urls_in_names_are_defanged() {
+        assert_eq!(
+            written_name("Visit https://evil.example now"),
+            "Visit hxxps://evil.example now"
+        );
+        assert_eq!(
+            written_name("HTTP://A and http://b"),
+            "HxxP://A and hxxp://b"
+        );
+        assert_eq!(written_name("ftp://x s3://y"), "ftp://x s3://y");
+        assert_eq!(written_name("ahttps://x"), "ahxxps://x");
+        assert_eq!(written_name("h\u{200B}ttps://x"), "hxxps://x");
+        assert_eq!(written_name("Time 12:30"), "Time 12:30");
+    }
+
+    #[test]
+    fn long_names_are_shortened() {
+        assert_eq!(shorten("short"), "short");
+        let long = "x".repeat(100);
+        let short = shorten(&long);
+        assert_eq!(short.chars().count(), SHORT_NAME_CHARS);
+        assert!(short.ends_with("..."));
     }
 
     #[test]

@@ -83,6 +83,7 @@ impl DescribeChangeSet for CatalogApi {
             })
             .collect();
         Ok(ChangeSetReport {
+            intent: output.intent().map(|intent| intent.as_str().to_owned()),
             failure_description: output.failure_description().map(str::to_owned),
             changes,
         })

@@ -13,7 +13,7 @@ use super::{base_message, event_section, region};
 use crate::enrich::{ChangeReport, ChangeSetReport, Enrichment};
 use crate::event::{CatalogDetail, Envelope, FieldError, Id, typed};
 use crate::message::{Line, Link, Message, NextStep, Section, Severity};
-use crate::text::{NOT_GIVEN, duration, or_not_given, single_line, timestamp};
+use crate::text::{NOT_GIVEN, duration, shorten, single_line, timestamp, written_name};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -117,6 +117,35 @@ pub fn parse_failed(detail: Value) -> Result<CatalogDetail, FieldError> {
     ))
 }
 
+/// What the change set was started to do, as `DescribeChangeSet` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// Apply the changes (AWS's default).
+    Apply,
+    /// Only validate the changes; nothing is applied whatever the outcome.
+    Validate,
+    /// Not looked up, or the lookup did not answer: the event itself does not say.
+    Unknown,
+}
+
+impl Intent {
+    pub fn of(enrichment: &Enrichment) -> Self {
+        match enrichment {
+            Enrichment::Described(report) => match report.intent.as_deref() {
+                Some("VALIDATE") => Self::Validate,
+                Some("APPLY") => Self::Apply,
+                _ => Self::Unknown,
+            },
+            _ => Self::Unknown,
+        }
+    }
+}
+
+/// The seller portal page that lists the contacts for AWS Marketplace Seller Operations.
+/// Source: AWS Marketplace Seller Guide, "Contact AWS Marketplace Seller Operations".
+pub const SELLER_OPERATIONS_CONTACT_PAGE: &str =
+    "https://aws.amazon.com/marketplace/management/contact-us/";
+
 pub fn change_set(
     outcome: &ChangeSetOutcome,
     detail: &ChangeSetDetail,
@@ -124,31 +153,57 @@ pub fn change_set(
     envelope: &Envelope,
 ) -> Message {
     let id = single_line(detail.change_set_id.as_str());
-    let name = or_not_given(detail.change_set_name.as_deref());
-    let label = match detail.change_set_name.as_deref().map(single_line) {
-        Some(name) if !name.is_empty() => format!("\"{name}\" ({id})"),
-        _ => id.clone(),
+    let written_name = detail
+        .change_set_name
+        .as_deref()
+        .map(written_name)
+        .filter(|name| !name.is_empty());
+    let label = match &written_name {
+        Some(name) => format!("\"{name}\" ({id})"),
+        None => id.clone(),
     };
-    let (severity, verb) = match outcome {
-        ChangeSetOutcome::Succeeded => (Severity::Info, "succeeded"),
-        ChangeSetOutcome::Failed(_) => (Severity::Error, "failed"),
-        ChangeSetOutcome::Cancelled => (Severity::Warning, "was cancelled"),
+    // The body names the change set in full once, in the summary; the ID is in the facts.
+    let named = match &written_name {
+        Some(name) => format!("\"{name}\""),
+        None => id.clone(),
+    };
+    let intent = Intent::of(enrichment);
+    let (severity, verb) = match (outcome, intent) {
+        (ChangeSetOutcome::Succeeded, Intent::Validate) => (Severity::Info, "validated"),
+        (ChangeSetOutcome::Succeeded, _) => (Severity::Info, "succeeded"),
+        (ChangeSetOutcome::Failed(_), _) => (Severity::Error, "failed"),
+        (ChangeSetOutcome::Cancelled, _) => (Severity::Warning, "was cancelled"),
     };
     let describe_command = describe_change_set_command(detail, envelope);
     let requests_page = Link::new("Seller portal Requests page", REQUESTS_PAGE);
+    let what = match intent {
+        Intent::Validate => "validation-only change set",
+        _ => "change set",
+    };
 
     let mut sections = Vec::new();
-    let summary = match outcome {
-        ChangeSetOutcome::Succeeded => {
-            format!("Your change set {label} succeeded: its changes are applied.")
-        }
-        ChangeSetOutcome::Cancelled => format!(
-            "Your change set {label} was cancelled before it completed, so its changes were not applied."
+    let summary = match (outcome, intent) {
+        (ChangeSetOutcome::Succeeded, Intent::Validate) => format!(
+            "Your {what} {named} passed validation; nothing was applied (it was submitted with Intent VALIDATE)."
         ),
-        ChangeSetOutcome::Failed(code) => {
+        (ChangeSetOutcome::Succeeded, Intent::Apply) => {
+            format!("Your change set {named} succeeded: its changes are applied.")
+        }
+        (ChangeSetOutcome::Succeeded, Intent::Unknown) => format!(
+            "Your change set {named} succeeded. Whether it applied its changes or only validated them (Intent VALIDATE) could not be looked up; the command below shows its Intent."
+        ),
+        (ChangeSetOutcome::Cancelled, _) => {
+            format!("Your {what} {named} was cancelled before it completed; nothing was applied.")
+        }
+        (ChangeSetOutcome::Failed(code), _) => {
             sections.push(Section::new("What it means").bullet(failure_meaning(code)));
             sections.extend(what_failed(enrichment));
-            format!("Your change set {label} failed with {code}: its changes were not applied.")
+            match intent {
+                Intent::Validate => format!(
+                    "Your {what} {named} failed validation with {code}; nothing was applied."
+                ),
+                _ => format!("Your change set {named} failed with {code}; nothing was applied."),
+            }
         }
     };
     if !matches!(outcome, ChangeSetOutcome::Failed(_))
@@ -160,21 +215,63 @@ pub fn change_set(
         sections.push(changes);
     }
 
-    let mut next_steps = match outcome {
-        ChangeSetOutcome::Succeeded => vec![NextStep::new(
-            "Nothing. Check the result in the AWS Marketplace Management Portal if you like.",
+    let show_details =
+        NextStep::new("See the change set's details:").with_command(&describe_command);
+    let mut next_steps = match (outcome, intent) {
+        (ChangeSetOutcome::Succeeded, Intent::Validate) => vec![NextStep::new(
+            "Nothing is required. To make these changes, submit them again with Intent APPLY (the default).",
         )],
-        ChangeSetOutcome::Cancelled => vec![NextStep::new(
+        (ChangeSetOutcome::Succeeded, Intent::Apply) => vec![NextStep::new(
+            "Nothing is required. Check the result in the AWS Marketplace Management Portal if you like.",
+        )],
+        (ChangeSetOutcome::Succeeded, Intent::Unknown) => vec![
+            NextStep::new(
+                "Nothing is required. To see whether the changes were applied (Intent APPLY) or only validated (Intent VALIDATE):",
+            )
+            .with_command(&describe_command),
+        ],
+        (ChangeSetOutcome::Cancelled, _) => vec![NextStep::new(
             "If the changes are still wanted, submit the change set again.",
         )],
-        ChangeSetOutcome::Failed(FailureCode::ServerFault) => vec![NextStep::new(
-            "Submit the same change set again. If it keeps failing, contact AWS Marketplace Seller Operations with the change set ID.",
-        )],
-        ChangeSetOutcome::Failed(_) => vec![
-            NextStep::new("See which change failed and why (the ErrorDetailList in the answer):")
-                .with_command(&describe_command),
-            NextStep::new("Fix the request and submit a new change set."),
+        (ChangeSetOutcome::Failed(FailureCode::ServerFault), _) => vec![
+            NextStep::new(
+                "Submit the same change set again. If you pass a ClientRequestToken to StartChangeSet, use a new one: a token already used identifies the change set that failed.",
+            ),
+            NextStep::new(
+                "If it keeps failing, contact AWS Marketplace Seller Operations with the change set ID",
+            )
+            .with_link(Link::new(
+                "AWS Marketplace Seller Operations",
+                SELLER_OPERATIONS_CONTACT_PAGE,
+            )),
+            show_details,
         ],
+        (ChangeSetOutcome::Failed(_), _) if is_locked(enrichment) => vec![
+            NextStep::new(
+                "An entity in this change set was locked by another change set. Wait for that change set to finish (it is listed on the Requests page), then submit this one again.",
+            ),
+            show_details,
+        ],
+        (ChangeSetOutcome::Failed(_), _) => {
+            let mut steps = match enrichment {
+                Enrichment::Described(report) if has_change_errors(report) => {
+                    vec![NextStep::new(
+                        "Fix the changes listed under \"What failed\" and submit a new change set.",
+                    )]
+                }
+                Enrichment::Described(report) if has_description(report) => vec![NextStep::new(
+                    "Act on the cause under \"What failed\", then submit a new change set.",
+                )],
+                _ => vec![NextStep::new(
+                    "See which change failed and why (the ErrorDetailList and FailureDescription in the answer), fix the request and submit a new change set:",
+                )
+                .with_command(&describe_command)],
+            };
+            if steps.iter().all(|step| step.command.is_none()) {
+                steps.push(show_details);
+            }
+            steps
+        }
     };
     next_steps.push(
         NextStep::new("Seller portal Requests page (find the change set by its ID)")
@@ -183,22 +280,21 @@ pub fn change_set(
     // The text lists the steps before the change set's own facts.
     let next_steps_before = sections.len();
 
-    let mut facts = Section::new("Change set")
-        .field("Name", name)
-        .field("ID", &id)
-        .field("Catalog", single_line(detail.catalog.as_str()))
-        .field("Outcome", outcome_word(outcome))
-        .field("Started", optional_time(detail.start_time.as_ref()))
-        .field("Ended", optional_time(detail.end_time.as_ref()));
+    let mut facts = Section::new("Change set");
+    if let Some(name) = &written_name {
+        facts.push_field("Name", shorten(name));
+    }
+    facts
+        .push_field("ID", &id)
+        .push_field("Outcome", outcome_word(outcome))
+        .push_field("Intent", intent_word(intent))
+        .push_field("Started", optional_time(detail.start_time.as_ref()))
+        .push_field("Ended", optional_time(detail.end_time.as_ref()));
     if let (Some(start), Some(end)) = (detail.start_time, detail.end_time) {
         facts.push_field("Duration", duration(end - start));
     }
-    if let ChangeSetOutcome::Failed(code) = outcome {
-        facts.push_field("Failure code", single_line(code.as_str()));
-    }
-    facts.push_field("Details", &describe_command);
     sections.push(facts);
-    sections.push(event_section(envelope, None, detail.request_id.as_deref()));
+    sections.push(event_section(envelope, detail.request_id.as_deref()));
 
     let mut message = base_message(envelope, severity);
     message.headline = format!("Change set {verb}: {label}");
@@ -213,13 +309,15 @@ pub fn change_set(
         "change-set".to_owned(),
         outcome_word(outcome).to_ascii_lowercase(),
     ];
+    if intent == Intent::Validate {
+        message.keywords.push("validate".to_owned());
+    }
     if let ChangeSetOutcome::Failed(code) = outcome {
         message.keywords.push(single_line(code.as_str()));
     }
     let mut attributes = message
         .attributes
-        .with("change_set_id", detail.change_set_id.as_str())
-        .with("catalog", detail.catalog.as_str());
+        .with("change_set_id", detail.change_set_id.as_str());
     if let ChangeSetOutcome::Failed(code) = outcome {
         attributes = attributes.with("failure_code", code.as_str());
     }
@@ -227,34 +325,100 @@ pub fn change_set(
     message
 }
 
-/// The failure's details from `DescribeChangeSet`, or why they are missing.
+fn intent_word(intent: Intent) -> &'static str {
+    match intent {
+        Intent::Apply => "APPLY",
+        Intent::Validate => "VALIDATE (validation only)",
+        Intent::Unknown => "not known (the event does not say; the command shows it)",
+    }
+}
+
+fn has_change_errors(report: &ChangeSetReport) -> bool {
+    report
+        .changes
+        .iter()
+        .any(|change| !change.errors.is_empty())
+}
+
+fn has_description(report: &ChangeSetReport) -> bool {
+    report
+        .failure_description
+        .as_deref()
+        .is_some_and(|description| !single_line(description).is_empty())
+}
+
+/// Whether the failure is an entity locked by another change set: AWS locks every entity a
+/// running change set touches until it finishes, and a change set that needs a locked entity
+/// fails (StartChangeSet, Marketplace Catalog API Reference: ResourceInUseException).
+fn is_locked(enrichment: &Enrichment) -> bool {
+    let Enrichment::Described(report) = enrichment else {
+        return false;
+    };
+    let mentions_lock = |text: &str| {
+        let text = text.to_ascii_lowercase();
+        text.contains("locked by another change set") || text.contains("resourceinuse")
+    };
+    report
+        .failure_description
+        .as_deref()
+        .is_some_and(mentions_lock)
+        || report
+            .changes
+            .iter()
+            .flat_map(|change| &change.errors)
+            .any(|error| mentions_lock(&error.code) || mentions_lock(&error.message))
+}
+
+/// The AWS error code at the start of a lookup failure ("AccessDeniedException: User
+/// arn:... is not authorized"), without the message, which can carry role ARNs and account
+/// ids: the notification names the code and the function's log keeps the full text.
+fn error_code(reason: &str) -> Option<String> {
+    let reason = reason
+        .strip_prefix("DescribeChangeSet failed: ")
+        .unwrap_or(reason);
+    let code = reason.split(':').next().unwrap_or_default().trim();
+    (!code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '.'))
+        .then(|| code.to_owned())
+}
+
+/// The failure's details from `DescribeChangeSet`, chosen by what the lookup found.
 fn what_failed(enrichment: &Enrichment) -> Option<Section> {
     match enrichment {
-        Enrichment::NotAttempted => None,
-        Enrichment::Unavailable(reason) => Some(Section::new("What failed").bullet(format!(
-            "Details could not be fetched ({}); the command below shows them.",
-            single_line(reason)
-        ))),
-        Enrichment::Described(ChangeSetReport {
-            failure_description,
-            changes,
-        }) => {
+        Enrichment::NotAttempted => Some(Section::new("What failed").bullet(
+            "The details were not looked up (change-set lookups are switched off); the command below shows them.",
+        )),
+        Enrichment::Unavailable(reason) => {
+            let why = match error_code(reason) {
+                Some(code) => format!("error code {code}"),
+                None => "the lookup did not complete".to_owned(),
+            };
+            Some(Section::new("What failed").bullet(format!(
+                "The details could not be fetched ({why}; the function's log has the full message). The command below shows them."
+            )))
+        }
+        Enrichment::Described(report) => {
             let mut section = Section::new("What failed");
-            if let Some(description) = failure_description.as_deref().map(single_line)
-                && !description.is_empty()
-            {
-                section.push(Line::Bullet(format!("Failure description: {description}")));
-            }
-            let failed: Vec<&ChangeReport> = changes
+            let failed: Vec<&ChangeReport> = report
+                .changes
                 .iter()
                 .filter(|change| !change.errors.is_empty())
                 .collect();
-            if failed.is_empty() {
-                section.push(Line::Bullet(
-                    "AWS listed no errors for individual changes.".to_owned(),
-                ));
-            } else {
+            if !failed.is_empty() {
                 list_changes(&mut section, &failed);
+            }
+            if let Some(description) = report.failure_description.as_deref().map(single_line)
+                && !description.is_empty()
+            {
+                section.push(Line::Bullet(if failed.is_empty() {
+                    format!("Cause (a failure of the change set as a whole, not of one change): {description}")
+                } else {
+                    format!("Also, for the change set as a whole: {description}")
+                }));
+            }
+            if section.lines.is_empty() {
+                section.push(Line::Bullet(
+                    "AWS returned no error details for this change set; the command below shows what it has.".to_owned(),
+                ));
             }
             Some(section)
         }
@@ -275,7 +439,7 @@ fn list_changes<C: std::borrow::Borrow<ChangeReport>>(section: &mut Section, cha
             describe_change(change)
         )));
         for error in change.errors.iter().take(MAX_LISTED_ERRORS) {
-            let message: String = single_line(&error.message)
+            let message: String = written_name(&error.message)
                 .chars()
                 .take(MAX_ERROR_MESSAGE_CHARS)
                 .collect();
@@ -298,6 +462,7 @@ fn list_changes<C: std::borrow::Borrow<ChangeReport>>(section: &mut Section, cha
         )));
     }
 }
+
 /// "UpdateInformation on SaaSProduct prod-123 (\"Rename\")".
 fn describe_change(change: &ChangeReport) -> String {
     let mut text = single_line(&change.change_type);
@@ -309,7 +474,7 @@ fn describe_change(change: &ChangeReport) -> String {
         (None, Some(id)) => text.push_str(&format!(" on {}", single_line(id))),
         (None, None) => {}
     }
-    if let Some(name) = change.change_name.as_deref().map(single_line)
+    if let Some(name) = change.change_name.as_deref().map(written_name)
         && !name.is_empty()
     {
         text.push_str(&format!(" (\"{name}\")"));
@@ -328,8 +493,8 @@ fn outcome_word(outcome: &ChangeSetOutcome) -> &'static str {
 /// What a failure code tells the seller, in AWS's terms.
 pub fn failure_meaning(code: &FailureCode) -> String {
     match code {
-        FailureCode::ClientError => "CLIENT_ERROR: the request has problems. At least one change in it was rejected; the change set's error list says which one and why.".to_owned(),
-        FailureCode::ServerFault => "SERVER_FAULT: a problem on AWS's side stopped the change set. Nothing needs fixing in the request; retry it.".to_owned(),
+        FailureCode::ClientError => "CLIENT_ERROR: AWS rejected the request; the fault is in the request, not on AWS's side.".to_owned(),
+        FailureCode::ServerFault => "SERVER_FAULT: a problem on AWS's side stopped the change set. Nothing needs fixing in the request; submit it again.".to_owned(),
         FailureCode::Other(code) => format!("{}: a failure code AWS has not documented. The change set's details may say more.", single_line(code)),
     }
 }
@@ -337,7 +502,8 @@ pub fn failure_meaning(code: &FailureCode) -> String {
 /// The AWS CLI command that shows the change set with its errors, ready to paste.
 pub fn describe_change_set_command(detail: &ChangeSetDetail, envelope: &Envelope) -> String {
     format!(
-        "aws marketplace-catalog describe-change-set --catalog {} --change-set-id {} --region {}",
+        // `--option=value`, so a value starting with "-" cannot be read as another option.
+        "aws marketplace-catalog describe-change-set --catalog={} --change-set-id={} --region={}",
         shell_word(detail.catalog.as_str()),
         shell_word(detail.change_set_id.as_str()),
         shell_word(&region(envelope)),
@@ -388,9 +554,38 @@ mod tests {
     }
 
     #[test]
+    fn a_long_name_is_shortened_after_its_full_appearance_in_the_summary() {
+        let long = format!("Rename {}", "x".repeat(200));
+        let event = crate::event::CatalogEvent::parse(serde_json::json!({
+            "version": "0", "id": "e-1", "detail-type": CHANGE_SET_CANCELLED,
+            "source": "aws.marketplacecatalog", "account": "123456789012",
+            "time": "2024-01-01T00:00:00Z", "region": "us-east-1", "resources": [],
+            "detail": {"Catalog": "AWSMarketplace", "ChangeSetId": "cs-1", "ChangeSetName": long}
+        }))
+        .unwrap();
+        let CatalogDetail::ChangeSet(outcome, detail) = &event.detail else {
+            panic!("a change-set event");
+        };
+        let message = change_set(outcome, detail, &Enrichment::NotAttempted, &event.envelope);
+        assert!(message.summary.contains(&long));
+        let facts = message
+            .sections
+            .iter()
+            .find(|section| section.title == "Change set")
+            .unwrap();
+        assert_eq!(
+            facts.lines[0],
+            Line::Field {
+                label: "Name".into(),
+                value: shorten(&long)
+            }
+        );
+    }
+
+    #[test]
     fn every_failure_code_is_explained() {
-        assert!(failure_meaning(&FailureCode::ClientError).contains("error list"));
-        assert!(failure_meaning(&FailureCode::ServerFault).contains("retry"));
+        assert!(failure_meaning(&FailureCode::ClientError).contains("rejected"));
+        assert!(failure_meaning(&FailureCode::ServerFault).contains("submit it again"));
         assert!(failure_meaning(&FailureCode::Other("NEW".into())).starts_with("NEW:"));
     }
 }

@@ -9,16 +9,13 @@ pub mod security;
 
 use crate::event::Envelope;
 use crate::message::{Attributes, Message, Section, Severity};
-use crate::text::{NOT_GIVEN, list_with_more, single_line, timestamp};
+use crate::text::{NOT_GIVEN, single_line, timestamp};
 
 /// The EventBridge source of every catalog family.
 pub const SOURCE: &str = "aws.marketplacecatalog";
 
 /// Region Marketplace Catalog events come from when the envelope does not say.
 pub const DEFAULT_REGION: &str = "us-east-1";
-
-/// Resources listed in full before "... and N more".
-const MAX_LISTED_RESOURCES: usize = 10;
 
 /// The attributes every notification carries, before the type-specific ones.
 pub fn base_attributes(envelope: &Envelope) -> Attributes {
@@ -40,12 +37,10 @@ pub fn base_message(envelope: &Envelope, severity: Severity) -> Message {
     }
 }
 
-/// The closing "Event" section: where the notification came from, for tracing it back.
-pub fn event_section(
-    envelope: &Envelope,
-    catalog: Option<&str>,
-    request_id: Option<&str>,
-) -> Section {
+/// The closing "Event" section, kept short: what traces the notification back to the
+/// event. The event's resource ARNs are left out: each family shows its resources once, in
+/// one ARN form.
+pub fn event_section(envelope: &Envelope, request_id: Option<&str>) -> Section {
     let mut section = Section::new("Event")
         .field("Detail type", single_line(&envelope.detail_type))
         .field("Event ID", single_line(&envelope.id))
@@ -59,17 +54,8 @@ pub fn event_section(
                 .map(single_line)
                 .unwrap_or_else(|| NOT_GIVEN.to_owned()),
         );
-    if let Some(catalog) = catalog {
-        section.push_field("Catalog", single_line(catalog));
-    }
     if let Some(request_id) = request_id {
         section.push_field("Request ID", single_line(request_id));
-    }
-    if !envelope.resources.is_empty() {
-        section.push_field(
-            "Resources",
-            list_with_more(&envelope.resources, MAX_LISTED_RESOURCES),
-        );
     }
     section
 }

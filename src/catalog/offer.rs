@@ -9,8 +9,10 @@ use serde_json::Value;
 
 use super::{base_message, event_section};
 use crate::event::{CatalogDetail, FieldError, Id, typed};
-use crate::message::{Message, NextStep, Section, Severity};
-use crate::text::{NOT_GIVEN, count, list_with_more, or_not_given, single_line, timestamp};
+use crate::message::{Link, Message, NextStep, Section, Severity};
+use crate::text::{
+    NOT_GIVEN, count, list_with_more, or_not_given, shorten, single_line, timestamp, written_name,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -86,8 +88,11 @@ pub struct OfferRef {
 pub const OFFER_RELEASED: &str = "Offer Released";
 pub const OFFER_SET_RELEASED: &str = "OfferSet Released";
 
-/// Targeted buyers listed before "... and N more": enough to recognise, short enough to read.
-pub const MAX_LISTED_BUYERS: usize = 25;
+/// Targeted buyers listed before "... and N more": every buyer a private offer can target
+/// (the Catalog API's maximum: OfferSummary BuyerAccounts holds at most 26 accounts, AWS
+/// Marketplace API Reference), so only a larger list, which the API does not produce for a
+/// private offer, is cut.
+pub const MAX_LISTED_BUYERS: usize = 26;
 /// Offers of an offer set listed one per line before the rest are counted.
 pub const MAX_LISTED_OFFERS: usize = 50;
 
@@ -135,78 +140,121 @@ impl ReleaseCase {
     }
 }
 
+/// The seller portal's Offers page, where a seller sees and manages its offers.
+/// Source: AWS Marketplace Seller Guide, "Private offers" (Offers page of the
+/// AWS Marketplace Management Portal).
+pub const OFFERS_PAGE: &str = "https://aws.amazon.com/marketplace/management/offers";
+
 pub fn offer_released(detail: &OfferReleased, envelope: &crate::event::Envelope) -> Message {
     let case = ReleaseCase::of(detail, envelope.account.as_deref());
     let offer_label = label(detail.offer.name.as_deref(), detail.offer.id.as_str());
-    let product_label = label(detail.product.title.as_deref(), detail.product.id.as_str());
+    // The body names each thing once with its name, or its id when it has none: the ids
+    // are in the facts below.
+    let offer_named = name_or_id(detail.offer.name.as_deref(), detail.offer.id.as_str());
+    let product_named = name_or_id(detail.product.title.as_deref(), detail.product.id.as_str());
     let seller = party(&detail.seller_of_record);
     let manufacturer = party(&detail.manufacturer);
     let buyers = detail
         .targeted_buyer_account_ids
         .as_deref()
         .unwrap_or_default();
+    let private = !buyers.is_empty();
+    let audience = if private {
+        format!(
+            "It is a private offer for {}",
+            count(buyers.len() as u64, "buyer account", "buyer accounts")
+        )
+    } else {
+        "It is not limited to specific buyer accounts (a public offer)".to_owned()
+    };
+    let expiry = match detail.offer.expiration_date {
+        Some(at) => format!(
+            " that can be accepted until {} ({})",
+            timestamp(&at),
+            expires_in(at - envelope.time)
+        ),
+        None => ", with no accept-by date in the event".to_owned(),
+    };
 
-    let (headline, summary) = match case {
+    let (headline, what) = match case {
         ReleaseCase::OwnOffer => (
             format!("Offer released: {offer_label}"),
-            format!(
-                "You released your offer {offer_label} for your product {product_label}. Buyers can now accept it."
-            ),
+            format!("You released your offer {offer_named} for your product {product_named}."),
         ),
         ReleaseCase::PartnerOfferForYourProduct => (
-            format!("Channel partner released an offer for {product_label}"),
             format!(
-                "A channel partner, {seller}, released the offer {offer_label} for your product {product_label}. You are the manufacturer; the channel partner is the seller of record."
+                "Channel partner {} released offer {offer_label}",
+                party_name(&detail.seller_of_record)
+            ),
+            format!(
+                "Your channel partner {seller} released the offer {offer_named} for your product {product_named}; the partner is the seller of record, you are the manufacturer."
             ),
         ),
         ReleaseCase::YourOfferAsChannelPartner => (
             format!("Offer released as channel partner: {offer_label}"),
             format!(
-                "You released the offer {offer_label} as a channel partner, for the product {product_label} made by {manufacturer}. You are the seller of record."
+                "You released the offer {offer_named} as a channel partner (seller of record) for the product {product_named} made by {manufacturer}."
             ),
         ),
         ReleaseCase::Unrelated => (
             format!("Offer released: {offer_label}"),
             format!(
-                "The offer {offer_label} for the product {product_label} was released. The receiving account ({}) is neither its manufacturer nor its seller of record.",
+                "The offer {offer_named} for the product {product_named} was released. The receiving account ({}) is neither its manufacturer nor its seller of record.",
                 or_not_given(envelope.account.as_deref())
             ),
         ),
     };
+    let summary = format!("{what} {audience}{expiry}.");
 
-    let targeted = if buyers.is_empty() {
-        "None listed: the offer is not limited to specific buyer accounts.".to_owned()
-    } else {
-        format!(
-            "{}: {}",
-            count(buyers.len() as u64, "account", "accounts"),
-            list_with_more(buyers, MAX_LISTED_BUYERS)
-        )
-    };
+    let offers_page = Link::new("Seller portal Offers page", OFFERS_PAGE);
     let tell_buyers = matches!(
         case,
         ReleaseCase::OwnOffer | ReleaseCase::YourOfferAsChannelPartner
-    ) && !buyers.is_empty();
-    let step = if tell_buyers {
-        "Let the targeted buyers know: the offer is waiting for them under Private offers in their AWS Marketplace console."
+    ) && private;
+    let mut next_steps = vec![if tell_buyers {
+        NextStep::new(
+            "Tell the targeted buyers the offer is waiting for them under Private offers in their AWS Marketplace console, and by when to accept it.",
+        )
     } else if case == ReleaseCase::PartnerOfferForYourProduct {
-        "Nothing is required from you. Check that the offer fits the resale authorization you gave this channel partner."
+        NextStep::new(
+            "Nothing is required from you. Check that the offer fits the resale authorization you gave this channel partner.",
+        )
     } else {
-        "Nothing is required. Check the offer's terms in the AWS Marketplace Management Portal if it was not expected."
-    };
+        NextStep::new(
+            "Nothing is required. If the offer was not expected, check its terms on the Offers page.",
+        )
+    }];
+    next_steps.push(
+        NextStep::new("The offer on the Seller portal Offers page").with_link(offers_page.clone()),
+    );
+
+    let mut buyers_section = Section::new("Targeted buyers");
+    if private {
+        buyers_section = buyers_section.bullet(format!(
+            "{}: {}",
+            count(buyers.len() as u64, "account", "accounts"),
+            list_with_more(buyers, MAX_LISTED_BUYERS)
+        ));
+    } else {
+        buyers_section =
+            buyers_section.bullet("None: the offer is not limited to specific buyer accounts.");
+    }
 
     let mut message = base_message(envelope, Severity::Info);
     message.headline = headline;
     message.summary = summary;
     message.action_required = tell_buyers;
-    message.next_steps = vec![NextStep::new(step)];
+    message.next_steps = next_steps;
+    // What to do comes right after the summary, before the facts.
+    message.next_steps_before = Some(0);
     message.sections = vec![
         Section::new("Offer")
-            .field("Name", or_not_given(detail.offer.name.as_deref()))
+            .field("Name", short_or_not_given(detail.offer.name.as_deref()))
             .field("ID", single_line(detail.offer.id.as_str()))
             .field("ARN", or_not_given(detail.offer.arn.as_deref()))
+            .field("Type", if private { "private" } else { "public" })
             .field(
-                "Expires",
+                "Accept by",
                 detail
                     .offer
                     .expiration_date
@@ -215,19 +263,16 @@ pub fn offer_released(detail: &OfferReleased, envelope: &crate::event::Envelope)
                     .unwrap_or_else(|| NOT_GIVEN.to_owned()),
             ),
         Section::new("Product")
-            .field("Title", or_not_given(detail.product.title.as_deref()))
+            .field("Title", short_or_not_given(detail.product.title.as_deref()))
             .field("ID", single_line(detail.product.id.as_str()))
             .field("ARN", or_not_given(detail.product.arn.as_deref())),
         Section::new("Parties")
-            .field("Seller of record", &seller)
-            .field("Manufacturer", &manufacturer),
-        Section::new("Targeted buyers").bullet(targeted),
-        event_section(
-            envelope,
-            detail.catalog.as_deref(),
-            detail.request_id.as_deref(),
-        ),
+            .field("Seller of record", short_party(&detail.seller_of_record))
+            .field("Manufacturer", short_party(&detail.manufacturer)),
+        buyers_section,
+        event_section(envelope, detail.request_id.as_deref()),
     ];
+    message.links = vec![offers_page];
     message.thread_key = single_line(detail.offer.id.as_str());
     message.keywords = vec![
         "offer".to_owned(),
@@ -240,6 +285,8 @@ pub fn offer_released(detail: &OfferReleased, envelope: &crate::event::Envelope)
         .map(single_line)
         .filter(|arn| !arn.is_empty())
         .collect();
+    // No `catalog` attribute: it is always AWSMarketplace, and the ten-attribute budget is
+    // better spent on action_required and the receiving account.
     message.attributes = message
         .attributes
         .with("offer_id", detail.offer.id.as_str())
@@ -252,9 +299,19 @@ pub fn offer_released(detail: &OfferReleased, envelope: &crate::event::Envelope)
         .with(
             "seller_of_record_account_id",
             detail.seller_of_record.account_id.as_str(),
-        )
-        .with("catalog", detail.catalog.as_deref().unwrap_or_default());
+        );
     message
+}
+
+/// "expires in 3 days", "expires in less than a day", "already expired".
+fn expires_in(left: chrono::TimeDelta) -> String {
+    if left < chrono::TimeDelta::zero() {
+        return "already expired when the offer was released".to_owned();
+    }
+    match left.num_days() {
+        0 => "expires in less than a day".to_owned(),
+        n => format!("expires in {}", count(n as u64, "day", "days")),
+    }
 }
 
 pub fn offer_set_released(detail: &OfferSetReleased, envelope: &crate::event::Envelope) -> Message {
@@ -272,32 +329,44 @@ pub fn offer_set_released(detail: &OfferSetReleased, envelope: &crate::event::En
         let offer = &associated.offer;
         listed = listed.bullet(format!(
             "{} ({})",
-            or_not_given(offer.name.as_deref()),
+            short_or_not_given(offer.name.as_deref()),
             single_line(offer.id.as_str())
         ));
     }
     if offers.len() > MAX_LISTED_OFFERS {
         listed = listed.bullet(format!("... and {} more", offers.len() - MAX_LISTED_OFFERS));
     }
+    let offers_page = Link::new("Seller portal Offers page", OFFERS_PAGE);
 
     let mut message = base_message(envelope, Severity::Info);
     message.headline = format!("Offer set released: {set_label}");
+    // What an offer set is. Source: AWS Marketplace API Reference, "Work with offer sets":
+    // private offers grouped so the buyer reviews and accepts them all with one action; each
+    // keeps its own terms and becomes its own agreement.
     message.summary = format!(
-        "The offer set {set_label} was released with {}.",
+        "The offer set {set_label} was released with {}. An offer set groups private offers that the buyer reviews and accepts together, in one action; each offer keeps its own terms and becomes its own agreement.",
         count(offers.len() as u64, "associated offer", "associated offers")
     );
+    message.action_required = true;
+    message.next_steps = vec![
+        NextStep::new(
+            "Tell the buyer the offer set is waiting under Private offers in their AWS Marketplace console; accepting it accepts every offer in it.",
+        ),
+        NextStep::new(
+            "Check each offer's terms and accept-by date on the Seller portal Offers page",
+        )
+        .with_link(offers_page.clone()),
+    ];
+    message.next_steps_before = Some(0);
     message.sections = vec![
         Section::new("Offer set")
-            .field("Name", or_not_given(detail.offer_set.name.as_deref()))
+            .field("Name", short_or_not_given(detail.offer_set.name.as_deref()))
             .field("ID", single_line(detail.offer_set.id.as_str()))
             .field("ARN", or_not_given(detail.offer_set.arn.as_deref())),
         listed,
-        event_section(
-            envelope,
-            detail.catalog.as_deref(),
-            detail.request_id.as_deref(),
-        ),
+        event_section(envelope, detail.request_id.as_deref()),
     ];
+    message.links = vec![offers_page];
     message.thread_key = single_line(detail.offer_set.id.as_str());
     message.keywords = vec!["offer-set".to_owned()];
     message.related_resources = detail
@@ -315,15 +384,47 @@ pub fn offer_set_released(detail: &OfferSetReleased, envelope: &crate::event::En
         .collect();
     message.attributes = message
         .attributes
-        .with("offer_set_id", detail.offer_set.id.as_str())
-        .with("catalog", detail.catalog.as_deref().unwrap_or_default());
+        .with("offer_set_id", detail.offer_set.id.as_str());
     message
+}
+
+/// A name after its first full appearance: shortened when long, or [`NOT_GIVEN`].
+fn short_or_not_given(name: Option<&str>) -> String {
+    match name.map(written_name) {
+        Some(name) if !name.is_empty() => shorten(&name),
+        _ => NOT_GIVEN.to_owned(),
+    }
+}
+
+/// The party's name for a subject, or its account id when the event gives no name.
+fn party_name(party: &Party) -> String {
+    match party.name.as_deref().map(written_name) {
+        Some(name) if !name.is_empty() => name,
+        _ => single_line(party.account_id.as_str()),
+    }
+}
+
+/// [`party`] with a long name shortened, for its second appearance.
+fn short_party(party: &Party) -> String {
+    let account = single_line(party.account_id.as_str());
+    match party.name.as_deref().map(written_name) {
+        Some(name) if !name.is_empty() => format!("{} ({account})", shorten(&name)),
+        _ => format!("account {account} (name not given)"),
+    }
+}
+
+/// `"Name"` when the event names the thing, otherwise its id.
+fn name_or_id(name: Option<&str>, id: &str) -> String {
+    match name.map(written_name) {
+        Some(name) if !name.is_empty() => format!("\"{name}\""),
+        _ => single_line(id),
+    }
 }
 
 /// `"Name" (id)` when the event names the thing, otherwise just the id.
 fn label(name: Option<&str>, id: &str) -> String {
     let id = single_line(id);
-    match name.map(single_line) {
+    match name.map(written_name) {
         Some(name) if !name.is_empty() => format!("\"{name}\" ({id})"),
         _ => id,
     }
@@ -332,7 +433,7 @@ fn label(name: Option<&str>, id: &str) -> String {
 /// "Name (account id)", saying when the name was not given.
 fn party(party: &Party) -> String {
     let account = single_line(party.account_id.as_str());
-    match party.name.as_deref().map(single_line) {
+    match party.name.as_deref().map(written_name) {
         Some(name) if !name.is_empty() => format!("{name} ({account})"),
         _ => format!("account {account} (name not given)"),
     }

@@ -7,12 +7,15 @@ use serde_json::Value;
 use super::{base_message, event_section};
 use crate::event::{CatalogDetail, Envelope, FieldError};
 use crate::message::{Line, Message, Section, Severity};
-use crate::text::single_line;
+use crate::text::{list_with_more, single_line};
 
 /// Keeps the whole detail: anything in it may matter to the reader.
 pub fn parse(detail: Value) -> Result<CatalogDetail, FieldError> {
     Ok(CatalogDetail::Unrecognised(detail))
 }
+
+/// Resources listed in full before "... and N more".
+const MAX_LISTED_RESOURCES: usize = 10;
 
 pub fn unrecognised(detail: &Value, envelope: &Envelope) -> Message {
     let detail_type = single_line(&envelope.detail_type);
@@ -26,7 +29,14 @@ pub fn unrecognised(detail: &Value, envelope: &Envelope) -> Message {
     );
     let mut detail_section = Section::new("Detail");
     detail_section.push(Line::Verbatim(pretty));
-    message.sections = vec![event_section(envelope, None, None), detail_section];
+    let mut event = event_section(envelope, None);
+    if !envelope.resources.is_empty() {
+        event.push_field(
+            "Resources",
+            list_with_more(&envelope.resources, MAX_LISTED_RESOURCES),
+        );
+    }
+    message.sections = vec![event, detail_section];
     // The generic rendering has no next steps, so the position only matters for order.
     message.next_steps_before = Some(message.sections.len());
     message.thread_key = single_line(&envelope.id);

@@ -1,7 +1,7 @@
 //! The security family: `Products Security Report Created` — its detail (counts of products
 //! and versions with security issues and the date by which they must be resolved, all
-//! required) and the composed message: the counts, the due date with the days left (or
-//! overdue) at the time of the event, what missing it means, and the severity.
+//! required) and the composed message: the counts, the due instant with the days left (or
+//! overdue) at the time of the event, what AWS does past it, and the severity by urgency.
 
 use chrono::TimeDelta;
 use chrono::{DateTime, Utc};
@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::{base_message, event_section};
 use crate::event::{CatalogDetail, Envelope, FieldError, typed};
 use crate::message::{Line, Link, Message, NextStep, Section, Severity};
-use crate::text::{count, timestamp};
+use crate::text::count;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -26,31 +26,44 @@ pub struct SecurityReport {
 
 pub const SECURITY_REPORT_CREATED: &str = "Products Security Report Created";
 
-/// A due date this close (or past) makes the report critical even without new issues.
+/// A due date this close (or past) makes the report critical.
 pub const CRITICAL_WITHIN_DAYS: i64 = 7;
 
-/// Where sellers see each product's findings and release fixed versions.
-pub const PRODUCTS_PAGE: &str = "https://aws.amazon.com/marketplace/management/products";
+/// The seller portal's Server products page, where server (AMI and container) products'
+/// versions are added and restricted. Source: AWS Marketplace Seller Guide, "Managing
+/// versions for single-AMI products" (Products > Server, the Server products tab).
+pub const SERVER_PRODUCTS_PAGE: &str =
+    "https://aws.amazon.com/marketplace/management/products/server";
+
+/// What AWS does when issues are not resolved in time. Source: AWS Marketplace blog, "How to
+/// improve the security of your product catalog in AWS Marketplace": AWS Marketplace
+/// "temporarily restricts the products from new subscribers and notifies the current
+/// subscribers".
+const CONSEQUENCE: &str = "AWS Marketplace temporarily restricts the affected products from new subscribers and tells their current subscribers what they can do";
 
 pub fn parse(detail: Value) -> Result<CatalogDetail, FieldError> {
     Ok(CatalogDetail::SecurityReport(typed(detail)?))
 }
 
-/// Critical when there is something new or the deadline is a week away or past.
+/// Severity is urgency: critical when the due date is a week away or past; new issues with
+/// a later due date are an error; a reminder with a later due date is a warning.
 pub fn severity(report: &SecurityReport, time_left: TimeDelta) -> Severity {
-    if report.new_issues_found || time_left <= TimeDelta::days(CRITICAL_WITHIN_DAYS) {
+    if time_left <= TimeDelta::days(CRITICAL_WITHIN_DAYS) {
         Severity::Critical
+    } else if report.new_issues_found {
+        Severity::Error
     } else {
         Severity::Warning
     }
 }
 
+/// The report as of the event's time: "now" is the envelope's time, never the wall clock,
+/// so the days left are the ones that held when AWS sent the report.
 pub fn security_report(report: &SecurityReport, envelope: &Envelope) -> Message {
     let time_left = report.upcoming_resolution_due_date - envelope.time;
-    let due = report
-        .upcoming_resolution_due_date
-        .format("%Y-%m-%d")
-        .to_string();
+    // AWS gives the due instant as midnight UTC, which is the previous evening in the
+    // Americas: always say the hour and the zone, never a bare date.
+    let due = due_instant(&report.upcoming_resolution_due_date);
     let products = count(report.number_of_products_with_issues, "product", "products");
     let have = if report.number_of_products_with_issues == 1 {
         "has"
@@ -58,25 +71,29 @@ pub fn security_report(report: &SecurityReport, envelope: &Envelope) -> Message 
         "have"
     };
     let overdue = time_left < TimeDelta::zero();
-    let products_page = Link::new("Seller portal Products page", PRODUCTS_PAGE);
+    let when = due_words(time_left, &due);
+    let products_page = Link::new("Seller portal Server products page", SERVER_PRODUCTS_PAGE);
 
     let mut message = base_message(envelope, severity(report, time_left));
-    message.headline = if overdue {
-        format!("Security issues in {products}: resolution overdue since {due}")
+    message.headline = format!("Security issues in {products}: {when}");
+    let found = if report.new_issues_found {
+        format!(
+            "AWS Marketplace found new security issues: {products} now {have} issues to resolve"
+        )
     } else {
-        format!("Security issues in {products}: resolve by {due}")
+        format!(
+            "Reminder: {products} still {have} unresolved security issues (no new issues found)"
+        )
     };
-    message.summary = if report.new_issues_found {
+    message.summary = if overdue {
         format!(
-            "AWS Marketplace found new security issues: {products} now {have} issues to resolve."
+            "{found}. Resolution was due {due}, so the affected products may already be restricted from new subscribers, and their current subscribers notified."
         )
     } else {
-        format!(
-            "Reminder: {products} still {have} unresolved security issues. No new issues were found."
-        )
+        format!("{found}; resolution is {when}.")
     };
     message.action_required = true;
-    let mut summary = Section::new("Summary")
+    let mut summary = Section::new("Report")
         .field(
             "Products with issues",
             report.number_of_products_with_issues,
@@ -86,38 +103,57 @@ pub fn security_report(report: &SecurityReport, envelope: &Envelope) -> Message 
             report.number_of_versions_with_issues,
         )
         .field(
-            "Latest versions",
+            "Latest with issues",
             report.number_of_latest_versions_with_issues,
         )
         .field(
             "New issues found",
             if report.new_issues_found { "yes" } else { "no" },
         )
-        .field(
-            "Resolve by",
-            timestamp(&report.upcoming_resolution_due_date),
-        )
-        .field("Time left", time_left_words(time_left));
+        .field("Resolution", &when);
     summary.push(Line::Prose(
-        "If the issues are not resolved by that date, AWS Marketplace temporarily restricts the affected products or versions.".to_owned(),
+        "The event does not name the products or versions: the Server products page lists them with their findings.".to_owned(),
     ));
+    summary.push(Line::Prose(if overdue {
+        format!("Past the due date, {CONSEQUENCE}.")
+    } else {
+        format!("If the issues are still there when the due date passes, {CONSEQUENCE}.")
+    }));
     message.sections = vec![
         summary,
-        event_section(envelope, None, report.request_id.as_deref()),
+        event_section(envelope, report.request_id.as_deref()),
     ];
-    message.next_steps = vec![
-        NextStep::new(
-            "Review the findings for each product in the AWS Marketplace Management Portal",
-        )
-        .with_link(products_page.clone()),
-        NextStep::new(
-            "Release versions that fix the issues, starting with the latest versions buyers get by default.",
-        ),
-        NextStep::new("Restrict versions you cannot fix in time."),
-    ];
+    message.next_steps = if overdue {
+        vec![
+            NextStep::new(
+                "Now: find the affected products and versions on the Server products page",
+            )
+            .with_link(products_page.clone()),
+            NextStep::new(
+                "Release versions that fix the issues, starting with the latest versions buyers get by default, and restrict the versions with issues.",
+            ),
+            NextStep::new(
+                "Once fixed versions are released, check that the products are open to new subscribers again.",
+            ),
+        ]
+    } else {
+        vec![
+            NextStep::new("Find the affected products and versions on the Server products page")
+                .with_link(products_page.clone()),
+            NextStep::new(
+                "Release versions that fix the issues, starting with the latest versions buyers get by default.",
+            ),
+            NextStep::new(format!(
+                "Restrict the versions you cannot fix before {due}."
+            )),
+        ]
+    };
     message.links = vec![products_page];
     // One thread per resolution deadline: reminders about the same deadline follow each other.
-    message.thread_key = format!("security-report-{due}");
+    message.thread_key = format!(
+        "security-report-{}",
+        report.upcoming_resolution_due_date.format("%Y-%m-%d")
+    );
     message.keywords = vec![
         "security".to_owned(),
         if overdue { "overdue" } else { "due" }.to_owned(),
@@ -131,6 +167,23 @@ pub fn security_report(report: &SecurityReport, envelope: &Envelope) -> Message 
         },
     );
     message
+}
+
+/// "2023-12-01 00:00 UTC".
+fn due_instant(at: &DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// "due in 3 days (before 2023-12-01 00:00 UTC)", "overdue by 3 days (due 2023-12-01 00:00 UTC)".
+fn due_words(time_left: TimeDelta, due: &str) -> String {
+    if time_left < TimeDelta::zero() {
+        format!("{} (due {due})", time_left_words(time_left))
+    } else {
+        match time_left.num_days() {
+            0 => format!("due in less than a day (before {due})"),
+            n => format!("due in {} (before {due})", count(n as u64, "day", "days")),
+        }
+    }
 }
 
 /// "31 days from this report", "less than a day left", "overdue by 3 days".
@@ -181,6 +234,10 @@ mod tests {
     fn severity_is_critical_for_new_issues_or_a_close_deadline() {
         assert_eq!(
             severity(&report(true), TimeDelta::days(30)),
+            Severity::Error
+        );
+        assert_eq!(
+            severity(&report(true), TimeDelta::days(3)),
             Severity::Critical
         );
         assert_eq!(
@@ -198,6 +255,23 @@ mod tests {
         assert_eq!(
             severity(&report(false), TimeDelta::days(-3)),
             Severity::Critical
+        );
+    }
+
+    #[test]
+    fn due_dates_say_the_hour_and_the_days_left() {
+        let due = "2023-12-01 00:00 UTC";
+        assert_eq!(
+            due_words(TimeDelta::days(3) + TimeDelta::hours(2), due),
+            "due in 3 days (before 2023-12-01 00:00 UTC)"
+        );
+        assert_eq!(
+            due_words(TimeDelta::hours(5), due),
+            "due in less than a day (before 2023-12-01 00:00 UTC)"
+        );
+        assert_eq!(
+            due_words(TimeDelta::days(-3), due),
+            "overdue by 3 days (due 2023-12-01 00:00 UTC)"
         );
     }
 

@@ -12,6 +12,12 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
 /// What `DescribeChangeSet` says about a change set, reduced to what a reader needs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChangeSetReport {
+    /// `APPLY` or `VALIDATE`, as `StartChangeSet` was given it (AWS sets `APPLY` when the
+    /// request did not say). A `VALIDATE` change set only checks the changes and applies
+    /// nothing. Source: DescribeChangeSet, Marketplace Catalog API Reference ("Intent").
+    pub intent: Option<String>,
+    /// A failure not tied to any one change (AWS: "Returned if there is a failure on the
+    /// change set, but that failure is not related to any of the changes in the request").
     pub failure_description: Option<String>,
     pub changes: Vec<ChangeReport>,
 }
@@ -115,6 +121,7 @@ mod tests {
     #[tokio::test]
     async fn answers_and_errors_are_passed_on() {
         let report = ChangeSetReport {
+            intent: Some("APPLY".into()),
             failure_description: Some("bad".into()),
             changes: vec![],
         };

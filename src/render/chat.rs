@@ -89,7 +89,7 @@ pub fn render(message: &Message) -> Notification {
         Subject::new(&message.headline),
         &body,
         message.severity,
-        message.attributes.clone(),
+        message.published_attributes(),
     )
 }
 
@@ -106,7 +106,7 @@ pub fn notification(message: &Message) -> ChatNotification {
         "severity".to_owned(),
         Value::String(message.severity.as_str().to_owned()),
     );
-    for (name, value) in message.attributes.iter() {
+    for (name, value) in message.published_attributes().iter() {
         additional_context.insert(name.to_owned(), Value::String(neutralise(value)));
     }
     ChatNotification {
@@ -180,10 +180,7 @@ pub fn event_type(detail_type: &str) -> String {
 fn description(message: &Message) -> String {
     let mut parts = vec![
         neutralise(&message.summary),
-        format!(
-            "*Action required:* {}",
-            if message.action_required { "yes" } else { "no" }
-        ),
+        format!("*Action required:* {}", message.action_required_word()),
     ];
     parts.extend(message.sections.iter().map(section));
     if !message.links.is_empty() {

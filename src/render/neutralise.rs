@@ -3,6 +3,8 @@
 //! direction-changing characters. Characters with a meaning are swapped for look-alikes
 //! that have none, so the reader still sees what was written.
 
+use crate::text::is_format_or_invisible;
+
 /// Look-alikes for the characters Slack and Teams markdown give a meaning to.
 const LOOK_ALIKES: &[(char, char)] = &[
     ('<', '‹'), // <!channel>, <@U123>, <https://…|text>
@@ -15,16 +17,6 @@ const LOOK_ALIKES: &[(char, char)] = &[
     ('|', '¦'), // link text separator, tables
 ];
 
-/// Characters that are invisible or reorder text: zero-width, joiners, bidi controls and
-/// the like (Unicode format characters). They could hide or disguise what a name says.
-fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
-        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
-        | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
-}
-
 /// Untrusted text as one inert line of chat markdown.
 pub fn neutralise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -32,7 +24,10 @@ pub fn neutralise(text: &str) -> String {
     let mut previous: Option<char> = None;
     // Invisible characters go first, so none can hide a mention or a link by splitting it
     // ("@\u{200B}here").
-    let mut chars = text.chars().filter(|&c| !is_invisible(c)).peekable();
+    let mut chars = text
+        .chars()
+        .filter(|&c| !is_format_or_invisible(c))
+        .peekable();
     while let Some(c) = chars.next() {
         if c.is_whitespace() || c.is_control() {
             pending_space = !out.is_empty();

@@ -13,6 +13,10 @@ pub const NEXT_STEPS_TITLE: &str = "What to do";
 pub fn render(message: &Message) -> Notification {
     let mut body = Body::new();
     body.paragraph(&message.summary);
+    body.paragraph(format_args!(
+        "Action required: {}",
+        message.action_required_word()
+    ));
     let steps_at = message.next_steps_index();
     for (index, section) in message.sections.iter().enumerate() {
         if index == steps_at {
@@ -27,7 +31,7 @@ pub fn render(message: &Message) -> Notification {
         subject(message.severity, &message.headline),
         &body.finish(),
         message.severity,
-        message.attributes.clone(),
+        message.published_attributes(),
     )
 }
 
@@ -99,8 +103,12 @@ mod tests {
         );
         assert_eq!(
             notification.body(),
-            "It failed.\n\nChange set\n  ID:                    cs-1\n\nWhat to do\n  - See why:\n      aws describe\n  - Portal: https://example.com\n\nEvent\n  Time:                  now\n"
+            "It failed.\n\nAction required: no\n\nChange set\n  ID:                    cs-1\n\nWhat to do\n  - See why:\n      aws describe\n  - Portal: https://example.com\n\nEvent\n  Time:                  now\n"
         );
         assert_eq!(notification.attributes().get("severity"), Some("error"));
+        assert_eq!(
+            notification.attributes().get("action_required"),
+            Some("false")
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Change-set enrichment with the real Marketplace Catalog SDK client against a local HTTP
 //! server that answers `DescribeChangeSet` the way the API reference shows: full error lists,
-//! a failure description alone, no list at all, and slow, 500 and AccessDenied answers.
+//! a failure description alone, no list at all, a validation-only change set (Intent
+//! VALIDATE), and slow, 500 and AccessDenied answers.
 
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
@@ -20,7 +21,7 @@ use marketplace_catalog_notifier::{Notifier, Outcome};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
-use crate::support::{dry_run_config, envelope};
+use crate::support::{dry_run_config, envelope, sample_event};
 
 /// Short, so the slow case stays quick; the server's slow answer takes far longer.
 const ENRICH_TIMEOUT: Duration = Duration::from_millis(400);
@@ -66,15 +67,23 @@ fn answer(change_set_id: &str) -> (StatusCode, Option<&'static str>, Value) {
         "cs-succeeded" => (
             StatusCode::OK,
             None,
-            json!({"ChangeSetId": "cs-succeeded", "Status": "SUCCEEDED", "ChangeSet": [
+            json!({"ChangeSetId": "cs-succeeded", "Status": "SUCCEEDED", "Intent": "APPLY", "ChangeSet": [
                 {"ChangeType": "AddDeliveryOptions", "Entity": {"Type": "AmiProduct@1.0", "Identifier": "prod-ami1"}, "ErrorDetailList": []},
                 {"ChangeType": "CreateOffer", "Entity": {"Type": "Offer@1.0"}, "ErrorDetailList": []}
+            ]}),
+        ),
+        "cs-validate-only" => (
+            StatusCode::OK,
+            None,
+            json!({"ChangeSetId": "cs-validate-only", "ChangeSetName": "Check new pricing",
+                   "Status": "SUCCEEDED", "Intent": "VALIDATE", "ChangeSet": [
+                {"ChangeType": "UpdatePricingTerms", "Entity": {"Type": "Offer@1.0", "Identifier": "offer-xyz789"}, "ErrorDetailList": []}
             ]}),
         ),
         "cs-denied" => (
             StatusCode::FORBIDDEN,
             Some("AccessDeniedException"),
-            json!({"Message": "User is not authorized to perform: aws-marketplace:DescribeChangeSet"}),
+            json!({"Message": "User: arn:aws:sts::123456789012:assumed-role/notifier-role/fn is not authorized to perform: aws-marketplace:DescribeChangeSet"}),
         ),
         _ => (
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -217,13 +226,14 @@ async fn a_failure_description_alone_is_shown() {
     .await;
     assert!(
         text.contains(
-            "Failure description: The entity is locked by another change set in progress."
+            "Cause (a failure of the change set as a whole, not of one change): The entity is locked by another change set in progress."
         ),
         "{text}"
     );
+    assert!(!text.contains("rejected; the error list"), "{text}");
     assert!(
-        text.contains("AWS listed no errors for individual changes."),
-        "{text}"
+        text.contains("Wait for that change set to finish"),
+        "a locked entity means waiting, then resubmitting:\n{text}"
     );
     insta::assert_snapshot!("failed_with_description_only", text);
 }
@@ -241,7 +251,12 @@ async fn a_server_fault_without_details_says_so() {
         "{text}"
     );
     assert!(
-        text.contains("AWS listed no errors for individual changes."),
+        text.contains("AWS returned no error details for this change set"),
+        "{text}"
+    );
+    assert!(text.contains("ClientRequestToken"), "{text}");
+    assert!(
+        text.contains("https://aws.amazon.com/marketplace/management/contact-us/"),
         "{text}"
     );
     insta::assert_snapshot!("server_fault_without_list", text);
@@ -261,7 +276,33 @@ async fn a_succeeded_change_set_lists_what_it_changed() {
         "{text}"
     );
     assert!(text.contains("2. CreateOffer on a new Offer@1.0"), "{text}");
+    assert!(text.contains("its changes are applied"), "{text}");
     insta::assert_snapshot!("succeeded_with_changes", text);
+}
+
+#[tokio::test]
+async fn a_validation_only_sample_says_nothing_was_applied() {
+    let (text, _) = publish(sample_event("change-set-succeeded-validate-only.json")).await;
+    assert!(
+        text.contains("passed validation; nothing was applied"),
+        "{text}"
+    );
+    assert!(
+        !text.replace("nothing was applied", "").contains("applied"),
+        "{text}"
+    );
+    assert!(text.contains("Subject:    Change set validated:"), "{text}");
+    insta::assert_snapshot!("validate_only_sample", text);
+}
+
+#[tokio::test]
+async fn the_description_only_sample_names_its_cause() {
+    let (text, _) = publish(sample_event("change-set-failed-description-only.json")).await;
+    assert!(
+        text.contains("The entity is locked by another change set in progress."),
+        "{text}"
+    );
+    insta::assert_snapshot!("description_only_sample", text);
 }
 
 #[tokio::test]
@@ -272,22 +313,30 @@ async fn a_slow_api_does_not_hold_up_the_notification() {
         Some("CLIENT_ERROR"),
     ))
     .await;
-    assert!(text.contains("Details could not be fetched"), "{text}");
+    assert!(text.contains("The details could not be fetched"), "{text}");
     assert!(
         elapsed < ENRICH_TIMEOUT + Duration::from_millis(600),
         "published after {elapsed:?}, bound is {ENRICH_TIMEOUT:?}"
     );
     assert!(
-        text.contains("describe-change-set --catalog AWSMarketplace --change-set-id cs-slow"),
+        text.contains("describe-change-set --catalog=AWSMarketplace --change-set-id=cs-slow"),
         "{text}"
     );
 }
 
 #[tokio::test]
 async fn server_errors_and_access_denied_publish_without_details() {
-    for (change_set_id, expected) in [
-        ("cs-internal-error", "InternalServiceException"),
-        ("cs-denied", "AccessDenied"),
+    for (change_set_id, expected, message) in [
+        (
+            "cs-internal-error",
+            "error code InternalServiceException",
+            "Internal failure",
+        ),
+        (
+            "cs-denied",
+            "error code AccessDeniedException",
+            "not authorized",
+        ),
     ] {
         let (text, _) = publish(change_set_event(
             "Change Set Failed",
@@ -295,8 +344,11 @@ async fn server_errors_and_access_denied_publish_without_details() {
             Some("CLIENT_ERROR"),
         ))
         .await;
-        assert!(text.contains("Details could not be fetched"), "{text}");
+        assert!(text.contains("The details could not be fetched"), "{text}");
         assert!(text.contains(expected), "{change_set_id}: {text}");
+        // The AWS message (a role ARN, an account id) goes to the log, not to the reader.
+        assert!(!text.contains(message), "{change_set_id}: {text}");
+        assert!(!text.contains("assumed-role"), "{change_set_id}: {text}");
     }
 }
 
@@ -314,5 +366,5 @@ async fn other_event_types_are_never_looked_up() {
         &notifier.publisher().published()[0].topic,
         &notifier.publisher().published()[0].notification,
     );
-    assert!(!text.contains("Details could not be fetched"), "{text}");
+    assert!(!text.contains("could not be fetched"), "{text}");
 }

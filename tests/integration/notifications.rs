@@ -38,6 +38,15 @@ const EXPECTED: &[Expectation] = &[
         ],
     ),
     (
+        "change-set-failed-description-only.json",
+        TopicKind::ChangeSets,
+        Severity::Error,
+        &[
+            ("failure_code", "CLIENT_ERROR"),
+            ("action_required", "true"),
+        ],
+    ),
+    (
         "change-set-failed-server-fault.json",
         TopicKind::ChangeSets,
         Severity::Error,
@@ -47,13 +56,31 @@ const EXPECTED: &[Expectation] = &[
         "change-set-succeeded-fractional-offset-times.json",
         TopicKind::ChangeSets,
         Severity::Info,
-        &[("catalog", "AWSMarketplace")],
+        &[("change_set_id", "5pz8kw3ry1dn6vq0hxm2tjc7e")],
+    ),
+    (
+        "change-set-succeeded-validate-only.json",
+        TopicKind::ChangeSets,
+        Severity::Info,
+        &[
+            ("change_set_id", "cs-validate-only"),
+            ("action_required", "false"),
+        ],
     ),
     (
         "change-set-succeeded.json",
         TopicKind::ChangeSets,
         Severity::Info,
-        &[("change_set_id", "76yesvf8y165pa4f98td2crtg")],
+        &[
+            ("change_set_id", "76yesvf8y165pa4f98td2crtg"),
+            ("action_required", "false"),
+        ],
+    ),
+    (
+        "offer-released-26-buyers.json",
+        TopicKind::Offers,
+        Severity::Info,
+        &[("release_case", "own_offer"), ("action_required", "true")],
     ),
     (
         "offer-released-30000-buyers.json",
@@ -68,6 +95,15 @@ const EXPECTED: &[Expectation] = &[
         &[
             ("release_case", "your_offer_as_channel_partner"),
             ("offer_id", "offer-1234567890123"),
+        ],
+    ),
+    (
+        "offer-released-bidi-zero-width-urls.json",
+        TopicKind::Offers,
+        Severity::Info,
+        &[
+            ("release_case", "channel_partner_offer_for_your_product"),
+            ("action_required", "false"),
         ],
     ),
     (
@@ -107,9 +143,15 @@ const EXPECTED: &[Expectation] = &[
         &[],
     ),
     (
-        "products-security-report-new-issues.json",
+        "products-security-report-due-in-3-days.json",
         TopicKind::Security,
         Severity::Critical,
+        &[("new_issues_found", "false"), ("action_required", "true")],
+    ),
+    (
+        "products-security-report-new-issues.json",
+        TopicKind::Security,
+        Severity::Error,
         &[("new_issues_found", "true")],
     ),
     (

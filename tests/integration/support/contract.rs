@@ -22,8 +22,9 @@ pub fn topic_kind(payload: &Value) -> TopicKind {
     }
 }
 
-/// The `severity` the contract assigns: `critical` for a security report with new issues
-/// or a due date at most 7 days after the event (or past), else `warning` for a report;
+/// The `severity` the contract assigns: `critical` for a security report whose due date is
+/// at most 7 days after the event (or past), `error` for one with new issues and a later
+/// date, else `warning`;
 /// `error` for a failed change set, `warning` for a cancelled one, `info` for the rest.
 pub fn severity(payload: &Value) -> &'static str {
     match detail_type(payload) {
@@ -36,8 +37,10 @@ pub fn severity(payload: &Value) -> &'static str {
                 .expect("newIssuesFound is a boolean");
             let time_left =
                 timestamp(&detail["upcomingResolutionDueDate"]) - timestamp(&payload["time"]);
-            if new_issues || time_left <= TimeDelta::days(7) {
+            if time_left <= TimeDelta::days(7) {
                 "critical"
+            } else if new_issues {
+                "error"
             } else {
                 "warning"
             }
@@ -46,13 +49,34 @@ pub fn severity(payload: &Value) -> &'static str {
     }
 }
 
+/// Whether the contract says a person must act (`action_required`): every failed or
+/// cancelled change set, every security report and offer set, and an offer the receiving
+/// account sells to targeted buyers.
+pub fn action_required(payload: &Value) -> &'static str {
+    let detail = &payload["detail"];
+    let required = match detail_type(payload) {
+        "Change Set Failed" | "Change Set Cancelled" => true,
+        "Products Security Report Created" | "OfferSet Released" => true,
+        "Offer Released" => {
+            let sells = payload["account"] == detail["sellerOfRecord"]["accountId"];
+            let targeted = detail["targetedBuyerAccountIds"]
+                .as_array()
+                .is_some_and(|buyers| !buyers.is_empty());
+            sells && targeted
+        }
+        _ => false,
+    };
+    if required { "true" } else { "false" }
+}
+
 /// The message attributes the contract requires, with their values: `detail_type`,
-/// `severity`, `event_id`, and the ids that matter for the event's type.
+/// `severity`, `action_required`, `event_id`, and the ids that matter for the event's type.
 pub fn required_attributes(payload: &Value) -> BTreeMap<&'static str, String> {
     let detail = &payload["detail"];
     let mut attributes = BTreeMap::from([
         ("detail_type", detail_type(payload).to_owned()),
         ("severity", severity(payload).to_owned()),
+        ("action_required", action_required(payload).to_owned()),
         ("event_id", text(&payload["id"]).to_owned()),
     ]);
     match detail_type(payload) {
