@@ -7,6 +7,7 @@
 pub mod aws_error;
 pub mod config;
 pub mod dedup;
+pub mod dedupe;
 pub mod enrich;
 pub mod error;
 pub mod event;
@@ -33,5 +34,6 @@ pub async fn handle<P: publish::Publisher, D: enrich::DescribeChangeSet>(
     notifier: &Notifier<P, D>,
     event: LambdaEvent<Value>,
 ) -> Result<Outcome, NotifierError> {
-    notifier.handle(event.payload).await
+    let deadline = event.context.deadline();
+    notifier.handle_until(event.payload, Some(deadline)).await
 }

@@ -2,6 +2,7 @@
 //! decision lives in the library.
 
 use lambda_runtime::{Diagnostic, Error, LambdaEvent, service_fn};
+use marketplace_catalog_notifier::dedupe::DurableCheck;
 use marketplace_catalog_notifier::enrich::CatalogApi;
 use marketplace_catalog_notifier::publish::{
     DryRunPublisher, Publisher, SnsPublisher, sdk_config_from_env,
@@ -40,14 +41,17 @@ async fn main() -> Result<(), Error> {
         .map(|sdk_config| CatalogApi::from_sdk_config(sdk_config, config.enrich_timeout));
     match sdk_config {
         Some(sdk_config) if !config.dry_run => {
+            let durable = DurableCheck::from_config(&config, &sdk_config);
             serve(
                 &config,
                 SnsPublisher::from_sdk_config(&sdk_config),
                 catalog_api,
+                durable,
             )
             .await
         }
-        _ => serve(&config, DryRunPublisher::stdout(), catalog_api).await,
+        // A dry run publishes nothing, so there is no delivery to record.
+        _ => serve(&config, DryRunPublisher::stdout(), catalog_api, None).await,
     }
 }
 
@@ -55,9 +59,11 @@ async fn serve<P: Publisher>(
     config: &Config,
     publisher: P,
     catalog_api: Option<CatalogApi>,
+    durable: Option<DurableCheck>,
 ) -> Result<(), Error> {
     let notifier = Notifier::from_config(config, publisher)
-        .with_change_set_details(catalog_api, config.enrich_timeout);
+        .with_change_set_details(catalog_api, config.enrich_timeout)
+        .with_durable_check(durable);
     let notifier = &notifier;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         handle(notifier, event)

@@ -1,13 +1,15 @@
 //! The notifier: one EventBridge payload in, one outcome out. Parses, routes, renders and
 //! publishes, logging each step with structured fields; any failure fails the invocation.
 
-use std::time::{Duration, Instant};
+use std::borrow::Cow;
+use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
 use tracing::{error, info, warn};
 
 use crate::config::{Config, TopicKind, Topics};
 use crate::dedup::{DEFAULT_CAPACITY, RecentEvents};
+use crate::dedupe::{Admission, DurableCheck, PayloadHash};
 use crate::enrich::{self, DescribeChangeSet, Disabled, Enrichment};
 use crate::error::NotifierError;
 use crate::event::{CatalogDetail, CatalogEvent};
@@ -21,6 +23,8 @@ pub struct Notifier<P, D = Disabled> {
     recent: RecentEvents,
     /// The change-set lookup and its deadline; `None` when enrichment is off.
     describer: Option<(D, Duration)>,
+    /// The cross-instance duplicate check; `None` when no table is configured.
+    durable: Option<DurableCheck>,
 }
 
 impl<P: Publisher> Notifier<P> {
@@ -31,6 +35,7 @@ impl<P: Publisher> Notifier<P> {
             publisher,
             recent: RecentEvents::new(Duration::ZERO, 0),
             describer: None,
+            durable: None,
         }
     }
 
@@ -54,7 +59,15 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
             publisher: self.publisher,
             recent: self.recent,
             describer: describer.map(|describer| (describer, timeout)),
+            durable: self.durable,
         }
+    }
+
+    /// Checks every delivery against `durable` too, so other instances' publishes count;
+    /// `None` leaves the check off.
+    pub fn with_durable_check(mut self, durable: Option<DurableCheck>) -> Self {
+        self.durable = durable;
+        self
     }
 
     /// Drops events whose id this instance published less than `window` ago.
@@ -70,13 +83,31 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
     /// Handles one event. `Err` means the event was not delivered and must be retried or
     /// kept by the on-failure destination; nothing is dropped silently.
     pub async fn handle(&self, payload: Value) -> Result<Outcome, NotifierError> {
+        self.handle_until(payload, None).await
+    }
+
+    /// [`Self::handle`] for an invocation that ends at `deadline`: the durable check's
+    /// claim outlives it only a little, so a crashed holder is soon taken over.
+    pub async fn handle_until(
+        &self,
+        payload: Value,
+        deadline: Option<SystemTime>,
+    ) -> Result<Outcome, NotifierError> {
+        // Hashed before parsing takes the payload; only the durable check needs it.
+        let payload_hash = self.durable.as_ref().map(|_| PayloadHash::of(&payload));
         let event = CatalogEvent::parse(payload).inspect_err(|error| {
             error!(error_type = error.error_type(), error = %error, "rejected event");
         })?;
         let envelope = &event.envelope;
         let (event_id, detail_type) = (envelope.id.as_str(), envelope.detail_type.as_str());
 
-        if let Some(message_id) = self.recent.published_message_id(event_id, Instant::now()) {
+        // With the durable check on, the warm memory is keyed by id and payload, so a reused
+        // id with another payload is not taken for a duplicate but refused by the store.
+        let warm_key = match &payload_hash {
+            Some(hash) => Cow::Owned(format!("{event_id}#{}", hash.as_str())),
+            None => Cow::Borrowed(event_id),
+        };
+        if let Some(message_id) = self.recent.published_message_id(&warm_key, Instant::now()) {
             warn!(
                 event_id,
                 detail_type, message_id, "duplicate delivery: already published"
@@ -112,10 +143,42 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
                 "notification body cut to fit SNS's size limit"
             );
         }
-        let message_id = self
-            .publisher
-            .publish(topic, &notification)
-            .await
+        // ---- durable check: claim (or learn it is already published) ----
+        let held = match (&self.durable, &payload_hash) {
+            (Some(durable), Some(hash)) => {
+                match durable
+                    .admit(event_id, topic.as_str(), hash, deadline)
+                    .await
+                {
+                    Ok(Admission::Publish(held)) => held,
+                    Ok(Admission::AlreadyPublished { message_id }) => {
+                        warn!(event_id, detail_type, message_id, topic = %topic,
+                              "duplicate delivery: already published by another invocation");
+                        self.recent.remember(&warm_key, &message_id, Instant::now());
+                        return Ok(Outcome::Duplicate {
+                            detail_type: detail_type.to_owned(),
+                            event_id: event_id.to_owned(),
+                            message_id,
+                        });
+                    }
+                    Err(error) => {
+                        error!(event_id, detail_type, error_type = error.error_type(), error = %error,
+                               "durable duplicate check refused the delivery");
+                        return Err(error);
+                    }
+                }
+            }
+            _ => None,
+        };
+        let published = self.publisher.publish(topic, &notification).await;
+        if let Some(durable) = &self.durable {
+            match &published {
+                Ok(message_id) => durable.published(held, message_id).await,
+                Err(_) => durable.failed(held).await,
+            }
+        }
+        // ---- end of durable check ----
+        let message_id = published
             .map_err(|error| NotifierError::Publish {
                 event_id: event_id.to_owned(),
                 topic_arn: topic.to_string(),
@@ -124,7 +187,7 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
             .inspect_err(|error| {
                 error!(event_id, detail_type, topic = %topic, error = %error, "publish failed");
             })?;
-        self.recent.remember(event_id, &message_id, Instant::now());
+        self.recent.remember(&warm_key, &message_id, Instant::now());
 
         info!(
             event_id,
