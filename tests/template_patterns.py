@@ -12,6 +12,10 @@ and prints one JSON object of facts on stdout:
                let it publish to, publish grants it could not resolve to a topic,
                statements with a bare "*" resource, its async EventInvokeConfig
     topics     per AWS::SNS::Topic: KMS key and whether it is FIFO
+    tables     per AWS::DynamoDB::Table: its condition, deletion and replace
+               policies and properties; with `parameters` and `conditions` as
+               declared, and per function `dynamodb_grants` (the condition
+               guarding each DynamoDB statement, its actions and resources)
     rules      every EventBridge rule: SAM EventBridgeRule/CloudWatchEvent events
                and AWS::Events::Rule resources, with bus, state, pattern, targets
     matches    per event name: the ids of the rules whose pattern matches it
@@ -116,6 +120,30 @@ def describe_policies(policies, topics, report):
             report["publish_unresolved"].append(policy)
 
 
+def dynamodb_grants(policies, condition=None):
+    """Every statement granting DynamoDB actions, with the !If condition deploying it."""
+    grants = []
+    for policy in as_list(policies):
+        if isinstance(policy, dict) and "Fn::If" in policy:
+            name, *branches = policy["Fn::If"]
+            for index, branch in enumerate(branches):
+                # The second branch is deployed when the condition is false.
+                guard = name if index == 0 else f"!{name}"
+                grants.extend(dynamodb_grants([branch], guard if condition is None else f"{condition}&{guard}"))
+        elif isinstance(policy, dict) and "Statement" in policy:
+            for statement in as_list(policy.get("Statement")):
+                if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+                    continue
+                actions = [a for a in as_list(statement.get("Action")) if isinstance(a, str)]
+                if any(a.lower().startswith("dynamodb:") or a == "*" for a in actions):
+                    grants.append({
+                        "condition": condition,
+                        "actions": actions,
+                        "resources": as_list(statement.get("Resource")),
+                    })
+    return grants
+
+
 def describe_function(properties, global_properties, topics):
     variables = dict(
         (global_properties.get("Environment") or {}).get("Variables") or {}
@@ -137,6 +165,7 @@ def describe_function(properties, global_properties, topics):
         "event_invoke_config": properties.get("EventInvokeConfig"),
     }
     describe_policies(properties.get("Policies"), topics, report)
+    report["dynamodb_grants"] = dynamodb_grants(properties.get("Policies"))
     report["publish_topics"] = sorted(set(report["publish_topics"]))
     return report
 
@@ -218,6 +247,16 @@ def main():
         for name, r in resources.items()
         if r.get("Type") == "AWS::SNS::Topic"
     }
+    tables = {
+        name: {
+            "condition": r.get("Condition"),
+            "deletion_policy": r.get("DeletionPolicy"),
+            "update_replace_policy": r.get("UpdateReplacePolicy"),
+            "properties": r.get("Properties") or {},
+        }
+        for name, r in resources.items()
+        if r.get("Type") == "AWS::DynamoDB::Table"
+    }
     function_ids = [
         name for name, r in resources.items() if r.get("Type") == "AWS::Serverless::Function"
     ]
@@ -237,7 +276,15 @@ def main():
         ]
 
     json.dump(
-        {"functions": functions, "topics": topics, "rules": rules, "matches": matches},
+        {
+            "functions": functions,
+            "topics": topics,
+            "tables": tables,
+            "parameters": template.get("Parameters") or {},
+            "conditions": template.get("Conditions") or {},
+            "rules": rules,
+            "matches": matches,
+        },
         sys.stdout,
         indent=1,
         sort_keys=True,

@@ -8,7 +8,7 @@ mod dynamodb;
 mod payload_hash;
 
 pub use check::{Admission, DurableCheck};
-pub use dynamodb::DynamoDbStore;
+pub use dynamodb::{DynamoDbStore, EXPIRATION_ATTRIBUTE, KEY_ATTRIBUTE};
 pub use payload_hash::PayloadHash;
 
 use std::future::Future;
