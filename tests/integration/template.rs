@@ -707,7 +707,7 @@ fn the_chat_topic_is_passed_to_the_function_and_publishable() {
 }
 
 #[test]
-fn chat_channel_configurations_subscribe_to_the_chat_topic_and_can_do_nothing() {
+fn chat_channel_configurations_subscribe_to_the_chat_and_alarms_topics_and_can_do_nothing() {
     let channels = facts().report["chat_channels"]
         .as_object()
         .expect("chat_channels");
@@ -729,10 +729,12 @@ fn chat_channel_configurations_subscribe_to_the_chat_topic_and_can_do_nothing() 
             channel["condition"].is_string(),
             "{name} must be conditional: without channel parameters nothing is created"
         );
+        // The chat topic's notifications, and the alarms (Q Developer renders CloudWatch
+        // alarm messages itself); nothing else.
         assert_eq!(
             channel["sns_topics"],
-            json!([chat_topic()]),
-            "{name} must subscribe to the chat topic only"
+            json!([chat_topic(), alarms_topic()]),
+            "{name} must subscribe to the chat topic and the alarms topic only"
         );
         let guardrails = format!("{}", channel["guardrails"]);
         assert!(
