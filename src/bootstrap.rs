@@ -1,14 +1,17 @@
-//! Builds the notifier a [`Config`] describes: which publisher, and whether change sets are
-//! looked up within which deadline. Shared by the Lambda bootstrap ([`crate::lambda`]) and
+//! Builds the notifier a [`Config`] describes: which publisher, whether change sets are
+//! looked up within which deadline, and whether deliveries are checked against the durable
+//! delivery table. Shared by the Lambda bootstrap ([`crate::lambda`]) and
 //! any other executable that must handle events exactly as the function does.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::SdkConfig;
 
-use crate::aws::{self, CatalogApi, SnsPublisher};
+use crate::aws::{self, CatalogApi, DynamoDbStore, SnsPublisher};
 use crate::config::{ChangeSetLookup, Config, Publishing, TopicArn};
+use crate::dedupe::DurableCheck;
 use crate::error::PublishError;
 use crate::notification::Notification;
 use crate::notifier::Notifier;
@@ -45,14 +48,17 @@ pub async fn notifier(config: &Config) -> ConfiguredNotifier {
 
 /// [`notifier`] with the SDK configuration from `load`, called at most once: a dry run
 /// without change-set lookups talks to no AWS service, so it needs no region or credentials.
+/// A dry run publishes nothing, so it has no delivery to record in the table either.
 async fn notifier_with<F>(config: &Config, load: impl Fn() -> F) -> ConfiguredNotifier
 where
     F: Future<Output = SdkConfig>,
 {
     let mut sdk_config = None;
+    let mut durable = None;
     let publisher = match config.publishing {
         Publishing::Sns => {
             let sdk_config = sdk_config.insert(load().await);
+            durable = durable_check(config, sdk_config);
             ConfiguredPublisher::Sns(SnsPublisher::from_sdk_config(sdk_config))
         }
         Publishing::DryRun => ConfiguredPublisher::DryRun(DryRunPublisher::stdout()),
@@ -71,7 +77,20 @@ where
         // Without a client the deadline is never used.
         ChangeSetLookup::Off => (None, Duration::ZERO),
     };
-    Notifier::from_config(config, publisher).with_change_set_details(catalog_api, deadline)
+    Notifier::from_config(config, publisher)
+        .with_change_set_details(catalog_api, deadline)
+        .with_durable_check(durable)
+}
+
+/// The DynamoDB-backed durable check when a delivery table is configured; its records
+/// live as long as the warm memory's window.
+fn durable_check(config: &Config, sdk_config: &SdkConfig) -> Option<DurableCheck> {
+    let table = config.dedupe_table.as_deref()?;
+    Some(DurableCheck::new(
+        Arc::new(DynamoDbStore::from_sdk_config(sdk_config, table)),
+        config.function_name.clone(),
+        config.duplicate_window,
+    ))
 }
 
 #[cfg(test)]
@@ -122,6 +141,31 @@ mod tests {
             );
             assert_eq!(notifier.change_set_deadline(), expect_deadline, "{case}");
             assert_eq!(loads.load(Ordering::Relaxed), expect_loads, "{case}");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_delivery_table_is_checked_only_when_named_and_publishing() {
+        let load = || async {
+            SdkConfig::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new("us-east-1"))
+                .build()
+        };
+        for (publishing, table, expect_check) in [
+            (Publishing::Sns, Some("deliveries"), true),
+            (Publishing::Sns, None, false),
+            // A dry run publishes nothing, so there is no delivery to record.
+            (Publishing::DryRun, Some("deliveries"), false),
+        ] {
+            let mut config = config(publishing, ChangeSetLookup::Off);
+            config.dedupe_table = table.map(str::to_owned);
+            let notifier = notifier_with(&config, load).await;
+            assert_eq!(
+                notifier.has_durable_check(),
+                expect_check,
+                "{publishing:?} with table {table:?}"
+            );
         }
     }
 }

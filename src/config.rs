@@ -19,6 +19,18 @@ pub const DUPLICATE_WINDOW_VARIABLE: &str = "DUPLICATE_WINDOW_SECONDS";
 /// EventBridge redelivers within minutes; an hour covers that with room to spare.
 pub const DEFAULT_DUPLICATE_WINDOW: Duration = Duration::from_secs(3_600);
 
+// ---- durable duplicate check (src/dedupe/) ----
+/// Environment variable: the DynamoDB table (name or ARN) that records every delivery, so
+/// no instance publishes an event another already published. Unset turns the check off.
+pub const DEDUPE_TABLE_VARIABLE: &str = "DEDUPE_TABLE_NAME";
+
+/// Set by Lambda; qualifies delivery records so stacks can share one table.
+pub const FUNCTION_NAME_VARIABLE: &str = "AWS_LAMBDA_FUNCTION_NAME";
+
+/// The function name outside Lambda (local runs).
+pub const DEFAULT_FUNCTION_NAME: &str = "marketplace-catalog-notifier";
+// ---- end of durable duplicate check ----
+
 /// Environment variable: look up failed (and other) change sets with `DescribeChangeSet`
 /// to say which change failed and why.
 pub const ENRICH_VARIABLE: &str = "ENRICH_CHANGE_SETS";
@@ -163,6 +175,10 @@ pub struct Config {
     pub chat_topic: Option<TopicArn>,
     /// The severities sent to chat; empty means all.
     pub chat_severities: Vec<Severity>,
+    /// The durable duplicate check's table; `None` leaves the check off.
+    pub dedupe_table: Option<String>,
+    /// This function's name, qualifying the durable check's records.
+    pub function_name: String,
 }
 
 impl Config {
@@ -236,6 +252,21 @@ impl Config {
                 reason,
             })?,
         };
+        let dedupe_table = match read(DEDUPE_TABLE_VARIABLE) {
+            None => None,
+            Some(value) => Some(parse_table(value.trim()).ok_or_else(|| {
+                ConfigError::Invalid {
+                    variable: DEDUPE_TABLE_VARIABLE,
+                    value: value.clone(),
+                    reason:
+                        "expected a DynamoDB table name (3-255 letters, digits, '_', '-', '.') \
+                         or a table ARN"
+                            .to_owned(),
+                }
+            })?),
+        };
+        let function_name =
+            read(FUNCTION_NAME_VARIABLE).unwrap_or_else(|| DEFAULT_FUNCTION_NAME.to_owned());
         let topic =
             |kind: TopicKind| -> Result<Option<TopicArn>, ConfigError> {
                 let variable = kind.variable();
@@ -280,6 +311,8 @@ impl Config {
             },
             chat_topic,
             chat_severities,
+            dedupe_table,
+            function_name,
         })
     }
 }
@@ -307,6 +340,16 @@ fn parse_bool(value: &str) -> Option<bool> {
         "false" | "0" | "no" => Some(false),
         _ => None,
     }
+}
+
+/// A table name as DynamoDB accepts it, or a table ARN (checked by DynamoDB itself).
+fn parse_table(value: &str) -> Option<String> {
+    let is_arn = value.starts_with("arn:aws") && value.contains(":dynamodb:");
+    let is_name = (3..=255).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    (is_arn || is_name).then(|| value.to_owned())
 }
 
 fn dry_run_placeholder(kind: TopicKind) -> TopicArn {
@@ -549,6 +592,37 @@ mod tests {
             vars.push((name, bad));
             let message = config(&vars).unwrap_err().to_string();
             assert!(message.contains(name) && message.contains(bad), "{message}");
+        }
+    }
+
+    #[test]
+    fn durable_deduplication_is_off_unless_a_table_is_named() {
+        let off = config(&required_vars()).unwrap();
+        assert_eq!(off.dedupe_table, None);
+        assert_eq!(off.function_name, DEFAULT_FUNCTION_NAME);
+
+        let mut vars = required_vars();
+        vars.extend([
+            ("DEDUPE_TABLE_NAME", "notifier-deliveries"),
+            ("AWS_LAMBDA_FUNCTION_NAME", "stack-a-notifier"),
+        ]);
+        let on = config(&vars).unwrap();
+        assert_eq!(on.dedupe_table.as_deref(), Some("notifier-deliveries"));
+        assert_eq!(on.function_name, "stack-a-notifier");
+
+        let arn = "arn:aws:dynamodb:us-east-1:123456789012:table/notifier-deliveries";
+        let mut vars = required_vars();
+        vars.push(("DEDUPE_TABLE_NAME", arn));
+        assert_eq!(config(&vars).unwrap().dedupe_table.as_deref(), Some(arn));
+
+        for bad in ["ab", "has space", "table/name"] {
+            let mut vars = required_vars();
+            vars.push(("DEDUPE_TABLE_NAME", bad));
+            let message = config(&vars).unwrap_err().to_string();
+            assert!(
+                message.contains("DEDUPE_TABLE_NAME") && message.contains(bad),
+                "{message}"
+            );
         }
     }
 

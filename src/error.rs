@@ -45,6 +45,22 @@ pub enum NotifierError {
         topic_arn: String,
         reason: String,
     },
+
+    /// Another invocation holds the durable claim on this delivery and may be publishing it
+    /// now. Failing lets Lambda retry later, when the record says what happened.
+    #[error(
+        "event {event_id}: another invocation is delivering it to {channel}; \
+         failing so that Lambda retries once that delivery is settled"
+    )]
+    DeliveryInProgress { event_id: String, channel: String },
+
+    /// The durable record for this event id was made from a different payload: the id was
+    /// reused, and publishing (or calling it a duplicate) could lose the new content.
+    #[error(
+        "event {event_id}: a different payload under this id was already delivered (or is \
+         being delivered) to {channel}; refusing it"
+    )]
+    PayloadMismatch { event_id: String, channel: String },
 }
 
 impl NotifierError {
@@ -56,6 +72,8 @@ impl NotifierError {
             Self::UnsupportedSource { .. } => "UnsupportedSource",
             Self::InvalidDetail { .. } => "InvalidDetail",
             Self::Publish { .. } => "PublishFailed",
+            Self::DeliveryInProgress { .. } => "DeliveryInProgress",
+            Self::PayloadMismatch { .. } => "PayloadMismatch",
         }
     }
 }

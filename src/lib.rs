@@ -13,6 +13,7 @@ pub mod bootstrap;
 pub mod catalog;
 pub mod config;
 pub mod dedup;
+pub mod dedupe;
 pub mod enrich;
 pub mod error;
 pub mod event;

@@ -1,15 +1,19 @@
 //! The notifier: one EventBridge payload in, one outcome out. Parses, routes, composes, then
 //! renders and publishes each channel (text to the family topic, chat JSON to the chat
 //! topic when one is set), logging each step with structured fields; any failure fails the
-//! invocation, and a retry sends only the channels not yet delivered.
+//! invocation, and a retry sends only the channels not yet delivered. With the durable
+//! check on, each channel's delivery is also claimed in the shared delivery table first, so
+//! no other instance publishes it again.
 
-use std::time::{Duration, Instant};
+use std::borrow::Cow;
+use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
 use tracing::{error, info, warn};
 
 use crate::config::{Config, TopicArn, TopicKind, Topics};
 use crate::dedup::{DEFAULT_CAPACITY, RecentEvents};
+use crate::dedupe::{Admission, DurableCheck, PayloadHash};
 use crate::enrich::{self, DescribeChangeSet, Disabled, Enrichment};
 use crate::error::NotifierError;
 use crate::event::{CatalogDetail, CatalogEvent};
@@ -29,6 +33,49 @@ pub struct Notifier<P, D = Disabled> {
     recent: RecentEvents,
     /// The change-set lookup and its deadline; `None` when enrichment is off.
     describer: Option<(D, Duration)>,
+    /// The cross-instance duplicate check; `None` when no delivery table is configured.
+    durable: Option<DurableCheck>,
+}
+
+/// What every channel's delivery of one invocation shares.
+struct Attempt<'a> {
+    /// The warm memory's key: the event id, plus the payload's hash when the durable check
+    /// is on, so a reused id with another payload is not taken for a duplicate here but
+    /// refused by the delivery table.
+    memory_id: Cow<'a, str>,
+    /// `Some` exactly when the durable check is on.
+    payload_hash: Option<PayloadHash>,
+    /// When the invocation ends; the durable claim outlives it only a little.
+    deadline: Option<SystemTime>,
+}
+
+/// How one channel's delivery ended.
+enum Delivered {
+    /// Published now, with this message id.
+    Now(String),
+    /// Published before (by this instance or, per the delivery table, another one).
+    Before(String),
+}
+
+impl Delivered {
+    fn message_id(&self) -> &str {
+        match self {
+            Self::Now(message_id) | Self::Before(message_id) => message_id,
+        }
+    }
+}
+
+/// The outcome of an event every channel already had: nothing was published.
+fn duplicate(event_id: &str, detail_type: &str, message_id: String) -> Outcome {
+    warn!(
+        event_id,
+        detail_type, message_id, "duplicate delivery: already published"
+    );
+    Outcome::Duplicate {
+        detail_type: detail_type.to_owned(),
+        event_id: event_id.to_owned(),
+        message_id,
+    }
 }
 
 impl<P: Publisher> Notifier<P> {
@@ -41,6 +88,7 @@ impl<P: Publisher> Notifier<P> {
             publisher,
             recent: RecentEvents::new(Duration::ZERO, 0),
             describer: None,
+            durable: None,
         }
     }
 
@@ -69,6 +117,7 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
             publisher: self.publisher,
             recent: self.recent,
             describer: describer.map(|describer| (describer, timeout)),
+            durable: self.durable,
         }
     }
 
@@ -81,6 +130,13 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
     /// Sends to chat only notifications of these severities (empty: all of them).
     pub fn with_chat_severities(mut self, severities: Vec<Severity>) -> Self {
         self.chat_severities = severities;
+        self
+    }
+
+    /// Checks every channel's delivery against `durable` too, so other instances' publishes
+    /// count; `None` leaves the check off.
+    pub fn with_durable_check(mut self, durable: Option<DurableCheck>) -> Self {
+        self.durable = durable;
         self
     }
 
@@ -100,9 +156,27 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
         self.describer.as_ref().map(|(_, deadline)| *deadline)
     }
 
+    /// Whether deliveries are checked against the delivery table.
+    #[cfg(test)]
+    pub(crate) fn has_durable_check(&self) -> bool {
+        self.durable.is_some()
+    }
+
     /// Handles one event. `Err` means the event was not delivered on every channel and must
     /// be retried or kept by the on-failure destination; nothing is dropped silently.
     pub async fn handle(&self, payload: Value) -> Result<Outcome, NotifierError> {
+        self.handle_until(payload, None).await
+    }
+
+    /// [`Self::handle`] for an invocation that ends at `deadline`: the durable check's
+    /// claim outlives it only a little, so a crashed holder is soon taken over.
+    pub async fn handle_until(
+        &self,
+        payload: Value,
+        deadline: Option<SystemTime>,
+    ) -> Result<Outcome, NotifierError> {
+        // Hashed before parsing takes the payload; only the durable check needs it.
+        let payload_hash = self.durable.as_ref().map(|_| PayloadHash::of(&payload));
         let event = CatalogEvent::parse(payload).inspect_err(|error| {
             error!(error_type = error.error_type(), error = %error, "rejected event");
         })?;
@@ -122,30 +196,31 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
             });
         };
 
+        let attempt = Attempt {
+            memory_id: match &payload_hash {
+                Some(hash) => Cow::Owned(format!("{event_id}#{}", hash.as_str())),
+                None => Cow::Borrowed(event_id),
+            },
+            payload_hash,
+            deadline,
+        };
+        let memory_id = attempt.memory_id.as_ref();
         let now = Instant::now();
         let text_sent = self
             .recent
-            .published_message_id(event_id, Channel::Text, now);
+            .published_message_id(memory_id, Channel::Text, now);
         let chat_pending = self.chat_topic.is_some()
             && self
                 .recent
-                .published_message_id(event_id, Channel::Chat, now)
+                .published_message_id(memory_id, Channel::Chat, now)
                 .is_none();
         if let Some(message_id) = text_sent.filter(|_| !chat_pending) {
-            warn!(
-                event_id,
-                detail_type, message_id, "duplicate delivery: already published"
-            );
-            return Ok(Outcome::Duplicate {
-                detail_type: detail_type.to_owned(),
-                event_id: event_id.to_owned(),
-                message_id,
-            });
+            return Ok(duplicate(event_id, detail_type, message_id));
         }
 
         let enrichment = self.enrichment_for(&event).await;
         let message = registry::compose(&event, &enrichment);
-        let text = self.deliver(&event, &message, Channel::Text, topic);
+        let text = self.deliver(&event, &message, Channel::Text, topic, &attempt);
         let chat_topic = self.chat_topic.as_ref().filter(|_| {
             self.chat_severities.is_empty() || self.chat_severities.contains(&message.severity)
         });
@@ -160,46 +235,56 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
         let chat = async {
             match chat_topic {
                 Some(chat_topic) => self
-                    .deliver(&event, &message, Channel::Chat, chat_topic)
+                    .deliver(&event, &message, Channel::Chat, chat_topic, &attempt)
                     .await
-                    .map(|message_id| {
-                        Some(Delivery {
-                            topic_arn: chat_topic.to_string(),
-                            message_id,
-                        })
-                    }),
+                    .map(|delivered| Some((chat_topic, delivered))),
                 None => Ok(None),
             }
         };
         // Concurrently: the slower channel sets the latency, not the sum of both.
         let (text, chat) = tokio::join!(text, chat);
+        let (text, chat) = (text?, chat?);
+        // Every channel published before, by another instance per the delivery table: this
+        // delivery is a duplicate, named by the text channel's first publish.
+        let published_now =
+            matches!(text, Delivered::Now(_)) || matches!(chat, Some((_, Delivered::Now(_))));
+        if !published_now {
+            let message_id = text.message_id().to_owned();
+            return Ok(duplicate(event_id, detail_type, message_id));
+        }
         Ok(Outcome::Published {
             detail_type: detail_type.to_owned(),
             event_id: event_id.to_owned(),
             topic_arn: topic.to_string(),
-            message_id: text?,
-            chat: chat?,
+            message_id: text.message_id().to_owned(),
+            chat: chat.map(|(chat_topic, delivered)| Delivery {
+                topic_arn: chat_topic.to_string(),
+                message_id: delivered.message_id().to_owned(),
+            }),
         })
     }
 
     /// Delivers one channel's rendering once: a channel this instance already delivered the
     /// event on is not sent again (a retry after the other channel failed); otherwise the
-    /// message is rendered, published and remembered.
+    /// message is rendered, claimed in the delivery table (when on), published and
+    /// remembered.
     async fn deliver(
         &self,
         event: &CatalogEvent,
         message: &Message,
         channel: Channel,
         topic: &TopicArn,
-    ) -> Result<String, NotifierError> {
+        attempt: &Attempt<'_>,
+    ) -> Result<Delivered, NotifierError> {
         let (event_id, detail_type) = (
             event.envelope.id.as_str(),
             event.envelope.detail_type.as_str(),
         );
         let channel_name = channel.name();
+        let memory_id = attempt.memory_id.as_ref();
         if let Some(message_id) =
             self.recent
-                .published_message_id(event_id, channel, Instant::now())
+                .published_message_id(memory_id, channel, Instant::now())
         {
             info!(
                 event_id,
@@ -208,7 +293,7 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
                 message_id,
                 "already delivered on this channel: not sent again"
             );
-            return Ok(message_id);
+            return Ok(Delivered::Before(message_id));
         }
         let notification = match channel {
             Channel::Text => render::text::render(message),
@@ -223,10 +308,36 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
                 "notification body cut to fit SNS's size limit"
             );
         }
-        let message_id = self
-            .publisher
-            .publish(topic, &notification)
-            .await
+        // The channel's durable record is keyed by its topic, so text and chat each get one.
+        let held = match (&self.durable, &attempt.payload_hash) {
+            (Some(durable), Some(hash)) => {
+                match durable
+                    .admit(event_id, topic.as_str(), hash, attempt.deadline)
+                    .await
+                    .inspect_err(|error| {
+                        error!(event_id, detail_type, channel = channel_name, error_type = error.error_type(),
+                               error = %error, "durable duplicate check refused the delivery");
+                    })? {
+                    Admission::Publish(held) => held,
+                    Admission::AlreadyPublished { message_id } => {
+                        info!(event_id, detail_type, channel = channel_name, topic = %topic, message_id,
+                              "already delivered on this channel by another invocation: not sent again");
+                        self.recent
+                            .remember(memory_id, channel, &message_id, Instant::now());
+                        return Ok(Delivered::Before(message_id));
+                    }
+                }
+            }
+            _ => None,
+        };
+        let published = self.publisher.publish(topic, &notification).await;
+        if let Some(durable) = &self.durable {
+            match &published {
+                Ok(message_id) => durable.published(held, message_id).await,
+                Err(_) => durable.failed(held).await,
+            }
+        }
+        let message_id = published
             .map_err(|error| NotifierError::Publish {
                 event_id: event_id.to_owned(),
                 topic_arn: topic.to_string(),
@@ -236,7 +347,7 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
                 error!(event_id, detail_type, channel = channel_name, topic = %topic, error = %error, "publish failed");
             })?;
         self.recent
-            .remember(event_id, channel, &message_id, Instant::now());
+            .remember(memory_id, channel, &message_id, Instant::now());
         info!(
             event_id,
             detail_type,
@@ -246,7 +357,7 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
             severity = %notification.severity(),
             "published notification"
         );
-        Ok(message_id)
+        Ok(Delivered::Now(message_id))
     }
 
     /// Looks the change set up when enrichment is on; never fails the invocation.

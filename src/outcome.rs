@@ -33,8 +33,8 @@ pub enum Outcome {
         event_id: String,
         reason: String,
     },
-    /// The same event id was already published by this instance; `message_id` is the
-    /// first publish's.
+    /// The same event id was already published, by this instance or (with the delivery
+    /// table) any other; `message_id` is the first publish's.
     Duplicate {
         detail_type: String,
         event_id: String,

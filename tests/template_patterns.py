@@ -14,6 +14,10 @@ and prints one JSON object of facts on stdout:
                (with Role set to a role of the template, that role's policies
                are the ones read)
     topics     per AWS::SNS::Topic: KMS key and whether it is FIFO
+    tables     per AWS::DynamoDB::Table: its condition, deletion and replace
+               policies and properties; with `parameters` and `conditions` as
+               declared, and per function `dynamodb_grants` (the condition
+               guarding each DynamoDB statement, its actions and resources)
     rules      every EventBridge rule: SAM EventBridgeRule/CloudWatchEvent events
                and AWS::Events::Rule resources, with bus, state, pattern, targets
     matches    per event name: the ids of the rules whose pattern matches it
@@ -123,6 +127,37 @@ def describe_policies(policies, topics, report):
             report["publish_unresolved"].append(policy)
 
 
+def dynamodb_grants(policies, condition=None):
+    """Every statement granting DynamoDB actions, with the !If condition deploying it."""
+    grants = []
+    for policy in as_list(policies):
+        if isinstance(policy, dict) and "Fn::If" in policy:
+            name, *branches = policy["Fn::If"]
+            for index, branch in enumerate(branches):
+                if branch == {"Ref": "AWS::NoValue"}:
+                    continue
+                # The second branch is deployed when the condition is false.
+                guard = name if index == 0 else f"!{name}"
+                grants.extend(dynamodb_grants([branch], guard if condition is None else f"{condition}&{guard}"))
+        elif isinstance(policy, dict) and isinstance(policy.get("PolicyDocument"), dict):
+            # An AWS::IAM::Role's inline policy.
+            grants.extend(dynamodb_grants([policy["PolicyDocument"]], condition))
+        elif isinstance(policy, dict) and "Statement" in policy:
+            for statement in as_list(policy.get("Statement")):
+                if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+                    continue
+                actions = [a for a in as_list(statement.get("Action")) if isinstance(a, str)]
+                if any(a.lower().startswith("dynamodb:") or a == "*" for a in actions):
+                    grants.append({
+                        "condition": condition,
+                        "actions": actions,
+                        "resources": as_list(statement.get("Resource")),
+                    })
+    return grants
+
+
+
+
 def role_policy_documents(role):
     """The PolicyDocument of each inline policy of an AWS::IAM::Role, both branches of
     a conditional one included."""
@@ -160,10 +195,14 @@ def describe_function(properties, global_properties, topics, resources):
         "event_invoke_config": properties.get("EventInvokeConfig"),
     }
     describe_policies(properties.get("Policies"), topics, report)
+    report["dynamodb_grants"] = dynamodb_grants(properties.get("Policies"))
     role = resources.get(logical_id(properties.get("Role"), "Arn") or "")
     if role and role.get("Type") == "AWS::IAM::Role":
         report["role_id"] = logical_id(properties.get("Role"), "Arn")
         describe_policies(role_policy_documents(role), topics, report)
+        report["dynamodb_grants"].extend(
+            dynamodb_grants((role.get("Properties") or {}).get("Policies"))
+        )
     report["publish_topics"] = sorted(set(report["publish_topics"]))
     return report
 
@@ -245,6 +284,16 @@ def main():
         for name, r in resources.items()
         if r.get("Type") == "AWS::SNS::Topic"
     }
+    tables = {
+        name: {
+            "condition": r.get("Condition"),
+            "deletion_policy": r.get("DeletionPolicy"),
+            "update_replace_policy": r.get("UpdateReplacePolicy"),
+            "properties": r.get("Properties") or {},
+        }
+        for name, r in resources.items()
+        if r.get("Type") == "AWS::DynamoDB::Table"
+    }
     function_ids = [
         name for name, r in resources.items() if r.get("Type") == "AWS::Serverless::Function"
     ]
@@ -308,6 +357,9 @@ def main():
             "resources": resources,
             "chat_channels": chat_channels,
             "roles": roles,
+            "tables": tables,
+            "parameters": template.get("Parameters") or {},
+            "conditions": template.get("Conditions") or {},
         },
         sys.stdout,
         indent=1,

@@ -1,12 +1,15 @@
 //! The AWS adapters, the only code that talks to AWS: the SDK configuration every client is
 //! built from ([`load_sdk_config`]), the SNS publisher, the Marketplace Catalog API client,
-//! and short descriptions of SDK errors ([`error`]).
+//! the DynamoDB delivery table of the durable duplicate check, and short descriptions of
+//! SDK errors ([`error`]).
 
 mod catalog;
+mod delivery_table;
 pub mod error;
 mod sns;
 
 pub use catalog::CatalogApi;
+pub use delivery_table::{DynamoDbStore, EXPIRATION_ATTRIBUTE, KEY_ATTRIBUTE};
 pub use sns::SnsPublisher;
 
 use std::time::Duration;

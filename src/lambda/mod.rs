@@ -25,7 +25,9 @@ pub async fn run() -> Result<(), Error> {
     let notifier = bootstrap::notifier(&config).await;
     let notifier = &notifier;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
-        notifier.handle(event.payload)
+        // The deadline bounds the durable check's claim, so a crashed holder is soon
+        // taken over.
+        notifier.handle_until(event.payload, Some(event.context.deadline()))
     }))
     .await
 }

@@ -6,6 +6,7 @@ mod support;
 mod change_set_details;
 mod chat;
 mod chat_delivery;
+mod durable_dedupe;
 mod end_to_end;
 mod fuzz_corpus;
 mod hostile;

@@ -9,8 +9,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
+use marketplace_catalog_notifier::aws::{EXPIRATION_ATTRIBUTE, KEY_ATTRIBUTE};
 use marketplace_catalog_notifier::config::{
-    CHAT_SEVERITIES_VARIABLE, CHAT_TOPIC_VARIABLE, REQUIRED_TOPIC_VARIABLES, TOPIC_VARIABLES,
+    CHAT_SEVERITIES_VARIABLE, CHAT_TOPIC_VARIABLE, DEDUPE_TABLE_VARIABLE, REQUIRED_TOPIC_VARIABLES,
+    TOPIC_VARIABLES,
 };
 use marketplace_catalog_notifier::event::{KNOWN_DETAIL_TYPES, SOURCE};
 use serde_json::{Value, json};
@@ -705,7 +707,7 @@ fn the_chat_topic_is_passed_to_the_function_and_publishable() {
 }
 
 #[test]
-fn chat_channel_configurations_subscribe_to_the_chat_topic_and_can_do_nothing() {
+fn chat_channel_configurations_subscribe_to_the_chat_and_alarms_topics_and_can_do_nothing() {
     let channels = facts().report["chat_channels"]
         .as_object()
         .expect("chat_channels");
@@ -727,10 +729,12 @@ fn chat_channel_configurations_subscribe_to_the_chat_topic_and_can_do_nothing() 
             channel["condition"].is_string(),
             "{name} must be conditional: without channel parameters nothing is created"
         );
+        // The chat topic's notifications, and the alarms (Q Developer renders CloudWatch
+        // alarm messages itself); nothing else.
         assert_eq!(
             channel["sns_topics"],
             json!([chat_topic(), alarms_topic()]),
-            "{name} must subscribe to the chat topic and the alarms topic, nothing else"
+            "{name} must subscribe to the chat topic and the alarms topic only"
         );
         let guardrails = format!("{}", channel["guardrails"]);
         assert!(
@@ -752,4 +756,95 @@ fn chat_channel_configurations_subscribe_to_the_chat_topic_and_can_do_nothing() 
             "{role_name} must grant nothing: the channels only receive notifications"
         );
     }
+}
+
+// ---- durable duplicate check (src/dedupe/, src/aws/delivery_table.rs) ----
+
+/// The DynamoDB item actions src/aws/delivery_table.rs calls, and nothing more.
+const DELIVERY_TABLE_ACTIONS: &[&str] = &[
+    "dynamodb:DeleteItem",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+];
+
+#[test]
+fn the_delivery_table_and_its_grants_exist_exactly_when_durable_deduplication_is_on() {
+    let report = &facts().report;
+    let parameter = &report["parameters"]["DurableDeduplication"];
+    assert_eq!(parameter["Default"], "true", "DurableDeduplication default");
+    assert_eq!(parameter["AllowedValues"], json!(["true", "false"]));
+
+    // The one condition that is true exactly when the parameter is "true".
+    let on = json!({"Fn::Equals": [{"Ref": "DurableDeduplication"}, "true"]});
+    let conditions: Vec<&String> = report["conditions"]
+        .as_object()
+        .expect("conditions")
+        .iter()
+        .filter(|(_, condition)| **condition == on)
+        .map(|(name, _)| name)
+        .collect();
+    let [condition] = conditions.as_slice() else {
+        panic!("expected one condition equal to {on}, found {conditions:?}");
+    };
+    let condition = condition.as_str();
+
+    let tables = report["tables"].as_object().expect("tables");
+    assert_eq!(tables.len(), 1, "expected one DynamoDB table: {tables:?}");
+    let (table, facts_of_table) = tables.iter().next().unwrap();
+    assert_eq!(facts_of_table["condition"], condition, "{table}: Condition");
+    assert_eq!(facts_of_table["deletion_policy"], "Retain", "{table}");
+    assert_eq!(facts_of_table["update_replace_policy"], "Retain", "{table}");
+    let properties = &facts_of_table["properties"];
+    assert_eq!(properties["BillingMode"], "PAY_PER_REQUEST", "{table}");
+    assert_eq!(
+        properties["KeySchema"],
+        json!([{"AttributeName": KEY_ATTRIBUTE, "KeyType": "HASH"}]),
+        "{table}: the code's partition key"
+    );
+    assert_eq!(
+        properties["AttributeDefinitions"],
+        json!([{"AttributeName": KEY_ATTRIBUTE, "AttributeType": "S"}]),
+        "{table}"
+    );
+    assert_eq!(
+        properties["TimeToLiveSpecification"],
+        json!({"AttributeName": EXPIRATION_ATTRIBUTE, "Enabled": true}),
+        "{table}: TTL on the attribute the code writes"
+    );
+    assert_eq!(
+        properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"], true,
+        "{table}: point-in-time recovery"
+    );
+    assert_eq!(
+        properties["SSESpecification"]["SSEEnabled"], true,
+        "{table}: encryption"
+    );
+
+    let (function, report) = function();
+    assert_eq!(
+        report["environment"][DEDUPE_TABLE_VARIABLE]["value"],
+        json!({"Fn::If": [condition, {"Ref": table}, ""]}),
+        "{function}: {DEDUPE_TABLE_VARIABLE} must name the table exactly when it exists"
+    );
+    let grants = report["dynamodb_grants"].as_array().expect("grants");
+    assert!(!grants.is_empty(), "{function} has no access to {table}");
+    let mut actions = BTreeSet::new();
+    for grant in grants {
+        assert_eq!(
+            grant["condition"], condition,
+            "{function}: a DynamoDB grant deployed regardless of {condition}: {grant}"
+        );
+        assert_eq!(
+            grant["resources"],
+            json!([{"Fn::GetAtt": [table, "Arn"]}]),
+            "{function}: DynamoDB grants name the table only"
+        );
+        actions.extend(strings(&grant["actions"]));
+    }
+    assert_eq!(
+        actions,
+        DELIVERY_TABLE_ACTIONS.iter().copied().collect(),
+        "{function}: exactly the item actions the code uses"
+    );
 }

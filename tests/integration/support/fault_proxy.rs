@@ -26,6 +26,11 @@ use tokio::task::{JoinHandle, JoinSet};
 pub enum Fault {
     /// Forward each request to the upstream server and relay its answer.
     PassThrough,
+    /// Forward like [`Fault::PassThrough`], but one request at a time. DynamoDB applies a
+    /// conditional write to an item atomically; moto serves each request on its own thread
+    /// and checks then writes in Python, so two writes at once can both pass their check.
+    /// In front of moto's DynamoDB this gives the atomicity the real service documents.
+    OneAtATime,
     /// Nothing listens on the port any more: connecting fails with "connection refused".
     Closed,
     /// Read the request, then close the connection without answering.
@@ -65,6 +70,8 @@ struct Shared {
     fault: Mutex<Fault>,
     upstream: SocketAddr,
     requests: AtomicUsize,
+    /// Held while forwarding in [`Fault::OneAtATime`].
+    forwarding: tokio::sync::Mutex<()>,
 }
 
 /// The proxy, listening on a fixed 127.0.0.1 port (except while [`Fault::Closed`]) until
@@ -93,6 +100,7 @@ impl FaultProxy {
             fault: Mutex::new(Fault::PassThrough),
             upstream,
             requests: AtomicUsize::new(0),
+            forwarding: tokio::sync::Mutex::new(()),
         });
         let connections = Arc::new(Mutex::new(JoinSet::new()));
         let accept = tokio::spawn(accept(
@@ -202,6 +210,10 @@ async fn answer(
     };
     match fault {
         Fault::PassThrough => Ok(forward(shared.upstream, request).await),
+        Fault::OneAtATime => {
+            let _one_at_a_time = shared.forwarding.lock().await;
+            Ok(forward(shared.upstream, request).await)
+        }
         // A connection accepted just before closing is treated like a hang-up.
         Fault::Closed | Fault::HangUp => Err(HungUp),
         Fault::Respond {
