@@ -21,6 +21,10 @@ pub const DEFAULT_DUPLICATE_WINDOW: Duration = Duration::from_secs(3_600);
 /// to say which change failed and why.
 pub const ENRICH_VARIABLE: &str = "ENRICH_CHANGE_SETS";
 
+/// Environment variable: look agreements up with `DescribeAgreement` (value, term, status,
+/// buyer) and the product title with `DescribeEntity`.
+pub const ENRICH_AGREEMENTS_VARIABLE: &str = "ENRICH_AGREEMENTS";
+
 /// Environment variable: the bound, in milliseconds, on that lookup.
 pub const ENRICH_TIMEOUT_VARIABLE: &str = "ENRICH_TIMEOUT_MS";
 
@@ -32,14 +36,16 @@ pub enum TopicKind {
     ChangeSets,
     Security,
     Other,
+    Agreements,
 }
 
 impl TopicKind {
-    pub const ALL: [TopicKind; 4] = [
+    pub const ALL: [TopicKind; 5] = [
         TopicKind::Offers,
         TopicKind::ChangeSets,
         TopicKind::Security,
         TopicKind::Other,
+        TopicKind::Agreements,
     ];
 
     /// The environment variable that holds this family's topic ARN.
@@ -49,13 +55,14 @@ impl TopicKind {
             TopicKind::ChangeSets => "CHANGE_SETS_TOPIC_ARN",
             TopicKind::Security => "SECURITY_TOPIC_ARN",
             TopicKind::Other => "OTHER_EVENTS_TOPIC_ARN",
+            TopicKind::Agreements => "AGREEMENTS_TOPIC_ARN",
         }
     }
 
-    /// Only the other-events topic may be left out: unknown detail types are then
-    /// skipped with a warning instead of published.
+    /// The other-events and agreements topics may be left out: their events are then
+    /// skipped with a warning instead of published (the template always sets both).
     pub const fn is_required(self) -> bool {
-        !matches!(self, TopicKind::Other)
+        !matches!(self, TopicKind::Other | TopicKind::Agreements)
     }
 
     /// A short lowercase name, used in logs and in dry-run placeholder topic names.
@@ -65,6 +72,7 @@ impl TopicKind {
             TopicKind::ChangeSets => "change-sets",
             TopicKind::Security => "security",
             TopicKind::Other => "other-events",
+            TopicKind::Agreements => "agreements",
         }
     }
 }
@@ -75,6 +83,7 @@ pub const TOPIC_VARIABLES: &[&str] = &[
     TopicKind::ChangeSets.variable(),
     TopicKind::Security.variable(),
     TopicKind::Other.variable(),
+    TopicKind::Agreements.variable(),
 ];
 
 /// The topic variables without which the function refuses to start.
@@ -152,6 +161,7 @@ pub struct Topics {
     pub change_sets: TopicArn,
     pub security: TopicArn,
     pub other: Option<TopicArn>,
+    pub agreements: Option<TopicArn>,
 }
 
 impl Topics {
@@ -162,6 +172,7 @@ impl Topics {
             TopicKind::ChangeSets => Some(&self.change_sets),
             TopicKind::Security => Some(&self.security),
             TopicKind::Other => self.other.as_ref(),
+            TopicKind::Agreements => self.agreements.as_ref(),
         }
     }
 }
@@ -176,6 +187,8 @@ pub struct Config {
     pub duplicate_window: Duration,
     /// Whether change-set notifications are enriched through the Catalog API.
     pub enrich_change_sets: bool,
+    /// Whether agreement notifications are enriched through the Agreement and Catalog APIs.
+    pub enrich_agreements: bool,
     /// The bound on one enrichment lookup.
     pub enrich_timeout: Duration,
 }
@@ -203,6 +216,14 @@ impl Config {
             None => !dry_run,
             Some(value) => parse_bool(&value).ok_or_else(|| ConfigError::Invalid {
                 variable: ENRICH_VARIABLE,
+                value,
+                reason: "expected true or false".to_owned(),
+            })?,
+        };
+        let enrich_agreements = match read(ENRICH_AGREEMENTS_VARIABLE) {
+            None => !dry_run,
+            Some(value) => parse_bool(&value).ok_or_else(|| ConfigError::Invalid {
+                variable: ENRICH_AGREEMENTS_VARIABLE,
                 value,
                 reason: "expected true or false".to_owned(),
             })?,
@@ -262,10 +283,12 @@ impl Config {
                 change_sets: required(TopicKind::ChangeSets)?,
                 security: required(TopicKind::Security)?,
                 other: topic(TopicKind::Other)?,
+                agreements: topic(TopicKind::Agreements)?,
             },
             dry_run,
             duplicate_window,
             enrich_change_sets,
+            enrich_agreements,
             enrich_timeout,
         })
     }
@@ -346,6 +369,45 @@ mod tests {
         vars.push(("OTHER_EVENTS_TOPIC_ARN", ""));
         let config = config(&vars).unwrap();
         assert_eq!(config.topics.arn_for(TopicKind::Other), None);
+    }
+
+    #[test]
+    fn agreements_topic_is_optional_and_validated() {
+        let config_without = config(&required_vars()).unwrap();
+        assert_eq!(config_without.topics.arn_for(TopicKind::Agreements), None);
+
+        let agreements = "arn:aws:sns:us-east-1:123456789012:marketplace-agreements";
+        let mut vars = required_vars();
+        vars.push(("AGREEMENTS_TOPIC_ARN", agreements));
+        let with = config(&vars).unwrap();
+        assert_eq!(
+            with.topics.arn_for(TopicKind::Agreements).unwrap().as_str(),
+            agreements
+        );
+
+        let mut vars = required_vars();
+        vars.push(("AGREEMENTS_TOPIC_ARN", "marketplace-agreements"));
+        let message = config(&vars).unwrap_err().to_string();
+        assert!(message.contains("AGREEMENTS_TOPIC_ARN"), "{message}");
+    }
+
+    #[test]
+    fn agreement_enrichment_is_on_by_default_except_in_a_dry_run() {
+        assert!(config(&required_vars()).unwrap().enrich_agreements);
+        let dry = config(&[("NOTIFIER_DRY_RUN", "true")]).unwrap();
+        assert!(!dry.enrich_agreements);
+
+        let mut vars = required_vars();
+        vars.push(("ENRICH_AGREEMENTS", "false"));
+        assert!(!config(&vars).unwrap().enrich_agreements);
+
+        let mut vars = required_vars();
+        vars.push(("ENRICH_AGREEMENTS", "perhaps"));
+        let message = config(&vars).unwrap_err().to_string();
+        assert!(
+            message.contains("ENRICH_AGREEMENTS") && message.contains("perhaps"),
+            "{message}"
+        );
     }
 
     #[test]

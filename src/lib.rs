@@ -4,6 +4,7 @@
 //! The flow is `payload → CatalogEvent → Notification → Publisher → Outcome`: parsing and
 //! formatting are pure; [`publish`] is the only module that does I/O.
 
+pub mod agreement;
 pub mod aws_error;
 pub mod config;
 pub mod dedup;
@@ -13,6 +14,7 @@ pub mod event;
 pub mod handlers;
 pub mod init_error;
 pub mod logging;
+pub mod message;
 pub mod notification;
 pub mod notifier;
 pub mod outcome;
@@ -29,8 +31,12 @@ use lambda_runtime::LambdaEvent;
 use serde_json::Value;
 
 /// The Lambda entry point shared by the binary and the tests.
-pub async fn handle<P: publish::Publisher, D: enrich::DescribeChangeSet>(
-    notifier: &Notifier<P, D>,
+pub async fn handle<
+    P: publish::Publisher,
+    D: enrich::DescribeChangeSet,
+    A: enrich::DescribeAgreement,
+>(
+    notifier: &Notifier<P, D, A>,
     event: LambdaEvent<Value>,
 ) -> Result<Outcome, NotifierError> {
     notifier.handle(event.payload).await

@@ -6,21 +6,24 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use tracing::{error, info, warn};
 
+use crate::agreement::{AgreementDetail, AgreementLookup};
 use crate::config::{Config, TopicKind, Topics};
 use crate::dedup::{DEFAULT_CAPACITY, RecentEvents};
-use crate::enrich::{self, DescribeChangeSet, Disabled, Enrichment};
+use crate::enrich::{self, DescribeAgreement, DescribeChangeSet, Disabled, Enrichment};
 use crate::error::NotifierError;
 use crate::event::{CatalogDetail, CatalogEvent};
 use crate::outcome::Outcome;
 use crate::publish::Publisher;
 use crate::router;
 
-pub struct Notifier<P, D = Disabled> {
+pub struct Notifier<P, D = Disabled, A = Disabled> {
     topics: Topics,
     publisher: P,
     recent: RecentEvents,
     /// The change-set lookup and its deadline; `None` when enrichment is off.
     describer: Option<(D, Duration)>,
+    /// The agreement lookup and its deadline; `None` when enrichment is off.
+    agreements: Option<(A, Duration)>,
 }
 
 impl<P: Publisher> Notifier<P> {
@@ -31,6 +34,7 @@ impl<P: Publisher> Notifier<P> {
             publisher,
             recent: RecentEvents::new(Duration::ZERO, 0),
             describer: None,
+            agreements: None,
         }
     }
 
@@ -41,19 +45,36 @@ impl<P: Publisher> Notifier<P> {
     }
 }
 
-impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
+impl<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement> Notifier<P, D, A> {
     /// Enriches change-set notifications through `describer`, waiting at most `timeout`;
     /// `None` leaves enrichment off.
     pub fn with_change_set_details<E: DescribeChangeSet>(
         self,
         describer: Option<E>,
         timeout: Duration,
-    ) -> Notifier<P, E> {
+    ) -> Notifier<P, E, A> {
         Notifier {
             topics: self.topics,
             publisher: self.publisher,
             recent: self.recent,
             describer: describer.map(|describer| (describer, timeout)),
+            agreements: self.agreements,
+        }
+    }
+
+    /// Enriches agreement notifications through `api`, waiting at most `timeout`; `None`
+    /// leaves enrichment off.
+    pub fn with_agreement_details<B: DescribeAgreement>(
+        self,
+        api: Option<B>,
+        timeout: Duration,
+    ) -> Notifier<P, D, B> {
+        Notifier {
+            topics: self.topics,
+            publisher: self.publisher,
+            recent: self.recent,
+            describer: self.describer,
+            agreements: api.map(|api| (api, timeout)),
         }
     }
 
@@ -90,10 +111,16 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
 
         let kind = router::topic_for(&event.detail);
         let Some(topic) = self.topics.arn_for(kind) else {
-            let reason = format!(
-                "no dedicated format for this detail type and {} is not set",
-                TopicKind::Other.variable()
-            );
+            let reason = match kind {
+                TopicKind::Agreements => format!(
+                    "agreement events are not published because {} is not set",
+                    kind.variable()
+                ),
+                _ => format!(
+                    "no dedicated format for this detail type and {} is not set",
+                    kind.variable()
+                ),
+            };
             warn!(event_id, detail_type, topic = kind.name(), %reason, "skipped event");
             return Ok(Outcome::Skipped {
                 detail_type: detail_type.to_owned(),
@@ -102,8 +129,13 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
             });
         };
 
-        let enrichment = self.enrichment_for(&event).await;
-        let notification = router::render_with(&event, &enrichment);
+        let notification = match &event.detail {
+            CatalogDetail::Agreement(detail) => {
+                let lookup = self.agreement_lookup_for(detail, envelope).await;
+                router::render_agreement(detail, envelope, &lookup)
+            }
+            _ => router::render_with(&event, &self.enrichment_for(&event).await),
+        };
         if notification.truncated_bytes() > 0 {
             warn!(
                 event_id,
@@ -165,5 +197,34 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
             );
         }
         enrichment
+    }
+
+    /// Looks the agreement up when enrichment is on; never fails the invocation.
+    async fn agreement_lookup_for(
+        &self,
+        detail: &AgreementDetail,
+        envelope: &crate::event::Envelope,
+    ) -> AgreementLookup {
+        let (Some((api, timeout)), Some(agreement_id)) = (&self.agreements, detail.agreement_id())
+        else {
+            return AgreementLookup::NotAttempted;
+        };
+        let lookup = enrich::agreement::look_up(
+            api,
+            agreement_id,
+            detail.product_id(),
+            detail.product_title(),
+            *timeout,
+        )
+        .await;
+        if let AgreementLookup::Unavailable(code) = &lookup {
+            warn!(
+                event_id = %envelope.id,
+                agreement_id,
+                error_code = %code,
+                "agreement details unavailable; publishing without them"
+            );
+        }
+        lookup
     }
 }

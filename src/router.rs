@@ -1,8 +1,9 @@
 //! Routing: which formatter renders an event and which topic family receives it.
 
+use crate::agreement::{self, AgreementDetail, AgreementLookup};
 use crate::config::TopicKind;
 use crate::enrich::Enrichment;
-use crate::event::{CatalogDetail, CatalogEvent};
+use crate::event::{CatalogDetail, CatalogEvent, Envelope};
 use crate::handlers::{change_set, offer, other, security};
 use crate::notification::Notification;
 
@@ -13,6 +14,7 @@ pub fn topic_for(detail: &CatalogDetail) -> TopicKind {
         CatalogDetail::ChangeSet(..) => TopicKind::ChangeSets,
         CatalogDetail::SecurityReport(_) => TopicKind::Security,
         CatalogDetail::Unrecognised(_) => TopicKind::Other,
+        CatalogDetail::Agreement(_) => TopicKind::Agreements,
     }
 }
 
@@ -21,7 +23,8 @@ pub fn render(event: &CatalogEvent) -> Notification {
     render_with(event, &Enrichment::NotAttempted)
 }
 
-/// Renders an event with what enrichment found (used only by change-set events).
+/// Renders an event with what enrichment found (used only by change-set events; agreement
+/// events are rendered without their lookup here, see [`render_agreement`]).
 pub fn render_with(event: &CatalogEvent, enrichment: &Enrichment) -> Notification {
     let envelope = &event.envelope;
     match &event.detail {
@@ -32,7 +35,20 @@ pub fn render_with(event: &CatalogEvent, enrichment: &Enrichment) -> Notificatio
         }
         CatalogDetail::SecurityReport(report) => security::security_report(report, envelope),
         CatalogDetail::Unrecognised(detail) => other::unrecognised(detail, envelope),
+        CatalogDetail::Agreement(detail) => {
+            render_agreement(detail, envelope, &AgreementLookup::NotAttempted)
+        }
     }
+}
+
+/// Composes an agreement event's Message with what the agreement lookup found, and lays it
+/// out as text for today's publisher.
+pub fn render_agreement(
+    detail: &AgreementDetail,
+    envelope: &Envelope,
+    lookup: &AgreementLookup,
+) -> Notification {
+    agreement::interim_text::message_to_notification(&agreement::compose(detail, envelope, lookup))
 }
 
 #[cfg(test)]

@@ -113,6 +113,7 @@ async fn template_families(moto: &Moto, declared: &Declared) -> Families {
         change_sets: topic(TopicKind::ChangeSets),
         security: topic(TopicKind::Security),
         other: Some(topic(TopicKind::Other)),
+        agreements: Some(topic(TopicKind::Agreements)),
     };
     Families::new(topics, queues)
 }

@@ -2,8 +2,12 @@
 //! and why, fetched from the Marketplace Catalog API. Best effort and bounded in time: when
 //! the answer does not come, the notification goes out without it and says so.
 
+pub mod agreement;
+mod agreement_api;
 mod catalog_api;
 
+pub use agreement::DescribeAgreement;
+pub use agreement_api::AgreementApi;
 pub use catalog_api::CatalogApi;
 
 use std::future::Future;
@@ -56,7 +60,7 @@ pub trait DescribeChangeSet {
     ) -> impl Future<Output = Result<ChangeSetReport, String>> + Send;
 }
 
-/// Stands in when enrichment is switched off; never called.
+/// Stands in when enrichment is switched off; never called (for change sets or agreements).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Disabled;
 

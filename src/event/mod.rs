@@ -20,10 +20,14 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::agreement::{self, AgreementDetail};
 use crate::error::NotifierError;
 
-/// The only EventBridge source this function handles.
+/// The Marketplace Catalog API's EventBridge source.
 pub const SOURCE: &str = "aws.marketplacecatalog";
+
+/// Every EventBridge source this function handles; any other is `UnsupportedSource`.
+pub const SOURCES: &[&str] = &[SOURCE, agreement::SOURCE];
 
 /// The `detail-type` values this function formats, as AWS spells them.
 pub mod detail_type {
@@ -70,6 +74,8 @@ pub enum CatalogDetail {
     SecurityReport(SecurityReport),
     /// A detail type AWS added that has no formatter yet; kept whole for the generic notification.
     Unrecognised(Value),
+    /// An agreement event (`aws.agreement-marketplace`), typed by its own family module.
+    Agreement(AgreementDetail),
 }
 
 /// One Marketplace Catalog event, validated.
@@ -81,7 +87,7 @@ pub struct CatalogEvent {
 
 impl CatalogEvent {
     /// Validates an EventBridge payload: envelope first, then the source, then the detail
-    /// for the detail type.
+    /// for the detail type (catalog details here, agreement details in their own module).
     pub fn parse(payload: Value) -> Result<Self, NotifierError> {
         let event_id = payload
             .get("id")
@@ -110,7 +116,7 @@ impl CatalogEvent {
                 invalid_envelope(field, reason)
             })?;
 
-        if raw.source != SOURCE {
+        if !SOURCES.contains(&raw.source.as_str()) {
             return Err(NotifierError::UnsupportedSource {
                 event_id,
                 source_name: raw.source,
@@ -124,13 +130,16 @@ impl CatalogEvent {
             .time
             .ok_or_else(|| invalid_envelope("time".into(), "missing".into()))?;
 
-        let detail = parse_detail(&raw.detail_type, raw.detail).map_err(|(field, reason)| {
-            NotifierError::InvalidDetail {
-                event_id: event_id.clone(),
-                detail_type: raw.detail_type.clone(),
-                field,
-                reason,
-            }
+        let parsed = if raw.source == agreement::SOURCE {
+            agreement::parse_detail(&raw.detail_type, raw.detail).map(CatalogDetail::Agreement)
+        } else {
+            parse_detail(&raw.detail_type, raw.detail)
+        };
+        let detail = parsed.map_err(|(field, reason)| NotifierError::InvalidDetail {
+            event_id: event_id.clone(),
+            detail_type: raw.detail_type.clone(),
+            field,
+            reason,
         })?;
 
         Ok(Self {
@@ -188,7 +197,7 @@ fn parse_detail(kind: &str, detail: Value) -> Result<CatalogDetail, (String, Str
     })
 }
 
-fn typed<T: DeserializeOwned>(detail: Value) -> Result<T, (String, String)> {
+pub(crate) fn typed<T: DeserializeOwned>(detail: Value) -> Result<T, (String, String)> {
     serde_path_to_error::deserialize(detail).map_err(|error| {
         let (field, reason) = describe(&error);
         let field = if field == "." {
@@ -202,7 +211,7 @@ fn typed<T: DeserializeOwned>(detail: Value) -> Result<T, (String, String)> {
 
 /// Splits a deserialisation error into the field it concerns and what was wrong. A missing
 /// field is reported at its parent's path, so its name is appended from the message.
-fn describe(error: &serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
+pub(crate) fn describe(error: &serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
     let path = error.path().to_string();
     let reason = error.inner().to_string();
     let missing = reason
@@ -341,10 +350,31 @@ mod tests {
     #[test]
     fn other_sources_are_rejected_before_the_detail_is_read() {
         let mut payload = envelope("Offer Released", json!("not even an object"));
-        payload["source"] = json!("aws.agreement-marketplace");
+        payload["source"] = json!("aws.marketplace");
         let error = error_of(payload);
         assert_eq!(error.error_type(), "UnsupportedSource");
-        assert!(error.to_string().contains("aws.agreement-marketplace"));
+        assert!(error.to_string().contains("aws.marketplace"));
+    }
+
+    #[test]
+    fn agreement_events_are_parsed_by_their_family() {
+        let mut payload = envelope(
+            "Purchase Agreement Billing Adjustment Failed - Proposer",
+            json!({"agreement": {"id": "agmt-1"}}),
+        );
+        payload["source"] = json!("aws.agreement-marketplace");
+        let event = CatalogEvent::parse(payload.clone()).unwrap();
+        assert!(matches!(event.detail, CatalogDetail::Agreement(_)));
+
+        payload["detail"] = json!({});
+        let error = error_of(payload);
+        assert_eq!(error.error_type(), "InvalidDetail");
+        let message = error.to_string();
+        assert!(message.contains("detail.agreement"), "{message}");
+        assert!(
+            message.contains("11111111-2222-3333-4444-555555555555"),
+            "{message}"
+        );
     }
 
     #[test]
