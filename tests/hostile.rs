@@ -122,7 +122,7 @@ const CORPUS: &[(&str, Expected)] = &[
     ),
     (
         "wrong-source.json",
-        Expected::Rejected("UnsupportedSource", &["aws.agreement-marketplace"]),
+        Expected::Rejected("UnsupportedSource", &["aws.marketplace"]),
     ),
 ];
 

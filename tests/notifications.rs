@@ -15,6 +15,7 @@ const OFFERS: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-offers";
 const CHANGE_SETS: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-change-sets";
 const SECURITY: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-security";
 const OTHER: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-other";
+const AGREEMENTS: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-agreements";
 
 /// A sample file, its topic family, its severity and attributes it must carry.
 type Expectation = (
@@ -27,6 +28,83 @@ type Expectation = (
 /// What each sample must become. Adding a file to `events/` without a row here fails
 /// `every_sample_has_an_expectation`.
 const EXPECTED: &[Expectation] = &[
+    (
+        "agreement-acceptor-created.json",
+        TopicKind::Agreements,
+        Severity::Info,
+        &[("party", "acceptor"), ("action_required", "false")],
+    ),
+    (
+        "agreement-amended.json",
+        TopicKind::Agreements,
+        Severity::Info,
+        &[("product_id", "prod-aw4fgf5tyo5w2"), ("party", "proposer")],
+    ),
+    (
+        "agreement-billing-adjustment-failed.json",
+        TopicKind::Agreements,
+        Severity::Error,
+        &[
+            ("action_required", "true"),
+            ("agreement_id", "agmt-1n3wvuxyzd7kdr1nmk36gqz1a"),
+        ],
+    ),
+    (
+        "agreement-cancellation-pending-approval.json",
+        TopicKind::Agreements,
+        Severity::Warning,
+        &[
+            ("action_required", "true"),
+            ("acceptor_account_id", "845735284135"),
+            ("offer_id", "offer-3sdqk7x2jz6bq"),
+        ],
+    ),
+    (
+        "agreement-created-as-manufacturer-cppo.json",
+        TopicKind::Agreements,
+        Severity::Info,
+        &[
+            ("party", "manufacturer"),
+            ("acceptor_account_id", "210987654321"),
+        ],
+    ),
+    (
+        "agreement-created-as-proposer.json",
+        TopicKind::Agreements,
+        Severity::Info,
+        &[
+            ("party", "proposer"),
+            ("agreement_id", "agmt-1n3wvuxyzd7kdr1nmk36gqz1a"),
+            ("offer_id", "offer-3sdqk7x2jz6bq"),
+        ],
+    ),
+    (
+        "agreement-ended.json",
+        TopicKind::Agreements,
+        Severity::Warning,
+        &[("action_required", "false")],
+    ),
+    (
+        "agreement-ending-in-30-days.json",
+        TopicKind::Agreements,
+        Severity::Warning,
+        &[("action_required", "true")],
+    ),
+    (
+        "agreement-license-deprovisioned.json",
+        TopicKind::Agreements,
+        Severity::Warning,
+        &[
+            ("party", "manufacturer"),
+            ("product_id", "prod-aw4fgf5tyo5w2"),
+        ],
+    ),
+    (
+        "agreement-renewal-upcoming.json",
+        TopicKind::Agreements,
+        Severity::Info,
+        &[("acceptor_account_id", "556677889900")],
+    ),
     (
         "change-set-cancelled.json",
         TopicKind::ChangeSets,
@@ -168,6 +246,7 @@ fn config(with_other: bool) -> Config {
         "CHANGE_SETS_TOPIC_ARN" => Some(CHANGE_SETS.to_owned()),
         "SECURITY_TOPIC_ARN" => Some(SECURITY.to_owned()),
         "OTHER_EVENTS_TOPIC_ARN" if with_other => Some(OTHER.to_owned()),
+        "AGREEMENTS_TOPIC_ARN" => Some(AGREEMENTS.to_owned()),
         _ => None,
     })
     .expect("test configuration is valid")
@@ -314,18 +393,26 @@ async fn publish_failure_fails_the_invocation_and_names_event_and_topic() {
 async fn rejected_events_publish_nothing() {
     let notifier = Notifier::new(config(true).topics, RecordingPublisher::new());
     let mut other_source = sample("offer-released-by-isv.json");
-    other_source["source"] = json!("aws.agreement-marketplace");
+    other_source["source"] = json!("aws.marketplace");
+    let mut no_agreement_id = sample("agreement-created-as-proposer.json");
+    no_agreement_id["detail"]["agreement"]
+        .as_object_mut()
+        .unwrap()
+        .remove("id");
+    let mut no_acceptor = sample("agreement-cancellation-pending-approval.json");
+    no_acceptor["detail"]["agreement"]
+        .as_object_mut()
+        .unwrap()
+        .remove("acceptorId");
     let mut no_offer_id = sample("offer-released-by-isv.json");
     no_offer_id["detail"]["offer"]
         .as_object_mut()
         .unwrap()
         .remove("id");
     for (payload, error_type, mentions) in [
-        (
-            other_source,
-            "UnsupportedSource",
-            "aws.agreement-marketplace",
-        ),
+        (other_source, "UnsupportedSource", "aws.marketplace"),
+        (no_agreement_id, "InvalidDetail", "detail.agreement.id"),
+        (no_acceptor, "InvalidDetail", "detail.agreement.acceptorId"),
         (no_offer_id, "InvalidDetail", "detail.offer.id"),
         (json!({}), "InvalidEnvelope", "detail-type"),
         (json!("just a string"), "InvalidEnvelope", "found a string"),

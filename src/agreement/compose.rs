@@ -63,7 +63,7 @@ impl Essentials<'_> {
     fn buyer(&self) -> String {
         self.acceptor
             .clone()
-            .unwrap_or_else(|| "(buyer not given)".to_owned())
+            .unwrap_or_else(|| NOT_GIVEN.to_owned())
     }
 
     /// The agreement's estimated value from DescribeAgreement, as "USD 120,000.00".
@@ -247,7 +247,7 @@ fn lifecycle(
                 Severity::Info,
                 false,
                 format!(
-                    "Buyer account {buyer} amended agreement {id}; it is {}, running {term}.{renewal_note}{value_sentence}",
+                    "Buyer account {buyer} amended agreement {id} ({}), running {term}.{renewal_note}{value_sentence}",
                     status_text(&status)
                 ),
             )
