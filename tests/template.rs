@@ -12,20 +12,22 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use marketplace_catalog_notifier::agreement;
 use marketplace_catalog_notifier::config::{REQUIRED_TOPIC_VARIABLES, TOPIC_VARIABLES};
-use marketplace_catalog_notifier::event::{KNOWN_DETAIL_TYPES, SOURCE};
+use marketplace_catalog_notifier::event::{KNOWN_DETAIL_TYPES, SOURCE, SOURCES};
 use serde_json::{Value, json};
 
 /// A detail type the code has no formatter for, standing in for one AWS adds later.
 const FUTURE_DETAIL_TYPE: &str = "Catalog Entity Deprecated";
 
 /// Real Marketplace sources the function must not receive (the code rejects them).
-const OTHER_SOURCE_EVENTS: &[(&str, &str)] = &[
-    (
-        "aws.agreement-marketplace",
-        "Purchase Agreement Created - Manufacturer",
-    ),
-    ("aws.marketplace", "Disbursement Paused"),
+const OTHER_SOURCE_EVENTS: &[(&str, &str)] = &[("aws.marketplace", "Disbursement Paused")];
+
+/// Agreement types the code has no dedicated composition for; they must still arrive.
+const UNCOMPOSED_AGREEMENT_TYPES: &[&str] = &[
+    "Purchase Agreement Created - Acceptor",
+    "Agreement Cancellation Request Approved - Manufacturer",
+    "Purchase Agreement Something New - Proposer",
 ];
 
 /// One event sent to the pattern matcher, and how many deliveries to the function it
@@ -81,8 +83,12 @@ fn fixture_probes(dir: &Path) -> Vec<Probe> {
             let event: Value = serde_json::from_str(&text).unwrap_or_else(|e| {
                 panic!("{name} is not valid JSON ({e}); keep deliberately broken samples outside events/")
             });
-            // The template must mirror the code: the function accepts only SOURCE.
-            let deliveries = usize::from(event["source"] == SOURCE);
+            // The template must mirror the code: the function accepts only SOURCES.
+            let deliveries = usize::from(
+                event["source"]
+                    .as_str()
+                    .is_some_and(|source| SOURCES.contains(&source)),
+            );
             Probe { name, event, deliveries }
         })
         .collect()
@@ -102,9 +108,20 @@ fn probes() -> Vec<Probe> {
         });
         // Same detail type from another Marketplace source: the source must decide.
         probes.push(Probe {
-            name: format!("synthetic aws.agreement-marketplace / {detail_type}"),
-            event: envelope("aws.agreement-marketplace", detail_type),
+            name: format!("synthetic aws.marketplace / {detail_type}"),
+            event: envelope("aws.marketplace", detail_type),
             deliveries: 0,
+        });
+    }
+    for detail_type in agreement::KNOWN_DETAIL_TYPES
+        .iter()
+        .map(|(name, _)| *name)
+        .chain(UNCOMPOSED_AGREEMENT_TYPES.iter().copied())
+    {
+        probes.push(Probe {
+            name: format!("synthetic {} / {detail_type}", agreement::SOURCE),
+            event: envelope(agreement::SOURCE, detail_type),
+            deliveries: 1,
         });
     }
     for (source, detail_type) in OTHER_SOURCE_EVENTS {
@@ -333,10 +350,41 @@ fn grants_are_scoped() {
         json!([]),
         "{function} has sns:Publish grants that do not name one of this stack's topics"
     );
+    // DescribeAgreement has no resource type, so IAM accepts it only on "*"; nothing
+    // else may be granted that way.
+    let wildcards: Vec<&Value> = report["wildcard_statements"]
+        .as_array()
+        .expect("wildcard_statements")
+        .iter()
+        .filter(|statement| statement["Action"] != "aws-marketplace:DescribeAgreement")
+        .collect();
+    assert!(
+        wildcards.is_empty(),
+        "{function} has policy statements on Resource \"*\": {wildcards:?}"
+    );
+}
+
+#[test]
+fn agreement_events_have_their_own_rule_and_topic() {
+    let (function, report) = function();
+    let rules = function_rules();
+    let agreement_rules: Vec<&str> = rules
+        .iter()
+        .filter(|(_, (_, rule))| rule["pattern"]["source"] == json!([agreement::SOURCE]))
+        .map(|(id, _)| *id)
+        .collect();
     assert_eq!(
-        report["wildcard_statements"],
-        json!([]),
-        "{function} has policy statements on Resource \"*\""
+        agreement_rules.len(),
+        1,
+        "expected one rule on source {} targeting {function}, found {agreement_rules:?}",
+        agreement::SOURCE
+    );
+    let topic = report["environment"]["AGREEMENTS_TOPIC_ARN"]["ref"]
+        .as_str()
+        .expect("AGREEMENTS_TOPIC_ARN is a !Ref to a topic");
+    assert!(
+        strings(&report["publish_topics"]).contains(topic),
+        "{function} may not publish to {topic}"
     );
 }
 
