@@ -52,11 +52,13 @@ struct Essentials<'a> {
 }
 
 impl Essentials<'_> {
-    /// How the product is named in a headline: its title, else its id, else the agreement.
+    /// How the deal is named in a headline: the product title, else its id, else the
+    /// offer, else the agreement.
     fn product_label(&self) -> String {
         self.product_title
             .clone()
             .or_else(|| self.product_id.clone())
+            .or_else(|| self.offer_id.as_ref().map(|offer| format!("offer {offer}")))
             .unwrap_or_else(|| format!("agreement {}", single_line(self.agreement_id)))
     }
 
@@ -944,3 +946,7 @@ fn step(text: &str) -> NextStep {
         link: None,
     }
 }
+
+#[cfg(test)]
+#[path = "compose_tests.rs"]
+mod tests;
