@@ -343,6 +343,22 @@ fn rendered_notifications_match_their_snapshots() {
 }
 
 #[tokio::test]
+async fn agreement_events_are_skipped_without_an_agreements_topic() {
+    let mut topics = config(true).topics;
+    topics.agreements = None;
+    let notifier = Notifier::new(topics, RecordingPublisher::new());
+    let outcome = notifier
+        .handle(sample("agreement-billing-adjustment-failed.json"))
+        .await
+        .expect("skipped, not failed");
+    let Outcome::Skipped { reason, .. } = outcome else {
+        panic!("expected a skip, got {outcome:?}")
+    };
+    assert!(reason.contains("AGREEMENTS_TOPIC_ARN"), "{reason}");
+    assert!(notifier.publisher().published().is_empty());
+}
+
+#[tokio::test]
 async fn unknown_detail_type_is_skipped_without_an_other_events_topic() {
     let notifier = Notifier::new(config(false).topics, RecordingPublisher::new());
     let outcome = notifier
