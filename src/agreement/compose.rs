@@ -723,6 +723,22 @@ fn unrecognised(party: Option<Party>, detail: &Value, envelope: &Envelope) -> Me
     if let Some(id) = &agreement_id {
         attributes = attributes.with("agreement_id", id);
     }
+    // Where the usual fields are, in either family's layout, so filters still work.
+    for (name, pointers) in [
+        ("offer_id", ["/offer/id", "/agreement/offerId"]),
+        ("product_id", ["/product/id", "/agreement/productId"]),
+        (
+            "acceptor_account_id",
+            ["/acceptor/accountId", "/agreement/acceptorId"],
+        ),
+    ] {
+        if let Some(value) = pointers
+            .iter()
+            .find_map(|pointer| detail.pointer(pointer).and_then(Value::as_str))
+        {
+            attributes = attributes.with(name, value);
+        }
+    }
     if let Some(party) = party {
         attributes = attributes.with("party", party.as_str());
     }

@@ -243,6 +243,12 @@ fn buyer_side_events_get_the_generic_message() {
         message.attributes.get("agreement_id"),
         Some("agmt-b0u9y8e7r6b5u4y3e2r1a0a0a")
     );
+    assert_eq!(message.attributes.get("offer_id"), Some("offer-vendorbuy1"));
+    assert_eq!(
+        message.attributes.get("acceptor_account_id"),
+        Some("123456789012")
+    );
+    assert!(message.attributes.len() < 10);
     assert!(matches!(
         message.sections.last().unwrap().lines.as_slice(),
         [Line::Verbatim(json)] if json.contains("offer-vendorbuy1")
