@@ -470,7 +470,11 @@ fn cancellation(
     let buyer = subject.buyer();
     let label = subject.product_label();
     let request_id = present(request.id.as_deref());
-    let reason = reason_text(&request);
+    let reason_field = reason_text(&request);
+    let reason = reason_field.as_deref().map_or_else(
+        || "reason not given in the event".to_owned(),
+        |reason| format!("reason {reason}"),
+    );
     let status_message = present(request.status_message.as_deref());
     // The event is sent when the request is submitted, so its time stands in for createdAt.
     let deadline = request.created_at.unwrap_or(envelope.time) + CANCELLATION_AUTO_APPROVAL;
@@ -577,7 +581,7 @@ fn cancellation(
     let mut request_lines = vec![
         field("Request ID", or_not_given(request_id.as_deref())),
         field("Status", or_not_given(request.status_code.as_deref())),
-        field("Reason", reason),
+        field("Reason", or_not_given(reason_field.as_deref())),
     ];
     if let Some(message) = status_message {
         request_lines.push(field("Status message", message));
@@ -844,13 +848,13 @@ fn role(party: Party, resale: bool) -> String {
     .to_owned()
 }
 
-fn reason_text(request: &CancellationRequest) -> String {
+/// The seller's reason for a cancellation request: its code, and its message when given.
+fn reason_text(request: &CancellationRequest) -> Option<String> {
     let code = present(request.reason_code.as_deref());
     match (code, present(request.reason_message.as_deref())) {
-        (Some(code), Some(message)) => format!("reason {code}: {message}"),
-        (Some(code), None) => format!("reason {code}"),
-        (None, Some(message)) => format!("reason: {message}"),
-        (None, None) => "reason not given in the event".to_owned(),
+        (Some(code), Some(message)) => Some(format!("{code}: {message}")),
+        (Some(code), None) => Some(code),
+        (None, message) => message,
     }
 }
 
