@@ -1,7 +1,11 @@
 //! Agreement enrichment with the real SDK clients against a local server speaking the real
 //! wire protocols: `DescribeAgreement` in Smithy RPC v2 CBOR (as aws-sdk-marketplaceagreement
 //! sends it) and the Catalog API's `DescribeEntity` in REST-JSON for the product title. The
-//! server answers, denies or hangs; each case is published within the deadline.
+//! server answers, denies or hangs; each case is published within the deadline. The last
+//! test runs the binary as Lambda does, pointed at the fake by its endpoint variables and
+//! publishing to moto (`make test` provides it).
+
+mod support;
 
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
@@ -21,6 +25,10 @@ use marketplace_catalog_notifier::publish::{RecordingPublisher, render_text};
 use marketplace_catalog_notifier::{Notifier, Outcome};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
+
+use support::WAIT;
+use support::lambda::Lambda;
+use support::moto::{self, Moto};
 
 /// Short, so the hanging case stays quick; the server's hang lasts far longer.
 const ENRICH_TIMEOUT: Duration = Duration::from_millis(400);
@@ -293,4 +301,34 @@ async fn a_hanging_lookup_is_abandoned_at_the_deadline_and_published() {
         elapsed < ENRICH_TIMEOUT + Duration::from_secs(2),
         "took {elapsed:?}"
     );
+}
+
+#[tokio::test]
+async fn the_binary_reaches_the_agreement_api_named_by_its_endpoint_variable() {
+    let fake = start_fake_apis().await;
+    let moto = Moto::connect().await;
+    let families = moto.families(true).await;
+    let mut env = moto::process_env();
+    env.extend(families.env());
+    env.push(("ENRICH_CHANGE_SETS".to_owned(), "false".to_owned()));
+    // Service-specific endpoints take precedence over moto's AWS_ENDPOINT_URL.
+    env.push((
+        "AWS_ENDPOINT_URL_MARKETPLACE_AGREEMENT".to_owned(),
+        fake.clone(),
+    ));
+    env.push(("AWS_ENDPOINT_URL_MARKETPLACE_CATALOG".to_owned(), fake));
+    let mut lambda = Lambda::start(&env).await;
+
+    let event = created_event("agmt-answers");
+    let reply = lambda
+        .invoke(event.to_string().into_bytes())
+        .await
+        .expect_response("agreement event");
+    assert_eq!(reply["status"], "published", "{reply}");
+    let deliveries = moto
+        .receive_exactly(families.queue(TopicKind::Agreements), 1, WAIT)
+        .await;
+    let message = &deliveries[0].message;
+    assert!(message.contains("USD 120,000.00"), "{message}");
+    assert!(message.contains("Acme Log Analytics"), "{message}");
 }
