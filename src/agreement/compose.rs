@@ -14,7 +14,8 @@ use crate::event::Envelope;
 use crate::message::{Attributes, Line, Link, Message, NextStep, Section, Severity};
 use crate::text::{NOT_GIVEN, or_not_given, single_line, timestamp};
 
-/// The seller portal's agreements pages (AWS Marketplace Management Portal).
+/// The Agreements page of the AWS Marketplace Management Portal, at the address the seller
+/// guide gives for it ("Policies and permissions for AWS Marketplace sellers").
 pub const AGREEMENTS_PAGE: &str = "https://aws.amazon.com/marketplace/management/agreements";
 
 /// A buyer has this long to answer a cancellation request before AWS approves it on its own
@@ -121,6 +122,11 @@ impl Essentials<'_> {
         (catalog, request_id): (Option<&str>, Option<&str>),
     ) -> Message {
         next_steps.push(describe_agreement_step(self.agreement_id));
+        // The same agreement in the portal, for readers without the CLI at hand.
+        next_steps.push(
+            NextStep::new("Seller portal Agreements page (find the agreement by its ID)")
+                .with_link(agreements_page()),
+        );
         sections.push(event_section(envelope, catalog, request_id));
         Message {
             headline,
@@ -128,10 +134,7 @@ impl Essentials<'_> {
             summary,
             next_steps,
             sections,
-            links: vec![Link {
-                label: "Agreements in the AWS Marketplace Management Portal".to_owned(),
-                url: AGREEMENTS_PAGE.to_owned(),
-            }],
+            links: vec![agreements_page()],
             thread_key: self.agreement_id.to_owned(),
             keywords: vec![
                 "AWS Marketplace".to_owned(),
@@ -359,10 +362,11 @@ fn lifecycle(
             steps.push(step(
                 "Remove the buyer's access: AWS now rejects metering records for this buyer.",
             ));
+            // Serving a buyer whose licence is gone is unpaid work: someone must act.
             (
                 format!("License deprovisioned: {label}, buyer {buyer}"),
                 Severity::Warning,
-                false,
+                true,
                 format!(
                     "The entitlements of buyer account {buyer} under agreement {id} were fully revoked."
                 ),
@@ -715,9 +719,9 @@ fn unrecognised(detail: &Value, envelope: &Envelope) -> Message {
         .filter(|id| !id.is_empty());
     // Serialising a `Value` cannot fail; the compact form is a fallback that never shows.
     let pretty = serde_json::to_string_pretty(detail).unwrap_or_else(|_| detail.to_string());
-    let mut attributes = base_attributes(envelope)
-        .with("action_required", bool_text(false))
-        .with("source", &envelope.source);
+    // No `source` attribute as on the generic catalog message: this topic has one source,
+    // and the attribute budget (10 per SNS message) goes to the identifiers below.
+    let mut attributes = base_attributes(envelope).with("action_required", bool_text(false));
     if let Some(id) = &agreement_id {
         attributes = attributes.with("agreement_id", id);
     }
@@ -795,6 +799,13 @@ fn describe_agreement_step(agreement_id: &str) -> NextStep {
             single_line(agreement_id)
         )),
         link: None,
+    }
+}
+
+fn agreements_page() -> Link {
+    Link {
+        label: "Agreements in the AWS Marketplace Management Portal".to_owned(),
+        url: AGREEMENTS_PAGE.to_owned(),
     }
 }
 
