@@ -227,7 +227,7 @@ fn every_known_detail_type_has_a_sample() {
                 .to_owned()
         })
         .collect();
-    // Agreement types share three detail shapes; the issue asks for a sample per family
+    // Agreement types share three detail shapes; events/ holds one sample per family
     // (created, amended, ended, ending, renewal, cancellation, billing, licence), each
     // composed from the same typed detail as its siblings.
     for detail_type in KNOWN_DETAIL_TYPES.iter().filter(|detail_type| {
