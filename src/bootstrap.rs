@@ -1,6 +1,6 @@
-//! Builds the notifier a [`Config`] describes: which publisher, whether change sets are
-//! looked up within which deadline, and whether deliveries are checked against the durable
-//! delivery table. Shared by the Lambda bootstrap ([`crate::lambda`]) and
+//! Builds the notifier a [`Config`] describes: which publisher, whether change sets and
+//! agreements are looked up within which deadline, and whether deliveries are checked against
+//! the durable delivery table. Shared by the Lambda bootstrap ([`crate::lambda`]) and
 //! any other executable that must handle events exactly as the function does.
 
 use std::future::Future;
@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use aws_config::SdkConfig;
 
-use crate::aws::{self, CatalogApi, DynamoDbStore, SnsPublisher};
-use crate::config::{ChangeSetLookup, Config, Publishing, TopicArn};
+use crate::aws::{self, AgreementApi, CatalogApi, DynamoDbStore, SnsPublisher};
+use crate::config::{AgreementLookup, ChangeSetLookup, Config, Publishing, TopicArn};
 use crate::dedupe::DurableCheck;
 use crate::error::PublishError;
 use crate::notification::Notification;
@@ -38,7 +38,7 @@ impl Publisher for ConfiguredPublisher {
 }
 
 /// The notifier as the function runs it.
-pub type ConfiguredNotifier = Notifier<ConfiguredPublisher, CatalogApi>;
+pub type ConfiguredNotifier = Notifier<ConfiguredPublisher, CatalogApi, AgreementApi>;
 
 /// Builds the notifier `config` describes, loading the AWS SDK configuration from the
 /// environment only when something in it talks to AWS.
@@ -47,7 +47,7 @@ pub async fn notifier(config: &Config) -> ConfiguredNotifier {
 }
 
 /// [`notifier`] with the SDK configuration from `load`, called at most once: a dry run
-/// without change-set lookups talks to no AWS service, so it needs no region or credentials.
+/// without lookups talks to no AWS service, so it needs no region or credentials.
 /// A dry run publishes nothing, so it has no delivery to record in the table either.
 async fn notifier_with<F>(config: &Config, load: impl Fn() -> F) -> ConfiguredNotifier
 where
@@ -63,22 +63,36 @@ where
         }
         Publishing::DryRun => ConfiguredPublisher::DryRun(DryRunPublisher::stdout()),
     };
-    let (catalog_api, deadline) = match config.change_set_lookup {
+    let (catalog_api, change_set_deadline) = match config.change_set_lookup {
         ChangeSetLookup::On { deadline } => {
-            let sdk_config = match sdk_config {
+            let sdk_config = match &sdk_config {
                 Some(sdk_config) => sdk_config,
-                None => load().await,
+                None => sdk_config.insert(load().await),
             };
             (
-                Some(CatalogApi::from_sdk_config(&sdk_config, deadline)),
+                Some(CatalogApi::from_sdk_config(sdk_config, deadline)),
                 deadline,
             )
         }
         // Without a client the deadline is never used.
         ChangeSetLookup::Off => (None, Duration::ZERO),
     };
+    let (agreement_api, agreement_deadline) = match config.agreement_lookup {
+        AgreementLookup::On { deadline } => {
+            let sdk_config = match &sdk_config {
+                Some(sdk_config) => sdk_config,
+                None => sdk_config.insert(load().await),
+            };
+            (
+                Some(AgreementApi::from_sdk_config(sdk_config, deadline)),
+                deadline,
+            )
+        }
+        AgreementLookup::Off => (None, Duration::ZERO),
+    };
     Notifier::from_config(config, publisher)
-        .with_change_set_details(catalog_api, deadline)
+        .with_change_set_details(catalog_api, change_set_deadline)
+        .with_agreement_details(agreement_api, agreement_deadline)
         .with_durable_check(durable)
 }
 
@@ -103,28 +117,88 @@ mod tests {
 
     const TOPIC: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-events";
 
-    fn config(publishing: Publishing, change_set_lookup: ChangeSetLookup) -> Config {
+    fn config(
+        publishing: Publishing,
+        change_set_lookup: ChangeSetLookup,
+        agreement_lookup: AgreementLookup,
+    ) -> Config {
         let mut config =
             Config::from_lookup(|name| name.ends_with("_TOPIC_ARN").then(|| TOPIC.to_owned()))
                 .unwrap_or_else(|error| panic!("test configuration: {error}"));
         config.publishing = publishing;
         config.change_set_lookup = change_set_lookup;
+        config.agreement_lookup = agreement_lookup;
         config
     }
 
     #[tokio::test]
-    async fn every_configuration_gets_its_publisher_its_lookup_and_aws_only_when_needed() {
+    async fn every_configuration_gets_its_publisher_its_lookups_and_aws_only_when_needed() {
         let deadline = Duration::from_millis(750);
-        let on = ChangeSetLookup::On { deadline };
-        for (publishing, lookup, expect_sns, expect_deadline, expect_loads) in [
-            (Publishing::Sns, on, true, Some(deadline), 1),
-            (Publishing::Sns, ChangeSetLookup::Off, true, None, 1),
-            (Publishing::DryRun, on, false, Some(deadline), 1),
-            (Publishing::DryRun, ChangeSetLookup::Off, false, None, 0),
+        let (change_sets, agreements) = (
+            ChangeSetLookup::On { deadline },
+            AgreementLookup::On { deadline },
+        );
+        let (no_change_sets, no_agreements) = (ChangeSetLookup::Off, AgreementLookup::Off);
+        let some = Some(deadline);
+        for (publishing, change_set_lookup, agreement_lookup, sns, change_set, agreement, loads) in [
+            (
+                Publishing::Sns,
+                change_sets,
+                agreements,
+                true,
+                some,
+                some,
+                1,
+            ),
+            (
+                Publishing::Sns,
+                no_change_sets,
+                no_agreements,
+                true,
+                None,
+                None,
+                1,
+            ),
+            (
+                Publishing::DryRun,
+                change_sets,
+                no_agreements,
+                false,
+                some,
+                None,
+                1,
+            ),
+            (
+                Publishing::DryRun,
+                no_change_sets,
+                agreements,
+                false,
+                None,
+                some,
+                1,
+            ),
+            (
+                Publishing::DryRun,
+                change_sets,
+                agreements,
+                false,
+                some,
+                some,
+                1,
+            ),
+            (
+                Publishing::DryRun,
+                no_change_sets,
+                no_agreements,
+                false,
+                None,
+                None,
+                0,
+            ),
         ] {
-            let loads = AtomicUsize::new(0);
+            let load_count = AtomicUsize::new(0);
             let load = || {
-                loads.fetch_add(1, Ordering::Relaxed);
+                load_count.fetch_add(1, Ordering::Relaxed);
                 async {
                     SdkConfig::builder()
                         .behavior_version(BehaviorVersion::latest())
@@ -132,15 +206,17 @@ mod tests {
                         .build()
                 }
             };
-            let notifier = notifier_with(&config(publishing, lookup), load).await;
-            let case = format!("{publishing:?} with {lookup:?}");
+            let configured = config(publishing, change_set_lookup, agreement_lookup);
+            let notifier = notifier_with(&configured, load).await;
+            let case = format!("{publishing:?} with {change_set_lookup:?}, {agreement_lookup:?}");
             assert_eq!(
                 matches!(notifier.publisher(), ConfiguredPublisher::Sns(_)),
-                expect_sns,
+                sns,
                 "{case}"
             );
-            assert_eq!(notifier.change_set_deadline(), expect_deadline, "{case}");
-            assert_eq!(loads.load(Ordering::Relaxed), expect_loads, "{case}");
+            assert_eq!(notifier.change_set_deadline(), change_set, "{case}");
+            assert_eq!(notifier.agreement_deadline(), agreement, "{case}");
+            assert_eq!(load_count.load(Ordering::Relaxed), loads, "{case}");
         }
     }
 
@@ -158,7 +234,7 @@ mod tests {
             // A dry run publishes nothing, so there is no delivery to record.
             (Publishing::DryRun, Some("deliveries"), false),
         ] {
-            let mut config = config(publishing, ChangeSetLookup::Off);
+            let mut config = config(publishing, ChangeSetLookup::Off, AgreementLookup::Off);
             config.dedupe_table = table.map(str::to_owned);
             let notifier = notifier_with(&config, load).await;
             assert_eq!(

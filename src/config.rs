@@ -35,6 +35,10 @@ pub const DEFAULT_FUNCTION_NAME: &str = "marketplace-catalog-notifier";
 /// to say which change failed and why.
 pub const ENRICH_VARIABLE: &str = "ENRICH_CHANGE_SETS";
 
+/// Environment variable: look agreements up with `DescribeAgreement` (value, term, status,
+/// buyer) and the product title with `DescribeEntity`.
+pub const ENRICH_AGREEMENTS_VARIABLE: &str = "ENRICH_AGREEMENTS";
+
 /// Environment variable: the bound, in milliseconds, on that lookup.
 pub const ENRICH_TIMEOUT_VARIABLE: &str = "ENRICH_TIMEOUT_MS";
 
@@ -55,6 +59,7 @@ pub const TOPIC_VARIABLES: &[&str] = &[
     TopicKind::ChangeSets.variable(),
     TopicKind::Security.variable(),
     TopicKind::Other.variable(),
+    TopicKind::Agreements.variable(),
 ];
 
 /// The topic variables without which the function refuses to start.
@@ -132,6 +137,7 @@ pub struct Topics {
     pub change_sets: TopicArn,
     pub security: TopicArn,
     pub other: Option<TopicArn>,
+    pub agreements: Option<TopicArn>,
 }
 
 impl Topics {
@@ -142,6 +148,7 @@ impl Topics {
             TopicKind::ChangeSets => Some(&self.change_sets),
             TopicKind::Security => Some(&self.security),
             TopicKind::Other => self.other.as_ref(),
+            TopicKind::Agreements => self.agreements.as_ref(),
         }
     }
 }
@@ -163,6 +170,14 @@ pub enum ChangeSetLookup {
     Off,
 }
 
+/// Whether agreement notifications are enriched through the Agreement API, and how long one
+/// lookup (the product title included) may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgreementLookup {
+    On { deadline: Duration },
+    Off,
+}
+
 /// Everything the function reads from its environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -171,6 +186,9 @@ pub struct Config {
     /// How long published event ids are remembered; zero disables duplicate detection.
     pub duplicate_window: Duration,
     pub change_set_lookup: ChangeSetLookup,
+    /// Whether agreement notifications are enriched through the Agreement API (and the
+    /// Catalog API for the product title), within the same deadline as change sets.
+    pub agreement_lookup: AgreementLookup,
     /// Where the chat rendering of every notification goes, when set.
     pub chat_topic: Option<TopicArn>,
     /// The severities sent to chat; empty means all.
@@ -204,6 +222,14 @@ impl Config {
             None => !dry_run,
             Some(value) => parse_bool(&value).ok_or_else(|| ConfigError::Invalid {
                 variable: ENRICH_VARIABLE,
+                value,
+                reason: "expected true or false".to_owned(),
+            })?,
+        };
+        let enrich_agreements = match read(ENRICH_AGREEMENTS_VARIABLE) {
+            None => !dry_run,
+            Some(value) => parse_bool(&value).ok_or_else(|| ConfigError::Invalid {
+                variable: ENRICH_AGREEMENTS_VARIABLE,
                 value,
                 reason: "expected true or false".to_owned(),
             })?,
@@ -295,6 +321,7 @@ impl Config {
                 change_sets: required(TopicKind::ChangeSets)?,
                 security: required(TopicKind::Security)?,
                 other: topic(TopicKind::Other)?,
+                agreements: topic(TopicKind::Agreements)?,
             },
             publishing: if dry_run {
                 Publishing::DryRun
@@ -308,6 +335,13 @@ impl Config {
                 }
             } else {
                 ChangeSetLookup::Off
+            },
+            agreement_lookup: if enrich_agreements {
+                AgreementLookup::On {
+                    deadline: enrich_timeout,
+                }
+            } else {
+                AgreementLookup::Off
             },
             chat_topic,
             chat_severities,
@@ -452,6 +486,51 @@ mod tests {
         vars.push(("OTHER_EVENTS_TOPIC_ARN", ""));
         let config = config(&vars).unwrap();
         assert_eq!(config.topics.arn_for(TopicKind::Other), None);
+    }
+
+    #[test]
+    fn agreements_topic_is_optional_and_validated() {
+        let config_without = config(&required_vars()).unwrap();
+        assert_eq!(config_without.topics.arn_for(TopicKind::Agreements), None);
+
+        let agreements = "arn:aws:sns:us-east-1:123456789012:marketplace-agreements";
+        let mut vars = required_vars();
+        vars.push(("AGREEMENTS_TOPIC_ARN", agreements));
+        let with = config(&vars).unwrap();
+        assert_eq!(
+            with.topics.arn_for(TopicKind::Agreements).unwrap().as_str(),
+            agreements
+        );
+
+        let mut vars = required_vars();
+        vars.push(("AGREEMENTS_TOPIC_ARN", "marketplace-agreements"));
+        let message = config(&vars).unwrap_err().to_string();
+        assert!(message.contains("AGREEMENTS_TOPIC_ARN"), "{message}");
+    }
+
+    #[test]
+    fn agreement_enrichment_is_on_by_default_except_in_a_dry_run() {
+        let on = AgreementLookup::On {
+            deadline: crate::enrich::DEFAULT_TIMEOUT,
+        };
+        assert_eq!(config(&required_vars()).unwrap().agreement_lookup, on);
+        let dry = config(&[("NOTIFIER_DRY_RUN", "true")]).unwrap();
+        assert_eq!(dry.agreement_lookup, AgreementLookup::Off);
+
+        let mut vars = required_vars();
+        vars.push(("ENRICH_AGREEMENTS", "false"));
+        assert_eq!(
+            config(&vars).unwrap().agreement_lookup,
+            AgreementLookup::Off
+        );
+
+        let mut vars = required_vars();
+        vars.push(("ENRICH_AGREEMENTS", "perhaps"));
+        let message = config(&vars).unwrap_err().to_string();
+        assert!(
+            message.contains("ENRICH_AGREEMENTS") && message.contains("perhaps"),
+            "{message}"
+        );
     }
 
     #[test]

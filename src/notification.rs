@@ -28,8 +28,9 @@ const ELLIPSIS: &str = "...";
 
 /// How urgently a person should look. Published as the `severity` attribute so
 /// subscriptions can filter on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    #[default]
     Info,
     Warning,
     Error,

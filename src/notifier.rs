@@ -11,19 +11,20 @@ use std::time::{Duration, Instant, SystemTime};
 use serde_json::Value;
 use tracing::{error, info, warn};
 
+use crate::agreement::{AgreementDetail, AgreementLookup};
 use crate::config::{Config, TopicArn, TopicKind, Topics};
 use crate::dedup::{DEFAULT_CAPACITY, RecentEvents};
 use crate::dedupe::{Admission, DurableCheck, PayloadHash};
-use crate::enrich::{self, DescribeChangeSet, Disabled, Enrichment};
+use crate::enrich::{self, DescribeAgreement, DescribeChangeSet, Disabled, Enrichment};
 use crate::error::NotifierError;
-use crate::event::{CatalogDetail, CatalogEvent};
+use crate::event::{CatalogDetail, CatalogEvent, Envelope};
 use crate::message::{Message, Severity};
 use crate::outcome::{Delivery, Outcome};
 use crate::publish::Publisher;
 use crate::registry;
 use crate::render::{self, Channel};
 
-pub struct Notifier<P, D = Disabled> {
+pub struct Notifier<P, D = Disabled, A = Disabled> {
     topics: Topics,
     /// Where the chat rendering goes; `None` sends text only.
     chat_topic: Option<TopicArn>,
@@ -33,6 +34,8 @@ pub struct Notifier<P, D = Disabled> {
     recent: RecentEvents,
     /// The change-set lookup and its deadline; `None` when enrichment is off.
     describer: Option<(D, Duration)>,
+    /// The agreement lookup and its deadline; `None` when enrichment is off.
+    agreements: Option<(A, Duration)>,
     /// The cross-instance duplicate check; `None` when no delivery table is configured.
     durable: Option<DurableCheck>,
 }
@@ -89,6 +92,7 @@ impl<P: Publisher> Notifier<P> {
             recent: RecentEvents::new(Duration::ZERO, 0),
             describer: None,
             durable: None,
+            agreements: None,
         }
     }
 
@@ -102,14 +106,14 @@ impl<P: Publisher> Notifier<P> {
     }
 }
 
-impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
+impl<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement> Notifier<P, D, A> {
     /// Enriches change-set notifications through `describer`, waiting at most `timeout`;
     /// `None` leaves enrichment off.
     pub fn with_change_set_details<E: DescribeChangeSet>(
         self,
         describer: Option<E>,
         timeout: Duration,
-    ) -> Notifier<P, E> {
+    ) -> Notifier<P, E, A> {
         Notifier {
             topics: self.topics,
             chat_topic: self.chat_topic,
@@ -117,6 +121,26 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
             publisher: self.publisher,
             recent: self.recent,
             describer: describer.map(|describer| (describer, timeout)),
+            durable: self.durable,
+            agreements: self.agreements,
+        }
+    }
+
+    /// Enriches agreement notifications through `api`, waiting at most `timeout`; `None`
+    /// leaves enrichment off.
+    pub fn with_agreement_details<B: DescribeAgreement>(
+        self,
+        api: Option<B>,
+        timeout: Duration,
+    ) -> Notifier<P, D, B> {
+        Notifier {
+            topics: self.topics,
+            chat_topic: self.chat_topic,
+            chat_severities: self.chat_severities,
+            publisher: self.publisher,
+            recent: self.recent,
+            describer: self.describer,
+            agreements: api.map(|api| (api, timeout)),
             durable: self.durable,
         }
     }
@@ -162,6 +186,12 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
         self.durable.is_some()
     }
 
+    /// The agreement lookup's deadline, `None` when enrichment is off.
+    #[cfg(test)]
+    pub(crate) fn agreement_deadline(&self) -> Option<Duration> {
+        self.agreements.as_ref().map(|(_, deadline)| *deadline)
+    }
+
     /// Handles one event. `Err` means the event was not delivered on every channel and must
     /// be retried or kept by the on-failure destination; nothing is dropped silently.
     pub async fn handle(&self, payload: Value) -> Result<Outcome, NotifierError> {
@@ -184,10 +214,16 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
         let (event_id, detail_type) = (envelope.id.as_str(), envelope.detail_type.as_str());
 
         let Some(topic) = self.topics.arn_for(event.topic) else {
-            let reason = format!(
-                "no dedicated format for this detail type and {} is not set",
-                TopicKind::Other.variable()
-            );
+            let reason = match event.topic {
+                TopicKind::Agreements => format!(
+                    "agreement events are not published because {} is not set",
+                    TopicKind::Agreements.variable()
+                ),
+                kind => format!(
+                    "no dedicated format for this detail type and {} is not set",
+                    kind.variable()
+                ),
+            };
             warn!(event_id, detail_type, topic = event.topic.name(), %reason, "skipped event");
             return Ok(Outcome::Skipped {
                 detail_type: detail_type.to_owned(),
@@ -218,8 +254,18 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
             return Ok(duplicate(event_id, detail_type, message_id));
         }
 
-        let enrichment = self.enrichment_for(&event).await;
-        let message = registry::compose(&event, &enrichment);
+        // At most one lookup applies: change sets and agreements are different events.
+        let (enrichment, agreement_lookup) = match &event.detail {
+            CatalogDetail::Agreement(detail) => (
+                Enrichment::NotAttempted,
+                self.agreement_lookup_for(detail, envelope).await,
+            ),
+            _ => (
+                self.enrichment_for(&event).await,
+                AgreementLookup::NotAttempted,
+            ),
+        };
+        let message = registry::compose_with(&event, &enrichment, &agreement_lookup);
         let text = self.deliver(&event, &message, Channel::Text, topic, &attempt);
         let chat_topic = self.chat_topic.as_ref().filter(|_| {
             self.chat_severities.is_empty() || self.chat_severities.contains(&message.severity)
@@ -383,5 +429,34 @@ impl<P: Publisher, D: DescribeChangeSet> Notifier<P, D> {
             );
         }
         enrichment
+    }
+
+    /// Looks the agreement up when enrichment is on; never fails the invocation.
+    async fn agreement_lookup_for(
+        &self,
+        detail: &AgreementDetail,
+        envelope: &Envelope,
+    ) -> AgreementLookup {
+        let (Some((api, timeout)), Some(agreement_id)) = (&self.agreements, detail.agreement_id())
+        else {
+            return AgreementLookup::NotAttempted;
+        };
+        let lookup = enrich::agreement::look_up(
+            api,
+            agreement_id,
+            detail.product_id(),
+            detail.product_title(),
+            *timeout,
+        )
+        .await;
+        if let AgreementLookup::Unavailable(code) = &lookup {
+            warn!(
+                event_id = %envelope.id,
+                agreement_id,
+                error_code = %code,
+                "agreement details unavailable; publishing without them"
+            );
+        }
+        lookup
     }
 }

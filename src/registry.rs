@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use crate::agreement::{self, AgreementLookup};
 use crate::catalog::{self, change_set, offer, other, security};
 use crate::enrich::Enrichment;
 use crate::event::{CatalogDetail, CatalogEvent, FieldError};
@@ -70,13 +71,53 @@ pub const ROUTES: &[Route] = &[
         topic: TopicKind::Security,
         parse: security::parse,
     },
+    // The agreement family, in the order of `agreement::KNOWN_DETAIL_TYPES`.
+    agreement_route::<0>(),
+    agreement_route::<1>(),
+    agreement_route::<2>(),
+    agreement_route::<3>(),
+    agreement_route::<4>(),
+    agreement_route::<5>(),
+    agreement_route::<6>(),
+    agreement_route::<7>(),
+    agreement_route::<8>(),
+    agreement_route::<9>(),
+    agreement_route::<10>(),
+    agreement_route::<11>(),
+    agreement_route::<12>(),
+    agreement_route::<13>(),
+    agreement_route::<14>(),
+    agreement_route::<15>(),
+    agreement_route::<16>(),
+    agreement_route::<17>(),
+    agreement_route::<18>(),
+    agreement_route::<19>(),
 ];
 
-pub const FALLBACKS: &[Fallback] = &[Fallback {
-    source: catalog::SOURCE,
-    topic: TopicKind::Other,
-    parse: other::parse,
-}];
+/// The route of the agreement detail type at `INDEX` in `agreement::KNOWN_DETAIL_TYPES`.
+const fn agreement_route<const INDEX: usize>() -> Route {
+    Route {
+        source: agreement::SOURCE,
+        detail_type: agreement::KNOWN_DETAIL_TYPES[INDEX].0,
+        topic: TopicKind::Agreements,
+        parse: agreement::parse_known::<INDEX>,
+    }
+}
+
+pub const FALLBACKS: &[Fallback] = &[
+    Fallback {
+        source: catalog::SOURCE,
+        topic: TopicKind::Other,
+        parse: other::parse,
+    },
+    // New agreement types and the buyer-side "- Acceptor" ones: generic, but on the
+    // agreements topic, where the people who follow agreements read.
+    Fallback {
+        source: agreement::SOURCE,
+        topic: TopicKind::Agreements,
+        parse: agreement::parse_unrecognised,
+    },
+];
 
 const KNOWN: [&str; ROUTES.len()] = {
     let mut names = [""; ROUTES.len()];
@@ -110,8 +151,18 @@ pub fn sources() -> impl Iterator<Item = &'static str> {
     FALLBACKS.iter().map(|fallback| fallback.source)
 }
 
-/// Composes an event's message with what the lookups found (used only by change sets).
+/// Composes an event's message with what the change-set lookup found (no agreement lookup).
 pub fn compose(event: &CatalogEvent, enrichment: &Enrichment) -> Message {
+    compose_with(event, enrichment, &AgreementLookup::NotAttempted)
+}
+
+/// Composes an event's message with what the lookups found: the change-set lookup for
+/// change sets, the agreement lookup for agreements.
+pub fn compose_with(
+    event: &CatalogEvent,
+    enrichment: &Enrichment,
+    agreement_lookup: &AgreementLookup,
+) -> Message {
     let envelope = &event.envelope;
     match &event.detail {
         CatalogDetail::OfferReleased(detail) => offer::offer_released(detail, envelope),
@@ -121,6 +172,7 @@ pub fn compose(event: &CatalogEvent, enrichment: &Enrichment) -> Message {
         }
         CatalogDetail::SecurityReport(report) => security::security_report(report, envelope),
         CatalogDetail::Unrecognised(detail) => other::unrecognised(detail, envelope),
+        CatalogDetail::Agreement(detail) => agreement::compose(detail, envelope, agreement_lookup),
     }
 }
 
@@ -155,13 +207,16 @@ mod tests {
             "numberOfVersionsWithIssues": 1,
             "numberOfLatestVersionsWithIssues": 1,
             "newIssuesFound": false,
-            "upcomingResolutionDueDate": "2030-01-01T00:00:00Z"
+            "upcomingResolutionDueDate": "2030-01-01T00:00:00Z",
+            "agreement": {"id": "agmt-1", "acceptorId": "210987654321"},
+            "acceptor": {"accountId": "210987654321"},
+            "proposer": {"accountId": "123456789012"}
         })
     }
 
-    fn event(detail_type: &str) -> CatalogEvent {
+    fn event(source: &str, detail_type: &str) -> CatalogEvent {
         CatalogEvent::parse(json!({
-            "id": "e-1", "detail-type": detail_type, "source": "aws.marketplacecatalog",
+            "id": "e-1", "detail-type": detail_type, "source": source,
             "account": "123456789012", "time": "2029-12-01T00:00:00Z", "region": "us-east-1",
             "resources": [], "detail": universal_detail()
         }))
@@ -171,7 +226,7 @@ mod tests {
     #[test]
     fn every_route_parses_composes_and_keeps_its_detail_type() {
         for route in ROUTES {
-            let event = event(route.detail_type);
+            let event = event(route.source, route.detail_type);
             assert_eq!(event.topic, route.topic, "{}", route.detail_type);
             let message = compose(&event, &Enrichment::NotAttempted);
             assert_eq!(
@@ -181,9 +236,35 @@ mod tests {
             assert_eq!(message.event_type, route.detail_type);
             assert!(!message.thread_key.is_empty(), "{}", route.detail_type);
         }
-        let unknown = event("Entity Archived");
+        let unknown = event(catalog::SOURCE, "Entity Archived");
         assert_eq!(unknown.topic, TopicKind::Other);
         assert!(matches!(unknown.detail, CatalogDetail::Unrecognised(_)));
+        let buyer_side = event(agreement::SOURCE, "Purchase Agreement Created - Acceptor");
+        assert_eq!(buyer_side.topic, TopicKind::Agreements);
+        assert!(matches!(
+            buyer_side.detail,
+            CatalogDetail::Agreement(agreement::AgreementDetail::Unrecognised(_))
+        ));
+    }
+
+    #[test]
+    fn every_agreement_type_has_its_route() {
+        for (detail_type, _) in agreement::KNOWN_DETAIL_TYPES {
+            assert!(
+                ROUTES
+                    .iter()
+                    .any(|route| route.source == agreement::SOURCE
+                        && route.detail_type == *detail_type),
+                "{detail_type} has no route"
+            );
+        }
+        assert_eq!(
+            ROUTES
+                .iter()
+                .filter(|route| route.source == agreement::SOURCE)
+                .count(),
+            agreement::KNOWN_DETAIL_TYPES.len()
+        );
     }
 
     #[test]
@@ -198,5 +279,9 @@ mod tests {
     fn unknown_sources_have_no_route() {
         assert!(route("aws.ec2", "Offer Released").is_none());
         assert!(route(catalog::SOURCE, "Anything New").is_some());
+        assert_eq!(
+            route(agreement::SOURCE, "Anything New").map(|(topic, _)| topic),
+            Some(TopicKind::Agreements)
+        );
     }
 }

@@ -10,14 +10,16 @@ pub enum TopicKind {
     ChangeSets,
     Security,
     Other,
+    Agreements,
 }
 
 impl TopicKind {
-    pub const ALL: [TopicKind; 4] = [
+    pub const ALL: [TopicKind; 5] = [
         TopicKind::Offers,
         TopicKind::ChangeSets,
         TopicKind::Security,
         TopicKind::Other,
+        TopicKind::Agreements,
     ];
 
     /// The environment variable that holds this family's topic ARN.
@@ -27,13 +29,14 @@ impl TopicKind {
             TopicKind::ChangeSets => "CHANGE_SETS_TOPIC_ARN",
             TopicKind::Security => "SECURITY_TOPIC_ARN",
             TopicKind::Other => "OTHER_EVENTS_TOPIC_ARN",
+            TopicKind::Agreements => "AGREEMENTS_TOPIC_ARN",
         }
     }
 
-    /// Only the other-events topic may be left out: unknown detail types are then
-    /// skipped with a warning instead of published.
+    /// The other-events and agreements topics may be left out: their events are then
+    /// skipped with a warning instead of published (the template always sets both).
     pub const fn is_required(self) -> bool {
-        !matches!(self, TopicKind::Other)
+        !matches!(self, TopicKind::Other | TopicKind::Agreements)
     }
 
     /// A short lowercase name, used in logs and in dry-run placeholder topic names.
@@ -43,6 +46,7 @@ impl TopicKind {
             TopicKind::ChangeSets => "change-sets",
             TopicKind::Security => "security",
             TopicKind::Other => "other-events",
+            TopicKind::Agreements => "agreements",
         }
     }
 }

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use aws_config::SdkConfig;
-use aws_config::retry::RetryConfig;
+
+use super::lookup_limits;
 
 use crate::enrich::{ChangeError, ChangeReport, ChangeSetReport, DescribeChangeSet};
 
@@ -18,19 +19,10 @@ impl CatalogApi {
     /// most, since a late answer is worth less than a prompt notification, and the real
     /// error (a 500, AccessDenied) should surface before the deadline hides it.
     pub fn from_sdk_config(config: &SdkConfig, deadline: Duration) -> Self {
-        let timeouts = aws_config::timeout::TimeoutConfig::builder()
-            .connect_timeout(deadline / 2)
-            .operation_attempt_timeout(deadline / 2)
-            .operation_timeout(deadline)
-            .build();
+        let (timeouts, retries) = lookup_limits(deadline);
         let client_config = aws_sdk_marketplacecatalog::config::Builder::from(config)
             .timeout_config(timeouts)
-            .retry_config(
-                RetryConfig::standard()
-                    .with_max_attempts(2)
-                    .with_initial_backoff(deadline / 20)
-                    .with_max_backoff(deadline / 10),
-            )
+            .retry_config(retries)
             .build();
         Self {
             client: aws_sdk_marketplacecatalog::Client::from_conf(client_config),

@@ -34,6 +34,26 @@ where
     }
 }
 
+/// Just the error code, for text that must not carry AWS's messages (a notification line
+/// saying a lookup failed): "AccessDeniedException", "Timeout", "HTTP 502".
+pub fn error_code<E>(error: &SdkError<E, HttpResponse>) -> String
+where
+    E: ProvideErrorMetadata + Error + 'static,
+{
+    tracing::debug!(error = %DisplayErrorContext(error), "AWS SDK error in full");
+    match error {
+        SdkError::ServiceError(context) => match context.err().code() {
+            Some(code) => code.to_owned(),
+            None => format!("HTTP {}", context.raw().status().as_u16()),
+        },
+        SdkError::TimeoutError(_) => "Timeout".to_owned(),
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => "Timeout".to_owned(),
+        SdkError::DispatchFailure(_) => "ConnectionFailure".to_owned(),
+        SdkError::ResponseError(_) => "UnreadableResponse".to_owned(),
+        _ => "RequestFailure".to_owned(),
+    }
+}
+
 /// An error answer without an AWS error code, typically from something in front of the
 /// service (a proxy, a load balancer): its HTTP status is then all there is to go on.
 fn without_error_code(status: u16, message: Option<&str>) -> String {

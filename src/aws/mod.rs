@@ -1,19 +1,22 @@
 //! The AWS adapters, the only code that talks to AWS: the SDK configuration every client is
-//! built from ([`load_sdk_config`]), the SNS publisher, the Marketplace Catalog API client,
-//! the DynamoDB delivery table of the durable duplicate check, and short descriptions of
-//! SDK errors ([`error`]).
+//! built from ([`load_sdk_config`]), the SNS publisher, the Marketplace Catalog and Agreement
+//! API clients, the DynamoDB delivery table of the durable duplicate check, and short
+//! descriptions of SDK errors ([`error`]).
 
+mod agreement;
 mod catalog;
 mod delivery_table;
 pub mod error;
 mod sns;
 
+pub use agreement::AgreementApi;
 pub use catalog::CatalogApi;
 pub use delivery_table::{DynamoDbStore, EXPIRATION_ATTRIBUTE, KEY_ATTRIBUTE};
 pub use sns::SnsPublisher;
 
 use std::time::Duration;
 
+use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, SdkConfig, timeout::TimeoutConfig};
 
 /// An unreachable endpoint should fail fast enough to leave time for the SDK's retries.
@@ -37,4 +40,21 @@ pub async fn load_sdk_config() -> SdkConfig {
         )
         .load()
         .await
+}
+
+/// The limits of a best-effort lookup (change set, agreement) whose whole answer must come
+/// within `deadline`: each attempt gets half of it, and one quick retry at most, since a late
+/// answer is worth less than a prompt notification and the real error (a 500, AccessDenied)
+/// should surface before the deadline hides it.
+pub(crate) fn lookup_limits(deadline: Duration) -> (TimeoutConfig, RetryConfig) {
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(deadline / 2)
+        .operation_attempt_timeout(deadline / 2)
+        .operation_timeout(deadline)
+        .build();
+    let retries = RetryConfig::standard()
+        .with_max_attempts(2)
+        .with_initial_backoff(deadline / 20)
+        .with_max_backoff(deadline / 10);
+    (timeouts, retries)
 }

@@ -2,6 +2,10 @@
 //! and why, fetched from the Marketplace Catalog API. Best effort and bounded in time: when
 //! the answer does not come, the notification goes out without it and says so.
 
+pub mod agreement;
+
+pub use agreement::DescribeAgreement;
+
 use std::future::Future;
 use std::time::Duration;
 
@@ -59,7 +63,7 @@ pub trait DescribeChangeSet {
     ) -> impl Future<Output = Result<ChangeSetReport, String>> + Send;
 }
 
-/// Stands in when enrichment is switched off; never called.
+/// Stands in when enrichment is switched off; never called (for change sets or agreements).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Disabled;
 

@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::agreement::AgreementDetail;
 use crate::error::NotifierError;
 use crate::registry;
 use crate::topic::TopicKind;
@@ -62,6 +63,8 @@ pub enum CatalogDetail {
     SecurityReport(SecurityReport),
     /// A detail type AWS added that has no family yet; kept whole for the generic notification.
     Unrecognised(Value),
+    /// An agreement event (`aws.agreement-marketplace`), typed by its own family module.
+    Agreement(AgreementDetail),
 }
 
 /// One Marketplace event, validated, with the topic family the registry routes it to.
@@ -74,7 +77,7 @@ pub struct CatalogEvent {
 
 impl CatalogEvent {
     /// Validates an EventBridge payload: envelope first, then the source, then the detail
-    /// for the detail type.
+    /// for the detail type, parsed by the family the registry routes it to.
     pub fn parse(payload: Value) -> Result<Self, NotifierError> {
         let event_id = payload
             .get("id")
@@ -305,10 +308,31 @@ mod tests {
     #[test]
     fn other_sources_are_rejected_before_the_detail_is_read() {
         let mut payload = envelope("Offer Released", json!("not even an object"));
-        payload["source"] = json!("aws.agreement-marketplace");
+        payload["source"] = json!("aws.marketplace");
         let error = error_of(payload);
         assert_eq!(error.error_type(), "UnsupportedSource");
-        assert!(error.to_string().contains("aws.agreement-marketplace"));
+        assert!(error.to_string().contains("aws.marketplace"));
+    }
+
+    #[test]
+    fn agreement_events_are_parsed_by_their_family() {
+        let mut payload = envelope(
+            "Purchase Agreement Billing Adjustment Failed - Proposer",
+            json!({"agreement": {"id": "agmt-1"}}),
+        );
+        payload["source"] = json!("aws.agreement-marketplace");
+        let event = CatalogEvent::parse(payload.clone()).unwrap();
+        assert!(matches!(event.detail, CatalogDetail::Agreement(_)));
+
+        payload["detail"] = json!({});
+        let error = error_of(payload);
+        assert_eq!(error.error_type(), "InvalidDetail");
+        let message = error.to_string();
+        assert!(message.contains("detail.agreement"), "{message}");
+        assert!(
+            message.contains("11111111-2222-3333-4444-555555555555"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::enrich::DescribeChangeSet;
+use crate::enrich::{DescribeAgreement, DescribeChangeSet};
 use crate::notifier::Notifier;
 use crate::outcome::Outcome;
 use crate::publish::Publisher;
@@ -44,9 +44,9 @@ enum Verdict {
 
 /// Redrives every message the queue gives out until a receive brings nothing new. In a dry
 /// run the notifier should be a dry-run one; nothing is deleted either way.
-pub async fn redrive<P: Publisher, D: DescribeChangeSet>(
+pub async fn redrive<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement>(
     queue: &FailureQueue,
-    notifier: &Notifier<P, D>,
+    notifier: &Notifier<P, D, A>,
     visibility: Duration,
     dry_run: bool,
 ) -> Result<Summary, RedriveError> {
@@ -101,9 +101,9 @@ pub async fn redrive<P: Publisher, D: DescribeChangeSet>(
     Ok(summary)
 }
 
-async fn redrive_one<P: Publisher, D: DescribeChangeSet>(
+async fn redrive_one<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement>(
     queue: &FailureQueue,
-    notifier: &Notifier<P, D>,
+    notifier: &Notifier<P, D, A>,
     message: &Received,
     dry_run: bool,
 ) -> Verdict {

@@ -19,7 +19,9 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
-use marketplace_catalog_notifier::config::{CHAT_TOPIC_VARIABLE, ENRICH_VARIABLE, TopicArn};
+use marketplace_catalog_notifier::config::{
+    CHAT_TOPIC_VARIABLE, ENRICH_AGREEMENTS_VARIABLE, ENRICH_VARIABLE, TopicArn,
+};
 use marketplace_catalog_notifier::event::CatalogEvent;
 use marketplace_catalog_notifier::registry;
 use serde_json::Value;
@@ -109,7 +111,10 @@ async fn subscribe_http(moto: &Moto, topic: &TopicArn, url: &str) {
 fn env(families: &[(String, String)], chat_topic: Option<&TopicArn>) -> Vec<(String, String)> {
     let mut env = moto::process_env();
     env.extend(families.iter().cloned());
+    // moto has no Marketplace Catalog or Agreement API: without lookups the delivered
+    // bodies are exactly the registry's renderings.
     env.push((ENRICH_VARIABLE.to_owned(), "false".to_owned()));
+    env.push((ENRICH_AGREEMENTS_VARIABLE.to_owned(), "false".to_owned()));
     if let Some(topic) = chat_topic {
         env.push((CHAT_TOPIC_VARIABLE.to_owned(), topic.to_string()));
     }

@@ -15,7 +15,8 @@ use std::time::Duration;
 
 use hyper::StatusCode;
 use marketplace_catalog_notifier::config::{
-    DUPLICATE_WINDOW_VARIABLE, ENRICH_VARIABLE, TopicArn, TopicKind, Topics,
+    DUPLICATE_WINDOW_VARIABLE, ENRICH_AGREEMENTS_VARIABLE, ENRICH_VARIABLE, TopicArn, TopicKind,
+    Topics,
 };
 use marketplace_catalog_notifier::notification::Notification;
 use serde_json::{Value, json};
@@ -57,11 +58,12 @@ fn assert_published(reply: &Value, payload: &Value, topic: &TopicArn, context: &
 }
 
 /// The environment the function runs with on moto: endpoint, credentials, the families'
-/// topics, and enrichment off (moto has no Marketplace Catalog API).
+/// topics, and enrichment off (moto has no Marketplace Catalog or Agreement API).
 fn function_env(families: &Families) -> Vec<(String, String)> {
     let mut env = moto::process_env();
     env.extend(families.env());
     env.push((ENRICH_VARIABLE.to_owned(), "false".to_owned()));
+    env.push((ENRICH_AGREEMENTS_VARIABLE.to_owned(), "false".to_owned()));
     env
 }
 
@@ -97,6 +99,7 @@ async fn template_families(moto: &Moto, declared: &Declared) -> Families {
         change_sets: topic(TopicKind::ChangeSets),
         security: topic(TopicKind::Security),
         other: Some(topic(TopicKind::Other)),
+        agreements: Some(topic(TopicKind::Agreements)),
     };
     Families::new(topics, queues)
 }
@@ -217,12 +220,12 @@ async fn every_sample_goes_from_the_bus_through_the_function_to_its_subscribers(
 
     // Another Marketplace source with a catalog detail type: no rule may fire.
     let mut foreign = sample_event("change-set-succeeded.json");
-    foreign["source"] = json!("aws.agreement-marketplace");
+    foreign["source"] = json!("aws.marketplace");
     bus.put(&foreign).await;
     let wrongly_fired = fired(&moto, &rules).await;
     assert!(
         wrongly_fired.is_empty(),
-        "an aws.agreement-marketplace event fired {:?}",
+        "an aws.marketplace event fired {:?}",
         wrongly_fired.iter().map(|(id, _)| id).collect::<Vec<_>>()
     );
 

@@ -124,7 +124,7 @@ const CORPUS: &[(&str, Expected)] = &[
     ),
     (
         "wrong-source.json",
-        Expected::Rejected("UnsupportedSource", &["aws.agreement-marketplace"]),
+        Expected::Rejected("UnsupportedSource", &["aws.marketplace"]),
     ),
 ];
 

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod agreement_details;
 mod change_set_details;
 mod chat;
 mod chat_delivery;

@@ -2,6 +2,7 @@
 //! severity and attributes each one gets, and a reviewed snapshot of each rendered
 //! notification, so a wording change shows up as a diff.
 
+use marketplace_catalog_notifier::agreement;
 use marketplace_catalog_notifier::config::TopicKind;
 use marketplace_catalog_notifier::event::{CatalogEvent, KNOWN_DETAIL_TYPES};
 use marketplace_catalog_notifier::notification::{MAX_MESSAGE_BYTES, Severity};
@@ -22,6 +23,83 @@ type Expectation = (
 /// What each sample must become. Adding a file to `events/` without a row here fails
 /// `every_sample_has_an_expectation`.
 const EXPECTED: &[Expectation] = &[
+    (
+        "agreement-acceptor-created.json",
+        TopicKind::Agreements,
+        Severity::Info,
+        &[("party", "acceptor"), ("action_required", "false")],
+    ),
+    (
+        "agreement-amended.json",
+        TopicKind::Agreements,
+        Severity::Info,
+        &[("product_id", "prod-aw4fgf5tyo5w2"), ("party", "proposer")],
+    ),
+    (
+        "agreement-billing-adjustment-failed.json",
+        TopicKind::Agreements,
+        Severity::Error,
+        &[
+            ("action_required", "true"),
+            ("agreement_id", "agmt-1n3wvuxyzd7kdr1nmk36gqz1a"),
+        ],
+    ),
+    (
+        "agreement-cancellation-pending-approval.json",
+        TopicKind::Agreements,
+        Severity::Warning,
+        &[
+            ("action_required", "true"),
+            ("acceptor_account_id", "845735284135"),
+            ("offer_id", "offer-3sdqk7x2jz6bq"),
+        ],
+    ),
+    (
+        "agreement-created-as-manufacturer-cppo.json",
+        TopicKind::Agreements,
+        Severity::Info,
+        &[
+            ("party", "manufacturer"),
+            ("acceptor_account_id", "210987654321"),
+        ],
+    ),
+    (
+        "agreement-created-as-proposer.json",
+        TopicKind::Agreements,
+        Severity::Info,
+        &[
+            ("party", "proposer"),
+            ("agreement_id", "agmt-1n3wvuxyzd7kdr1nmk36gqz1a"),
+            ("offer_id", "offer-3sdqk7x2jz6bq"),
+        ],
+    ),
+    (
+        "agreement-ended.json",
+        TopicKind::Agreements,
+        Severity::Warning,
+        &[("action_required", "false")],
+    ),
+    (
+        "agreement-ending-in-30-days.json",
+        TopicKind::Agreements,
+        Severity::Warning,
+        &[("action_required", "true")],
+    ),
+    (
+        "agreement-license-deprovisioned.json",
+        TopicKind::Agreements,
+        Severity::Warning,
+        &[
+            ("party", "manufacturer"),
+            ("product_id", "prod-aw4fgf5tyo5w2"),
+        ],
+    ),
+    (
+        "agreement-renewal-upcoming.json",
+        TopicKind::Agreements,
+        Severity::Info,
+        &[("acceptor_account_id", "556677889900")],
+    ),
     (
         "change-set-cancelled.json",
         TopicKind::ChangeSets,
@@ -191,7 +269,14 @@ fn every_known_detail_type_has_a_sample() {
                 .to_owned()
         })
         .collect();
-    for detail_type in KNOWN_DETAIL_TYPES {
+    // Agreement types share three detail shapes; events/ holds one sample per family
+    // (created, amended, ended, ending, renewal, cancellation, billing, licence), each
+    // composed from the same typed detail as its siblings.
+    for detail_type in KNOWN_DETAIL_TYPES.iter().filter(|detail_type| {
+        !agreement::KNOWN_DETAIL_TYPES
+            .iter()
+            .any(|(name, _)| name == *detail_type)
+    }) {
         assert!(
             covered.iter().any(|c| c == detail_type),
             "no sample in events/ for {detail_type:?}"
@@ -267,6 +352,22 @@ fn rendered_notifications_match_their_snapshots() {
 }
 
 #[tokio::test]
+async fn agreement_events_are_skipped_without_an_agreements_topic() {
+    let mut topics = config(true).topics;
+    topics.agreements = None;
+    let notifier = Notifier::new(topics, RecordingPublisher::new());
+    let outcome = notifier
+        .handle(sample_event("agreement-billing-adjustment-failed.json"))
+        .await
+        .expect("skipped, not failed");
+    let Outcome::Skipped { reason, .. } = outcome else {
+        panic!("expected a skip, got {outcome:?}")
+    };
+    assert!(reason.contains("AGREEMENTS_TOPIC_ARN"), "{reason}");
+    assert!(notifier.publisher().published().is_empty());
+}
+
+#[tokio::test]
 async fn unknown_detail_type_is_skipped_without_an_other_events_topic() {
     let notifier = Notifier::new(config(false).topics, RecordingPublisher::new());
     let outcome = notifier
@@ -317,18 +418,26 @@ async fn publish_failure_fails_the_invocation_and_names_event_and_topic() {
 async fn rejected_events_publish_nothing() {
     let notifier = Notifier::new(config(true).topics, RecordingPublisher::new());
     let mut other_source = sample_event("offer-released-by-isv.json");
-    other_source["source"] = json!("aws.agreement-marketplace");
+    other_source["source"] = json!("aws.marketplace");
+    let mut no_agreement_id = sample_event("agreement-created-as-proposer.json");
+    no_agreement_id["detail"]["agreement"]
+        .as_object_mut()
+        .unwrap()
+        .remove("id");
+    let mut no_acceptor = sample_event("agreement-cancellation-pending-approval.json");
+    no_acceptor["detail"]["agreement"]
+        .as_object_mut()
+        .unwrap()
+        .remove("acceptorId");
     let mut no_offer_id = sample_event("offer-released-by-isv.json");
     no_offer_id["detail"]["offer"]
         .as_object_mut()
         .unwrap()
         .remove("id");
     for (payload, error_type, mentions) in [
-        (
-            other_source,
-            "UnsupportedSource",
-            "aws.agreement-marketplace",
-        ),
+        (other_source, "UnsupportedSource", "aws.marketplace"),
+        (no_agreement_id, "InvalidDetail", "detail.agreement.id"),
+        (no_acceptor, "InvalidDetail", "detail.agreement.acceptorId"),
         (no_offer_id, "InvalidDetail", "detail.offer.id"),
         (json!({}), "InvalidEnvelope", "detail-type"),
         (json!("just a string"), "InvalidEnvelope", "found a string"),

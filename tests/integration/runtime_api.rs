@@ -7,7 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use marketplace_catalog_notifier::config::{ENRICH_VARIABLE, TopicArn, TopicKind};
+use marketplace_catalog_notifier::config::{
+    ENRICH_AGREEMENTS_VARIABLE, ENRICH_VARIABLE, TopicArn, TopicKind,
+};
 use marketplace_catalog_notifier::event::{CatalogEvent, MISSING_EVENT_ID};
 use marketplace_catalog_notifier::publish::render_text;
 use marketplace_catalog_notifier::registry;
@@ -105,9 +107,11 @@ async fn publishes_every_sample_rejects_bad_input_and_keeps_serving() {
     let families = moto.families(true).await;
     let mut env = moto::process_env();
     env.extend(families.env());
-    // moto has no Marketplace Catalog API to enrich change sets from (enrichment has its
-    // own tests in tests/integration/change_set_details.rs); off, the body is exactly `registry::render_text`'s.
+    // moto has no Marketplace Catalog or Agreement API to enrich from (enrichment has its
+    // own tests in tests/integration/change_set_details.rs and agreement_details.rs); off,
+    // the body is exactly `registry::render_text`'s.
     env.push((ENRICH_VARIABLE.to_owned(), "false".to_owned()));
+    env.push((ENRICH_AGREEMENTS_VARIABLE.to_owned(), "false".to_owned()));
     let mut lambda = Lambda::start(&env).await;
 
     let (held_back, first): (Vec<_>, Vec<_>) = sample_events()

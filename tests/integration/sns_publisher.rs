@@ -115,6 +115,7 @@ async fn publishing_to_a_topic_that_does_not_exist_fails_naming_topic_and_event(
         change_sets: absent.clone(),
         security: absent.clone(),
         other: None,
+        agreements: None,
     };
     let notifier = Notifier::new(topics, SnsPublisher::from_sdk_config(&moto.config));
     let payload = sample_event("change-set-failed-client-error.json");
@@ -163,6 +164,7 @@ async fn a_severity_filter_policy_receives_only_matching_notifications() {
         change_sets: topic.clone(),
         security: topic.clone(),
         other: Some(topic.clone()),
+        agreements: Some(topic.clone()),
     };
     let notifier = Notifier::new(topics, SnsPublisher::from_sdk_config(&moto.config));
 

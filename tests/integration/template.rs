@@ -9,12 +9,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
+use marketplace_catalog_notifier::agreement;
 use marketplace_catalog_notifier::aws::{EXPIRATION_ATTRIBUTE, KEY_ATTRIBUTE};
 use marketplace_catalog_notifier::config::{
     CHAT_SEVERITIES_VARIABLE, CHAT_TOPIC_VARIABLE, DEDUPE_TABLE_VARIABLE, REQUIRED_TOPIC_VARIABLES,
     TOPIC_VARIABLES,
 };
 use marketplace_catalog_notifier::event::{KNOWN_DETAIL_TYPES, SOURCE};
+use marketplace_catalog_notifier::registry::{self, ROUTES};
 use serde_json::{Value, json};
 
 use crate::support::{envelope, sample_events};
@@ -22,13 +24,17 @@ use crate::support::{envelope, sample_events};
 /// A detail type the code has no formatter for, standing in for one AWS adds later.
 const FUTURE_DETAIL_TYPE: &str = "Catalog Entity Deprecated";
 
-/// Real Marketplace sources the function must not receive (the code rejects them).
-const OTHER_SOURCE_EVENTS: &[(&str, &str)] = &[
-    (
-        "aws.agreement-marketplace",
-        "Purchase Agreement Created - Manufacturer",
-    ),
-    ("aws.marketplace", "Disbursement Paused"),
+/// A real Marketplace source the function must not receive (the code rejects it).
+const OTHER_SOURCE: &str = "aws.marketplace";
+
+/// Real Marketplace events from that source.
+const OTHER_SOURCE_EVENTS: &[(&str, &str)] = &[(OTHER_SOURCE, "Disbursement Paused")];
+
+/// Agreement types the code has no dedicated composition for; they must still arrive.
+const UNCOMPOSED_AGREEMENT_TYPES: &[&str] = &[
+    "Purchase Agreement Created - Acceptor",
+    "Agreement Cancellation Request Approved - Manufacturer",
+    "Purchase Agreement Something New - Proposer",
 ];
 
 /// One event sent to the pattern matcher, and how many deliveries to the function it
@@ -57,8 +63,13 @@ fn sample_probes() -> Vec<Probe> {
     sample_events()
         .into_iter()
         .map(|(file, event)| {
-            // The template must mirror the code: the function accepts only SOURCE.
-            let deliveries = usize::from(event["source"] == SOURCE);
+            // The template must mirror the code: the function accepts only the registry's
+            // sources.
+            let deliveries = usize::from(
+                event["source"]
+                    .as_str()
+                    .is_some_and(|source| registry::sources().any(|known| known == source)),
+            );
             Probe {
                 name: format!("events/{file}"),
                 event,
@@ -70,20 +81,25 @@ fn sample_probes() -> Vec<Probe> {
 
 fn probes() -> Vec<Probe> {
     let mut probes = sample_probes();
-    for detail_type in KNOWN_DETAIL_TYPES
+    let routed = ROUTES
         .iter()
-        .copied()
-        .chain([FUTURE_DETAIL_TYPE])
-    {
+        .map(|route| (route.source, route.detail_type))
+        .chain([(SOURCE, FUTURE_DETAIL_TYPE)])
+        .chain(
+            UNCOMPOSED_AGREEMENT_TYPES
+                .iter()
+                .map(|detail_type| (agreement::SOURCE, *detail_type)),
+        );
+    for (source, detail_type) in routed {
         probes.push(Probe {
-            name: format!("synthetic {SOURCE} / {detail_type}"),
-            event: probe_event(SOURCE, detail_type),
+            name: format!("synthetic {source} / {detail_type}"),
+            event: probe_event(source, detail_type),
             deliveries: 1,
         });
         // Same detail type from another Marketplace source: the source must decide.
         probes.push(Probe {
-            name: format!("synthetic aws.agreement-marketplace / {detail_type}"),
-            event: probe_event("aws.agreement-marketplace", detail_type),
+            name: format!("synthetic {OTHER_SOURCE} / {detail_type}"),
+            event: probe_event(OTHER_SOURCE, detail_type),
             deliveries: 0,
         });
     }
@@ -311,10 +327,40 @@ fn grants_are_scoped() {
         json!([]),
         "{function} has sns:Publish grants that do not name one of this stack's topics"
     );
+    // DescribeAgreement has no resource type and no condition key, so IAM accepts it only
+    // on "*"; nothing else may be granted that way.
+    let wildcards: Vec<&Value> = report["wildcard_statements"]
+        .as_array()
+        .expect("wildcard_statements")
+        .iter()
+        .filter(|statement| statement["Action"] != "aws-marketplace:DescribeAgreement")
+        .collect();
+    assert!(
+        wildcards.is_empty(),
+        "{function} has policy statements on Resource \"*\": {wildcards:?}"
+    );
+}
+
+#[test]
+fn agreement_events_have_their_own_rule_and_topic() {
+    let (function, report) = function();
+    let agreement_rules: Vec<&str> = function_rules()
+        .into_iter()
+        .filter(|(_, (_, rule))| rule["pattern"]["source"] == json!([agreement::SOURCE]))
+        .map(|(id, _)| id)
+        .collect();
     assert_eq!(
-        report["wildcard_statements"],
-        json!([]),
-        "{function} has policy statements on Resource \"*\""
+        agreement_rules.len(),
+        1,
+        "expected one rule on source {} targeting {function}, found {agreement_rules:?}",
+        agreement::SOURCE
+    );
+    let topic = report["environment"]["AGREEMENTS_TOPIC_ARN"]["ref"]
+        .as_str()
+        .expect("AGREEMENTS_TOPIC_ARN is a !Ref to a topic");
+    assert!(
+        strings(&report["publish_topics"]).contains(topic),
+        "{function} may not publish to {topic}"
     );
 }
 

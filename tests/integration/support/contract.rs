@@ -10,8 +10,19 @@ use marketplace_catalog_notifier::config::{TopicArn, TopicKind};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-/// The topic family the contract routes an event to, by `detail-type`.
+/// The source of agreement events, all routed to the agreements topic.
+pub const AGREEMENT_SOURCE: &str = "aws.agreement-marketplace";
+
+fn is_agreement(payload: &Value) -> bool {
+    payload["source"] == AGREEMENT_SOURCE
+}
+
+/// The topic family the contract routes an event to: agreement events by source, catalog
+/// events by `detail-type`.
 pub fn topic_kind(payload: &Value) -> TopicKind {
+    if is_agreement(payload) {
+        return TopicKind::Agreements;
+    }
     match detail_type(payload) {
         "Offer Released" | "OfferSet Released" => TopicKind::Offers,
         "Change Set Succeeded" | "Change Set Failed" | "Change Set Cancelled" => {
@@ -27,6 +38,9 @@ pub fn topic_kind(payload: &Value) -> TopicKind {
 /// date, else `warning`;
 /// `error` for a failed change set, `warning` for a cancelled one, `info` for the rest.
 pub fn severity(payload: &Value) -> &'static str {
+    if is_agreement(payload) {
+        return agreement_severity(payload);
+    }
     match detail_type(payload) {
         "Change Set Failed" => "error",
         "Change Set Cancelled" => "warning",
@@ -54,6 +68,13 @@ pub fn severity(payload: &Value) -> &'static str {
 /// account sells to targeted buyers.
 pub fn action_required(payload: &Value) -> &'static str {
     let detail = &payload["detail"];
+    if is_agreement(payload) {
+        return if agreement_action_required(payload) {
+            "true"
+        } else {
+            "false"
+        };
+    }
     let required = match detail_type(payload) {
         "Change Set Failed" | "Change Set Cancelled" => true,
         "Products Security Report Created" | "OfferSet Released" => true,
@@ -69,6 +90,76 @@ pub fn action_required(payload: &Value) -> &'static str {
     if required { "true" } else { "false" }
 }
 
+/// Agreements that need a person: a failed billing adjustment, a cancellation request that
+/// is pending, rejected or failed validation, a deprovisioned licence (the buyer's access
+/// must go), and an agreement ending without auto-renewal.
+fn agreement_action_required(payload: &Value) -> bool {
+    let event = detail_type(payload)
+        .rsplit_once(" - ")
+        .map_or(detail_type(payload), |(event, _)| event);
+    match event {
+        "Purchase Agreement Billing Adjustment Failed"
+        | "Agreement Cancellation Request Validation Failed"
+        | "Agreement Cancellation Request Pending Approval"
+        | "Agreement Cancellation Request Rejected"
+        | "License Deprovisioned" => true,
+        "Purchase Agreement Ending" => {
+            payload["detail"]["agreement"]["autoRenewalEnabled"] != json!(true)
+        }
+        _ => false,
+    }
+}
+
+/// Agreements: `error` for a failed billing adjustment or a cancellation request AWS did not
+/// validate; `warning` for what costs revenue or needs an answer (ended, ending without
+/// auto-renewal, advisory issued, licence deprovisioned, cancellation pending or rejected);
+/// `info` for the rest.
+fn agreement_severity(payload: &Value) -> &'static str {
+    let event = detail_type(payload)
+        .rsplit_once(" - ")
+        .map_or(detail_type(payload), |(event, _)| event);
+    match event {
+        "Purchase Agreement Billing Adjustment Failed"
+        | "Agreement Cancellation Request Validation Failed" => "error",
+        "Purchase Agreement Ended"
+        | "Purchase Agreement Advisory Issued"
+        | "License Deprovisioned"
+        | "Agreement Cancellation Request Pending Approval"
+        | "Agreement Cancellation Request Rejected" => "warning",
+        "Purchase Agreement Ending"
+            if payload["detail"]["agreement"]["autoRenewalEnabled"] != json!(true) =>
+        {
+            "warning"
+        }
+        _ => "info",
+    }
+}
+
+/// The agreement attributes present in the raw event: the agreement, the reader's role and
+/// the buyer, offer and product wherever the family carries them.
+fn agreement_attributes(payload: &Value, attributes: &mut BTreeMap<&'static str, String>) {
+    let detail = &payload["detail"];
+    let agreement = &detail["agreement"];
+    if let Some(id) = agreement["id"].as_str() {
+        attributes.insert("agreement_id", id.to_owned());
+    }
+    if let Some((_, role)) = detail_type(payload).rsplit_once(" - ") {
+        attributes.insert("party", role.to_lowercase());
+    }
+    for (name, value) in [
+        ("acceptor_account_id", &detail["acceptor"]["accountId"]),
+        ("acceptor_account_id", &agreement["acceptorId"]),
+        ("offer_id", &detail["offer"]["id"]),
+        ("offer_id", &agreement["offerId"]),
+        ("product_id", &detail["product"]["id"]),
+        ("product_id", &agreement["productId"]),
+    ] {
+        if let Some(value) = value.as_str() {
+            attributes.insert(name, value.to_owned());
+        }
+    }
+}
+
 /// The message attributes the contract requires, with their values: `detail_type`,
 /// `severity`, `action_required`, `event_id`, and the ids that matter for the event's type.
 pub fn required_attributes(payload: &Value) -> BTreeMap<&'static str, String> {
@@ -79,6 +170,10 @@ pub fn required_attributes(payload: &Value) -> BTreeMap<&'static str, String> {
         ("action_required", action_required(payload).to_owned()),
         ("event_id", text(&payload["id"]).to_owned()),
     ]);
+    if is_agreement(payload) {
+        agreement_attributes(payload, &mut attributes);
+        return attributes;
+    }
     match detail_type(payload) {
         "Offer Released" => {
             attributes.insert("offer_id", text(&detail["offer"]["id"]).to_owned());

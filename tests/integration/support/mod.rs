@@ -26,6 +26,7 @@ pub const OFFERS: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-offers"
 pub const CHANGE_SETS: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-change-sets";
 pub const SECURITY: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-security";
 pub const OTHER: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-other";
+pub const AGREEMENTS: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-agreements";
 
 /// How long any single wait in these tests may take before the test fails. Generous, because
 /// a loaded two-core machine may also be compiling, yet bounded, so nothing hangs.
@@ -56,13 +57,15 @@ pub fn sample_event(name: &str) -> Value {
     parse_file(&root().join("events").join(name))
 }
 
-/// The configuration with the test topics; the other-events topic only `with_other`.
+/// The configuration with the test topics (agreements included); the other-events topic
+/// only `with_other`.
 pub fn config(with_other: bool) -> Config {
     Config::from_lookup(|name| match name {
         "OFFERS_TOPIC_ARN" => Some(OFFERS.to_owned()),
         "CHANGE_SETS_TOPIC_ARN" => Some(CHANGE_SETS.to_owned()),
         "SECURITY_TOPIC_ARN" => Some(SECURITY.to_owned()),
         "OTHER_EVENTS_TOPIC_ARN" if with_other => Some(OTHER.to_owned()),
+        "AGREEMENTS_TOPIC_ARN" => Some(AGREEMENTS.to_owned()),
         _ => None,
     })
     .unwrap_or_else(|error| panic!("test configuration: {error}"))

@@ -368,6 +368,7 @@ impl Moto {
                 change_sets: topic(TopicKind::ChangeSets).expect("change-sets topic"),
                 security: topic(TopicKind::Security).expect("security topic"),
                 other: topic(TopicKind::Other),
+                agreements: topic(TopicKind::Agreements),
             },
             queues,
         }

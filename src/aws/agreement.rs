@@ -1,0 +1,109 @@
+//! The AWS clients behind agreement enrichment: `DescribeAgreement` (Agreement API, Smithy
+//! RPC v2 CBOR) and `DescribeEntity` (Catalog API) for the product title, with the same
+//! timeouts and single quick retry as the change-set lookup.
+
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use chrono::{DateTime, Utc};
+
+use super::error::error_code;
+use super::lookup_limits;
+use crate::agreement::AgreementFacts;
+use crate::enrich::DescribeAgreement;
+
+/// The catalog every Marketplace product lives in.
+const CATALOG: &str = "AWSMarketplace";
+
+#[derive(Debug, Clone)]
+pub struct AgreementApi {
+    agreements: aws_sdk_marketplaceagreement::Client,
+    catalog: aws_sdk_marketplacecatalog::Client,
+}
+
+impl AgreementApi {
+    /// Clients whose own timeouts sit inside the enrichment deadline (see `CatalogApi`).
+    /// `AWS_ENDPOINT_URL_MARKETPLACE_AGREEMENT` points the agreement client elsewhere.
+    pub fn from_sdk_config(config: &SdkConfig, deadline: Duration) -> Self {
+        let (timeouts, retries) = lookup_limits(deadline);
+        let agreements = aws_sdk_marketplaceagreement::config::Builder::from(config)
+            .timeout_config(timeouts.clone())
+            .retry_config(retries.clone())
+            .build();
+        let catalog = aws_sdk_marketplacecatalog::config::Builder::from(config)
+            .timeout_config(timeouts)
+            .retry_config(retries)
+            .build();
+        Self {
+            agreements: aws_sdk_marketplaceagreement::Client::from_conf(agreements),
+            catalog: aws_sdk_marketplacecatalog::Client::from_conf(catalog),
+        }
+    }
+}
+
+impl DescribeAgreement for AgreementApi {
+    async fn describe_agreement(&self, agreement_id: &str) -> Result<AgreementFacts, String> {
+        let output = self
+            .agreements
+            .describe_agreement()
+            .agreement_id(agreement_id)
+            .send()
+            .await
+            .map_err(|error| error_code(&error))?;
+        let charges = output.estimated_charges();
+        let proposal = output.proposal_summary();
+        Ok(AgreementFacts {
+            status: output.status().map(|status| status.as_str().to_owned()),
+            acceptance_time: output.acceptance_time().and_then(to_chrono),
+            start_time: output.start_time().and_then(to_chrono),
+            end_time: output.end_time().and_then(to_chrono),
+            acceptor_account_id: output
+                .acceptor()
+                .and_then(|acceptor| acceptor.account_id())
+                .map(str::to_owned),
+            proposer_account_id: output
+                .proposer()
+                .and_then(|proposer| proposer.account_id())
+                .map(str::to_owned),
+            offer_id: proposal
+                .and_then(|proposal| proposal.offer_id())
+                .map(str::to_owned),
+            product_id: proposal
+                .and_then(|proposal| proposal.resources().first())
+                .and_then(|resource| resource.id())
+                .map(str::to_owned),
+            product_title: None,
+            agreement_value: charges
+                .and_then(|charges| charges.agreement_value())
+                .map(str::to_owned),
+            currency_code: charges
+                .and_then(|charges| charges.currency_code())
+                .map(str::to_owned),
+        })
+    }
+
+    async fn product_title(&self, product_id: &str) -> Result<Option<String>, String> {
+        let output = self
+            .catalog
+            .describe_entity()
+            .catalog(CATALOG)
+            .entity_id(product_id)
+            .send()
+            .await
+            .map_err(|error| error_code(&error))?;
+        // Product entities keep their title at Description.ProductTitle in `Details`.
+        Ok(output
+            .details()
+            .and_then(|details| serde_json::from_str::<serde_json::Value>(details).ok())
+            .and_then(|details| {
+                details
+                    .pointer("/Description/ProductTitle")
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned)
+            }))
+    }
+}
+
+fn to_chrono(at: &aws_sdk_marketplaceagreement::primitives::DateTime) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp(at.secs(), at.subsec_nanos())
+}
