@@ -1,9 +1,10 @@
 //! The AWS adapters, the only code that talks to AWS: the SDK configuration every client is
-//! built from ([`load_sdk_config`]), the SNS publisher, the Marketplace Catalog API client,
+//! built from ([`load_sdk_config`], on the HTTPS client of [`https`]), the SNS publisher, the Marketplace Catalog API client,
 //! and short descriptions of SDK errors ([`error`]).
 
 mod catalog;
 pub mod error;
+mod https;
 mod sns;
 
 pub use catalog::CatalogApi;
@@ -25,6 +26,7 @@ const OPERATION_TIMEOUT: Duration = Duration::from_secs(15);
 /// the notifier's timeouts. Clients that need a tighter bound (the Catalog API) narrow it.
 pub async fn load_sdk_config() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https::https_client())
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(CONNECT_TIMEOUT)
