@@ -15,3 +15,4 @@ mod operator_commands;
 mod runtime_api;
 mod sns_publisher;
 mod template;
+mod tls;
