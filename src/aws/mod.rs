@@ -1,6 +1,6 @@
 //! The AWS adapters, the only code that talks to AWS: the SDK configuration every client is
-//! built from ([`load_sdk_config`], on the HTTPS client of [`https`]), the SNS publisher, the Marketplace Catalog API client,
-//! and short descriptions of SDK errors ([`error`]).
+//! built from ([`load_sdk_config`], on the HTTPS client of `https`), the SNS publisher, the
+//! Marketplace Catalog API client, and short descriptions of SDK errors ([`error`]).
 
 mod catalog;
 pub mod error;
