@@ -15,11 +15,10 @@ PER_EVENT_US = 5.0
 PEAK_RSS_MB = 20.0
 ZIP_MB = 3.0
 
-SERIES_ORDER = ["rust_publish", "rust_dry_run", "rust_bundle_only", "python_publish"]
+SERIES_ORDER = ["rust_publish", "rust_dry_run", "python_publish"]
 SERIES_COLOURS = {
     "rust_publish": "#b7410e",
     "rust_dry_run": "#e8a273",
-    "rust_bundle_only": "#8c6d62",
     "python_publish": "#3a6ea5",
 }
 SEED_GROUP = "parse_route_render"
@@ -62,24 +61,16 @@ def target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]
     """Build (target, goal, measured, result, why) for each of the issue's targets."""
     series = results["series"]
     rust, dry, python = series["rust_publish"], series["rust_dry_run"], series["python_publish"]
-    bundle = series.get("rust_bundle_only")
     rows = []
 
     first_next = rust["first_next"].median
     why = (
         f"A dry run, which loads no SDK configuration and builds no SNS client, asks after "
         f"{ms(dry['first_next'].median)}: the SDK's share of init is "
-        f"{ms(first_next - dry['first_next'].median)}, nearly all of it the HTTPS client reading "
-        "and parsing the system's root certificates. The SDK does that when the client is built, "
-        "on purpose (aws-smithy-http-client loads them at client initialization rather than on "
-        "the first request): deferring it would move the cost into the first invocation, not "
-        "remove it."
+        f"{ms(first_next - dry['first_next'].median)}: the SDK configuration, the SNS client "
+        "and its HTTPS client, whose trust anchors are the Mozilla roots compiled into the "
+        "binary (the system's certificate store, which the SDK reads by default, is not read)."
     )
-    if bundle is not None:
-        why += (
-            f" Reading only the CA bundle file, without the directory of one file per CA, "
-            f"gives {ms(bundle['first_next'].median)}."
-        )
     rows.append(
         (
             "spawn → first `next`, median",
@@ -242,8 +233,7 @@ def method_lines(results: dict[str, Any]) -> list[str]:
         "- The Rust series run the release binary with the configuration the SAM template gives "
         "it (four topic ARNs, JSON logs at INFO) and `AWS_ENDPOINT_URL` set to moto, so the AWS "
         "SDK configuration and SNS client are built at init. The dry run adds "
-        "`NOTIFIER_DRY_RUN=true` and builds neither. The CA-bundle-only series sets "
-        "`SSL_CERT_FILE` to the system bundle and `SSL_CERT_DIR` to an empty directory.",
+        "`NOTIFIER_DRY_RUN=true` and builds neither.",
         "- The Python peer, `bench/peer/notifier_peer.py`, does the `Offer Released` job the usual "
         "way: Powertools' `parse` with `EventBridgeEnvelope` and a pydantic model of the detail, "
         "the Powertools logger, a module-level boto3 SNS client, run by `python -m awslambdaric`. "

@@ -51,10 +51,7 @@ TOPICS = {
 # Series keys, in the order they are shown.
 RUST_PUBLISH = "rust_publish"
 RUST_DRY_RUN = "rust_dry_run"
-RUST_BUNDLE_ONLY = "rust_bundle_only"
 PYTHON_PUBLISH = "python_publish"
-# The CA bundle the SDK's TLS setup finds on Debian, next to a directory of one file per CA.
-CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 MOTO_PROBES = 20
 COMMAND_TIMEOUT_SECONDS = 60
 
@@ -135,9 +132,8 @@ def lambda_environment(endpoint: str, topics: dict[str, str], home: Path) -> dic
 def programs(base_env: dict[str, str], work: Path) -> dict[str, Program]:
     """Define the series: the Rust binary publishing and in dry run, the peer publishing.
 
-    Where the system CA bundle exists, one more Rust series publishes with the SDK told to
-    read only that bundle (SSL_CERT_DIR names an empty directory): it shows how much of the
-    init time goes to reading the per-CA certificate directory.
+    The binary trusts the root certificates compiled into it and reads no system CA files,
+    so there is no series varying SSL_CERT_FILE / SSL_CERT_DIR.
     """
     dry_env = dict(base_env, NOTIFIER_DRY_RUN="true")
     python_env = dict(
@@ -152,13 +148,6 @@ def programs(base_env: dict[str, str], work: Path) -> dict[str, Program]:
         RUST_PUBLISH: Program("Rust, publish", [str(BINARY)], base_env, str(work / "rust.log")),
         RUST_DRY_RUN: Program("Rust, dry run", [str(BINARY)], dry_env, str(work / "dry.log")),
     }
-    if CA_BUNDLE.is_file():
-        empty = work / "no-certs"
-        empty.mkdir(exist_ok=True)
-        bundle_env = dict(base_env, SSL_CERT_FILE=str(CA_BUNDLE), SSL_CERT_DIR=str(empty))
-        series[RUST_BUNDLE_ONLY] = Program(
-            "Rust, publish, CA bundle only", [str(BINARY)], bundle_env, str(work / "bundle.log")
-        )
     series[PYTHON_PUBLISH] = Program(
         "Python peer, publish",
         [sys.executable, "-m", "awslambdaric", "notifier_peer.handler"],

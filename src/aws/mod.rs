@@ -1,12 +1,13 @@
 //! The AWS adapters, the only code that talks to AWS: the SDK configuration every client is
-//! built from ([`load_sdk_config`]), the SNS publisher, the Marketplace Catalog and Agreement
-//! API clients, the DynamoDB delivery table of the durable duplicate check, and short
-//! descriptions of SDK errors ([`error`]).
+//! built from ([`load_sdk_config`], on the HTTPS client of `https`), the SNS publisher, the
+//! Marketplace Catalog and Agreement API clients, the DynamoDB delivery table of the durable
+//! duplicate check, and short descriptions of SDK errors ([`error`]).
 
 mod agreement;
 mod catalog;
 mod delivery_table;
 pub mod error;
+mod https;
 mod sns;
 
 pub use agreement::AgreementApi;
@@ -31,6 +32,7 @@ const OPERATION_TIMEOUT: Duration = Duration::from_secs(15);
 /// the notifier's timeouts. Clients that need a tighter bound (the Catalog API) narrow it.
 pub async fn load_sdk_config() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https::https_client())
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(CONNECT_TIMEOUT)

@@ -17,4 +17,5 @@ mod operator_commands;
 mod runtime_api;
 mod sns_publisher;
 mod template;
+mod tls;
 mod wording;

@@ -1,0 +1,59 @@
+//! The HTTPS client every AWS SDK client shares: rustls on aws-lc-rs, trusting the Mozilla
+//! root certificates compiled into the binary (`webpki-root-certs`) rather than the
+//! system's certificate store, which the SDK's default client reads and parses on every
+//! cold start. Certificate validation is the SDK's own, unchanged: only where the roots come
+//! from differs.
+
+use aws_smithy_http_client::{
+    Builder,
+    tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode},
+};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
+
+/// The HTTPS client for [`super::load_sdk_config`].
+pub fn https_client() -> SharedHttpClient {
+    Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+        .tls_context(tls_context())
+        .build_https()
+}
+
+/// A TLS context whose only trust anchors are the Mozilla roots.
+fn tls_context() -> TlsContext {
+    let trust_store = TrustStore::empty().with_pem_certificate(mozilla_roots_pem());
+    // `build` only moves its fields into the context (aws-smithy-http-client 1.x) and cannot
+    // fail; should a later version validate here, the SDK's default context (the system
+    // store) is the safe fallback, equally strict, only slower to load.
+    TlsContext::builder()
+        .with_trust_store(trust_store)
+        .build()
+        .unwrap_or_default()
+}
+
+/// The SDK's trust store takes PEM only; the roots are shipped as DER, so they are wrapped
+/// here (about 0.2 MB of base64, far cheaper than finding and reading the system's files).
+fn mozilla_roots_pem() -> Vec<u8> {
+    let mut pem = Vec::with_capacity(256 * 1024);
+    for certificate in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
+        pem.extend_from_slice(b"-----BEGIN CERTIFICATE-----\n");
+        pem.extend_from_slice(aws_smithy_types::base64::encode(certificate.as_ref()).as_bytes());
+        pem.extend_from_slice(b"\n-----END CERTIFICATE-----\n");
+    }
+    pem
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustls::pki_types::{CertificateDer, pem::PemObject};
+
+    #[test]
+    fn every_mozilla_root_survives_the_pem_round_trip() {
+        let pem = mozilla_roots_pem();
+        let decoded = CertificateDer::pem_slice_iter(&pem)
+            .collect::<Result<Vec<_>, _>>()
+            .expect("the PEM written here parses");
+        assert!(decoded.len() > 100, "{} roots", decoded.len());
+        assert_eq!(decoded, webpki_root_certs::TLS_SERVER_ROOT_CERTS);
+    }
+}
