@@ -3,12 +3,14 @@
 //! API clients, the DynamoDB delivery table of the durable duplicate check, and short
 //! descriptions of SDK errors ([`error`]).
 
+mod account_access;
 mod agreement;
 mod catalog;
 mod delivery_table;
 pub mod error;
 mod sns;
 
+pub use account_access::AccountAccess;
 pub use agreement::AgreementApi;
 pub use catalog::CatalogApi;
 pub use delivery_table::{DynamoDbStore, EXPIRATION_ATTRIBUTE, KEY_ATTRIBUTE};
