@@ -5,6 +5,8 @@
 use std::time::Duration;
 
 use aws_config::SdkConfig;
+use aws_sdk_marketplaceagreement::config::http::HttpResponse;
+use aws_sdk_marketplaceagreement::error::{ProvideErrorMetadata, SdkError};
 use chrono::{DateTime, Utc};
 
 use super::catalog::catalog_client;
@@ -52,6 +54,21 @@ impl AgreementApi {
     }
 }
 
+impl AgreementApi {
+    /// The error's code, which is all a notification shows; a lookup through a member
+    /// account's role also logs the role, the first thing to check when it is refused.
+    fn failed<E>(&self, account: Option<&str>, error: &SdkError<E, HttpResponse>) -> String
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let code = error_code(error);
+        if let Some(role) = self.accounts.role_arn_for(account) {
+            tracing::warn!(%role, error_code = %code, "lookup through the member account's role failed");
+        }
+        code
+    }
+}
+
 impl DescribeAgreement for AgreementApi {
     async fn describe_agreement(
         &self,
@@ -69,7 +86,7 @@ impl DescribeAgreement for AgreementApi {
             .agreement_id(agreement_id)
             .send()
             .await
-            .map_err(|error| error_code(&error))?;
+            .map_err(|error| self.failed(account, &error))?;
         let charges = output.estimated_charges();
         let proposal = output.proposal_summary();
         Ok(AgreementFacts {
@@ -114,7 +131,7 @@ impl DescribeAgreement for AgreementApi {
             .entity_id(product_id)
             .send()
             .await
-            .map_err(|error| error_code(&error))?;
+            .map_err(|error| self.failed(account, &error))?;
         // Product entities keep their title at Description.ProductTitle in `Details`.
         Ok(output
             .details()

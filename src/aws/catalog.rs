@@ -57,9 +57,11 @@ impl DescribeChangeSet for CatalogApi {
             .send()
             .await
             .map_err(|error| {
+                // The role goes last: the notification shows only the error code at the
+                // start, the function's log the whole reason.
                 let reason = super::error::describe(&error);
                 match self.accounts.role_arn_for(account) {
-                    Some(role) => format!("DescribeChangeSet as {role} failed: {reason}"),
+                    Some(role) => format!("DescribeChangeSet failed: {reason} (as {role})"),
                     None => format!("DescribeChangeSet failed: {reason}"),
                 }
             })?;
