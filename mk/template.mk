@@ -83,10 +83,22 @@ CHAT_LINT_PARAMETERS := SlackWorkspaceId=T012AB3CD SlackChannelId=C012AB3CDE \
   TeamsTenantId=11111111-2222-3333-4444-555555555555 TeamId=11111111-2222-3333-4444-666666666666 \
   TeamsChannelId=19:abc@thread.tacv2 ChatSeverityFilter=warning,error,critical
 
-lint-template: venv venv-sam ## Lint template.yaml with cfn-lint (pinned), with and without chat channels, and `sam validate --lint`
+# Sample several-accounts parameters, so the lint also runs with the bus policies, the
+# member-role and SSM statements and the rules' account lists on.
+ACCOUNTS_LINT_PARAMETERS := OrganizationId=o-abcdef1234 AccountIds=111122223333,444455556666 \
+  AccountNamesParameter=/marketplace/account-names
+
+# The member-account forwarder (templates/forwarder.yaml) is plain CloudFormation for
+# StackSets; both linters check it as well.
+FORWARDER_TEMPLATE := templates/forwarder.yaml
+
+lint-template: venv venv-sam ## Lint template.yaml (with and without chat channels and several accounts) and templates/forwarder.yaml with cfn-lint (pinned) and `sam validate --lint`
 	$(VENV_BIN)/cfn-lint template.yaml
 	$(VENV_BIN)/cfn-lint template.yaml --parameters $(CHAT_LINT_PARAMETERS)
+	$(VENV_BIN)/cfn-lint template.yaml --parameters $(ACCOUNTS_LINT_PARAMETERS)
+	$(VENV_BIN)/cfn-lint $(FORWARDER_TEMPLATE)
 	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --region $(DEPLOY_REGION)
+	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --region $(DEPLOY_REGION) --template-file $(FORWARDER_TEMPLATE)
 
 lambda-build-x86: venv ## Check `cargo lambda build --release` (x86_64) produces the bootstrap (the one bench measures)
 	$(WITH_TOOLS) cargo lambda build --release --x86-64 --bin $(BINARY) --lambda-dir $(X86_LAMBDA_DIR)

@@ -9,10 +9,11 @@ use std::time::Duration;
 
 use aws_config::SdkConfig;
 
-use crate::aws::{self, AgreementApi, CatalogApi, DynamoDbStore, SnsPublisher};
+use crate::accounts::{self, AccountNamesSource};
+use crate::aws::{self, AccountAccess, AgreementApi, CatalogApi, DynamoDbStore, SnsPublisher};
 use crate::config::{AgreementLookup, ChangeSetLookup, Config, Publishing, TopicArn};
 use crate::dedupe::DurableCheck;
-use crate::error::PublishError;
+use crate::error::{ConfigError, PublishError};
 use crate::notification::Notification;
 use crate::notifier::Notifier;
 use crate::publish::{DryRunPublisher, Publisher};
@@ -41,23 +42,38 @@ impl Publisher for ConfiguredPublisher {
 pub type ConfiguredNotifier = Notifier<ConfiguredPublisher, CatalogApi, AgreementApi>;
 
 /// Builds the notifier `config` describes, loading the AWS SDK configuration from the
-/// environment only when something in it talks to AWS.
-pub async fn notifier(config: &Config) -> ConfiguredNotifier {
+/// environment only when something in it talks to AWS. Fails when the account names' SSM
+/// parameter cannot be read: the function must not start naming accounts wrongly.
+pub async fn notifier(config: &Config) -> Result<ConfiguredNotifier, ConfigError> {
     notifier_with(config, aws::load_sdk_config).await
 }
 
 /// [`notifier`] with the SDK configuration from `load`, called at most once: a dry run
-/// without lookups talks to no AWS service, so it needs no region or credentials.
-/// A dry run publishes nothing, so it has no delivery to record in the table either.
-async fn notifier_with<F>(config: &Config, load: impl Fn() -> F) -> ConfiguredNotifier
+/// without lookups or SSM names talks to no AWS service, so it needs no region or
+/// credentials. A dry run publishes nothing, so it has no delivery to record in the table
+/// either.
+async fn notifier_with<F>(
+    config: &Config,
+    load: impl Fn() -> F,
+) -> Result<ConfiguredNotifier, ConfigError>
 where
     F: Future<Output = SdkConfig>,
 {
     let mut sdk_config = None;
+    let account_names = match &config.account_names {
+        AccountNamesSource::Inline(names) => names.clone(),
+        source @ AccountNamesSource::Parameter(_) => {
+            let sdk_config = sdk_config.insert(load().await);
+            accounts::resolve(source, sdk_config).await?
+        }
+    };
     let mut durable = None;
     let publisher = match config.publishing {
         Publishing::Sns => {
-            let sdk_config = sdk_config.insert(load().await);
+            let sdk_config = match &sdk_config {
+                Some(sdk_config) => sdk_config,
+                None => sdk_config.insert(load().await),
+            };
             durable = durable_check(config, sdk_config);
             ConfiguredPublisher::Sns(SnsPublisher::from_sdk_config(sdk_config))
         }
@@ -70,7 +86,10 @@ where
                 None => sdk_config.insert(load().await),
             };
             (
-                Some(CatalogApi::from_sdk_config(sdk_config, deadline)),
+                Some(CatalogApi::new(
+                    account_access(config, sdk_config),
+                    deadline,
+                )),
                 deadline,
             )
         }
@@ -84,16 +103,26 @@ where
                 None => sdk_config.insert(load().await),
             };
             (
-                Some(AgreementApi::from_sdk_config(sdk_config, deadline)),
+                Some(AgreementApi::new(
+                    account_access(config, sdk_config),
+                    deadline,
+                )),
                 deadline,
             )
         }
         AgreementLookup::Off => (None, Duration::ZERO),
     };
-    Notifier::from_config(config, publisher)
+    Ok(Notifier::from_config(config, publisher)
         .with_change_set_details(catalog_api, change_set_deadline)
         .with_agreement_details(agreement_api, agreement_deadline)
         .with_durable_check(durable)
+        .with_account_names(account_names))
+}
+
+/// Lookups reach the event's seller account: with its own credentials for the function's
+/// account, through `ENRICH_ROLE_NAME` for any other.
+fn account_access(config: &Config, sdk_config: &SdkConfig) -> AccountAccess {
+    AccountAccess::new(sdk_config.clone(), config.cross_account.clone())
 }
 
 /// The DynamoDB-backed durable check when a delivery table is configured; its records
@@ -207,7 +236,9 @@ mod tests {
                 }
             };
             let configured = config(publishing, change_set_lookup, agreement_lookup);
-            let notifier = notifier_with(&configured, load).await;
+            let notifier = notifier_with(&configured, load)
+                .await
+                .unwrap_or_else(|error| panic!("{publishing:?}: {error}"));
             let case = format!("{publishing:?} with {change_set_lookup:?}, {agreement_lookup:?}");
             assert_eq!(
                 matches!(notifier.publisher(), ConfiguredPublisher::Sns(_)),
@@ -236,7 +267,9 @@ mod tests {
         ] {
             let mut config = config(publishing, ChangeSetLookup::Off, AgreementLookup::Off);
             config.dedupe_table = table.map(str::to_owned);
-            let notifier = notifier_with(&config, load).await;
+            let notifier = notifier_with(&config, load)
+                .await
+                .unwrap_or_else(|error| panic!("{error}"));
             assert_eq!(
                 notifier.has_durable_check(),
                 expect_check,

@@ -5,6 +5,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::accounts::{ACCOUNT_NAMES_VARIABLE, AccountNames, AccountNamesSource, is_account_id};
 use crate::error::ConfigError;
 use crate::notification::Severity;
 
@@ -45,6 +46,15 @@ pub const ENRICH_TIMEOUT_VARIABLE: &str = "ENRICH_TIMEOUT_MS";
 /// Environment variable: the SNS topic that receives every notification as an Amazon Q
 /// Developer custom notification (chat JSON) besides its family topic; unset, text only.
 pub const CHAT_TOPIC_VARIABLE: &str = "CHAT_TOPIC_ARN";
+
+/// Environment variable: the IAM role name enrichment assumes in a seller account other than
+/// the function's own (deployed there by templates/forwarder.yaml). Unset: no role is
+/// assumed and every lookup uses the function's own credentials.
+pub const ENRICH_ROLE_VARIABLE: &str = "ENRICH_ROLE_NAME";
+
+/// Environment variable: the function's own account id, whose events need no role.
+/// Lambda does not expose it to the runtime; the template passes `AWS::AccountId`.
+pub const HOME_ACCOUNT_VARIABLE: &str = "HOME_ACCOUNT_ID";
 
 /// Environment variable: the severities whose chat rendering is published, comma-separated
 /// (e.g. "warning,error,critical"); unset or empty publishes every severity to chat. The
@@ -197,6 +207,17 @@ pub struct Config {
     pub dedupe_table: Option<String>,
     /// This function's name, qualifying the durable check's records.
     pub function_name: String,
+    /// Names shown next to account ids, or the SSM parameter that holds them.
+    pub account_names: AccountNamesSource,
+    /// Lookups for other accounts' events assume this role there; see [`CrossAccount`].
+    pub cross_account: Option<CrossAccount>,
+}
+
+/// How enrichment reaches a seller account other than the function's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrossAccount {
+    pub home_account: String,
+    pub role_name: String,
 }
 
 impl Config {
@@ -293,6 +314,20 @@ impl Config {
         };
         let function_name =
             read(FUNCTION_NAME_VARIABLE).unwrap_or_else(|| DEFAULT_FUNCTION_NAME.to_owned());
+        let account_names = match read(ACCOUNT_NAMES_VARIABLE) {
+            None => AccountNamesSource::Inline(AccountNames::default()),
+            Some(value) => {
+                AccountNamesSource::parse(&value).map_err(|reason| ConfigError::Invalid {
+                    variable: ACCOUNT_NAMES_VARIABLE,
+                    value,
+                    reason,
+                })?
+            }
+        };
+        let cross_account = match read(ENRICH_ROLE_VARIABLE) {
+            None => None,
+            Some(role_name) => Some(cross_account(role_name, read(HOME_ACCOUNT_VARIABLE))?),
+        };
         let topic =
             |kind: TopicKind| -> Result<Option<TopicArn>, ConfigError> {
                 let variable = kind.variable();
@@ -347,6 +382,8 @@ impl Config {
             chat_severities,
             dedupe_table,
             function_name,
+            account_names,
+            cross_account,
         })
     }
 }
@@ -366,6 +403,41 @@ fn parse_severities(value: &str) -> Result<Vec<Severity>, String> {
                 })
         })
         .collect()
+}
+
+/// Checks the role name (IAM: 1-64 of letters, digits and `+=,.@_-`) and that the home
+/// account is known, without which every lookup would try to assume a role.
+fn cross_account(
+    role_name: String,
+    home_account: Option<String>,
+) -> Result<CrossAccount, ConfigError> {
+    let role_name = role_name.trim().to_owned();
+    let valid_role = role_name.len() <= 64
+        && role_name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));
+    if !valid_role {
+        return Err(ConfigError::Invalid {
+            variable: ENRICH_ROLE_VARIABLE,
+            value: role_name,
+            reason: "expected an IAM role name: 1-64 letters, digits or +=,.@_-".to_owned(),
+        });
+    }
+    let home_account = home_account.ok_or(ConfigError::Missing {
+        variable: HOME_ACCOUNT_VARIABLE,
+    })?;
+    let home_account = home_account.trim().to_owned();
+    if !is_account_id(&home_account) {
+        return Err(ConfigError::Invalid {
+            variable: HOME_ACCOUNT_VARIABLE,
+            value: home_account,
+            reason: "expected a 12-digit AWS account id".to_owned(),
+        });
+    }
+    Ok(CrossAccount {
+        home_account,
+        role_name,
+    })
 }
 
 fn parse_bool(value: &str) -> Option<bool> {
@@ -703,6 +775,48 @@ mod tests {
                 "{message}"
             );
         }
+    }
+
+    #[test]
+    fn account_names_and_cross_account_settings_are_validated() {
+        let mut vars = required_vars();
+        vars.push(("ACCOUNT_NAMES", "{\"111122223333\": \"Acme EU\"}"));
+        let parsed = config(&vars).unwrap();
+        assert!(
+            matches!(&parsed.account_names, AccountNamesSource::Inline(names) if names.label("111122223333") == "Acme EU (111122223333)")
+        );
+        assert_eq!(parsed.cross_account, None);
+
+        let mut vars = required_vars();
+        vars.push(("ACCOUNT_NAMES", "{\"acme\": \"Acme EU\"}"));
+        let error = config(&vars).unwrap_err().to_string();
+        assert!(
+            error.contains("ACCOUNT_NAMES") && error.contains("12-digit"),
+            "{error}"
+        );
+
+        let mut vars = required_vars();
+        vars.push(("ENRICH_ROLE_NAME", "marketplace-notifier-enrich"));
+        assert_eq!(
+            config(&vars).unwrap_err(),
+            ConfigError::Missing {
+                variable: "HOME_ACCOUNT_ID"
+            }
+        );
+        vars.push(("HOME_ACCOUNT_ID", "123456789012"));
+        assert_eq!(
+            config(&vars).unwrap().cross_account,
+            Some(CrossAccount {
+                home_account: "123456789012".into(),
+                role_name: "marketplace-notifier-enrich".into()
+            })
+        );
+
+        let mut vars = required_vars();
+        vars.push(("ENRICH_ROLE_NAME", "role/with/path"));
+        vars.push(("HOME_ACCOUNT_ID", "123456789012"));
+        let error = config(&vars).unwrap_err().to_string();
+        assert!(error.contains("ENRICH_ROLE_NAME"), "{error}");
     }
 
     #[test]

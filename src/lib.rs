@@ -8,6 +8,7 @@
 //! and [`enrich::DescribeChangeSet`] seams, whose AWS implementations live in [`aws`].
 //! [`bootstrap`] builds the notifier a [`Config`] describes; [`lambda`] runs it.
 
+pub mod accounts;
 pub mod agreement;
 pub mod aws;
 pub mod bootstrap;

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 use serde_json::Value;
 use tracing::{error, info, warn};
 
+use crate::accounts::AccountNames;
 use crate::agreement::{AgreementDetail, AgreementLookup};
 use crate::config::{Config, TopicArn, TopicKind, Topics};
 use crate::dedup::{DEFAULT_CAPACITY, RecentEvents};
@@ -38,6 +39,8 @@ pub struct Notifier<P, D = Disabled, A = Disabled> {
     agreements: Option<(A, Duration)>,
     /// The cross-instance duplicate check; `None` when no delivery table is configured.
     durable: Option<DurableCheck>,
+    /// Shown next to account ids in every notification.
+    account_names: AccountNames,
 }
 
 /// What every channel's delivery of one invocation shares.
@@ -93,6 +96,7 @@ impl<P: Publisher> Notifier<P> {
             describer: None,
             durable: None,
             agreements: None,
+            account_names: AccountNames::default(),
         }
     }
 
@@ -123,6 +127,7 @@ impl<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement> Notifier<P, D, A>
             describer: describer.map(|describer| (describer, timeout)),
             durable: self.durable,
             agreements: self.agreements,
+            account_names: self.account_names,
         }
     }
 
@@ -142,6 +147,7 @@ impl<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement> Notifier<P, D, A>
             describer: self.describer,
             agreements: api.map(|api| (api, timeout)),
             durable: self.durable,
+            account_names: self.account_names,
         }
     }
 
@@ -161,6 +167,13 @@ impl<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement> Notifier<P, D, A>
     /// count; `None` leaves the check off.
     pub fn with_durable_check(mut self, durable: Option<DurableCheck>) -> Self {
         self.durable = durable;
+        self
+    }
+
+    /// Names accounts in notifications (`ACCOUNT_NAMES`, resolved by the caller: it may come
+    /// from SSM).
+    pub fn with_account_names(mut self, names: AccountNames) -> Self {
+        self.account_names = names;
         self
     }
 
@@ -207,9 +220,10 @@ impl<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement> Notifier<P, D, A>
     ) -> Result<Outcome, NotifierError> {
         // Hashed before parsing takes the payload; only the durable check needs it.
         let payload_hash = self.durable.as_ref().map(|_| PayloadHash::of(&payload));
-        let event = CatalogEvent::parse(payload).inspect_err(|error| {
+        let mut event = CatalogEvent::parse(payload).inspect_err(|error| {
             error!(error_type = error.error_type(), error = %error, "rejected event");
         })?;
+        event.envelope.account_names = self.account_names.clone();
         let envelope = &event.envelope;
         let (event_id, detail_type) = (envelope.id.as_str(), envelope.detail_type.as_str());
 
@@ -415,6 +429,7 @@ impl<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement> Notifier<P, D, A>
         };
         let enrichment = enrich::enrich(
             describer,
+            event.envelope.account.as_deref(),
             detail.catalog.as_str(),
             detail.change_set_id.as_str(),
             *timeout,
@@ -443,6 +458,7 @@ impl<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement> Notifier<P, D, A>
         };
         let lookup = enrich::agreement::look_up(
             api,
+            envelope.account.as_deref(),
             agreement_id,
             detail.product_id(),
             detail.product_title(),

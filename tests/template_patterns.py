@@ -3,6 +3,7 @@
 Reads a JSON request on stdin:
 
     {"template": "/path/to/template.yaml",
+     "parameters": {"AccountIds": "111122223333"},   (optional; else the defaults)
      "events": [{"name": "events/x.json", "event": {...EventBridge envelope...}}, ...]}
 
 and prints one JSON object of facts on stdout:
@@ -26,6 +27,10 @@ and prints one JSON object of facts on stdout:
     chat_channels  per AWS::Chatbot::{Slack,MicrosoftTeams}ChannelConfiguration: its
                type, condition, the topics it subscribes to, its role and guardrails
     roles      per AWS::IAM::Role: condition, trusted services, inline and managed policies
+    deployed   every resource deployed with those parameters (its Condition holds),
+               with Ref/Sub/If/Split of parameters and pseudo parameters resolved
+               (the stack is taken to run in account 123456789012, us-east-1);
+               !GetAtt and resource !Refs are kept as written
 
 It only reports; tests/integration/template.rs decides what is right. Patterns are matched
 with moto's EventBridge implementation, the template is read with cfn-lint's
@@ -44,6 +49,82 @@ SAM_RULE_EVENT_TYPES = ("EventBridgeRule", "CloudWatchEvent")
 # Target properties that replace the event the function receives.
 INPUT_KEYS = ("Input", "InputPath", "InputTransformer")
 PUBLISH_ACTIONS = ("sns:publish", "sns:*", "*")
+
+
+# Pseudo parameters as moto's default account sees them, so resolved patterns match the
+# events moto stamps with its account.
+PSEUDO_PARAMETERS = {
+    "AWS::AccountId": "123456789012",
+    "AWS::Region": "us-east-1",
+    "AWS::Partition": "aws",
+    "AWS::StackName": "notifier",
+    "AWS::URLSuffix": "amazonaws.com",
+}
+NO_VALUE = object()
+
+
+class Resolver:
+    """Evaluates the intrinsics that depend only on parameters and conditions."""
+
+    def __init__(self, template, overrides):
+        self.values = dict(PSEUDO_PARAMETERS)
+        for name, declaration in (template.get("Parameters") or {}).items():
+            self.values[name] = str(declaration.get("Default", ""))
+        for name, value in overrides.items():
+            if name not in self.values:
+                fail(f"unknown parameter {name}")
+            self.values[name] = value
+        self.conditions = template.get("Conditions") or {}
+
+    def condition(self, name):
+        if name not in self.conditions:
+            fail(f"unknown condition {name}")
+        return bool(self.resolve(self.conditions[name]))
+
+    def resolve(self, node):
+        if isinstance(node, list):
+            items = [self.resolve(item) for item in node]
+            return [item for item in items if item is not NO_VALUE]
+        if not isinstance(node, dict):
+            return node
+        if len(node) == 1:
+            (key, argument), = node.items()
+            if key == "Ref" and argument == "AWS::NoValue":
+                return NO_VALUE
+            if key == "Ref" and argument in self.values:
+                return self.values[argument]
+            if key == "Condition":
+                return self.condition(argument)
+            if key == "Fn::If":
+                name, when_true, when_false = argument
+                return self.resolve(when_true if self.condition(name) else when_false)
+            if key == "Fn::Equals":
+                left, right = (self.resolve(part) for part in argument)
+                return left == right
+            if key == "Fn::Not":
+                return not self.resolve(argument[0])
+            if key == "Fn::And":
+                return all(self.resolve(part) for part in argument)
+            if key == "Fn::Or":
+                return any(self.resolve(part) for part in argument)
+            if key == "Fn::Split":
+                delimiter, text = argument
+                text = self.resolve(text)
+                return text.split(delimiter) if isinstance(text, str) else node
+            if key == "Fn::Sub" and isinstance(argument, str):
+                text = argument
+                for name, value in self.values.items():
+                    text = text.replace("${" + name + "}", value)
+                return text
+        resolved = {key: self.resolve(value) for key, value in node.items()}
+        return {key: value for key, value in resolved.items() if value is not NO_VALUE}
+
+    def deployed(self, resources):
+        return {
+            name: self.resolve(resource)
+            for name, resource in resources.items()
+            if "Condition" not in resource or self.condition(resource["Condition"])
+        }
 
 
 def fail(message):
@@ -218,7 +299,7 @@ def target_facts(function, properties):
     }
 
 
-def collect_rules(resources, functions):
+def collect_rules(resources, functions, resolver):
     rules = []
     for function_id in functions:
         events = resources[function_id].get("Properties", {}).get("Events") or {}
@@ -232,7 +313,7 @@ def collect_rules(resources, functions):
                 "id": f"{function_id}.Events.{event_id}",
                 "bus": properties.get("EventBusName"),
                 "state": state,
-                "pattern": properties.get("Pattern"),
+                "pattern": resolver.resolve(properties.get("Pattern")),
                 "targets": [target_facts(function_id, properties)],
             })
     for rule_id, resource in resources.items():
@@ -243,7 +324,7 @@ def collect_rules(resources, functions):
             "id": rule_id,
             "bus": properties.get("EventBusName"),
             "state": properties.get("State", "ENABLED"),
-            "pattern": properties.get("EventPattern"),
+            "pattern": resolver.resolve(properties.get("EventPattern")),
             "targets": [
                 target_facts(function_of(target.get("Arn"), functions), target)
                 for target in as_list(properties.get("Targets"))
@@ -303,7 +384,8 @@ def main():
         )
         for name in function_ids
     }
-    rules = collect_rules(resources, functions)
+    resolver = Resolver(template, request.get("parameters") or {})
+    rules = collect_rules(resources, functions, resolver)
 
     compiled = [(rule["id"], compile_pattern(rule)) for rule in rules]
     matches = {}
@@ -360,6 +442,7 @@ def main():
             "tables": tables,
             "parameters": template.get("Parameters") or {},
             "conditions": template.get("Conditions") or {},
+            "deployed": resolver.deployed(resources),
         },
         sys.stdout,
         indent=1,

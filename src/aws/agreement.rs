@@ -1,55 +1,92 @@
 //! The AWS clients behind agreement enrichment: `DescribeAgreement` (Agreement API, Smithy
 //! RPC v2 CBOR) and `DescribeEntity` (Catalog API) for the product title, with the same
-//! timeouts and single quick retry as the change-set lookup.
+//! timeouts and single quick retry as the change-set lookup, both in the event's account.
 
 use std::time::Duration;
 
 use aws_config::SdkConfig;
+use aws_sdk_marketplaceagreement::config::http::HttpResponse;
+use aws_sdk_marketplaceagreement::error::{ProvideErrorMetadata, SdkError};
 use chrono::{DateTime, Utc};
 
+use super::catalog::catalog_client;
 use super::error::error_code;
-use super::lookup_limits;
+use super::{AccountAccess, lookup_limits};
 use crate::agreement::AgreementFacts;
 use crate::enrich::DescribeAgreement;
 
 /// The catalog every Marketplace product lives in.
 const CATALOG: &str = "AWSMarketplace";
 
+/// The code a lookup fails with when the event's account cannot be reached (a malformed
+/// account id); AWS's own codes cover a refused role.
+const UNREACHABLE_ACCOUNT_CODE: &str = "InvalidAccountId";
+
 #[derive(Debug, Clone)]
 pub struct AgreementApi {
-    agreements: aws_sdk_marketplaceagreement::Client,
-    catalog: aws_sdk_marketplacecatalog::Client,
+    accounts: AccountAccess,
+    deadline: Duration,
 }
 
 impl AgreementApi {
-    /// Clients whose own timeouts sit inside the enrichment deadline (see `CatalogApi`).
+    /// Looks agreements up in the account each event comes from, through `accounts`, with
+    /// clients whose own timeouts sit inside the enrichment deadline (see `CatalogApi`).
     /// `AWS_ENDPOINT_URL_MARKETPLACE_AGREEMENT` points the agreement client elsewhere.
+    pub fn new(accounts: AccountAccess, deadline: Duration) -> Self {
+        Self { accounts, deadline }
+    }
+
+    /// Looks every agreement up with `config`'s credentials (the function's own account).
     pub fn from_sdk_config(config: &SdkConfig, deadline: Duration) -> Self {
-        let (timeouts, retries) = lookup_limits(deadline);
-        let agreements = aws_sdk_marketplaceagreement::config::Builder::from(config)
-            .timeout_config(timeouts.clone())
-            .retry_config(retries.clone())
-            .build();
-        let catalog = aws_sdk_marketplacecatalog::config::Builder::from(config)
-            .timeout_config(timeouts)
-            .retry_config(retries)
-            .build();
-        Self {
-            agreements: aws_sdk_marketplaceagreement::Client::from_conf(agreements),
-            catalog: aws_sdk_marketplacecatalog::Client::from_conf(catalog),
+        Self::new(AccountAccess::new(config.clone(), None), deadline)
+    }
+
+    /// The configuration for `account`; a failure is logged in full and returned as a code,
+    /// the only thing a notification shows of it.
+    async fn sdk_config_for(&self, account: Option<&str>) -> Result<SdkConfig, String> {
+        self.accounts
+            .sdk_config_for(account)
+            .await
+            .map_err(|reason| {
+                tracing::warn!(%reason, "agreement lookup: account not reachable");
+                UNREACHABLE_ACCOUNT_CODE.to_owned()
+            })
+    }
+}
+
+impl AgreementApi {
+    /// The error's code, which is all a notification shows; a lookup through a member
+    /// account's role also logs the role, the first thing to check when it is refused.
+    fn failed<E>(&self, account: Option<&str>, error: &SdkError<E, HttpResponse>) -> String
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let code = error_code(error);
+        if let Some(role) = self.accounts.role_arn_for(account) {
+            tracing::warn!(%role, error_code = %code, "lookup through the member account's role failed");
         }
+        code
     }
 }
 
 impl DescribeAgreement for AgreementApi {
-    async fn describe_agreement(&self, agreement_id: &str) -> Result<AgreementFacts, String> {
-        let output = self
-            .agreements
+    async fn describe_agreement(
+        &self,
+        account: Option<&str>,
+        agreement_id: &str,
+    ) -> Result<AgreementFacts, String> {
+        let config = self.sdk_config_for(account).await?;
+        let (timeouts, retries) = lookup_limits(self.deadline);
+        let client_config = aws_sdk_marketplaceagreement::config::Builder::from(&config)
+            .timeout_config(timeouts)
+            .retry_config(retries)
+            .build();
+        let output = aws_sdk_marketplaceagreement::Client::from_conf(client_config)
             .describe_agreement()
             .agreement_id(agreement_id)
             .send()
             .await
-            .map_err(|error| error_code(&error))?;
+            .map_err(|error| self.failed(account, &error))?;
         let charges = output.estimated_charges();
         let proposal = output.proposal_summary();
         Ok(AgreementFacts {
@@ -82,15 +119,19 @@ impl DescribeAgreement for AgreementApi {
         })
     }
 
-    async fn product_title(&self, product_id: &str) -> Result<Option<String>, String> {
-        let output = self
-            .catalog
+    async fn product_title(
+        &self,
+        account: Option<&str>,
+        product_id: &str,
+    ) -> Result<Option<String>, String> {
+        let config = self.sdk_config_for(account).await?;
+        let output = catalog_client(&config, self.deadline)
             .describe_entity()
             .catalog(CATALOG)
             .entity_id(product_id)
             .send()
             .await
-            .map_err(|error| error_code(&error))?;
+            .map_err(|error| self.failed(account, &error))?;
         // Product entities keep their title at Description.ProductTitle in `Details`.
         Ok(output
             .details()

@@ -3,6 +3,7 @@
 //! Marketplace Catalog and Agreement API clients, the DynamoDB delivery table of the durable
 //! duplicate check, and short descriptions of SDK errors ([`error`]).
 
+mod account_access;
 mod agreement;
 mod catalog;
 mod delivery_table;
@@ -10,6 +11,7 @@ pub mod error;
 mod https;
 mod sns;
 
+pub use account_access::AccountAccess;
 pub use agreement::AgreementApi;
 pub use catalog::CatalogApi;
 pub use delivery_table::{DynamoDbStore, EXPIRATION_ATTRIBUTE, KEY_ATTRIBUTE};

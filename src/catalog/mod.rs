@@ -17,11 +17,13 @@ pub const SOURCE: &str = "aws.marketplacecatalog";
 /// Region Marketplace Catalog events come from when the envelope does not say.
 pub const DEFAULT_REGION: &str = "us-east-1";
 
-/// The attributes every notification carries, before the type-specific ones.
+/// The attributes every notification carries, before the type-specific ones. `account`
+/// lets a team subscribe to its own seller accounts' notifications.
 pub fn base_attributes(envelope: &Envelope) -> Attributes {
     Attributes::new()
         .with("detail_type", &envelope.detail_type)
         .with("event_id", &envelope.id)
+        .with("account", envelope.account.as_deref().unwrap_or_default())
 }
 
 /// A message with what every notification takes from the envelope (event id, detail type,
@@ -49,9 +51,7 @@ pub fn event_section(envelope: &Envelope, request_id: Option<&str>) -> Section {
         .field(
             "Account",
             envelope
-                .account
-                .as_deref()
-                .map(single_line)
+                .account_label()
                 .unwrap_or_else(|| NOT_GIVEN.to_owned()),
         );
     if let Some(request_id) = request_id {

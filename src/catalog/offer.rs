@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{base_message, event_section};
+use crate::accounts::AccountNames;
 use crate::event::{CatalogDetail, FieldError, Id, typed};
 use crate::message::{Link, Message, NextStep, Section, Severity};
 use crate::text::{
@@ -152,8 +153,8 @@ pub fn offer_released(detail: &OfferReleased, envelope: &crate::event::Envelope)
     // are in the facts below.
     let offer_named = name_or_id(detail.offer.name.as_deref(), detail.offer.id.as_str());
     let product_named = name_or_id(detail.product.title.as_deref(), detail.product.id.as_str());
-    let seller = party(&detail.seller_of_record);
-    let manufacturer = party(&detail.manufacturer);
+    let seller = party(&detail.seller_of_record, &envelope.account_names);
+    let manufacturer = party(&detail.manufacturer, &envelope.account_names);
     let buyers = detail
         .targeted_buyer_account_ids
         .as_deref()
@@ -184,7 +185,7 @@ pub fn offer_released(detail: &OfferReleased, envelope: &crate::event::Envelope)
         ReleaseCase::PartnerOfferForYourProduct => (
             format!(
                 "Channel partner {} released offer {offer_label}",
-                party_name(&detail.seller_of_record)
+                party_name(&detail.seller_of_record, &envelope.account_names)
             ),
             format!(
                 "Your channel partner {seller} released the offer {offer_named} for your product {product_named}; the partner is the seller of record, you are the manufacturer."
@@ -200,7 +201,9 @@ pub fn offer_released(detail: &OfferReleased, envelope: &crate::event::Envelope)
             format!("Offer released: {offer_label}"),
             format!(
                 "The offer {offer_named} for the product {product_named} was released. The receiving account ({}) is neither its manufacturer nor its seller of record.",
-                or_not_given(envelope.account.as_deref())
+                envelope
+                    .account_label()
+                    .unwrap_or_else(|| NOT_GIVEN.to_owned())
             ),
         ),
     };
@@ -267,8 +270,14 @@ pub fn offer_released(detail: &OfferReleased, envelope: &crate::event::Envelope)
             .field("ID", single_line(detail.product.id.as_str()))
             .field("ARN", or_not_given(detail.product.arn.as_deref())),
         Section::new("Parties")
-            .field("Seller of record", short_party(&detail.seller_of_record))
-            .field("Manufacturer", short_party(&detail.manufacturer)),
+            .field(
+                "Seller of record",
+                short_party(&detail.seller_of_record, &envelope.account_names),
+            )
+            .field(
+                "Manufacturer",
+                short_party(&detail.manufacturer, &envelope.account_names),
+            ),
         buyers_section,
         event_section(envelope, detail.request_id.as_deref()),
     ];
@@ -396,20 +405,28 @@ fn short_or_not_given(name: Option<&str>) -> String {
     }
 }
 
-/// The party's name for a subject, or its account id when the event gives no name.
-fn party_name(party: &Party) -> String {
-    match party.name.as_deref().map(written_name) {
-        Some(name) if !name.is_empty() => name,
-        _ => single_line(party.account_id.as_str()),
-    }
+/// The party's name: the one configured in `ACCOUNT_NAMES` first (the name the reader's
+/// team uses), then the event's; `None` when neither names it.
+fn known_name(party: &Party, names: &AccountNames) -> Option<String> {
+    let account = single_line(party.account_id.as_str());
+    names
+        .name(&account)
+        .map(str::to_owned)
+        .or_else(|| party.name.as_deref().map(written_name))
+        .filter(|name| !name.is_empty())
+}
+
+/// The party's name for a subject, or its account id when nothing names it.
+fn party_name(party: &Party, names: &AccountNames) -> String {
+    known_name(party, names).unwrap_or_else(|| single_line(party.account_id.as_str()))
 }
 
 /// [`party`] with a long name shortened, for its second appearance.
-fn short_party(party: &Party) -> String {
+fn short_party(party: &Party, names: &AccountNames) -> String {
     let account = single_line(party.account_id.as_str());
-    match party.name.as_deref().map(written_name) {
-        Some(name) if !name.is_empty() => format!("{} ({account})", shorten(&name)),
-        _ => format!("account {account} (name not given)"),
+    match known_name(party, names) {
+        Some(name) => format!("{} ({account})", shorten(&name)),
+        None => format!("account {account} (name not given)"),
     }
 }
 
@@ -431,11 +448,11 @@ fn label(name: Option<&str>, id: &str) -> String {
 }
 
 /// "Name (account id)", saying when the name was not given.
-fn party(party: &Party) -> String {
+fn party(party: &Party, names: &AccountNames) -> String {
     let account = single_line(party.account_id.as_str());
-    match party.name.as_deref().map(written_name) {
-        Some(name) if !name.is_empty() => format!("{name} ({account})"),
-        _ => format!("account {account} (name not given)"),
+    match known_name(party, names) {
+        Some(name) => format!("{name} ({account})"),
+        None => format!("account {account} (name not given)"),
     }
 }
 

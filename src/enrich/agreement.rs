@@ -13,26 +13,38 @@ use crate::agreement::{AgreementFacts, AgreementLookup};
 /// What the error code says when the deadline passes before an answer.
 pub const TIMEOUT_CODE: &str = "Timeout";
 
-/// Looks agreements and product titles up. Implemented by the AWS clients; tests may use
-/// any other. Errors are AWS error codes only (`AccessDeniedException`, `Timeout`, ...).
+/// Looks agreements and product titles up in the seller account the event came from
+/// (`None`: the event does not say, so the function's own). Implemented by the AWS clients;
+/// tests may use any other. Errors are AWS error codes only (`AccessDeniedException`,
+/// `Timeout`, ...).
 pub trait DescribeAgreement {
     fn describe_agreement(
         &self,
+        account: Option<&str>,
         agreement_id: &str,
     ) -> impl Future<Output = Result<AgreementFacts, String>> + Send;
 
     fn product_title(
         &self,
+        account: Option<&str>,
         product_id: &str,
     ) -> impl Future<Output = Result<Option<String>, String>> + Send;
 }
 
 impl DescribeAgreement for Disabled {
-    async fn describe_agreement(&self, _agreement_id: &str) -> Result<AgreementFacts, String> {
+    async fn describe_agreement(
+        &self,
+        _account: Option<&str>,
+        _agreement_id: &str,
+    ) -> Result<AgreementFacts, String> {
         Err("Disabled".to_owned())
     }
 
-    async fn product_title(&self, _product_id: &str) -> Result<Option<String>, String> {
+    async fn product_title(
+        &self,
+        _account: Option<&str>,
+        _product_id: &str,
+    ) -> Result<Option<String>, String> {
         Err("Disabled".to_owned())
     }
 }
@@ -42,13 +54,15 @@ impl DescribeAgreement for Disabled {
 /// the agreement facts still count.
 pub async fn look_up<A: DescribeAgreement>(
     api: &A,
+    account: Option<&str>,
     agreement_id: &str,
     event_product_id: Option<&str>,
     event_product_title: Option<&str>,
     timeout: Duration,
 ) -> AgreementLookup {
     let deadline = Instant::now() + timeout;
-    let mut facts = match timeout_at(deadline, api.describe_agreement(agreement_id)).await {
+    let mut facts = match timeout_at(deadline, api.describe_agreement(account, agreement_id)).await
+    {
         Ok(Ok(facts)) => facts,
         Ok(Err(code)) => return AgreementLookup::Unavailable(code),
         Err(_) => return AgreementLookup::Unavailable(TIMEOUT_CODE.to_owned()),
@@ -58,7 +72,7 @@ pub async fn look_up<A: DescribeAgreement>(
     } else if let Some(product_id) = event_product_id
         .map(str::to_owned)
         .or_else(|| facts.product_id.clone())
-        && let Ok(Ok(title)) = timeout_at(deadline, api.product_title(&product_id)).await
+        && let Ok(Ok(title)) = timeout_at(deadline, api.product_title(account, &product_id)).await
     {
         facts.product_title = title;
     }
@@ -77,10 +91,14 @@ mod tests {
     }
 
     impl DescribeAgreement for Fixed {
-        async fn describe_agreement(&self, _: &str) -> Result<AgreementFacts, String> {
+        async fn describe_agreement(
+            &self,
+            _: Option<&str>,
+            _: &str,
+        ) -> Result<AgreementFacts, String> {
             self.agreement.clone()
         }
-        async fn product_title(&self, _: &str) -> Result<Option<String>, String> {
+        async fn product_title(&self, _: Option<&str>, _: &str) -> Result<Option<String>, String> {
             tokio::time::sleep(self.title_delay).await;
             self.title.clone()
         }
@@ -88,11 +106,15 @@ mod tests {
 
     struct Hangs;
     impl DescribeAgreement for Hangs {
-        async fn describe_agreement(&self, _: &str) -> Result<AgreementFacts, String> {
+        async fn describe_agreement(
+            &self,
+            _: Option<&str>,
+            _: &str,
+        ) -> Result<AgreementFacts, String> {
             tokio::time::sleep(Duration::from_secs(600)).await;
             Ok(AgreementFacts::default())
         }
-        async fn product_title(&self, _: &str) -> Result<Option<String>, String> {
+        async fn product_title(&self, _: Option<&str>, _: &str) -> Result<Option<String>, String> {
             Ok(None)
         }
     }
@@ -107,7 +129,15 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_hanging_lookup_ends_at_the_deadline_with_a_code() {
-        let lookup = look_up(&Hangs, "agmt-1", None, None, Duration::from_millis(300)).await;
+        let lookup = look_up(
+            &Hangs,
+            None,
+            "agmt-1",
+            None,
+            None,
+            Duration::from_millis(300),
+        )
+        .await;
         assert_eq!(lookup, AgreementLookup::Unavailable("Timeout".into()));
     }
 
@@ -118,13 +148,14 @@ mod tests {
             title: Ok(Some("From the catalog".into())),
             title_delay: Duration::ZERO,
         };
-        let lookup = look_up(&api, "agmt-1", None, None, Duration::from_secs(1)).await;
+        let lookup = look_up(&api, None, "agmt-1", None, None, Duration::from_secs(1)).await;
         assert_eq!(
             lookup.facts().unwrap().product_title.as_deref(),
             Some("From the catalog")
         );
         let lookup = look_up(
             &api,
+            None,
             "agmt-1",
             None,
             Some("In the event"),
@@ -146,6 +177,7 @@ mod tests {
         };
         let lookup = look_up(
             &slow,
+            None,
             "agmt-1",
             Some("prod-1"),
             None,
@@ -159,7 +191,7 @@ mod tests {
             title: Err("AccessDeniedException".into()),
             title_delay: Duration::ZERO,
         };
-        let lookup = look_up(&denied, "agmt-1", None, None, Duration::from_secs(1)).await;
+        let lookup = look_up(&denied, None, "agmt-1", None, None, Duration::from_secs(1)).await;
         assert_eq!(lookup, AgreementLookup::Described(Box::new(facts())));
     }
 
@@ -170,7 +202,7 @@ mod tests {
             title: Ok(None),
             title_delay: Duration::ZERO,
         };
-        let lookup = look_up(&api, "agmt-1", None, None, Duration::from_secs(1)).await;
+        let lookup = look_up(&api, None, "agmt-1", None, None, Duration::from_secs(1)).await;
         assert_eq!(
             lookup,
             AgreementLookup::Unavailable("AccessDeniedException".into())

@@ -53,11 +53,13 @@ pub enum Enrichment {
     Unavailable(String),
 }
 
-/// Looks up a change set. Implemented by the Catalog API client ([`crate::aws::CatalogApi`]);
-/// tests may use any other.
+/// Looks up a change set in the seller account the event came from (`None`: the event
+/// does not say, so the function's own). Implemented by the Catalog API client
+/// ([`crate::aws::CatalogApi`]); tests may use any other.
 pub trait DescribeChangeSet {
     fn describe(
         &self,
+        account: Option<&str>,
         catalog: &str,
         change_set_id: &str,
     ) -> impl Future<Output = Result<ChangeSetReport, String>> + Send;
@@ -70,6 +72,7 @@ pub struct Disabled;
 impl DescribeChangeSet for Disabled {
     async fn describe(
         &self,
+        _account: Option<&str>,
         _catalog: &str,
         _change_set_id: &str,
     ) -> Result<ChangeSetReport, String> {
@@ -80,11 +83,12 @@ impl DescribeChangeSet for Disabled {
 /// Runs a lookup under a hard deadline, whatever the client's own timeouts do.
 pub async fn enrich<D: DescribeChangeSet>(
     describer: &D,
+    account: Option<&str>,
     catalog: &str,
     change_set_id: &str,
     timeout: Duration,
 ) -> Enrichment {
-    match tokio::time::timeout(timeout, describer.describe(catalog, change_set_id)).await {
+    match tokio::time::timeout(timeout, describer.describe(account, catalog, change_set_id)).await {
         Ok(Ok(report)) => Enrichment::Described(report),
         Ok(Err(reason)) => Enrichment::Unavailable(reason),
         Err(_) => Enrichment::Unavailable(format!(
@@ -100,7 +104,12 @@ mod tests {
 
     struct Slow;
     impl DescribeChangeSet for Slow {
-        async fn describe(&self, _: &str, _: &str) -> Result<ChangeSetReport, String> {
+        async fn describe(
+            &self,
+            _: Option<&str>,
+            _: &str,
+            _: &str,
+        ) -> Result<ChangeSetReport, String> {
             tokio::time::sleep(Duration::from_secs(60)).await;
             Ok(ChangeSetReport::default())
         }
@@ -108,14 +117,26 @@ mod tests {
 
     struct Answers(Result<ChangeSetReport, String>);
     impl DescribeChangeSet for Answers {
-        async fn describe(&self, _: &str, _: &str) -> Result<ChangeSetReport, String> {
+        async fn describe(
+            &self,
+            _: Option<&str>,
+            _: &str,
+            _: &str,
+        ) -> Result<ChangeSetReport, String> {
             self.0.clone()
         }
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_slow_lookup_is_abandoned_at_the_deadline() {
-        let result = enrich(&Slow, "AWSMarketplace", "cs-1", Duration::from_millis(250)).await;
+        let result = enrich(
+            &Slow,
+            None,
+            "AWSMarketplace",
+            "cs-1",
+            Duration::from_millis(250),
+        )
+        .await;
         assert_eq!(
             result,
             Enrichment::Unavailable("DescribeChangeSet did not answer within 250 ms".into())
@@ -130,12 +151,20 @@ mod tests {
             changes: vec![],
         };
         assert_eq!(
-            enrich(&Answers(Ok(report.clone())), "c", "id", DEFAULT_TIMEOUT).await,
+            enrich(
+                &Answers(Ok(report.clone())),
+                None,
+                "c",
+                "id",
+                DEFAULT_TIMEOUT
+            )
+            .await,
             Enrichment::Described(report)
         );
         assert_eq!(
             enrich(
                 &Answers(Err("AccessDenied".into())),
+                None,
                 "c",
                 "id",
                 DEFAULT_TIMEOUT

@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::accounts::AccountNames;
 use crate::agreement::AgreementDetail;
 use crate::error::NotifierError;
 use crate::registry;
@@ -52,6 +53,18 @@ pub struct Envelope {
     pub time: DateTime<Utc>,
     pub region: Option<String>,
     pub resources: Vec<String>,
+    /// Not part of the event: the configured names compositions show next to account ids
+    /// (`ACCOUNT_NAMES`), attached by the notifier so every family labels accounts alike.
+    pub account_names: AccountNames,
+}
+
+impl Envelope {
+    /// The receiving account as "Acme EU (111122223333)", or its bare id when unnamed.
+    pub fn account_label(&self) -> Option<String> {
+        self.account
+            .as_deref()
+            .map(|account| self.account_names.label(account))
+    }
 }
 
 /// The detail, typed by `detail-type`.
@@ -136,6 +149,7 @@ impl CatalogEvent {
                 time,
                 region: raw.region.filter(|region| !region.is_empty()),
                 resources: raw.resources.unwrap_or_default(),
+                account_names: AccountNames::default(),
             },
             detail,
             topic,

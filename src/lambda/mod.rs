@@ -13,16 +13,20 @@ use crate::{Config, bootstrap, logging};
 pub async fn run() -> Result<(), Error> {
     logging::init();
 
-    let config = match Config::from_env() {
-        Ok(config) => config,
+    // A mistake in the settings, or account names that cannot be read from SSM, stops the
+    // cold start with an init error naming the setting.
+    let notifier = match Config::from_env() {
+        Ok(config) => bootstrap::notifier(&config).await,
+        Err(error) => Err(error),
+    };
+    let notifier = match notifier {
+        Ok(notifier) => notifier,
         Err(error) => {
             tracing::error!(%error, "invalid configuration");
             init_error::report(&Diagnostic::from(&error)).await;
             return Err(error.into());
         }
     };
-
-    let notifier = bootstrap::notifier(&config).await;
     let notifier = &notifier;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         // The deadline bounds the durable check's claim, so a crashed holder is soon

@@ -81,7 +81,13 @@ pub async fn run(options: Options) -> ExitCode {
     let dry_run = config.publishing == Publishing::DryRun;
     // The same notifier the function builds for this configuration, so a redriven event is
     // routed and rendered exactly as the function would have.
-    let notifier = bootstrap::notifier(&config).await;
+    let notifier = match bootstrap::notifier(&config).await {
+        Ok(notifier) => notifier,
+        Err(error) => {
+            eprintln!("redrive: {error}");
+            return ExitCode::from(ERROR_STATUS);
+        }
+    };
     let queue = FailureQueue::new(
         aws_sdk_sqs::Client::new(&load_sdk_config().await),
         &options.queue_url,

@@ -15,6 +15,7 @@ mod limits;
 mod notifications;
 mod operator_commands;
 mod runtime_api;
+mod several_accounts;
 mod sns_publisher;
 mod template;
 mod tls;

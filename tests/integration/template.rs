@@ -37,6 +37,9 @@ const UNCOMPOSED_AGREEMENT_TYPES: &[&str] = &[
     "Purchase Agreement Something New - Proposer",
 ];
 
+/// The account the template helper takes the stack to run in (its `AWS::AccountId`).
+const STACK_ACCOUNT: &str = "123456789012";
+
 /// One event sent to the pattern matcher, and how many deliveries to the function it
 /// must produce.
 struct Probe {
@@ -62,7 +65,10 @@ fn probe_event(source: &str, detail_type: &str) -> Value {
 fn sample_probes() -> Vec<Probe> {
     sample_events()
         .into_iter()
-        .map(|(file, event)| {
+        .map(|(file, mut event)| {
+            // A sample is what its receiving account sees, and the stack is deployed in
+            // that account: the helper's stack runs in STACK_ACCOUNT.
+            event["account"] = json!(STACK_ACCOUNT);
             // The template must mirror the code: the function accepts only the registry's
             // sources.
             let deliveries = usize::from(

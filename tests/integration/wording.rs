@@ -256,9 +256,16 @@ fn every_sample_says_whether_action_is_required_within_the_attribute_budget() {
                 matches!(required, Some("true" | "false")),
                 "{name}: {required:?}"
             );
-            // One attribute is left for the receiving account.
+            // The receiving account is among them, within SQS raw delivery's limit of 10.
+            assert_eq!(
+                notification.attributes().get("account"),
+                event["account"]
+                    .as_str()
+                    .filter(|account| !account.is_empty()),
+                "{name}"
+            );
             assert!(
-                notification.attributes().len() < MAX_ATTRIBUTES,
+                notification.attributes().len() <= MAX_ATTRIBUTES,
                 "{name}: {:?}",
                 notification.attributes()
             );

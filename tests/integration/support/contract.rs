@@ -161,7 +161,8 @@ fn agreement_attributes(payload: &Value, attributes: &mut BTreeMap<&'static str,
 }
 
 /// The message attributes the contract requires, with their values: `detail_type`,
-/// `severity`, `action_required`, `event_id`, and the ids that matter for the event's type.
+/// `severity`, `action_required`, `event_id`, `account` (when the event names one), and the
+/// ids that matter for the event's type.
 pub fn required_attributes(payload: &Value) -> BTreeMap<&'static str, String> {
     let detail = &payload["detail"];
     let mut attributes = BTreeMap::from([
@@ -170,6 +171,12 @@ pub fn required_attributes(payload: &Value) -> BTreeMap<&'static str, String> {
         ("action_required", action_required(payload).to_owned()),
         ("event_id", text(&payload["id"]).to_owned()),
     ]);
+    if let Some(account) = payload["account"]
+        .as_str()
+        .filter(|account| !account.is_empty())
+    {
+        attributes.insert("account", account.to_owned());
+    }
     if is_agreement(payload) {
         agreement_attributes(payload, &mut attributes);
         return attributes;

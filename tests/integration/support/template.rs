@@ -21,6 +21,13 @@ pub const PYTHON_VARIABLE: &str = "NOTIFIER_PYTHON";
 /// `(name, EventBridge event)` pairs the helper matches against the template's rule
 /// patterns (its `matches` section); pass none when only the declarations are wanted.
 pub fn report(events: &[(String, Value)]) -> Value {
+    report_on("template.yaml", &json!({}), events)
+}
+
+/// Runs the helper on any template of the package (e.g. `templates/forwarder.yaml`) with
+/// `parameters` (name → value; the rest keep their defaults): its `resources` section then
+/// shows what such a stack deploys.
+pub fn report_on(template: &str, parameters: &Value, events: &[(String, Value)]) -> Value {
     let python = std::env::var(PYTHON_VARIABLE)
         .ok()
         .filter(|python| !python.trim().is_empty())
@@ -31,7 +38,8 @@ pub fn report(events: &[(String, Value)]) -> Value {
             )
         });
     let request = json!({
-        "template": root().join("template.yaml"),
+        "template": root().join(template),
+        "parameters": parameters,
         "events": events
             .iter()
             .map(|(name, event)| json!({"name": name, "event": event}))
