@@ -38,7 +38,7 @@ $(VENV_STAMP): requirements/test.txt
 	touch $@
 
 demo: ## Render every sample event in events/ to stdout, text and chat (dry run): FORMAT=text|chat for one
-	FORMAT="$(FORMAT)" cargo run --quiet --example demo -- events/*.json
+	FORMAT="$(FORMAT)" cargo run --quiet --no-default-features --bin notifier-demo -- events/*.json
 
 test: venv ## Run the Rust tests (unit and integration) against a throwaway moto server on 127.0.0.1
 	@mkdir -p $(dir $(CARGO_TEST_LOG))
@@ -69,6 +69,8 @@ check: ## Run everything CI runs: test, lint, lint-template, lambda-build-x86, b
 lint: ## Check formatting and run clippy with warnings as errors
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	@# The demo's build: the pure core without the `aws` feature must stay warning-free too.
+	cargo clippy --no-default-features --bin notifier-demo -- -D warnings
 
 fmt: ## Format the Rust sources
 	cargo fmt

@@ -1,6 +1,7 @@
 //! The notifier's errors: what went wrong, with which event, field, variable or value, and
 //! how each maps onto the `errorType` Lambda records for a failed invocation or cold start.
 
+#[cfg(feature = "aws")]
 use lambda_runtime::Diagnostic;
 
 /// Why one invocation failed. Every variant names the EventBridge event id, so a failed
@@ -78,6 +79,7 @@ impl NotifierError {
     }
 }
 
+#[cfg(feature = "aws")]
 impl From<NotifierError> for Diagnostic {
     fn from(error: NotifierError) -> Self {
         Diagnostic {
@@ -101,6 +103,7 @@ pub enum ConfigError {
     },
 }
 
+#[cfg(feature = "aws")]
 impl From<&ConfigError> for Diagnostic {
     /// Reported to the Runtime API's init-error endpoint, so Lambda records why the function
     /// could not start; one `errorType` for every configuration mistake, the message names
@@ -122,6 +125,7 @@ pub struct PublishError(pub String);
 mod tests {
     use super::*;
 
+    #[cfg(feature = "aws")]
     #[test]
     fn diagnostic_carries_the_error_type_and_the_full_message() {
         let error = NotifierError::InvalidDetail {
@@ -138,6 +142,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "aws")]
     #[test]
     fn configuration_errors_are_reported_as_invalid_configuration() {
         for error in [

@@ -2,7 +2,10 @@
 //! through the dry-run publisher: no AWS account, no network. Both renderings are shown —
 //! the e-mail/SQS text and the chat JSON — unless `FORMAT=text` or `FORMAT=chat` picks one.
 //!
-//! Usage: [FORMAT=both|text|chat] cargo run --example demo -- events/*.json
+//! It is built without the crate's `aws` feature (`make demo`), so a first run compiles
+//! only the pure core: no AWS SDK, no TLS.
+//!
+//! Usage: [FORMAT=both|text|chat] cargo run --no-default-features --bin notifier-demo -- events/*.json
 
 use std::process::ExitCode;
 
