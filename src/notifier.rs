@@ -205,24 +205,36 @@ impl<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement> Notifier<P, D, A>
         self.agreements.as_ref().map(|(_, deadline)| *deadline)
     }
 
-    /// Handles one event. `Err` means the event was not delivered on every channel and must
-    /// be retried or kept by the on-failure destination; nothing is dropped silently.
+    /// Handles one event given as a JSON value (the redrive command, tests): the same work as
+    /// [`Self::handle_json`]. `Err` means the event was not delivered on every channel and
+    /// must be retried or kept by the on-failure destination; nothing is dropped silently.
     pub async fn handle(&self, payload: Value) -> Result<Outcome, NotifierError> {
-        self.handle_until(payload, None).await
+        self.handle_json(&payload.to_string(), None).await
     }
 
-    /// [`Self::handle`] for an invocation that ends at `deadline`: the durable check's
-    /// claim outlives it only a little, so a crashed holder is soon taken over.
-    pub async fn handle_until(
+    /// Handles one event from its JSON text, as the Lambda runtime delivers it, for an
+    /// invocation that ends at `deadline`: the durable check's claim outlives it only a
+    /// little, so a crashed holder is soon taken over.
+    pub async fn handle_json(
         &self,
-        payload: Value,
+        payload: &str,
         deadline: Option<SystemTime>,
     ) -> Result<Outcome, NotifierError> {
-        // Hashed before parsing takes the payload; only the durable check needs it.
-        let payload_hash = self.durable.as_ref().map(|_| PayloadHash::of(&payload));
-        let mut event = CatalogEvent::parse(payload).inspect_err(|error| {
+        let mut event = CatalogEvent::from_json(payload).inspect_err(|error| {
             error!(error_type = error.error_type(), error = %error, "rejected event");
         })?;
+        // Only the durable check needs the payload's fingerprint; the text parsed above is
+        // valid JSON, so reading it as a value cannot fail here.
+        let payload_hash = match &self.durable {
+            Some(_) => Some(PayloadHash::of_json(payload).map_err(|reason| {
+                NotifierError::InvalidEnvelope {
+                    event_id: event.envelope.id.clone(),
+                    field: "(payload)".to_owned(),
+                    reason,
+                }
+            })?),
+            None => None,
+        };
         event.envelope.account_names = self.account_names.clone();
         let envelope = &event.envelope;
         let (event_id, detail_type) = (envelope.id.as_str(), envelope.detail_type.as_str());

@@ -3,7 +3,7 @@
 //! detail types AWS adds later. Routing, [`KNOWN_DETAIL_TYPES`] and the template checks all
 //! read this table; adding a family is one module and its lines here.
 
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::agreement::{self, AgreementLookup};
 use crate::catalog::{self, change_set, offer, other, security};
@@ -15,7 +15,7 @@ use crate::render;
 use crate::topic::TopicKind;
 
 /// Parses an event's `detail` into its typed family; errors are `(field path, reason)`.
-pub type Parse = fn(Value) -> Result<CatalogDetail, FieldError>;
+pub type Parse = fn(&RawValue) -> Result<CatalogDetail, FieldError>;
 
 /// One detail type with a dedicated family.
 #[derive(Debug, Clone, Copy)]
@@ -189,7 +189,7 @@ pub fn render_chat(event: &CatalogEvent) -> Notification {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     /// A detail that satisfies every known shape at once, so one fixture reaches every arm.
     fn universal_detail() -> Value {

@@ -9,8 +9,10 @@ use marketplace_catalog_notifier::notification::{MAX_ATTRIBUTES, MAX_MESSAGE_BYT
 use marketplace_catalog_notifier::registry;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(payload) = serde_json::from_slice(data) else { return };
-    let Ok(event) = CatalogEvent::parse(payload) else { return };
+    // JSON text, as the Lambda runtime hands the payload over; the parser must reject
+    // anything else with an error, never a panic.
+    let Ok(payload) = std::str::from_utf8(data) else { return };
+    let Ok(event) = CatalogEvent::from_json(payload) else { return };
     for notification in [registry::render_text(&event), registry::render_chat(&event)] {
         assert!(notification.size_in_bytes() <= MAX_MESSAGE_BYTES);
         assert!(notification.attributes().len() <= MAX_ATTRIBUTES);

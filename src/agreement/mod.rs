@@ -12,8 +12,9 @@ pub use details::{BillingAdjustmentDetail, CancellationDetail, LifecycleDetail};
 pub use lookup::{AgreementFacts, AgreementLookup};
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 
-use crate::event::{CatalogDetail, FieldError, typed};
+use crate::event::{CatalogDetail, FieldError, typed, untyped};
 
 /// The EventBridge source of every agreement event.
 pub const SOURCE: &str = "aws.agreement-marketplace";
@@ -241,14 +242,14 @@ impl AgreementDetail {
 }
 
 /// Parses `detail` for an agreement detail type; errors are `(field path, reason)`.
-pub fn parse_detail(detail_type: &str, detail: Value) -> Result<AgreementDetail, FieldError> {
+pub fn parse_detail(detail_type: &str, detail: &RawValue) -> Result<AgreementDetail, FieldError> {
     let kind = KNOWN_DETAIL_TYPES
         .iter()
         .find(|(name, _)| *name == detail_type)
         .map(|(_, kind)| *kind);
     // Every known type ends in a role, so `party` is set whenever `kind` is.
     let (Some(kind), Some(party)) = (kind, Party::from_detail_type(detail_type)) else {
-        return Ok(AgreementDetail::Unrecognised(detail));
+        return untyped(detail).map(AgreementDetail::Unrecognised);
     };
     Ok(match kind {
         Kind::Lifecycle(event) => AgreementDetail::Lifecycle(event, party, typed(detail)?),
@@ -261,21 +262,25 @@ pub fn parse_detail(detail_type: &str, detail: Value) -> Result<AgreementDetail,
 
 /// The registry's parser for the detail type at `INDEX` in [`KNOWN_DETAIL_TYPES`]: a route's
 /// parser receives only the detail, so the type it stands for is part of its name.
-pub fn parse_known<const INDEX: usize>(detail: Value) -> Result<CatalogDetail, FieldError> {
+pub fn parse_known<const INDEX: usize>(detail: &RawValue) -> Result<CatalogDetail, FieldError> {
     parse_detail(KNOWN_DETAIL_TYPES[INDEX].0, detail).map(CatalogDetail::Agreement)
 }
 
 /// The registry's fallback for agreement types without a dedicated composition: the whole
 /// detail, for the generic rendering on the agreements topic.
-pub fn parse_unrecognised(detail: Value) -> Result<CatalogDetail, FieldError> {
-    Ok(CatalogDetail::Agreement(AgreementDetail::Unrecognised(
-        detail,
-    )))
+pub fn parse_unrecognised(detail: &RawValue) -> Result<CatalogDetail, FieldError> {
+    untyped(detail).map(|detail| CatalogDetail::Agreement(AgreementDetail::Unrecognised(detail)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`parse_detail`] on a detail written as a JSON value.
+    fn parse_value(detail_type: &str, detail: Value) -> Result<AgreementDetail, FieldError> {
+        let text = serde_json::value::to_raw_value(&detail).expect("a Value serialises");
+        parse_detail(detail_type, &text)
+    }
     use serde_json::json;
 
     fn created() -> Value {
@@ -303,7 +308,7 @@ mod tests {
 
     #[test]
     fn lifecycle_events_are_typed_with_their_role() {
-        let detail = parse_detail(detail_type::CREATED_MANUFACTURER, created()).unwrap();
+        let detail = parse_value(detail_type::CREATED_MANUFACTURER, created()).unwrap();
         let AgreementDetail::Lifecycle(Lifecycle::Created, Party::Manufacturer, detail) = detail
         else {
             panic!("not a created event: {detail:?}")
@@ -317,22 +322,22 @@ mod tests {
     fn missing_identifying_fields_are_named() {
         let mut detail = created();
         detail["agreement"].as_object_mut().unwrap().remove("id");
-        let (field, _) = parse_detail(detail_type::CREATED_PROPOSER, detail).unwrap_err();
+        let (field, _) = parse_value(detail_type::CREATED_PROPOSER, detail).unwrap_err();
         assert_eq!(field, "detail.agreement.id");
 
         let mut detail = created();
         detail["acceptor"] = json!({});
-        let (field, _) = parse_detail(detail_type::ENDED_PROPOSER, detail).unwrap_err();
+        let (field, _) = parse_value(detail_type::ENDED_PROPOSER, detail).unwrap_err();
         assert_eq!(field, "detail.acceptor.accountId");
 
         let mut detail = created();
         detail["proposer"]["accountId"] = json!(" ");
-        let (field, reason) = parse_detail(detail_type::AMENDED_PROPOSER, detail).unwrap_err();
+        let (field, reason) = parse_value(detail_type::AMENDED_PROPOSER, detail).unwrap_err();
         assert_eq!(field, "detail.proposer.accountId");
         assert!(reason.contains("empty"), "{reason}");
 
         let cancellation = json!({"agreement": {"id": "agmt-1"}});
-        let (field, _) = parse_detail(
+        let (field, _) = parse_value(
             detail_type::CANCELLATION_PENDING_APPROVAL_PROPOSER,
             cancellation,
         )
@@ -342,13 +347,13 @@ mod tests {
 
     #[test]
     fn billing_adjustments_need_only_the_agreement() {
-        let detail = parse_detail(
+        let detail = parse_value(
             detail_type::BILLING_ADJUSTMENT_FAILED_PROPOSER,
             json!({"agreement": {"id": "agmt-1"}}),
         )
         .unwrap();
         assert_eq!(detail.agreement_id(), Some("agmt-1"));
-        let (field, _) = parse_detail(
+        let (field, _) = parse_value(
             detail_type::BILLING_ADJUSTMENT_COMPLETED_PROPOSER,
             json!({"billingAdjustmentRequest": {"id": "ba-1"}}),
         )
@@ -358,12 +363,12 @@ mod tests {
 
     #[test]
     fn unknown_and_buyer_side_types_stay_generic() {
-        let detail = parse_detail("Purchase Agreement Created - Acceptor", json!("anything"));
+        let detail = parse_value("Purchase Agreement Created - Acceptor", json!("anything"));
         assert_eq!(detail, Ok(AgreementDetail::Unrecognised(json!("anything"))));
-        let detail = parse_detail("Agreement Something New", json!({}));
+        let detail = parse_value("Agreement Something New", json!({}));
         assert_eq!(detail, Ok(AgreementDetail::Unrecognised(json!({}))));
         // An undocumented role variant of a known event stays generic.
-        let detail = parse_detail(
+        let detail = parse_value(
             "Agreement Cancellation Request Approved - Manufacturer",
             json!({}),
         );
@@ -372,13 +377,13 @@ mod tests {
 
     #[test]
     fn descriptive_fields_may_be_missing_but_not_mistyped() {
-        let detail = parse_detail(
+        let detail = parse_value(
             detail_type::ENDING_PROPOSER,
             json!({"agreement": {"id": "agmt-1"}, "acceptor": {"accountId": "1"},
                    "proposer": {"accountId": "2"}}),
         );
         assert!(detail.is_ok());
-        let (field, _) = parse_detail(
+        let (field, _) = parse_value(
             detail_type::ENDING_PROPOSER,
             json!({"agreement": {"id": "agmt-1", "daysBeforeEndTime": "thirty"},
                    "acceptor": {"accountId": "1"}, "proposer": {"accountId": "2"}}),

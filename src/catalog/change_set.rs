@@ -7,7 +7,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::{base_message, event_section, region};
 use crate::enrich::{ChangeReport, ChangeSetReport, Enrichment};
@@ -87,21 +87,21 @@ pub const MAX_LISTED_ERRORS: usize = 20;
 /// An error message longer than this is cut: the full text is one CLI call away.
 pub const MAX_ERROR_MESSAGE_CHARS: usize = 1_000;
 
-pub fn parse_succeeded(detail: Value) -> Result<CatalogDetail, FieldError> {
+pub fn parse_succeeded(detail: &RawValue) -> Result<CatalogDetail, FieldError> {
     Ok(CatalogDetail::ChangeSet(
         ChangeSetOutcome::Succeeded,
         typed(detail)?,
     ))
 }
 
-pub fn parse_cancelled(detail: Value) -> Result<CatalogDetail, FieldError> {
+pub fn parse_cancelled(detail: &RawValue) -> Result<CatalogDetail, FieldError> {
     Ok(CatalogDetail::ChangeSet(
         ChangeSetOutcome::Cancelled,
         typed(detail)?,
     ))
 }
 
-pub fn parse_failed(detail: Value) -> Result<CatalogDetail, FieldError> {
+pub fn parse_failed(detail: &RawValue) -> Result<CatalogDetail, FieldError> {
     let detail: ChangeSetDetail = typed(detail)?;
     // Optional in the shared shape, but a failure without its code is not the event AWS
     // documents.

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::{base_message, event_section};
 use crate::accounts::AccountNames;
@@ -97,11 +97,11 @@ pub const MAX_LISTED_BUYERS: usize = 26;
 /// Offers of an offer set listed one per line before the rest are counted.
 pub const MAX_LISTED_OFFERS: usize = 50;
 
-pub fn parse_offer_released(detail: Value) -> Result<CatalogDetail, FieldError> {
+pub fn parse_offer_released(detail: &RawValue) -> Result<CatalogDetail, FieldError> {
     Ok(CatalogDetail::OfferReleased(typed(detail)?))
 }
 
-pub fn parse_offer_set_released(detail: Value) -> Result<CatalogDetail, FieldError> {
+pub fn parse_offer_set_released(detail: &RawValue) -> Result<CatalogDetail, FieldError> {
     Ok(CatalogDetail::OfferSetReleased(typed(detail)?))
 }
 

@@ -3,15 +3,16 @@
 //! detail, pretty-printed.
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::{base_message, event_section};
-use crate::event::{CatalogDetail, Envelope, FieldError};
+use crate::event::{CatalogDetail, Envelope, FieldError, untyped};
 use crate::message::{Line, Message, Section, Severity};
 use crate::text::{list_with_more, single_line};
 
 /// Keeps the whole detail: anything in it may matter to the reader.
-pub fn parse(detail: Value) -> Result<CatalogDetail, FieldError> {
-    Ok(CatalogDetail::Unrecognised(detail))
+pub fn parse(detail: &RawValue) -> Result<CatalogDetail, FieldError> {
+    untyped(detail).map(CatalogDetail::Unrecognised)
 }
 
 /// Resources listed in full before "... and N more".

@@ -6,7 +6,7 @@
 use chrono::TimeDelta;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::{base_message, event_section};
 use crate::event::{CatalogDetail, Envelope, FieldError, typed};
@@ -41,7 +41,7 @@ pub const SERVER_PRODUCTS_PAGE: &str =
 /// subscribers".
 const CONSEQUENCE: &str = "AWS Marketplace temporarily restricts the affected products from new subscribers and tells their current subscribers what they can do";
 
-pub fn parse(detail: Value) -> Result<CatalogDetail, FieldError> {
+pub fn parse(detail: &RawValue) -> Result<CatalogDetail, FieldError> {
     Ok(CatalogDetail::SecurityReport(typed(detail)?))
 }
 

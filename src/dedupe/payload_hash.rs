@@ -21,6 +21,13 @@ impl PayloadHash {
         Self(hex)
     }
 
+    /// The fingerprint of a payload given as JSON text; `Err` says why the text is not JSON.
+    pub fn of_json(payload: &str) -> Result<Self, String> {
+        serde_json::from_str::<Value>(payload)
+            .map(|value| Self::of(&value))
+            .map_err(|error| format!("not valid JSON: {error}"))
+    }
+
     /// Wraps a hash read back from the store.
     pub fn from_stored(hex: impl Into<String>) -> Self {
         Self(hex.into())

@@ -17,6 +17,7 @@ use aws_lambda_events::eventbridge::EventBridgeEvent;
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::accounts::AccountNames;
 use crate::agreement::AgreementDetail;
@@ -89,35 +90,26 @@ pub struct CatalogEvent {
 }
 
 impl CatalogEvent {
-    /// Validates an EventBridge payload: envelope first, then the source, then the detail
-    /// for the detail type, parsed by the family the registry routes it to.
+    /// Validates an EventBridge payload given as a JSON value (tests, the redrive command):
+    /// the same checks as [`Self::from_json`], which the Lambda handler calls directly.
     pub fn parse(payload: Value) -> Result<Self, NotifierError> {
-        let event_id = payload
-            .get("id")
-            .and_then(Value::as_str)
-            .filter(|id| !id.is_empty())
-            .unwrap_or(MISSING_EVENT_ID)
-            .to_owned();
-        let invalid_envelope = |field: String, reason: String| NotifierError::InvalidEnvelope {
-            event_id: event_id.clone(),
-            field,
-            reason,
-        };
+        Self::from_json(&payload.to_string())
+    }
 
-        if !payload.is_object() {
-            return Err(invalid_envelope(
-                "(payload)".into(),
-                format!(
-                    "expected a JSON object (an EventBridge event), found {}",
-                    json_kind(&payload)
-                ),
-            ));
-        }
-        let raw: EventBridgeEvent<Value> =
-            serde_path_to_error::deserialize(payload).map_err(|error| {
-                let (field, reason) = describe(&error);
-                invalid_envelope(field, reason)
-            })?;
+    /// Validates an EventBridge payload from its JSON text: envelope first, then the source,
+    /// then the detail for the detail type, parsed by the family the registry routes it to.
+    /// The detail is typed straight from the text, with no intermediate `Value` tree.
+    pub fn from_json(payload: &str) -> Result<Self, NotifierError> {
+        let raw = parse_envelope(payload)?;
+        let event_id = raw
+            .id
+            .filter(|id| !id.is_empty())
+            .unwrap_or_else(|| MISSING_EVENT_ID.to_owned());
+        let invalid_envelope = |field: &str, reason: &str| NotifierError::InvalidEnvelope {
+            event_id: event_id.clone(),
+            field: field.to_owned(),
+            reason: reason.to_owned(),
+        };
 
         let Some((topic, parse)) = registry::route(&raw.source, &raw.detail_type) else {
             return Err(NotifierError::UnsupportedSource {
@@ -127,18 +119,19 @@ impl CatalogEvent {
             });
         };
         if event_id == MISSING_EVENT_ID {
-            return Err(invalid_envelope("id".into(), "missing or empty".into()));
+            return Err(invalid_envelope("id", "missing or empty"));
         }
         let time = raw
             .time
-            .ok_or_else(|| invalid_envelope("time".into(), "missing".into()))?;
+            .ok_or_else(|| invalid_envelope("time", "missing"))?;
 
-        let detail = parse(raw.detail).map_err(|(field, reason)| NotifierError::InvalidDetail {
-            event_id: event_id.clone(),
-            detail_type: raw.detail_type.clone(),
-            field,
-            reason,
-        })?;
+        let detail =
+            parse(&raw.detail).map_err(|(field, reason)| NotifierError::InvalidDetail {
+                event_id: event_id.clone(),
+                detail_type: raw.detail_type.clone(),
+                field,
+                reason,
+            })?;
 
         Ok(Self {
             envelope: Envelope {
@@ -157,6 +150,51 @@ impl CatalogEvent {
     }
 }
 
+/// The envelope with its detail still as JSON text, for the family's parser.
+type RawEnvelope = EventBridgeEvent<Box<RawValue>>;
+
+/// Reads the envelope fields. On failure the payload is read once more, leniently, so the
+/// error can name the event id and say what the payload is instead; that second reading
+/// costs nothing on the path every valid event takes.
+fn parse_envelope(payload: &str) -> Result<RawEnvelope, NotifierError> {
+    let mut deserializer = serde_json::Deserializer::from_str(payload);
+    let error = match serde_path_to_error::deserialize::<_, RawEnvelope>(&mut deserializer) {
+        Ok(raw) => match deserializer.end() {
+            Ok(()) => return Ok(raw),
+            Err(trailing) => ("(payload)".to_owned(), without_position(&trailing)),
+        },
+        Err(error) => describe(&error),
+    };
+    let value = serde_json::from_str::<Value>(payload);
+    let event_id = value
+        .as_ref()
+        .ok()
+        .and_then(|value| value.get("id"))
+        .and_then(Value::as_str)
+        .filter(|id| !id.is_empty())
+        .unwrap_or(MISSING_EVENT_ID)
+        .to_owned();
+    let (field, reason) = match &value {
+        Err(not_json) => (
+            "(payload)".to_owned(),
+            format!("not valid JSON: {not_json}"),
+        ),
+        Ok(value) if !value.is_object() => (
+            "(payload)".to_owned(),
+            format!(
+                "expected a JSON object (an EventBridge event), found {}",
+                json_kind(value)
+            ),
+        ),
+        Ok(_) => error,
+    };
+    Err(NotifierError::InvalidEnvelope {
+        event_id,
+        field,
+        reason,
+    })
+}
+
 pub(crate) fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -168,9 +206,10 @@ pub(crate) fn json_kind(value: &Value) -> &'static str {
     }
 }
 
-/// Deserialises a family's detail, naming the field that does not fit.
-pub fn typed<T: DeserializeOwned>(detail: Value) -> Result<T, FieldError> {
-    serde_path_to_error::deserialize(detail).map_err(|error| {
+/// Deserialises a family's detail from its JSON text, naming the field that does not fit.
+pub fn typed<T: DeserializeOwned>(detail: &RawValue) -> Result<T, FieldError> {
+    let mut deserializer = serde_json::Deserializer::from_str(detail.get());
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let (field, reason) = describe(&error);
         let field = if field == "." {
             "detail".to_owned()
@@ -181,11 +220,18 @@ pub fn typed<T: DeserializeOwned>(detail: Value) -> Result<T, FieldError> {
     })
 }
 
+/// The whole detail as a JSON value, for the families that keep it as it came (detail types
+/// without a dedicated format).
+pub fn untyped(detail: &RawValue) -> Result<Value, FieldError> {
+    serde_json::from_str(detail.get())
+        .map_err(|error| ("detail".to_owned(), without_position(&error)))
+}
+
 /// Splits a deserialisation error into the field it concerns and what was wrong. A missing
 /// field is reported at its parent's path, so its name is appended from the message.
 fn describe(error: &serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
     let path = error.path().to_string();
-    let reason = error.inner().to_string();
+    let reason = without_position(error.inner());
     let missing = reason
         .strip_prefix("missing field `")
         .and_then(|rest| rest.split('`').next());
@@ -195,6 +241,20 @@ fn describe(error: &serde_path_to_error::Error<serde_json::Error>) -> (String, S
         (None, path) => path.to_owned(),
     };
     (field, reason)
+}
+
+/// serde_json's message without its " at line L column C" suffix: the field path already
+/// says where, and a column in the minified text EventBridge sends helps no one.
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    if error.line() == 0 {
+        return message;
+    }
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    match message.strip_suffix(&suffix) {
+        Some(reason) => reason.to_owned(),
+        None => message,
+    }
 }
 
 #[cfg(test)]
@@ -368,6 +428,43 @@ mod tests {
         let mut payload = envelope("Change Set Succeeded", change_set_detail());
         payload.as_object_mut().unwrap().remove("id");
         assert!(error_of(payload).to_string().contains("field `id`"));
+    }
+
+    #[test]
+    fn text_that_is_not_one_json_object_is_rejected_as_the_payload() {
+        for (text, expected) in [
+            ("not json", "not valid JSON"),
+            (
+                "[1, 2]",
+                "expected a JSON object (an EventBridge event), found an array",
+            ),
+            ("\"Offer Released\"", "found a string"),
+            (
+                "{\"id\": \"e-9\"} {}",
+                "not valid JSON: trailing characters",
+            ),
+        ] {
+            let error = CatalogEvent::from_json(text).expect_err(text);
+            assert_eq!(error.error_type(), "InvalidEnvelope", "{text}");
+            let message = error.to_string();
+            assert!(message.contains("field `(payload)`"), "{message}");
+            assert!(message.contains(expected), "{message}");
+        }
+    }
+
+    #[test]
+    fn reasons_name_the_field_not_a_position_in_the_text() {
+        let detail = json!({"numberOfProductsWithIssues": "one"});
+        let payload = envelope("Products Security Report Created", detail).to_string();
+        let message = CatalogEvent::from_json(&payload)
+            .expect_err("mistyped")
+            .to_string();
+        assert!(
+            message.contains("detail.numberOfProductsWithIssues"),
+            "{message}"
+        );
+        assert!(!message.contains(" at line "), "{message}");
+        assert!(!message.contains(" column "), "{message}");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 mod init_error;
 
 use lambda_runtime::{Diagnostic, Error, LambdaEvent, service_fn};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::{Config, bootstrap, logging};
 
@@ -28,10 +28,17 @@ pub async fn run() -> Result<(), Error> {
         }
     };
     let notifier = &notifier;
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
-        // The deadline bounds the durable check's claim, so a crashed holder is soon
-        // taken over.
-        notifier.handle_until(event.payload, Some(event.context.deadline()))
-    }))
+    // The payload stays JSON text (`RawValue`): the notifier types it in one pass, without
+    // building a `Value` tree first.
+    lambda_runtime::run(service_fn(
+        move |event: LambdaEvent<Box<RawValue>>| async move {
+            // The deadline bounds the durable check's claim, so a crashed holder is soon
+            // taken over.
+            let deadline = event.context.deadline();
+            notifier
+                .handle_json(event.payload.get(), Some(deadline))
+                .await
+        },
+    ))
     .await
 }
