@@ -32,7 +32,11 @@ fn parse_route_render(payload: &[u8]) -> (usize, usize, usize) {
     let message = registry::compose(&event, &Enrichment::NotAttempted);
     let text = render::text::render(&message);
     let chat = render::chat::render(&message);
-    (event.topic as usize, text.size_in_bytes(), chat.size_in_bytes())
+    (
+        event.topic as usize,
+        text.size_in_bytes(),
+        chat.size_in_bytes(),
+    )
 }
 
 /// Every `events/*.json` file as (name without extension, bytes), sorted by name.

@@ -5,17 +5,20 @@
 
 use crate::text::is_format_or_invisible;
 
-/// Look-alikes for the characters Slack and Teams markdown give a meaning to.
-const LOOK_ALIKES: &[(char, char)] = &[
-    ('<', '‹'), // <!channel>, <@U123>, <https://…|text>
-    ('>', '›'), // block quotes
-    ('[', '⁅'), // [text](url)
-    (']', '⁆'),
-    ('`', 'ˋ'), // inline code and code fences
-    ('*', '∗'), // bold
-    ('~', '∼'), // strike-through
-    ('|', '¦'), // link text separator, tables
-];
+/// The look-alike for a character Slack and Teams markdown give a meaning to.
+fn look_alike(c: char) -> Option<char> {
+    Some(match c {
+        '<' => '‹', // <!channel>, <@U123>, <https://…|text>
+        '>' => '›', // block quotes
+        '[' => '⁅', // [text](url)
+        ']' => '⁆',
+        '`' => 'ˋ', // inline code and code fences
+        '*' => '∗', // bold
+        '~' => '∼', // strike-through
+        '|' => '¦', // link text separator, tables
+        _ => return None,
+    })
+}
 
 /// Untrusted text as one inert line of chat markdown.
 pub fn neutralise(text: &str) -> String {
@@ -53,10 +56,7 @@ pub fn neutralise(text: &str) -> String {
             }
             // Bare URLs are turned into links by the chat client; without "://" they are not.
             ':' if next == Some('/') => out.push('∶'),
-            _ => match LOOK_ALIKES.iter().find(|(special, _)| *special == c) {
-                Some((_, look_alike)) => out.push(*look_alike),
-                None => out.push(c),
-            },
+            _ => out.push(look_alike(c).unwrap_or(c)),
         }
         previous = Some(c);
     }
