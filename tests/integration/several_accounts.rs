@@ -10,13 +10,9 @@ use std::sync::{Arc, Mutex};
 use aws_sdk_sts::config::Credentials;
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
 use marketplace_catalog_notifier::config::TopicKind;
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
 
 use aws_sdk_eventbridge::types::Target;
 
@@ -25,7 +21,7 @@ use crate::support::fault_proxy::{Fault, FaultProxy};
 use crate::support::lambda::Lambda;
 use crate::support::moto::{self, Delivery, Moto, Queue};
 use crate::support::template::report_on;
-use crate::support::{WAIT, unique_name};
+use crate::support::{WAIT, http_server, unique_name};
 
 /// moto's default account: the notifier's own (central) account in these tests.
 const CENTRAL: &str = "123456789012";
@@ -42,20 +38,13 @@ struct CatalogApi {
 
 impl CatalogApi {
     async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("address"));
         let signers = Arc::new(Mutex::new(Vec::new()));
         let recorded = Arc::clone(&signers);
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let recorded = Arc::clone(&recorded);
-                let service = service_fn(move |request: Request<Incoming>| {
-                    let recorded = Arc::clone(&recorded);
-                    async move { Ok::<_, Infallible>(answer(&request, &recorded)) }
-                });
-                tokio::spawn(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
-            }
-        });
+        let url = http_server::serve(move |request: Request<Incoming>| {
+            let recorded = Arc::clone(&recorded);
+            async move { Ok::<_, Infallible>(answer(&request, &recorded)) }
+        })
+        .await;
         Self { url, signers }
     }
 
