@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,14 @@ def verdict(value: float, limit: float, unit: str, at_least: bool = False) -> st
     return f"**{'met' if met else 'missed'}**, {gap:.2f}{unit} {side} ({gap / limit:.0%})"
 
 
+def peer_ratio_row(
+    target: str, ratio: float, limit: float, why: str
+) -> tuple[str, str, str, str, str]:
+    """Build the target row for how many times the Python peer's median is the Rust one's."""
+    result = verdict(ratio, limit, "×", at_least=True)
+    return (target, f"≥ {limit:g}×", f"{ratio:.0f}×", result, why)
+
+
 def target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     """Build (target, goal, measured, result, why) for each of the issue's targets."""
     series = results["series"]
@@ -81,13 +90,11 @@ def target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]
         )
     )
 
-    ratio = python["first_next"].median / first_next
     rows.append(
-        (
+        peer_ratio_row(
             "spawn → first `next`, Python peer ÷ Rust",
-            f"≥ {FIRST_NEXT_RATIO:g}×",
-            f"{ratio:.0f}×",
-            verdict(ratio, FIRST_NEXT_RATIO, "×", at_least=True),
+            python["first_next"].median / first_next,
+            FIRST_NEXT_RATIO,
             f"The peer needs {ms(python['first_next'].median)} to import Powertools, pydantic and "
             "boto3 and create its SNS client before it asks for work.",
         )
@@ -109,13 +116,11 @@ def target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]
         )
     )
 
-    ratio = python["response"].median / response
     rows.append(
-        (
+        peer_ratio_row(
             "spawn → first response with one publish, Python peer ÷ Rust",
-            f"≥ {RESPONSE_RATIO:g}×",
-            f"{ratio:.0f}×",
-            verdict(ratio, RESPONSE_RATIO, "×", at_least=True),
+            python["response"].median / response,
+            RESPONSE_RATIO,
             f"The peer answers after {ms(python['response'].median)}; moto's time is in both.",
         )
     )
@@ -179,44 +184,72 @@ def headline(results: dict[str, Any]) -> str:
     )
 
 
+def table_row(cells: Sequence[str]) -> str:
+    """Lay out one row of a Markdown table."""
+    return f"| {' | '.join(cells)} |"
+
+
+def markdown_table(header: Sequence[str], left: int, rows: list[list[str]]) -> list[str]:
+    """Lay out a Markdown table: the first `left` columns aligned left, the rest (figures) right."""
+    alignment = ["---"] * left + ["---:"] * (len(header) - left)
+    return [table_row(header), f"|{'|'.join(alignment)}|", *(table_row(cells) for cells in rows)]
+
+
+def spread_cells(stats: Any) -> list[str]:
+    """Give a series' median, p10 – p90 and IQR as table cells."""
+    return [ms(stats.median), f"{stats.p10:.2f} – {stats.p90:.2f}", f"{stats.iqr:.2f}"]
+
+
 def cold_start_table(results: dict[str, Any]) -> list[str]:
     """Tabulate median and spread of every series."""
-    lines = [
-        "| series | first `next` median | p10 – p90 | IQR | first response median | p10 – p90 "
-        "| IQR | peak RSS median (max) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
+    rows = []
     for key in SERIES_ORDER:
         data = results["series"].get(key)
         if data is None:
             continue
-        first, response, rss = data["first_next"], data["response"], data["rss"]
-        lines.append(
-            f"| {data['label']} | {ms(first.median)} | {first.p10:.2f} – {first.p90:.2f} "
-            f"| {first.iqr:.2f} | {ms(response.median)} | {response.p10:.2f} – {response.p90:.2f} "
-            f"| {response.iqr:.2f} | {rss.median / 1024:.1f} MiB ({rss.maximum / 1024:.1f}) |"
+        rss = data["rss"]
+        rows.append(
+            [
+                data["label"],
+                *spread_cells(data["first_next"]),
+                *spread_cells(data["response"]),
+                f"{rss.median / 1024:.1f} MiB ({rss.maximum / 1024:.1f})",
+            ]
         )
-    return lines
+    header = [
+        "series",
+        "first `next` median",
+        "p10 – p90",
+        "IQR",
+        "first response median",
+        "p10 – p90",
+        "IQR",
+        "peak RSS median (max)",
+    ]
+    return markdown_table(header, 1, rows)
 
 
 def criterion_table(results: dict[str, Any]) -> list[str]:
     """Tabulate criterion's median per benchmark, with its 95% interval and throughput."""
-    lines = [
-        "| group | benchmark | input | median | 95% CI of the median | throughput |",
-        "|---|---|---:|---:|---:|---:|",
-    ]
     entries = sorted(
         results["criterion"], key=lambda e: (GROUP_ORDER.get(e["group"], 9), e["group"], e["name"])
     )
+    rows = []
     for entry in entries:
         size = entry["bytes"]
         speed = f"{size / entry['median_ns'] * 1e9 / 2**20:.0f} MiB/s" if size else ""
-        lines.append(
-            f"| {entry['group']} | `{entry['name']}` | {f'{size:,} B' if size else ''} "
-            f"| {duration_ns(entry['median_ns'])} | {duration_ns(entry['median_low_ns'])} – "
-            f"{duration_ns(entry['median_high_ns'])} | {speed} |"
+        rows.append(
+            [
+                entry["group"],
+                f"`{entry['name']}`",
+                f"{size:,} B" if size else "",
+                duration_ns(entry["median_ns"]),
+                f"{duration_ns(entry['median_low_ns'])} – {duration_ns(entry['median_high_ns'])}",
+                speed,
+            ]
         )
-    return lines
+    header = ["group", "benchmark", "input", "median", "95% CI of the median", "throughput"]
+    return markdown_table(header, 2, rows)
 
 
 def method_lines(results: dict[str, Any]) -> list[str]:
@@ -280,7 +313,7 @@ def write_markdown(results: dict[str, Any], path: Path, plot: Path) -> None:
         "",
         "| target | goal | measured | result | why |",
         "|---|---|---|---|---|",
-        *(f"| {' | '.join(row)} |" for row in target_rows(results)),
+        *(table_row(row) for row in target_rows(results)),
         "",
         "## Cold start",
         "",

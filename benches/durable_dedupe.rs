@@ -9,13 +9,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-};
 use criterion::{Criterion, criterion_group, criterion_main};
-use marketplace_catalog_notifier::aws::{DynamoDbStore, KEY_ATTRIBUTE};
+use marketplace_catalog_notifier::aws::DynamoDbStore;
 use marketplace_catalog_notifier::dedupe::{Admission, DurableCheck, PayloadHash};
 use serde_json::json;
+
+// The suite's table creation, so both create the table the store expects the same way.
+#[path = "../tests/integration/support/delivery_table.rs"]
+mod delivery_table;
 
 const CHANNEL: &str = "arn:aws:sns:us-east-1:123456789012:bench-change-sets";
 
@@ -35,27 +36,7 @@ fn claim_and_complete(c: &mut Criterion) {
             .to_builder()
             .endpoint_url(endpoint)
             .build();
-        aws_sdk_dynamodb::Client::new(&config)
-            .create_table()
-            .table_name(&table)
-            .attribute_definitions(
-                AttributeDefinition::builder()
-                    .attribute_name(KEY_ATTRIBUTE)
-                    .attribute_type(ScalarAttributeType::S)
-                    .build()
-                    .expect("attribute definition"),
-            )
-            .key_schema(
-                KeySchemaElement::builder()
-                    .attribute_name(KEY_ATTRIBUTE)
-                    .key_type(KeyType::Hash)
-                    .build()
-                    .expect("key schema"),
-            )
-            .billing_mode(BillingMode::PayPerRequest)
-            .send()
-            .await
-            .expect("CreateTable on moto");
+        delivery_table::create(&aws_sdk_dynamodb::Client::new(&config), &table).await;
         DurableCheck::new(
             Arc::new(DynamoDbStore::from_sdk_config(&config, &table)),
             "bench",

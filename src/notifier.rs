@@ -114,38 +114,41 @@ impl<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement> Notifier<P, D, A>
     /// Enriches change-set notifications through `describer`, waiting at most `timeout`;
     /// `None` leaves enrichment off.
     pub fn with_change_set_details<E: DescribeChangeSet>(
-        self,
+        mut self,
         describer: Option<E>,
         timeout: Duration,
     ) -> Notifier<P, E, A> {
-        Notifier {
-            topics: self.topics,
-            chat_topic: self.chat_topic,
-            chat_severities: self.chat_severities,
-            publisher: self.publisher,
-            recent: self.recent,
-            describer: describer.map(|describer| (describer, timeout)),
-            durable: self.durable,
-            agreements: self.agreements,
-            account_names: self.account_names,
-        }
+        let agreements = self.agreements.take();
+        self.with_lookups(describer.map(|describer| (describer, timeout)), agreements)
     }
 
     /// Enriches agreement notifications through `api`, waiting at most `timeout`; `None`
     /// leaves enrichment off.
     pub fn with_agreement_details<B: DescribeAgreement>(
-        self,
+        mut self,
         api: Option<B>,
         timeout: Duration,
     ) -> Notifier<P, D, B> {
+        let describer = self.describer.take();
+        self.with_lookups(describer, api.map(|api| (api, timeout)))
+    }
+
+    /// This notifier with these lookups in place of its own. The lookups are type
+    /// parameters, so changing one builds a new notifier: the one place that moves every
+    /// other field across.
+    fn with_lookups<E: DescribeChangeSet, B: DescribeAgreement>(
+        self,
+        describer: Option<(E, Duration)>,
+        agreements: Option<(B, Duration)>,
+    ) -> Notifier<P, E, B> {
         Notifier {
             topics: self.topics,
             chat_topic: self.chat_topic,
             chat_severities: self.chat_severities,
             publisher: self.publisher,
             recent: self.recent,
-            describer: self.describer,
-            agreements: api.map(|api| (api, timeout)),
+            describer,
+            agreements,
             durable: self.durable,
             account_names: self.account_names,
         }

@@ -38,8 +38,12 @@ pub fn compose(detail: &AgreementDetail, envelope: &Envelope, lookup: &Agreement
     }
 }
 
-/// The facts every agreement notification names, from the event first and the lookup second.
+/// The facts every agreement notification names, from the event first and the lookup second,
+/// and the event they came in.
 struct Essentials<'a> {
+    envelope: &'a Envelope,
+    /// The detail's `requestId`, shown with the event's facts.
+    request_id: Option<&'a str>,
     agreement_id: &'a str,
     party: Party,
     acceptor: Option<String>,
@@ -75,8 +79,8 @@ impl Essentials<'_> {
         ))
     }
 
-    fn attributes(&self, envelope: &Envelope, action_required: bool) -> Attributes {
-        let mut attributes = base_attributes(envelope)
+    fn attributes(&self, action_required: bool) -> Attributes {
+        let mut attributes = base_attributes(self.envelope)
             .with("action_required", bool_text(action_required))
             .with("agreement_id", self.agreement_id);
         for (name, value) in [
@@ -89,6 +93,20 @@ impl Essentials<'_> {
             }
         }
         attributes.with("party", self.party.as_str())
+    }
+
+    /// The first lines of the "Agreement" section: the agreement's ID and the reader's role
+    /// in it (`resale`: as a channel partner reselling).
+    fn agreement_lines(&self, resale: bool) -> Vec<Line> {
+        vec![
+            field("Agreement ID", single_line(self.agreement_id)),
+            field("Your role", role(self.party, resale)),
+        ]
+    }
+
+    /// The "Estimated value" line, when the lookup found one.
+    fn value_line(&self) -> Option<Line> {
+        self.value().map(|value| field("Estimated value", value))
     }
 
     /// "Offer and product", with the title from the event or the Catalog API.
@@ -115,11 +133,9 @@ impl Essentials<'_> {
 
     fn finish(
         &self,
-        envelope: &Envelope,
         (headline, severity, action_required, summary): (String, Severity, bool, String),
         mut next_steps: Vec<NextStep>,
         mut sections: Vec<Section>,
-        request_id: Option<&str>,
     ) -> Message {
         next_steps.push(describe_agreement_step(self.agreement_id));
         // The same agreement in the portal, for readers without the CLI at hand.
@@ -127,7 +143,7 @@ impl Essentials<'_> {
             NextStep::new("Seller portal Agreements page (find the agreement by its ID)")
                 .with_link(agreements_page()),
         );
-        sections.push(event_section(envelope, request_id));
+        sections.push(event_section(self.envelope, self.request_id));
         Message {
             headline,
             action_required,
@@ -142,8 +158,8 @@ impl Essentials<'_> {
                 self.party.as_str().to_owned(),
             ],
             related_resources: vec![agreement_arn(self.agreement_id)],
-            attributes: self.attributes(envelope, action_required),
-            ..base_message(envelope, severity)
+            attributes: self.attributes(action_required),
+            ..base_message(self.envelope, severity)
         }
     }
 }
@@ -159,6 +175,8 @@ fn lifecycle(
     let agreement = &detail.agreement;
     let product = detail.product.as_ref();
     let subject = Essentials {
+        envelope,
+        request_id: detail.request_id.as_deref(),
         agreement_id: agreement.id.as_str(),
         party,
         acceptor: Some(single_line(detail.acceptor.account_id.as_str())),
@@ -202,7 +220,7 @@ fn lifecycle(
     let term = format!("{} to {}", when(start), when(end));
 
     let mut steps = Vec::new();
-    let (headline, severity, action_required, summary) = match event {
+    let verdict = match event {
         Lifecycle::Created => {
             let renewal_of = present(agreement.previous_agreement_id.as_deref());
             let headline = match intent.as_deref() {
@@ -374,14 +392,13 @@ fn lifecycle(
         }
     };
 
-    let mut agreement_lines = vec![
-        field("Agreement ID", id.clone()),
-        field("Your role", role(party, resale.is_some())),
+    let mut agreement_lines = subject.agreement_lines(resale.is_some());
+    agreement_lines.extend([
         field("Intent", or_not_given(intent.as_deref())),
         field("Status", or_not_given(status.as_deref())),
         field("Start", when(start)),
         field("End", when(end)),
-    ];
+    ]);
     if let Some(accepted) = agreement
         .acceptance_time
         .or_else(|| facts.and_then(|f| f.acceptance_time))
@@ -394,9 +411,7 @@ fn lifecycle(
             days_left.map_or_else(|| NOT_GIVEN.to_owned(), |days| days.to_string()),
         ));
     }
-    if let Some(value) = subject.value() {
-        agreement_lines.push(field("Estimated value", value));
-    }
+    agreement_lines.extend(subject.value_line());
     if let Some(previous) = present(agreement.previous_agreement_id.as_deref()) {
         agreement_lines.push(field("Previous agreement", previous));
     }
@@ -432,13 +447,7 @@ fn lifecycle(
     if let Some(renewal_section) = renewal_section(auto_renews, &renewal) {
         sections.push(renewal_section);
     }
-    subject.finish(
-        envelope,
-        (headline, severity, action_required, summary),
-        steps,
-        sections,
-        detail.request_id.as_deref(),
-    )
+    subject.finish(verdict, steps, sections)
 }
 
 fn cancellation(
@@ -451,6 +460,8 @@ fn cancellation(
     let facts = lookup.facts();
     let agreement = &detail.agreement;
     let subject = Essentials {
+        envelope,
+        request_id: detail.request_id.as_deref(),
         agreement_id: agreement.id.as_str(),
         party,
         acceptor: Some(single_line(agreement.acceptor_id.as_str())),
@@ -479,20 +490,19 @@ fn cancellation(
     let deadline = request.created_at.unwrap_or(envelope.time) + CANCELLATION_AUTO_APPROVAL;
 
     let mut steps = Vec::new();
-    let (headline, severity, action_required, summary) = match event {
+    let verdict = match event {
         Cancellation::PendingApproval => {
             steps.push(step(&format!(
                 "Tell the buyer about the request and ask for an answer before {}; without one, AWS approves the cancellation automatically then.",
                 timestamp(&deadline)
             )));
-            steps.push(NextStep {
-                text: "To withdraw the request while it is pending:".to_owned(),
-                command: Some(format!(
-                    "aws marketplace-agreement cancel-agreement-cancellation-request --agreement-id {id} --agreement-cancellation-request-id {} --cancellation-reason \"<why>\" --region us-east-1",
-                    request_id.as_deref().unwrap_or("<request id>")
-                )),
-                link: None,
-            });
+            let command = format!(
+                "aws marketplace-agreement cancel-agreement-cancellation-request --agreement-id {id} --agreement-cancellation-request-id {} --cancellation-reason \"<why>\" --region us-east-1",
+                request_id.as_deref().unwrap_or("<request id>")
+            );
+            steps.push(
+                NextStep::new("To withdraw the request while it is pending:").with_command(command),
+            );
             (
                 format!("Cancellation awaiting buyer approval: {label}, buyer {buyer}"),
                 Severity::Warning,
@@ -542,14 +552,11 @@ fn cancellation(
             steps.push(step(
                 "Fix what the validation message says, then submit a new cancellation request.",
             ));
-            steps.push(NextStep {
-                text: "Read the request as AWS holds it:".to_owned(),
-                command: Some(format!(
-                    "aws marketplace-agreement get-agreement-cancellation-request --agreement-id {id} --agreement-cancellation-request-id {} --region us-east-1",
-                    request_id.as_deref().unwrap_or("<request id>")
-                )),
-                link: None,
-            });
+            let command = format!(
+                "aws marketplace-agreement get-agreement-cancellation-request --agreement-id {id} --agreement-cancellation-request-id {} --region us-east-1",
+                request_id.as_deref().unwrap_or("<request id>")
+            );
+            steps.push(NextStep::new("Read the request as AWS holds it:").with_command(command));
             (
                 format!("Cancellation request failed validation: {label}, buyer {buyer}"),
                 Severity::Error,
@@ -562,19 +569,14 @@ fn cancellation(
         }
     };
 
-    let mut agreement_lines = vec![
-        field("Agreement ID", id.clone()),
-        field("Your role", role(party, false)),
-        field("Buyer account", buyer.clone()),
-    ];
+    let mut agreement_lines = subject.agreement_lines(false);
+    agreement_lines.push(field("Buyer account", buyer.clone()));
     if let Some(facts) = facts {
         agreement_lines.push(field("Status", or_not_given(facts.status.as_deref())));
         agreement_lines.push(field("Start", when(facts.start_time)));
         agreement_lines.push(field("End", when(facts.end_time)));
     }
-    if let Some(value) = subject.value() {
-        agreement_lines.push(field("Estimated value", value));
-    }
+    agreement_lines.extend(subject.value_line());
     agreement_lines.extend(subject.lookup_note());
 
     let mut request_lines = vec![
@@ -596,13 +598,7 @@ fn cancellation(
         section("Cancellation request", request_lines),
         subject.product_section(Vec::new()),
     ];
-    subject.finish(
-        envelope,
-        (headline, severity, action_required, summary),
-        steps,
-        sections,
-        detail.request_id.as_deref(),
-    )
+    subject.finish(verdict, steps, sections)
 }
 
 fn billing_adjustment(
@@ -615,6 +611,8 @@ fn billing_adjustment(
     let facts = lookup.facts();
     // These events name no parties: the buyer, offer and product come from the lookup only.
     let subject = Essentials {
+        envelope,
+        request_id: detail.request_id.as_deref(),
         agreement_id: detail.agreement.id.as_str(),
         party,
         acceptor: present(facts.and_then(|f| f.acceptor_account_id.as_deref())),
@@ -646,7 +644,7 @@ fn billing_adjustment(
         .unwrap_or_default();
 
     let mut steps = Vec::new();
-    let (headline, severity, action_required, summary) = match event {
+    let verdict = match event {
         BillingAdjustment::Completed => (
             format!("Billing adjustment completed: {amount}, agreement {id}"),
             Severity::Info,
@@ -656,14 +654,14 @@ fn billing_adjustment(
             ),
         ),
         BillingAdjustment::Failed => {
-            steps.push(NextStep {
-                text: "Find out why it failed (the event does not say):".to_owned(),
-                command: Some(format!(
-                    "aws marketplace-agreement get-billing-adjustment-request --agreement-id {id} --billing-adjustment-request-id {} --region us-east-1",
-                    adjustment_id.as_deref().unwrap_or("<adjustment id>")
-                )),
-                link: None,
-            });
+            let command = format!(
+                "aws marketplace-agreement get-billing-adjustment-request --agreement-id {id} --billing-adjustment-request-id {} --region us-east-1",
+                adjustment_id.as_deref().unwrap_or("<adjustment id>")
+            );
+            steps.push(
+                NextStep::new("Find out why it failed (the event does not say):")
+                    .with_command(command),
+            );
             steps.push(step(
                 "Correct the request and submit a new billing adjustment; if the reason is unclear, contact AWS Marketplace Seller Operations.",
             ));
@@ -678,14 +676,9 @@ fn billing_adjustment(
         }
     };
 
-    let mut agreement_lines = vec![
-        field("Agreement ID", id.clone()),
-        field("Your role", role(party, false)),
-        field("Buyer account", subject.buyer()),
-    ];
-    if let Some(value) = subject.value() {
-        agreement_lines.push(field("Estimated value", value));
-    }
+    let mut agreement_lines = subject.agreement_lines(false);
+    agreement_lines.push(field("Buyer account", subject.buyer()));
+    agreement_lines.extend(subject.value_line());
     agreement_lines.extend(subject.lookup_note());
     let adjustment_lines = vec![
         field("Adjustment ID", or_not_given(adjustment_id.as_deref())),
@@ -698,13 +691,7 @@ fn billing_adjustment(
         section("Billing adjustment", adjustment_lines),
         subject.product_section(Vec::new()),
     ];
-    subject.finish(
-        envelope,
-        (headline, severity, action_required, summary),
-        steps,
-        sections,
-        detail.request_id.as_deref(),
-    )
+    subject.finish(verdict, steps, sections)
 }
 
 /// An agreement event with no dedicated composition: its type, the envelope and the whole
@@ -792,14 +779,10 @@ fn renewal_section(
 }
 
 fn describe_agreement_step(agreement_id: &str) -> NextStep {
-    NextStep {
-        text: "See the agreement's full terms:".to_owned(),
-        command: Some(format!(
-            "aws marketplace-agreement describe-agreement --agreement-id {} --region us-east-1",
-            single_line(agreement_id)
-        )),
-        link: None,
-    }
+    NextStep::new("See the agreement's full terms:").with_command(format!(
+        "aws marketplace-agreement describe-agreement --agreement-id {} --region us-east-1",
+        single_line(agreement_id)
+    ))
 }
 
 fn agreements_page() -> Link {

@@ -5,9 +5,9 @@
 use std::future::Future;
 use std::time::Duration;
 
-use tokio::time::{Instant, timeout_at};
+use tokio::time::Instant;
 
-use super::Disabled;
+use super::{Disabled, by_deadline};
 use crate::agreement::{AgreementFacts, AgreementLookup};
 
 /// What the error code says when the deadline passes before an answer.
@@ -61,18 +61,19 @@ pub async fn look_up<A: DescribeAgreement>(
     timeout: Duration,
 ) -> AgreementLookup {
     let deadline = Instant::now() + timeout;
-    let mut facts = match timeout_at(deadline, api.describe_agreement(account, agreement_id)).await
-    {
-        Ok(Ok(facts)) => facts,
-        Ok(Err(code)) => return AgreementLookup::Unavailable(code),
-        Err(_) => return AgreementLookup::Unavailable(TIMEOUT_CODE.to_owned()),
+    let timed_out = || TIMEOUT_CODE.to_owned();
+    let lookup = api.describe_agreement(account, agreement_id);
+    let mut facts = match by_deadline(deadline, lookup, timed_out).await {
+        Ok(facts) => facts,
+        Err(code) => return AgreementLookup::Unavailable(code),
     };
     if let Some(title) = event_product_title {
         facts.product_title = Some(title.to_owned());
     } else if let Some(product_id) = event_product_id
         .map(str::to_owned)
         .or_else(|| facts.product_id.clone())
-        && let Ok(Ok(title)) = timeout_at(deadline, api.product_title(account, &product_id)).await
+        && let Ok(title) =
+            by_deadline(deadline, api.product_title(account, &product_id), timed_out).await
     {
         facts.product_title = title;
     }

@@ -9,6 +9,8 @@ pub use agreement::DescribeAgreement;
 use std::future::Future;
 use std::time::Duration;
 
+use tokio::time::{Instant, timeout_at};
+
 /// The default bound on the whole lookup, retries included: long enough for a healthy API
 /// (tens of milliseconds), short enough that publishing is never held up noticeably.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
@@ -88,34 +90,41 @@ pub async fn enrich<D: DescribeChangeSet>(
     change_set_id: &str,
     timeout: Duration,
 ) -> Enrichment {
-    match tokio::time::timeout(timeout, describer.describe(account, catalog, change_set_id)).await {
-        Ok(Ok(report)) => Enrichment::Described(report),
-        Ok(Err(reason)) => Enrichment::Unavailable(reason),
-        Err(_) => Enrichment::Unavailable(format!(
+    let lookup = describer.describe(account, catalog, change_set_id);
+    let timed_out = || {
+        format!(
             "DescribeChangeSet did not answer within {} ms",
             timeout.as_millis()
-        )),
+        )
+    };
+    match by_deadline(Instant::now() + timeout, lookup, timed_out).await {
+        Ok(report) => Enrichment::Described(report),
+        Err(reason) => Enrichment::Unavailable(reason),
     }
+}
+
+/// `lookup`'s answer, or the reason `timed_out` gives when `deadline` passes first: the
+/// bound every lookup runs under, whatever the clients' own timeouts do.
+async fn by_deadline<T>(
+    deadline: Instant,
+    lookup: impl Future<Output = Result<T, String>>,
+    timed_out: impl FnOnce() -> String,
+) -> Result<T, String> {
+    timeout_at(deadline, lookup)
+        .await
+        .unwrap_or_else(|_| Err(timed_out()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    struct Slow;
-    impl DescribeChangeSet for Slow {
-        async fn describe(
-            &self,
-            _: Option<&str>,
-            _: &str,
-            _: &str,
-        ) -> Result<ChangeSetReport, String> {
-            tokio::time::sleep(Duration::from_secs(60)).await;
-            Ok(ChangeSetReport::default())
-        }
+    /// Answers with `result` after `delay`.
+    struct Answers {
+        result: Result<ChangeSetReport, String>,
+        delay: Duration,
     }
 
-    struct Answers(Result<ChangeSetReport, String>);
     impl DescribeChangeSet for Answers {
         async fn describe(
             &self,
@@ -123,17 +132,26 @@ mod tests {
             _: &str,
             _: &str,
         ) -> Result<ChangeSetReport, String> {
-            self.0.clone()
+            tokio::time::sleep(self.delay).await;
+            self.result.clone()
         }
+    }
+
+    /// What `enrich` makes of `result`, answered after `delay`, under `timeout`.
+    async fn enriched(
+        result: Result<ChangeSetReport, String>,
+        delay: Duration,
+        timeout: Duration,
+    ) -> Enrichment {
+        let answers = Answers { result, delay };
+        enrich(&answers, None, "AWSMarketplace", "cs-1", timeout).await
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_slow_lookup_is_abandoned_at_the_deadline() {
-        let result = enrich(
-            &Slow,
-            None,
-            "AWSMarketplace",
-            "cs-1",
+        let result = enriched(
+            Ok(ChangeSetReport::default()),
+            Duration::from_secs(60),
             Duration::from_millis(250),
         )
         .await;
@@ -151,25 +169,11 @@ mod tests {
             changes: vec![],
         };
         assert_eq!(
-            enrich(
-                &Answers(Ok(report.clone())),
-                None,
-                "c",
-                "id",
-                DEFAULT_TIMEOUT
-            )
-            .await,
+            enriched(Ok(report.clone()), Duration::ZERO, DEFAULT_TIMEOUT).await,
             Enrichment::Described(report)
         );
         assert_eq!(
-            enrich(
-                &Answers(Err("AccessDenied".into())),
-                None,
-                "c",
-                "id",
-                DEFAULT_TIMEOUT
-            )
-            .await,
+            enriched(Err("AccessDenied".into()), Duration::ZERO, DEFAULT_TIMEOUT).await,
             Enrichment::Unavailable("AccessDenied".into())
         );
     }

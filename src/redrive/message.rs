@@ -122,21 +122,19 @@ mod tests {
         })
     }
 
+    /// Lambda's on-failure invocation record around `event`; the integration tests read the
+    /// same fixture.
+    fn invocation_record(event: Value) -> Value {
+        let mut record: Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/invocation-record.json"))
+                .expect("the fixture is JSON");
+        record[REQUEST_PAYLOAD] = event;
+        record
+    }
+
     #[test]
     fn an_invocation_record_yields_its_request_payload_and_the_failure() {
-        let record = json!({
-            "version": "1.0",
-            "timestamp": "2025-01-01T00:00:10.000Z",
-            "requestContext": {
-                "requestId": "c3c6d5b1-0000-4000-8000-000000000000",
-                "functionArn": "arn:aws:lambda:us-east-1:123456789012:function:notifier:$LATEST",
-                "condition": "RetriesExhausted",
-                "approximateInvokeCount": 3
-            },
-            "requestPayload": event(),
-            "responseContext": {"statusCode": 200, "functionError": "Unhandled"},
-            "responsePayload": {"errorType": "PublishFailed", "errorMessage": "SNS throttled"}
-        });
+        let record = invocation_record(event());
         assert_eq!(
             QueuedEvent::parse(&record.to_string()),
             QueuedEvent::InvocationRecord {

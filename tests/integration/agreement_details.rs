@@ -6,27 +6,21 @@
 //! publishing to moto (`make test` provides it).
 
 use std::convert::Infallible;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use aws_config::{BehaviorVersion, Region};
-use aws_sdk_marketplacecatalog::config::Credentials;
 use ciborium::Value as Cbor;
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use marketplace_catalog_notifier::Notifier;
 use marketplace_catalog_notifier::aws::{AgreementApi, CatalogApi};
 use marketplace_catalog_notifier::config::TopicKind;
-use marketplace_catalog_notifier::publish::{RecordingPublisher, render_text};
-use marketplace_catalog_notifier::{Notifier, Outcome};
+use marketplace_catalog_notifier::publish::RecordingPublisher;
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
 
 use crate::support::lambda::Lambda;
 use crate::support::moto::{self, Moto};
-use crate::support::{WAIT, dry_run_config};
+use crate::support::{WAIT, dry_run_config, http_server, lookups};
 
 /// Short, so the hanging case stays quick; the server's hang lasts far longer.
 const ENRICH_TIMEOUT: Duration = Duration::from_millis(400);
@@ -168,29 +162,8 @@ async fn respond(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, In
     })
 }
 
-/// Starts the fake APIs on 127.0.0.1 and returns their URL; they live as long as the test.
-async fn start_fake_apis() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind 127.0.0.1");
-    let address = listener.local_addr().expect("local address");
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            tokio::spawn(
-                http1::Builder::new().serve_connection(TokioIo::new(stream), service_fn(respond)),
-            );
-        }
-    });
-    format!("http://{address}")
-}
-
 async fn notifier() -> Notifier<RecordingPublisher, CatalogApi, AgreementApi> {
-    let sdk_config = aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
-        .endpoint_url(start_fake_apis().await)
-        .load()
-        .await;
+    let sdk_config = lookups::sdk_config(http_server::serve(respond).await).await;
     Notifier::new(dry_run_config().topics, RecordingPublisher::new())
         .with_change_set_details(None::<CatalogApi>, ENRICH_TIMEOUT)
         .with_agreement_details(
@@ -220,24 +193,7 @@ fn created_event(agreement_id: &str) -> Value {
 
 /// Handles one event; returns the published notification as text and how long it took.
 async fn publish(event: Value) -> (String, Duration) {
-    let notifier = notifier().await;
-    let started = Instant::now();
-    let outcome = notifier
-        .handle(event)
-        .await
-        .expect("enrichment never fails the invocation");
-    let elapsed = started.elapsed();
-    assert!(matches!(outcome, Outcome::Published { .. }), "{outcome:?}");
-    let published = notifier.publisher().published();
-    assert_eq!(published.len(), 1);
-    assert_eq!(
-        Some(&published[0].topic),
-        dry_run_config().topics.arn_for(TopicKind::Agreements)
-    );
-    (
-        render_text(&published[0].topic, &published[0].notification),
-        elapsed,
-    )
+    lookups::publish_once(&notifier().await, event, TopicKind::Agreements).await
 }
 
 #[tokio::test]
@@ -298,7 +254,7 @@ async fn a_hanging_lookup_is_abandoned_at_the_deadline_and_published() {
 
 #[tokio::test]
 async fn the_binary_reaches_the_agreement_api_named_by_its_endpoint_variable() {
-    let fake = start_fake_apis().await;
+    let fake = http_server::serve(respond).await;
     let moto = Moto::connect().await;
     let families = moto.families(true).await;
     let mut env = moto::process_env();

@@ -4,24 +4,18 @@
 //! VALIDATE), and slow, 500 and AccessDenied answers.
 
 use std::convert::Infallible;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use aws_config::{BehaviorVersion, Region};
-use aws_sdk_marketplacecatalog::config::Credentials;
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use marketplace_catalog_notifier::Notifier;
 use marketplace_catalog_notifier::aws::CatalogApi;
 use marketplace_catalog_notifier::config::TopicKind;
 use marketplace_catalog_notifier::publish::{RecordingPublisher, render_text};
-use marketplace_catalog_notifier::{Notifier, Outcome};
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
 
-use crate::support::{dry_run_config, envelope, sample_event};
+use crate::support::{dry_run_config, envelope, http_server, lookups, sample_event};
 
 /// Short, so the slow case stays quick; the server's slow answer takes far longer.
 const ENRICH_TIMEOUT: Duration = Duration::from_millis(400);
@@ -115,29 +109,8 @@ async fn respond(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, In
         .expect("static response parts are valid"))
 }
 
-/// Starts the fake Catalog API on 127.0.0.1 and returns its URL; it lives as long as the test.
-async fn start_catalog_api() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind 127.0.0.1");
-    let address = listener.local_addr().expect("local address");
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            tokio::spawn(
-                http1::Builder::new().serve_connection(TokioIo::new(stream), service_fn(respond)),
-            );
-        }
-    });
-    format!("http://{address}")
-}
-
 async fn notifier() -> Notifier<RecordingPublisher, CatalogApi> {
-    let sdk_config = aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
-        .endpoint_url(start_catalog_api().await)
-        .load()
-        .await;
+    let sdk_config = lookups::sdk_config(http_server::serve(respond).await).await;
     Notifier::new(dry_run_config().topics, RecordingPublisher::new()).with_change_set_details(
         Some(CatalogApi::from_sdk_config(&sdk_config, ENRICH_TIMEOUT)),
         ENRICH_TIMEOUT,
@@ -161,24 +134,7 @@ fn change_set_event(detail_type: &str, change_set_id: &str, failure_code: Option
 
 /// Handles one event and returns the published notification as text, and how long it took.
 async fn publish(event: Value) -> (String, Duration) {
-    let notifier = notifier().await;
-    let started = Instant::now();
-    let outcome = notifier
-        .handle(event)
-        .await
-        .expect("enrichment never fails the invocation");
-    let elapsed = started.elapsed();
-    assert!(matches!(outcome, Outcome::Published { .. }), "{outcome:?}");
-    let published = notifier.publisher().published();
-    assert_eq!(published.len(), 1);
-    assert_eq!(
-        Some(&published[0].topic),
-        dry_run_config().topics.arn_for(TopicKind::ChangeSets)
-    );
-    (
-        render_text(&published[0].topic, &published[0].notification),
-        elapsed,
-    )
+    lookups::publish_once(&notifier().await, event, TopicKind::ChangeSets).await
 }
 
 #[tokio::test]

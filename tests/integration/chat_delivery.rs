@@ -12,20 +12,16 @@ use std::time::Instant;
 
 use crate::support::lambda::Lambda;
 use crate::support::moto::{self, Delivery, Moto};
-use crate::support::{WAIT, contract, sample_event, sample_events, unique_name};
+use crate::support::{WAIT, contract, http_server, sample_event, sample_events, unique_name};
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
 use marketplace_catalog_notifier::config::{
     CHAT_TOPIC_VARIABLE, ENRICH_AGREEMENTS_VARIABLE, ENRICH_VARIABLE, TopicArn,
 };
 use marketplace_catalog_notifier::event::CatalogEvent;
 use marketplace_catalog_notifier::registry;
 use serde_json::Value;
-use tokio::net::TcpListener;
 
 /// An `http` subscriber on 127.0.0.1: keeps every body posted to it.
 struct HttpSubscriber {
@@ -35,37 +31,25 @@ struct HttpSubscriber {
 
 impl HttpSubscriber {
     async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind the http subscriber on 127.0.0.1");
-        let url = format!("http://{}/chat", listener.local_addr().expect("address"));
         let bodies = Arc::new(Mutex::new(Vec::new()));
         let kept = Arc::clone(&bodies);
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let kept = Arc::clone(&kept);
-                tokio::spawn(async move {
-                    let service = service_fn(move |request: Request<Incoming>| {
-                        let kept = Arc::clone(&kept);
-                        async move {
-                            let body = request
-                                .into_body()
-                                .collect()
-                                .await
-                                .map(|collected| collected.to_bytes())
-                                .unwrap_or_default();
-                            kept.lock()
-                                .unwrap_or_else(|p| p.into_inner())
-                                .push(String::from_utf8_lossy(&body).into_owned());
-                            Ok::<_, Infallible>(Response::new(Full::new(Bytes::new())))
-                        }
-                    });
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
+        let server = http_server::serve(move |request: Request<Incoming>| {
+            let kept = Arc::clone(&kept);
+            async move {
+                let body = request
+                    .into_body()
+                    .collect()
+                    .await
+                    .map(|collected| collected.to_bytes())
+                    .unwrap_or_default();
+                kept.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(String::from_utf8_lossy(&body).into_owned());
+                Ok::<_, Infallible>(Response::new(Full::new(Bytes::new())))
             }
-        });
+        })
+        .await;
+        let url = format!("{server}/chat");
         Self { url, bodies }
     }
 

@@ -7,16 +7,14 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-    ScalarAttributeType,
-};
+use aws_sdk_dynamodb::types::AttributeValue;
 use marketplace_catalog_notifier::config::{
     DEDUPE_TABLE_VARIABLE, ENRICH_VARIABLE, TopicArn, TopicKind,
 };
 use marketplace_catalog_notifier::dedupe::PayloadHash;
 use serde_json::{Value, json};
 
+use crate::support::delivery_table;
 use crate::support::fault_proxy::{Fault, FaultProxy};
 use crate::support::lambda::{Lambda, Reply};
 use crate::support::moto::{self, Families, Moto};
@@ -43,27 +41,7 @@ impl World {
         let moto = Moto::connect().await;
         let dynamodb = aws_sdk_dynamodb::Client::new(&moto.config);
         let table = unique_name("deliveries");
-        dynamodb
-            .create_table()
-            .table_name(&table)
-            .attribute_definitions(
-                AttributeDefinition::builder()
-                    .attribute_name("id")
-                    .attribute_type(ScalarAttributeType::S)
-                    .build()
-                    .expect("attribute definition"),
-            )
-            .key_schema(
-                KeySchemaElement::builder()
-                    .attribute_name("id")
-                    .key_type(KeyType::Hash)
-                    .build()
-                    .expect("key schema"),
-            )
-            .billing_mode(BillingMode::PayPerRequest)
-            .send()
-            .await
-            .unwrap_or_else(|error| panic!("CreateTable {table}: {error:?}"));
+        delivery_table::create(&dynamodb, &table).await;
         let families = moto.families(false).await;
         Self {
             moto,

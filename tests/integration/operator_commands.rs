@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::support::fault_proxy::{Fault, FaultProxy};
 use crate::support::moto::{Families, Moto, Queue, process_env};
-use crate::support::{WAIT, contract, sample_event};
+use crate::support::{WAIT, contract, parse_file, root, sample_event};
 use marketplace_catalog_notifier::config::TopicKind;
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
@@ -22,20 +22,9 @@ const CONFIRM: &str = env!("CARGO_BIN_EXE_notifier-confirm-subscription");
 
 /// Lambda's on-failure invocation record around an event, as the destination queue gets it.
 fn invocation_record(event: &Value) -> String {
-    json!({
-        "version": "1.0",
-        "timestamp": "2025-01-01T00:00:10.000Z",
-        "requestContext": {
-            "requestId": "c3c6d5b1-0000-4000-8000-000000000000",
-            "functionArn": "arn:aws:lambda:us-east-1:123456789012:function:notifier:$LATEST",
-            "condition": "RetriesExhausted",
-            "approximateInvokeCount": 3
-        },
-        "requestPayload": event,
-        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
-        "responsePayload": {"errorType": "PublishFailed", "errorMessage": "AuthorizationError: not allowed"}
-    })
-    .to_string()
+    let mut record = parse_file(&root().join("tests/fixtures/invocation-record.json"));
+    record["requestPayload"] = event.clone();
+    record.to_string()
 }
 
 /// A change-set event whose detail lacks the change set id: the notifier still rejects it.

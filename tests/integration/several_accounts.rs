@@ -10,22 +10,18 @@ use std::sync::{Arc, Mutex};
 use aws_sdk_sts::config::Credentials;
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
 use marketplace_catalog_notifier::config::TopicKind;
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
 
 use aws_sdk_eventbridge::types::Target;
 
 use crate::support::eventbridge::EventBus;
 use crate::support::fault_proxy::{Fault, FaultProxy};
 use crate::support::lambda::Lambda;
-use crate::support::moto::{self, Delivery, Moto, Queue};
+use crate::support::moto::{self, Delivery, Families, Moto};
 use crate::support::template::report_on;
-use crate::support::{WAIT, unique_name};
+use crate::support::{WAIT, http_server, unique_name};
 
 /// moto's default account: the notifier's own (central) account in these tests.
 const CENTRAL: &str = "123456789012";
@@ -42,20 +38,13 @@ struct CatalogApi {
 
 impl CatalogApi {
     async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("address"));
         let signers = Arc::new(Mutex::new(Vec::new()));
         let recorded = Arc::clone(&signers);
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let recorded = Arc::clone(&recorded);
-                let service = service_fn(move |request: Request<Incoming>| {
-                    let recorded = Arc::clone(&recorded);
-                    async move { Ok::<_, Infallible>(answer(&request, &recorded)) }
-                });
-                tokio::spawn(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
-            }
-        });
+        let url = http_server::serve(move |request: Request<Incoming>| {
+            let recorded = Arc::clone(&recorded);
+            async move { Ok::<_, Infallible>(answer(&request, &recorded)) }
+        })
+        .await;
         Self { url, signers }
     }
 
@@ -118,11 +107,10 @@ fn central_env(moto_world: &[(String, String)], catalog: &str, sts: &str) -> Vec
 
 #[tokio::test]
 async fn a_member_accounts_change_set_is_described_with_the_assumed_roles_credentials() {
-    let moto = Moto::connect().await;
-    let families = moto.families(true).await;
+    let world = World::new().await;
     let catalog = CatalogApi::start().await;
     let mut lambda = Lambda::start(&central_env(
-        &families.env(),
+        &world.families.env(),
         &catalog.url,
         &moto::endpoint(),
     ))
@@ -136,8 +124,9 @@ async fn a_member_accounts_change_set_is_described_with_the_assumed_roles_creden
             .await
             .expect_response(account);
     }
-    let deliveries = moto
-        .receive_exactly(families.queue(TopicKind::ChangeSets), 2, WAIT)
+    let deliveries = world
+        .moto
+        .receive_exactly(world.families.queue(TopicKind::ChangeSets), 2, WAIT)
         .await;
     let from = |account: &str| {
         deliveries
@@ -218,19 +207,37 @@ async fn identity_of(access_key: &str) -> (Option<String>, String) {
     )
 }
 
-/// Invokes the binary with `event` and returns the one notification `queue` receives.
-async fn invoke_once(
-    lambda: &mut Lambda,
-    moto: &Moto,
-    queue: &Queue,
-    event: &Value,
-    context: &str,
-) -> Delivery {
-    lambda
-        .invoke(serde_json::to_vec(event).expect("JSON"))
-        .await
-        .expect_response(context);
-    moto.receive_exactly(queue, 1, WAIT).await.remove(0)
+/// moto, and the notifier's topics on it with a queue subscribed to each.
+struct World {
+    moto: Moto,
+    families: Families,
+}
+
+impl World {
+    async fn new() -> Self {
+        let moto = Moto::connect().await;
+        let families = moto.families(true).await;
+        Self { moto, families }
+    }
+
+    /// Starts the binary with `env`, invokes it once with `event` and returns it (for its
+    /// log) with the one notification `kind`'s queue receives.
+    async fn run_once(
+        &self,
+        env: &[(String, String)],
+        kind: TopicKind,
+        event: &Value,
+        context: &str,
+    ) -> (Lambda, Delivery) {
+        let mut lambda = Lambda::start(env).await;
+        lambda
+            .invoke(serde_json::to_vec(event).expect("JSON"))
+            .await
+            .expect_response(context);
+        let queue = self.families.queue(kind);
+        let delivery = self.moto.receive_exactly(queue, 1, WAIT).await.remove(0);
+        (lambda, delivery)
+    }
 }
 
 /// Fails naming the whole text when `needle` is not in it.
@@ -240,26 +247,24 @@ fn assert_contains(text: &str, needle: &str) {
 
 #[tokio::test]
 async fn a_member_accounts_agreement_is_looked_up_with_the_assumed_roles_credentials() {
-    let moto = Moto::connect().await;
-    let families = moto.families(true).await;
+    let world = World::new().await;
     // The recording server is no Agreement API: it records who signed, and its answer
     // cannot be read, which the notification reports like any failed lookup.
     let agreements = CatalogApi::start().await;
-    let mut env = central_env(&families.env(), &agreements.url, &moto::endpoint());
+    let mut env = central_env(&world.families.env(), &agreements.url, &moto::endpoint());
     env.push((
         "AWS_ENDPOINT_URL_MARKETPLACE_AGREEMENT".to_owned(),
         agreements.url.clone(),
     ));
-    let mut lambda = Lambda::start(&env).await;
 
-    let delivery = invoke_once(
-        &mut lambda,
-        &moto,
-        families.queue(TopicKind::Agreements),
-        &agreement_created_in(MEMBER),
-        "member agreement",
-    )
-    .await;
+    let (_, delivery) = world
+        .run_once(
+            &env,
+            TopicKind::Agreements,
+            &agreement_created_in(MEMBER),
+            "member agreement",
+        )
+        .await;
     assert_eq!(delivery.attribute("account"), Some(MEMBER));
     assert_contains(&delivery.message, "Acme EU (111122223333)");
     assert_contains(&delivery.message, "could not be fetched");
@@ -277,8 +282,7 @@ async fn a_member_accounts_agreement_is_looked_up_with_the_assumed_roles_credent
 
 #[tokio::test]
 async fn a_refused_assume_role_still_publishes_and_says_why() {
-    let moto = Moto::connect().await;
-    let families = moto.families(true).await;
+    let world = World::new().await;
     let catalog = CatalogApi::start().await;
     let mut sts = FaultProxy::start(&moto::endpoint()).await;
     sts.set(Fault::sns_error(
@@ -288,16 +292,15 @@ async fn a_refused_assume_role_still_publishes_and_says_why() {
         "User is not authorized to perform: sts:AssumeRole",
     ))
     .await;
-    let mut lambda = Lambda::start(&central_env(&families.env(), &catalog.url, &sts.url())).await;
 
-    let delivery = invoke_once(
-        &mut lambda,
-        &moto,
-        families.queue(TopicKind::ChangeSets),
-        &failed_change_set_from(MEMBER),
-        "denied",
-    )
-    .await;
+    let (lambda, delivery) = world
+        .run_once(
+            &central_env(&world.families.env(), &catalog.url, &sts.url()),
+            TopicKind::ChangeSets,
+            &failed_change_set_from(MEMBER),
+            "denied",
+        )
+        .await;
 
     assert!(sts.requests() >= 1, "AssumeRole was never asked");
     assert!(
@@ -317,8 +320,7 @@ async fn a_refused_assume_role_still_publishes_and_says_why() {
 
 #[tokio::test]
 async fn account_names_come_from_an_ssm_parameter_read_at_cold_start() {
-    let moto = Moto::connect().await;
-    let families = moto.families(true).await;
+    let world = World::new().await;
     let parameter = format!("/{}", unique_name("account-names"));
     aws_sdk_ssm::Client::new(&moto::sdk_config().await)
         .put_parameter()
@@ -331,18 +333,17 @@ async fn account_names_come_from_an_ssm_parameter_read_at_cold_start() {
         .await
         .expect("PutParameter");
     let mut env = moto::process_env();
-    env.extend(families.env());
+    env.extend(world.families.env());
     env.push(("ENRICH_CHANGE_SETS".to_owned(), "false".to_owned()));
     env.push(("ACCOUNT_NAMES".to_owned(), parameter.clone()));
-    let mut lambda = Lambda::start(&env).await;
-    let delivery = invoke_once(
-        &mut lambda,
-        &moto,
-        families.queue(TopicKind::ChangeSets),
-        &failed_change_set_from(MEMBER),
-        "named from SSM",
-    )
-    .await;
+    let (_, delivery) = world
+        .run_once(
+            &env,
+            TopicKind::ChangeSets,
+            &failed_change_set_from(MEMBER),
+            "named from SSM",
+        )
+        .await;
     assert_contains(&delivery.message, "Acme EU from SSM (111122223333)");
 
     // A parameter that is not there fails the cold start, naming the variable.
@@ -535,15 +536,7 @@ fn the_forwarding_role_may_only_put_events_on_the_central_bus() {
         trust[0]["Principal"],
         json!({"Service": "events.amazonaws.com"})
     );
-    let policies = role["Policies"].as_array().expect("inline policies");
-    let statements: Vec<&Value> = policies
-        .iter()
-        .flat_map(|policy| {
-            policy["PolicyDocument"]["Statement"]
-                .as_array()
-                .expect("statements")
-        })
-        .collect();
+    let statements = inline_statements(role);
     assert_eq!(statements.len(), 1, "{statements:?}");
     assert_eq!(statements[0]["Effect"], "Allow");
     assert_eq!(statements[0]["Action"], "events:PutEvents");
@@ -566,16 +559,8 @@ fn the_enrich_role_trusts_only_the_central_function_and_only_reads() {
         trust[0]["Principal"],
         json!({"AWS": "arn:aws:iam::999988887777:role/notifier-NotifierFunctionRole-abc"})
     );
-    let actions: Vec<String> = role["Policies"]
-        .as_array()
-        .expect("policies")
-        .iter()
-        .flat_map(|policy| {
-            policy["PolicyDocument"]["Statement"]
-                .as_array()
-                .expect("statements")
-                .clone()
-        })
+    let actions: Vec<String> = inline_statements(role)
+        .into_iter()
         .flat_map(|statement| match &statement["Action"] {
             Value::Array(actions) => actions
                 .iter()
@@ -746,7 +731,12 @@ fn roles_are_assumed_only_when_member_accounts_are_accepted() {
 
 /// The statements of the function role's inline policies with those parameters.
 fn role_statements(parameters: Value) -> Vec<Value> {
-    resources("template.yaml", parameters)["NotifierRole"]["Properties"]["Policies"]
+    inline_statements(&resources("template.yaml", parameters)["NotifierRole"]["Properties"])
+}
+
+/// The statements of a role's inline policies (its `Properties`), in order.
+fn inline_statements(role: &Value) -> Vec<Value> {
+    role["Policies"]
         .as_array()
         .expect("inline policies")
         .iter()

@@ -1,15 +1,21 @@
 //! Shared helpers for the integration tests: the sample events and other files under the
 //! package root, one envelope builder, the test topics, an SNS/SQS world on the local moto
-//! server ([`moto`]), the attributes every notification must carry ([`contract`]), and a
+//! server ([`moto`]), the attributes every notification must carry ([`contract`]), a
 //! Lambda Runtime API emulator that runs the notifier binary the way Lambda does
-//! ([`lambda`]). The end-to-end suite adds EventBridge rules on moto ([`eventbridge`]) built
-//! from template.yaml's declarations ([`template`]), and a fault-injecting proxy in front of
-//! moto ([`fault_proxy`]).
+//! ([`lambda`]), and the durable duplicate check's delivery table ([`delivery_table`]).
+//! Services with no local equivalent are a test's handler on a local HTTP server
+//! ([`http_server`]); the lookup suites point the SDK at it and time one publication
+//! ([`lookups`]). The end-to-end suite adds EventBridge rules on moto ([`eventbridge`])
+//! built from template.yaml's declarations ([`template`]), and a fault-injecting proxy in
+//! front of moto ([`fault_proxy`]).
 
 pub mod contract;
+pub mod delivery_table;
 pub mod eventbridge;
 pub mod fault_proxy;
+pub mod http_server;
 pub mod lambda;
+pub mod lookups;
 pub mod moto;
 pub mod template;
 
