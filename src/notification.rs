@@ -184,13 +184,18 @@ impl Notification {
     /// Builds a notification whose body fits SNS's size limit next to its subject and
     /// attributes. A body that does not fit is cut at a character boundary, and a closing
     /// note says how much was left out.
-    pub fn new(subject: Subject, body: &str, severity: Severity, attributes: Attributes) -> Self {
+    pub fn new(
+        subject: Subject,
+        body: impl Into<String>,
+        severity: Severity,
+        attributes: Attributes,
+    ) -> Self {
         // Severity goes first so that no family's attributes can crowd it out.
         let attributes = attributes.iter().fold(
             Attributes::new().with("severity", severity.as_str()),
             |all, (name, value)| all.with(name, value),
         );
-        let body = clean_body(body);
+        let body = clean_body(body.into());
         // The subject is counted too: it costs little and keeps a margin on the real limit.
         let budget = MAX_MESSAGE_BYTES
             .saturating_sub(attributes.size_in_bytes())
@@ -234,15 +239,18 @@ impl Notification {
 
 /// Drops control characters other than line feeds and tabs: SNS rejects some, and none
 /// of them belongs in a plain-text message.
-fn clean_body(body: &str) -> String {
+fn clean_body(body: String) -> String {
     // Format characters (bidi overrides, zero-width characters) are dropped here, once per
     // rendering, whatever part of the body they came in with (a verbatim event detail too).
     let allowed =
         |c: char| c == '\n' || c == '\t' || !(c.is_control() || crate::text::is_format(c));
-    // Families already flatten seller text, so the usual body needs one copy, not a
-    // character-by-character rebuild.
-    if body.chars().all(allowed) {
-        return body.to_owned();
+    // Families already flatten seller text, so the usual body is kept as it is: printable
+    // ASCII is checked byte by byte, and only a body with other characters char by char.
+    let plain_ascii = body
+        .bytes()
+        .all(|b| b == b'\n' || b == b'\t' || (b' '..=b'~').contains(&b));
+    if plain_ascii || body.chars().all(allowed) {
+        return body;
     }
     body.chars().filter(|&c| allowed(c)).collect()
 }

@@ -38,6 +38,15 @@ pub fn is_format_or_invisible(c: char) -> bool {
 /// format characters (bidi controls, zero-width characters) are dropped, runs of
 /// whitespace collapse into one space, and the ends are trimmed.
 pub fn single_line(text: &str) -> String {
+    // Most values (ids, names, dates) are already one clean line of printable ASCII.
+    let bytes = text.as_bytes();
+    let already_clean = bytes.iter().all(|&b| (b' '..=b'~').contains(&b))
+        && bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && !text.contains("  ");
+    if already_clean {
+        return text.to_owned();
+    }
     let mut line = String::with_capacity(text.len());
     let mut pending_space = false;
     for c in text.chars() {

@@ -8,7 +8,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::neutralise::{neutralise, neutralise_block};
+use super::neutralise::{neutralise, neutralise_block, neutralise_into};
 use crate::message::{Line, Link, Message, NextStep, Section, Severity};
 use crate::notification::{Notification, Subject};
 use crate::text::single_line;
@@ -87,7 +87,7 @@ pub fn render(message: &Message) -> Notification {
     });
     Notification::new(
         Subject::new(&message.headline),
-        &body,
+        body,
         message.severity,
         message.published_attributes(),
     )
@@ -176,22 +176,24 @@ pub fn event_type(detail_type: &str) -> String {
         .to_owned()
 }
 
-/// The markdown body: summary, whether action is required, the fact sections and links.
+/// The markdown body: summary, whether action is required, the fact sections and links,
+/// written into one string.
 fn description(message: &Message) -> String {
-    let mut parts = vec![
-        neutralise(&message.summary),
-        format!("*Action required:* {}", message.action_required_word()),
-    ];
-    parts.extend(message.sections.iter().map(section));
-    if !message.links.is_empty() {
-        let links: Vec<String> = message
-            .links
-            .iter()
-            .map(|link| format!("• {}", link_text(link)))
-            .collect();
-        parts.push(format!("*Links*\n{}", links.join("\n")));
+    let mut text = String::with_capacity(MAX_DESCRIPTION_CHARS);
+    neutralise_into(&mut text, &message.summary);
+    text.push_str("\n\n*Action required:* ");
+    text.push_str(message.action_required_word());
+    for section in &message.sections {
+        text.push_str("\n\n");
+        write_section(&mut text, section);
     }
-    let text = parts.join("\n\n");
+    if !message.links.is_empty() {
+        text.push_str("\n\n*Links*");
+        for link in &message.links {
+            text.push_str("\n• ");
+            write_link(&mut text, link);
+        }
+    }
     let total = text.chars().count();
     if total <= MAX_DESCRIPTION_CHARS {
         return text;
@@ -212,23 +214,44 @@ fn description(message: &Message) -> String {
     kept
 }
 
-fn section(section: &Section) -> String {
-    let mut lines = Vec::with_capacity(section.lines.len() + 1);
+/// One section: its title in bold, then one line per fact.
+fn write_section(text: &mut String, section: &Section) {
+    let mut separator = "";
     if !section.title.is_empty() {
-        lines.push(format!("*{}*", neutralise(&section.title)));
+        text.push('*');
+        neutralise_into(text, &section.title);
+        text.push('*');
+        separator = "\n";
     }
     for line in &section.lines {
-        lines.push(match line {
+        text.push_str(separator);
+        separator = "\n";
+        match line {
             Line::Field { label, value } => {
-                format!("*{}:* {}", neutralise(label), neutralise(value))
+                text.push('*');
+                neutralise_into(text, label);
+                text.push_str(":* ");
+                neutralise_into(text, value);
             }
-            Line::Bullet(text) => format!("• {}", neutralise(text)),
-            Line::Detail(text) => format!("    ↳ {}", neutralise(text)),
-            Line::Verbatim(text) => format!("```\n{}\n```", neutralise_block(text)),
-            Line::Prose(text) => format!("\n{}", neutralise(text)),
-        });
+            Line::Bullet(line) => {
+                text.push_str("• ");
+                neutralise_into(text, line);
+            }
+            Line::Detail(line) => {
+                text.push_str("    ↳ ");
+                neutralise_into(text, line);
+            }
+            Line::Verbatim(block) => {
+                text.push_str("```\n");
+                text.push_str(&neutralise_block(block));
+                text.push_str("\n```");
+            }
+            Line::Prose(line) => {
+                text.push('\n');
+                neutralise_into(text, line);
+            }
+        }
     }
-    lines.join("\n")
 }
 
 fn next_step(step: &NextStep) -> String {
@@ -242,8 +265,10 @@ fn next_step(step: &NextStep) -> String {
     text
 }
 
-fn link_text(link: &Link) -> String {
-    format!("{}: {}", neutralise(&link.label), safe_url(&link.url))
+fn write_link(text: &mut String, link: &Link) {
+    neutralise_into(text, &link.label);
+    text.push_str(": ");
+    text.push_str(&safe_url(&link.url));
 }
 
 /// Links come from the families' own constants; anything that is not a plain https URL is

@@ -23,17 +23,40 @@ fn look_alike(c: char) -> Option<char> {
 /// Untrusted text as one inert line of chat markdown.
 pub fn neutralise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    neutralise_into(&mut out, text);
+    out
+}
+
+/// [`neutralise`], appended to `out`.
+pub fn neutralise_into(out: &mut String, text: &str) {
+    let start = out.len();
     let mut pending_space = false;
     let mut previous: Option<char> = None;
-    // Invisible characters go first, so none can hide a mention or a link by splitting it
-    // ("@\u{200B}here").
-    let mut chars = text
-        .chars()
-        .filter(|&c| !is_format_or_invisible(c))
-        .peekable();
-    while let Some(c) = chars.next() {
+    let mut rest = text;
+    while !rest.is_empty() {
+        // Runs of ordinary ASCII (letters, digits, most punctuation) need no decision and
+        // are copied whole; only the characters after them go one by one.
+        let plain = rest.bytes().take_while(|&b| is_plain_ascii(b)).count();
+        if plain > 0 {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push_str(&rest[..plain]);
+            previous = rest[..plain].chars().next_back();
+            rest = &rest[plain..];
+            continue;
+        }
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else { break };
+        rest = chars.as_str();
+        // Invisible characters go first, so none can hide a mention or a link by splitting
+        // it ("@\u{200B}here"): what follows is looked at past them.
+        if is_format_or_invisible(c) {
+            continue;
+        }
         if c.is_whitespace() || c.is_control() {
-            pending_space = !out.is_empty();
+            pending_space = out.len() > start;
             previous = Some(' ');
             continue;
         }
@@ -41,7 +64,7 @@ pub fn neutralise(text: &str) -> String {
             out.push(' ');
             pending_space = false;
         }
-        let next = chars.peek().copied();
+        let next = rest.chars().find(|&next| !is_format_or_invisible(next));
         match c {
             // `_italics_` needs the underscore at a word's edge; inside a word
             // (CLIENT_ERROR, own_offer) it means nothing and stays.
@@ -60,7 +83,16 @@ pub fn neutralise(text: &str) -> String {
         }
         previous = Some(c);
     }
-    out
+}
+
+/// ASCII that is printed as it is whatever comes next: not a space or control character,
+/// and none of the characters markdown or mentions give a meaning to.
+fn is_plain_ascii(byte: u8) -> bool {
+    byte.is_ascii_graphic()
+        && !matches!(
+            byte,
+            b'<' | b'>' | b'[' | b']' | b'`' | b'*' | b'~' | b'|' | b'_' | b'@' | b'#' | b':'
+        )
 }
 
 /// Text that may span lines (pretty-printed JSON) made safe inside a code block: it keeps

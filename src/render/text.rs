@@ -29,7 +29,7 @@ pub fn render(message: &Message) -> Notification {
     }
     Notification::new(
         subject(message.severity, &message.headline),
-        &body.finish(),
+        body.finish(),
         message.severity,
         message.published_attributes(),
     )
