@@ -240,19 +240,42 @@ impl Notification {
 /// Drops control characters other than line feeds and tabs: SNS rejects some, and none
 /// of them belongs in a plain-text message.
 fn clean_body(body: String) -> String {
-    // Format characters (bidi overrides, zero-width characters) are dropped here, once per
-    // rendering, whatever part of the body they came in with (a verbatim event detail too).
-    let allowed =
-        |c: char| c == '\n' || c == '\t' || !(c.is_control() || crate::text::is_format(c));
-    // Families already flatten seller text, so the usual body is kept as it is: printable
-    // ASCII is checked byte by byte, and only a body with other characters char by char.
-    let plain_ascii = body
-        .bytes()
-        .all(|b| b == b'\n' || b == b'\t' || (b' '..=b'~').contains(&b));
-    if plain_ascii || body.chars().all(allowed) {
+    // Families already flatten seller text, so the usual body is kept as it is.
+    if is_clean(&body) {
         return body;
     }
-    body.chars().filter(|&c| allowed(c)).collect()
+    body.chars().filter(|&c| is_allowed_in_body(c)).collect()
+}
+
+/// Format characters (bidi overrides, zero-width characters) are dropped too, once per
+/// rendering, whatever part of the body they came in with (a verbatim event detail too).
+fn is_allowed_in_body(c: char) -> bool {
+    c == '\n' || c == '\t' || !(c.is_control() || crate::text::is_format(c))
+}
+
+/// Whether every character is allowed. Bodies are mostly printable ASCII: runs of it are
+/// skipped byte by byte, and only the other characters are decoded and looked up.
+fn is_clean(body: &str) -> bool {
+    let is_plain = |b: &u8| (b' '..=b'~').contains(b) | (*b == b'\n') | (*b == b'\t');
+    let mut rest = body;
+    loop {
+        // Whole 32-byte blocks first, with no early exit inside a block, so the compiler
+        // can check a block at once; then byte by byte up to the next other character.
+        let blocks = rest
+            .as_bytes()
+            .chunks_exact(32)
+            .take_while(|block| block.iter().fold(true, |all, b| all & is_plain(b)))
+            .count();
+        let rest_after_blocks = &rest.as_bytes()[blocks * 32..];
+        let plain = blocks * 32 + rest_after_blocks.iter().take_while(|b| is_plain(b)).count();
+        rest = &rest[plain..];
+        let mut chars = rest.chars();
+        match chars.next() {
+            None => return true,
+            Some(c) if !is_allowed_in_body(c) => return false,
+            Some(_) => rest = chars.as_str(),
+        }
+    }
 }
 
 fn fit_body(body: String, budget: usize) -> (String, usize) {

@@ -1,8 +1,6 @@
 //! `Body`: lays out plain text (paragraphs, titled sections, aligned "label: value" lines,
 //! bullets) so every notification reads the same way in an e-mail client.
 
-use std::fmt::{Display, Write};
-
 /// Labels are padded to this width so values line up in a monospaced e-mail view.
 const LABEL_WIDTH: usize = 22;
 
@@ -15,9 +13,9 @@ impl Body {
     }
 
     /// A paragraph of prose, separated from what follows by a blank line.
-    pub fn paragraph(&mut self, text: impl Display) -> &mut Self {
+    pub fn paragraph(&mut self, text: &str) -> &mut Self {
         self.end_section();
-        self.write(format_args!("{text}\n\n"))
+        self.line("", text, "\n\n")
     }
 
     /// Starts a titled section.
@@ -29,19 +27,32 @@ impl Body {
     }
 
     /// One aligned `label: value` line in the current section.
-    pub fn field(&mut self, label: &str, value: impl Display) -> &mut Self {
+    pub fn field(&mut self, label: &str, value: &str) -> &mut Self {
         let padding = LABEL_WIDTH.saturating_sub(label.chars().count() + 1);
-        self.write(format_args!("  {label}:{:padding$} {value}\n", ""))
+        self.0.push_str("  ");
+        self.0.push_str(label);
+        self.0.push(':');
+        self.0.extend(std::iter::repeat_n(' ', padding + 1));
+        self.0.push_str(value);
+        self.0.push('\n');
+        self
     }
 
     /// One bulleted line in the current section.
-    pub fn bullet(&mut self, text: impl Display) -> &mut Self {
-        self.write(format_args!("  - {text}\n"))
+    pub fn bullet(&mut self, text: &str) -> &mut Self {
+        self.line("  - ", text, "\n")
+    }
+
+    /// A bulleted `text: link` line.
+    pub fn bullet_link(&mut self, text: &str, url: &str) -> &mut Self {
+        self.0.push_str("  - ");
+        self.0.push_str(text);
+        self.line(": ", url, "\n")
     }
 
     /// An indented line that continues the previous one (e.g. a command to copy).
-    pub fn indented(&mut self, text: impl Display) -> &mut Self {
-        self.write(format_args!("      {text}\n"))
+    pub fn indented(&mut self, text: &str) -> &mut Self {
+        self.line("      ", text, "\n")
     }
 
     /// Verbatim text, such as pretty-printed JSON.
@@ -61,10 +72,13 @@ impl Body {
         self.0
     }
 
-    /// Formats straight into the body, without a temporary string per line.
-    fn write(&mut self, line: std::fmt::Arguments<'_>) -> &mut Self {
-        // Writing into a String cannot fail.
-        let _ = self.0.write_fmt(line);
+    /// Appends `prefix`, `text` and `suffix` straight into the body: no formatting
+    /// machinery, no temporary string per line.
+    fn line(&mut self, prefix: &str, text: &str, suffix: &str) -> &mut Self {
+        self.0.reserve(prefix.len() + text.len() + suffix.len());
+        self.0.push_str(prefix);
+        self.0.push_str(text);
+        self.0.push_str(suffix);
         self
     }
 

@@ -13,7 +13,7 @@ pub const NEXT_STEPS_TITLE: &str = "What to do";
 pub fn render(message: &Message) -> Notification {
     let mut body = Body::new();
     body.paragraph(&message.summary);
-    body.paragraph(format_args!(
+    body.paragraph(&format!(
         "Action required: {}",
         message.action_required_word()
     ));
@@ -51,7 +51,7 @@ fn next_steps(body: &mut Body, steps: &[NextStep]) {
     body.section(NEXT_STEPS_TITLE);
     for step in steps {
         match &step.link {
-            Some(link) => body.bullet(format_args!("{}: {}", step.text, link.url)),
+            Some(link) => body.bullet_link(&step.text, &link.url),
             None => body.bullet(&step.text),
         };
         if let Some(command) = &step.command {
