@@ -3,8 +3,9 @@
 //! `AWS_LAMBDA_LOG_FORMAT=JSON`, so `event_id`, `detail_type`, `topic` and `message_id` are
 //! top-level keys CloudWatch Logs Insights can query.
 
-use tracing_subscriber::EnvFilter;
-use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// Reads the logging variables; kept apart from the set-up so it can be tested.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,33 +30,42 @@ impl LogSettings {
 /// stopping the function: logging must never be why an event is lost.
 pub fn init() {
     let settings = LogSettings::from_lookup(|name| std::env::var(name).ok());
-    // Lambda's level names (TRACE..FATAL) are not all tracing's; lower-case covers most,
-    // and FATAL maps to error.
-    let level = settings
-        .filter
-        .to_ascii_lowercase()
-        .replace("fatal", "error");
-    let filter = EnvFilter::builder()
-        .with_default_directive(LevelFilter::INFO.into())
-        .parse(&level)
-        .unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let filter = settings.targets();
+    let layer = tracing_subscriber::fmt::layer()
         .with_target(false)
         // Lambda stamps every line with its own time.
         .without_time();
     let installed = if settings.json {
-        builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(false)
-            .with_span_list(false)
+        tracing_subscriber::registry()
+            .with(
+                layer
+                    .json()
+                    .flatten_event(true)
+                    .with_current_span(false)
+                    .with_span_list(false),
+            )
+            .with(filter)
             .try_init()
     } else {
-        builder.try_init()
+        tracing_subscriber::registry()
+            .with(layer)
+            .with(filter)
+            .try_init()
     };
     // Only fails when a subscriber is already set (e.g. by a test harness); keep that one.
     drop(installed);
+}
+
+impl LogSettings {
+    /// The level, or `target=level` directives as in `RUST_LOG` (`info,aws_smithy=warn`).
+    /// Lambda's level names (TRACE..FATAL) are not all tracing's: lower-case covers most,
+    /// and FATAL maps to error. Anything unparsable means info.
+    pub fn targets(&self) -> Targets {
+        let level = self.filter.to_ascii_lowercase().replace("fatal", "error");
+        level
+            .parse::<Targets>()
+            .unwrap_or_else(|_| Targets::new().with_default(LevelFilter::INFO))
+    }
 }
 
 #[cfg(test)]
@@ -68,6 +78,24 @@ mod tests {
                 .find(|(key, _)| *key == name)
                 .map(|(_, value)| value.to_string())
         })
+    }
+
+    #[test]
+    fn levels_and_directives_become_targets() {
+        use tracing::Level;
+        let targets = settings(&[("AWS_LAMBDA_LOG_LEVEL", "FATAL")]).targets();
+        assert!(targets.would_enable("anything", &Level::ERROR));
+        assert!(!targets.would_enable("anything", &Level::WARN));
+
+        let targets =
+            settings(&[("RUST_LOG", "warn,marketplace_catalog_notifier=debug")]).targets();
+        assert!(targets.would_enable("marketplace_catalog_notifier::notifier", &Level::DEBUG));
+        assert!(!targets.would_enable("aws_smithy_runtime", &Level::INFO));
+        assert!(targets.would_enable("aws_smithy_runtime", &Level::WARN));
+
+        let targets = settings(&[("RUST_LOG", "no such level=[{")]).targets();
+        assert!(targets.would_enable("anything", &Level::INFO));
+        assert!(!targets.would_enable("anything", &Level::DEBUG));
     }
 
     #[test]
