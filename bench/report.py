@@ -9,9 +9,9 @@ from typing import Any
 
 # Targets from the performance issue, on this machine.
 FIRST_NEXT_MS = 5.0
-FIRST_NEXT_RATIO = 50.0
+FIRST_NEXT_RATIO = 100.0
 RESPONSE_MS = 12.0
-RESPONSE_RATIO = 30.0
+RESPONSE_RATIO = 50.0
 PER_EVENT_US = 5.0
 PEAK_RSS_MB = 20.0
 ZIP_MB = 3.0
@@ -78,7 +78,10 @@ def target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]
         f"{ms(dry['first_next'].median)}: the SDK's share of init is "
         f"{ms(first_next - dry['first_next'].median)}: the SDK configuration, the SNS client "
         "and its HTTPS client, whose trust anchors are the Mozilla roots compiled into the "
-        "binary (the system's certificate store, which the SDK reads by default, is not read)."
+        "binary (the system's certificate store, which the SDK reads by default, is not read). "
+        "Run-to-run spread on this shared machine is wide: the same binary's first `next` has "
+        "measured from about 4.3 ms to 5.9 ms in separate runs of the same harness on the same "
+        "day (bench/crypto-provider.md, bench/build-times.md)."
     )
     rows.append(
         (
@@ -144,9 +147,11 @@ def target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]
                 "built and serialised with serde_json, where every seller-written value is "
                 "neutralised character by character outside runs of plain ASCII. Reaching "
                 "5 µs would take composing into borrowed text and one output buffer per "
-                "rendering; the whole is still about a thousandth of the publish that follows "
-                "(see the response times above). The 30,000-buyer offer is a size outlier, "
-                "listed below.",
+                "rendering. The release profile's `opt-level = \"z\"`, chosen for the zip size, "
+                "costs speed here too: the `limits` cases, whose code did not change, take 1.5 to 3.5 "
+                "times as long as in the previous report under `\"s\"`. The whole is still a small fraction of the publish "
+                "that follows (see the response times above). The 30,000-buyer offer is a size "
+                "outlier, listed below.",
             )
         )
 
