@@ -79,9 +79,10 @@ def target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]
         f"{ms(first_next - dry['first_next'].median)}: the SDK configuration, the SNS client "
         "and its HTTPS client, whose trust anchors are the Mozilla roots compiled into the "
         "binary (the system's certificate store, which the SDK reads by default, is not read). "
-        "Run-to-run spread on this shared machine is wide: the same binary's first `next` has "
-        "measured from about 4.3 ms to 5.9 ms in separate runs of the same harness on the same "
-        "day (bench/crypto-provider.md, bench/build-times.md)."
+        "Run-to-run spread on this shared machine is as large as the miss: on 2026-11-29 the "
+        "same configuration's median ranged from 4.3 ms to 8.9 ms between runs of this harness "
+        "at similar load averages, moto's own Publish from 3.4 ms to 7.0 ms "
+        "(bench/crypto-provider.md, bench/build-times.md)."
     )
     rows.append(
         (
