@@ -9,10 +9,11 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use marketplace_catalog_notifier::enrich::Enrichment;
-use marketplace_catalog_notifier::event::CatalogEvent;
-use marketplace_catalog_notifier::notification::{Attributes, Notification, Severity, Subject};
-use marketplace_catalog_notifier::registry;
+use marketplace_catalog_notifier::lookup::Found;
+use marketplace_catalog_notifier::notification::{
+    Attributes, Channel, Notification, Severity, Subject,
+};
+use marketplace_catalog_notifier::registry::MarketplaceEvent;
 use marketplace_catalog_notifier::render;
 use serde_json::value::RawValue;
 
@@ -28,12 +29,12 @@ const PHASES_EVENT: &str = "offer-released-by-isv";
 /// JSON (the library's part, with a chat topic configured).
 fn parse_route_render(payload: &[u8]) -> (usize, usize, usize) {
     let raw: Box<RawValue> = serde_json::from_slice(payload).expect("sample events are JSON");
-    let event = CatalogEvent::from_json(raw.get()).expect("sample events are valid events");
-    let message = registry::compose(&event, &Enrichment::NotAttempted);
+    let event = MarketplaceEvent::from_json(raw.get()).expect("sample events are valid events");
+    let message = event.compose(&Found::Nothing);
     let text = render::text::render(&message);
     let chat = render::chat::render(&message);
     (
-        event.topic as usize,
+        event.topic.name().len(),
         text.size_in_bytes(),
         chat.size_in_bytes(),
     )
@@ -100,17 +101,17 @@ fn phases(c: &mut Criterion) {
         .find(|(name, _)| name == PHASES_EVENT)
         .expect("the phases event is in events/");
     let raw: Box<RawValue> = serde_json::from_slice(&payload).expect("valid JSON");
-    let event = CatalogEvent::from_json(raw.get()).expect("valid event");
-    let message = registry::compose(&event, &Enrichment::NotAttempted);
+    let event = MarketplaceEvent::from_json(raw.get()).expect("valid event");
+    let message = event.compose(&Found::Nothing);
     let mut group = c.benchmark_group("phases");
     group.bench_function("1_bytes_to_json_text", |b| {
         b.iter(|| serde_json::from_slice::<Box<RawValue>>(black_box(&payload)))
     });
     group.bench_function("2_parse_and_route", |b| {
-        b.iter(|| CatalogEvent::from_json(black_box(raw.get())))
+        b.iter(|| MarketplaceEvent::from_json(black_box(raw.get())))
     });
     group.bench_function("3_compose", |b| {
-        b.iter(|| registry::compose(black_box(&event), &Enrichment::NotAttempted))
+        b.iter(|| black_box(&event).compose(&Found::Nothing))
     });
     group.bench_function("4_render_text", |b| {
         b.iter(|| render::text::render(black_box(&message)))
@@ -149,6 +150,7 @@ fn limits(c: &mut Criterion) {
     group.bench_function("notification_1mib_body", |b| {
         b.iter(|| {
             Notification::new(
+                Channel::TEXT,
                 Subject::new("Offer released"),
                 black_box(&body),
                 Severity::Info,

@@ -11,7 +11,7 @@ use aws_config::SdkConfig;
 
 use crate::accounts::{self, AccountNamesSource};
 use crate::aws::{self, AccountAccess, AgreementApi, CatalogApi, DynamoDbStore, SnsPublisher};
-use crate::config::{AgreementLookup, ChangeSetLookup, Config, Publishing, TopicArn};
+use crate::config::{Config, LookupSetting, Publishing, TopicArn};
 use crate::dedupe::DurableCheck;
 use crate::error::{ConfigError, PublishError};
 use crate::notification::Notification;
@@ -39,7 +39,7 @@ impl Publisher for ConfiguredPublisher {
 }
 
 /// The notifier as the function runs it.
-pub type ConfiguredNotifier = Notifier<ConfiguredPublisher, CatalogApi, AgreementApi>;
+pub type ConfiguredNotifier = Notifier<ConfiguredPublisher>;
 
 /// Builds the notifier `config` describes, loading the AWS SDK configuration from the
 /// environment only when something in it talks to AWS. Fails when the account names' SSM
@@ -80,7 +80,7 @@ where
         Publishing::DryRun => ConfiguredPublisher::DryRun(DryRunPublisher::stdout()),
     };
     let (catalog_api, change_set_deadline) = match config.change_set_lookup {
-        ChangeSetLookup::On { deadline } => {
+        LookupSetting::On { deadline } => {
             let sdk_config = match &sdk_config {
                 Some(sdk_config) => sdk_config,
                 None => sdk_config.insert(load().await),
@@ -94,10 +94,10 @@ where
             )
         }
         // Without a client the deadline is never used.
-        ChangeSetLookup::Off => (None, Duration::ZERO),
+        LookupSetting::Off => (None, Duration::ZERO),
     };
     let (agreement_api, agreement_deadline) = match config.agreement_lookup {
-        AgreementLookup::On { deadline } => {
+        LookupSetting::On { deadline } => {
             let sdk_config = match &sdk_config {
                 Some(sdk_config) => sdk_config,
                 None => sdk_config.insert(load().await),
@@ -110,7 +110,7 @@ where
                 deadline,
             )
         }
-        AgreementLookup::Off => (None, Duration::ZERO),
+        LookupSetting::Off => (None, Duration::ZERO),
     };
     Ok(Notifier::from_config(config, publisher)
         .with_change_set_details(catalog_api, change_set_deadline)
@@ -148,8 +148,8 @@ mod tests {
 
     fn config(
         publishing: Publishing,
-        change_set_lookup: ChangeSetLookup,
-        agreement_lookup: AgreementLookup,
+        change_set_lookup: LookupSetting,
+        agreement_lookup: LookupSetting,
     ) -> Config {
         let mut config =
             Config::from_lookup(|name| name.ends_with("_TOPIC_ARN").then(|| TOPIC.to_owned()))
@@ -164,10 +164,10 @@ mod tests {
     async fn every_configuration_gets_its_publisher_its_lookups_and_aws_only_when_needed() {
         let deadline = Duration::from_millis(750);
         let (change_sets, agreements) = (
-            ChangeSetLookup::On { deadline },
-            AgreementLookup::On { deadline },
+            LookupSetting::On { deadline },
+            LookupSetting::On { deadline },
         );
-        let (no_change_sets, no_agreements) = (ChangeSetLookup::Off, AgreementLookup::Off);
+        let (no_change_sets, no_agreements) = (LookupSetting::Off, LookupSetting::Off);
         let some = Some(deadline);
         for (publishing, change_set_lookup, agreement_lookup, sns, change_set, agreement, loads) in [
             (
@@ -265,7 +265,7 @@ mod tests {
             // A dry run publishes nothing, so there is no delivery to record.
             (Publishing::DryRun, Some("deliveries"), false),
         ] {
-            let mut config = config(publishing, ChangeSetLookup::Off, AgreementLookup::Off);
+            let mut config = config(publishing, LookupSetting::Off, LookupSetting::Off);
             config.dedupe_table = table.map(str::to_owned);
             let notifier = notifier_with(&config, load)
                 .await

@@ -21,12 +21,14 @@ pub enum NotifierError {
     /// is sending it events it should not.
     #[error(
         "event {event_id}: unsupported source {source_name:?} (detail-type {detail_type:?}); \
-         only \"aws.marketplacecatalog\" events are handled: check the EventBridge rule's pattern"
+         the sources handled are {handled}: check the EventBridge rule's pattern"
     )]
     UnsupportedSource {
         event_id: String,
         source_name: String,
         detail_type: String,
+        /// The registered families' sources, quoted and comma-separated.
+        handled: String,
     },
 
     /// A known detail type whose `detail` does not have the shape AWS documents.
@@ -167,9 +169,14 @@ mod tests {
             event_id: "evt-2".into(),
             source_name: "aws.ec2".into(),
             detail_type: "EC2 Instance State-change Notification".into(),
+            handled: "\"aws.marketplacecatalog\"".into(),
         };
         let message = error.to_string();
         assert!(message.contains("evt-2"), "{message}");
+        assert!(
+            message.contains("the sources handled are \"aws.marketplacecatalog\""),
+            "{message}"
+        );
         assert!(message.contains("\"aws.ec2\""), "{message}");
         assert_eq!(error.error_type(), "UnsupportedSource");
     }

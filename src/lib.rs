@@ -1,33 +1,56 @@
-//! marketplace-catalog-notifier: turns AWS Marketplace Catalog API events delivered by
-//! Amazon EventBridge into clear notifications published to Amazon SNS topics.
+//! marketplace-catalog-notifier: turns AWS Marketplace events delivered by Amazon
+//! EventBridge (catalog, agreement and any other family in the registry) into clear
+//! notifications published to Amazon SNS topics.
 //!
-//! The flow is `payload → CatalogEvent → Message → renderings → Publisher → Outcome`:
-//! [`registry`] routes an event to its family in [`catalog`], which composes a channel-neutral
-//! [`message::Message`]; [`render`] turns it into the e-mail/SQS text and the chat JSON.
-//! Parsing, composing and rendering are pure; I/O happens behind the [`publish::Publisher`]
-//! and [`enrich::DescribeChangeSet`] seams, whose AWS implementations live in `aws`.
-//! `bootstrap` builds the notifier a [`Config`] describes; `lambda` runs it.
+//! # A map of the modules
 //!
-//! The `aws` feature (on by default) adds everything that talks to AWS or to the Lambda
-//! Runtime API: `aws`, `bootstrap`, `lambda`, `redrive`, `subscription`. Without it the crate
-//! is the pure core, which is all `make demo` needs.
+//! One event takes one way through, from the top of this list down:
+//!
+//! - [`event`] reads the EventBridge envelope (nothing family-specific) and keeps the
+//!   detail as JSON text.
+//! - [`registry`] is the list of families: it finds the family that owns the event's
+//!   source and lets it type the detail into a [`registry::MarketplaceEvent`].
+//! - [`family`] is the extension point each family fills in: source, detail types and
+//!   their topics, parser, the lookup it wants, composition. The families themselves live
+//!   in [`families`] (`catalog`, `agreement`), one module each.
+//! - [`lookup`] answers what a family asks of the AWS APIs (change sets, agreements), as a
+//!   request value, under one deadline; a failed lookup is a line, never a lost event.
+//! - [`message`] is the channel-neutral [`message::Message`] a family composes: headline,
+//!   severity, action required, summary, steps, facts, links, attributes.
+//! - [`channel`] lists the channel routes (which rendering goes to which topic, for which
+//!   severities); [`render`] holds one [`render::Renderer`] per channel (text, chat), each
+//!   producing a [`notification::Notification`] within SNS's limits.
+//! - [`topic`] is the topic table (one row per family topic); [`config`] reads the
+//!   environment into a [`Config`] once, at cold start.
+//! - [`dedupe`] keeps one event from being published twice per channel: the warm memory
+//!   and the durable delivery table behind one interface.
+//! - [`publish`] is the [`publish::Publisher`] seam (SNS in `aws`, a dry run, a recorder).
+//! - [`notifier`] wires one invocation through all of the above and returns the
+//!   [`Outcome`]; [`error`] names what went wrong, with the event id and the field.
+//!
+//! Parsing, composing and rendering are pure: no async, no AWS. The `aws` feature (on by
+//! default) adds everything that talks to AWS or to the Lambda Runtime API: `aws` (SDK
+//! clients and lookup adapters), `bootstrap` (builds the notifier a `Config` describes),
+//! `lambda` (the runtime loop), `redrive` and `subscription` (operator commands). Without it
+//! the crate is the pure core, which is all `make demo` needs. [`accounts`], [`text`] and
+//! [`logging`] are small helpers used throughout.
 
 pub mod accounts;
-pub mod agreement;
 #[cfg(feature = "aws")]
 pub mod aws;
 #[cfg(feature = "aws")]
 pub mod bootstrap;
-pub mod catalog;
+pub mod channel;
 pub mod config;
-pub mod dedup;
 pub mod dedupe;
-pub mod enrich;
 pub mod error;
 pub mod event;
+pub mod families;
+pub mod family;
 #[cfg(feature = "aws")]
 pub mod lambda;
 pub mod logging;
+pub mod lookup;
 pub mod message;
 pub mod notification;
 pub mod notifier;

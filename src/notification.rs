@@ -170,9 +170,44 @@ pub fn is_valid_attribute_name(name: &str) -> bool {
         && !name.to_ascii_lowercase().starts_with("amazon.")
 }
 
-/// A rendered notification: what is published, and the facts the runtime reports back.
+/// What a body is, so a reader (the dry run, the demo) shows it right without guessing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BodyFormat {
+    Text,
+    Json,
+}
+
+/// A channel a notification is delivered on: its name (in logs, delivery records and the
+/// outcome) and the format of its bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Channel {
+    pub name: &'static str,
+    pub body: BodyFormat,
+}
+
+impl Channel {
+    /// Plain text on the family topic (e-mail, SQS, anything else subscribed there).
+    pub const TEXT: Channel = Channel {
+        name: "text",
+        body: BodyFormat::Text,
+    };
+    /// The custom-notification JSON on the chat topic (Amazon Q Developer in chat
+    /// applications).
+    pub const CHAT: Channel = Channel {
+        name: "chat",
+        body: BodyFormat::Json,
+    };
+
+    pub const fn name(self) -> &'static str {
+        self.name
+    }
+}
+
+/// A rendered notification: what is published, on which channel, and the facts the runtime
+/// reports back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
+    channel: Channel,
     subject: Subject,
     body: String,
     severity: Severity,
@@ -185,6 +220,7 @@ impl Notification {
     /// attributes. A body that does not fit is cut at a character boundary, and a closing
     /// note says how much was left out.
     pub fn new(
+        channel: Channel,
         subject: Subject,
         body: impl Into<String>,
         severity: Severity,
@@ -202,12 +238,18 @@ impl Notification {
             .saturating_sub(subject.as_str().len());
         let (body, truncated_bytes) = fit_body(body, budget);
         Self {
+            channel,
             subject,
             body,
             severity,
             attributes,
             truncated_bytes,
         }
+    }
+
+    /// The channel this notification was rendered for.
+    pub fn channel(&self) -> Channel {
+        self.channel
     }
 
     pub fn subject(&self) -> &Subject {
@@ -379,6 +421,7 @@ mod tests {
     #[test]
     fn notification_always_carries_its_severity_attribute() {
         let n = Notification::new(
+            Channel::TEXT,
             Subject::new("s"),
             "body",
             Severity::Error,
@@ -392,7 +435,13 @@ mod tests {
     fn oversized_body_is_cut_to_fit_with_a_note() {
         let attributes = Attributes::new().with("detail_type", "Offer Released");
         let body = "é".repeat(200_000); // 400,000 bytes, two per character
-        let n = Notification::new(Subject::new("big"), &body, Severity::Info, attributes);
+        let n = Notification::new(
+            Channel::TEXT,
+            Subject::new("big"),
+            &body,
+            Severity::Info,
+            attributes,
+        );
         assert!(
             n.size_in_bytes() <= MAX_MESSAGE_BYTES,
             "{}",
@@ -409,6 +458,7 @@ mod tests {
     #[test]
     fn body_loses_control_characters_but_keeps_lines_and_tabs() {
         let n = Notification::new(
+            Channel::TEXT,
             Subject::new("s"),
             "a\u{0}b\r\nc\td\u{1b}",
             Severity::Info,

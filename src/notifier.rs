@@ -1,58 +1,38 @@
-//! The notifier: one EventBridge payload in, one outcome out. Parses, routes, composes, then
-//! renders and publishes each channel (text to the family topic, chat JSON to the chat
-//! topic when one is set), logging each step with structured fields; any failure fails the
-//! invocation, and a retry sends only the channels not yet delivered. With the durable
-//! check on, each channel's delivery is also claimed in the shared delivery table first, so
-//! no other instance publishes it again.
+//! The notifier: one EventBridge payload in, one outcome out. The registry parses and routes
+//! the event to its family, the lookup service answers what the family asks, the family
+//! composes the message, then every channel route renders and publishes its copy, logging
+//! each step with structured fields. Any failure fails the invocation, and a retry sends only
+//! the channels not yet delivered; with the durable check on, each channel's delivery is also
+//! claimed in the shared delivery table first, so no other instance publishes it again.
 
-use std::borrow::Cow;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
+use futures_util::future::join_all;
 use serde_json::Value;
 use tracing::{error, info, warn};
 
 use crate::accounts::AccountNames;
-use crate::agreement::{AgreementDetail, AgreementLookup};
-use crate::config::{Config, TopicArn, TopicKind, Topics};
-use crate::dedup::{DEFAULT_CAPACITY, RecentEvents};
-use crate::dedupe::{Admission, DurableCheck, PayloadHash};
-use crate::enrich::{self, DescribeAgreement, DescribeChangeSet, Disabled, Enrichment};
+use crate::channel::{self, ChannelRoute};
+use crate::config::{Config, TopicArn, Topics};
+use crate::dedupe::{Attempt, Clearance, Deduplication, DurableCheck};
 use crate::error::NotifierError;
-use crate::event::{CatalogDetail, CatalogEvent, Envelope};
+use crate::lookup::{DescribeAgreement, DescribeChangeSet, Found, Lookups};
 use crate::message::{Message, Severity};
 use crate::outcome::{Delivery, Outcome};
 use crate::publish::Publisher;
-use crate::registry;
-use crate::render::{self, Channel};
+use crate::registry::{MarketplaceEvent, Registry};
+use crate::topic::WhenUnset;
 
-pub struct Notifier<P, D = Disabled, A = Disabled> {
+pub struct Notifier<P> {
+    registry: Registry,
     topics: Topics,
-    /// Where the chat rendering goes; `None` sends text only.
-    chat_topic: Option<TopicArn>,
-    /// The severities sent to chat; empty sends all.
-    chat_severities: Vec<Severity>,
+    /// What is rendered and where it goes; the text on the family topic comes first.
+    channels: Vec<ChannelRoute>,
     publisher: P,
-    recent: RecentEvents,
-    /// The change-set lookup and its deadline; `None` when enrichment is off.
-    describer: Option<(D, Duration)>,
-    /// The agreement lookup and its deadline; `None` when enrichment is off.
-    agreements: Option<(A, Duration)>,
-    /// The cross-instance duplicate check; `None` when no delivery table is configured.
-    durable: Option<DurableCheck>,
+    lookups: Lookups,
+    dedupe: Deduplication,
     /// Shown next to account ids in every notification.
     account_names: AccountNames,
-}
-
-/// What every channel's delivery of one invocation shares.
-struct Attempt<'a> {
-    /// The warm memory's key: the event id, plus the payload's hash when the durable check
-    /// is on, so a reused id with another payload is not taken for a duplicate here but
-    /// refused by the delivery table.
-    memory_id: Cow<'a, str>,
-    /// `Some` exactly when the durable check is on.
-    payload_hash: Option<PayloadHash>,
-    /// When the invocation ends; the durable claim outlives it only a little.
-    deadline: Option<SystemTime>,
 }
 
 /// How one channel's delivery ended.
@@ -85,91 +65,78 @@ fn duplicate(event_id: &str, detail_type: &str, message_id: String) -> Outcome {
 }
 
 impl<P: Publisher> Notifier<P> {
-    /// A notifier without duplicate detection or change-set enrichment.
+    /// A notifier of the standard families that publishes the text rendering to the family
+    /// topics, without duplicate detection or lookups.
     pub fn new(topics: Topics, publisher: P) -> Self {
         Self {
+            registry: Registry::standard(),
             topics,
-            chat_topic: None,
-            chat_severities: Vec::new(),
+            channels: vec![ChannelRoute::text()],
             publisher,
-            recent: RecentEvents::new(Duration::ZERO, 0),
-            describer: None,
-            durable: None,
-            agreements: None,
+            lookups: Lookups::default(),
+            dedupe: Deduplication::default(),
             account_names: AccountNames::default(),
         }
     }
 
-    /// A notifier with the configured duplicate window (enrichment is added by the caller,
-    /// which owns the AWS client).
+    /// A notifier with the configured channels and duplicate window (lookups and the
+    /// durable check are added by the caller, which owns the AWS clients).
     pub fn from_config(config: &Config, publisher: P) -> Self {
-        Self::new(config.topics.clone(), publisher)
-            .with_duplicate_window(config.duplicate_window)
-            .with_chat_topic(config.chat_topic.clone())
-            .with_chat_severities(config.chat_severities.clone())
-    }
-}
-
-impl<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement> Notifier<P, D, A> {
-    /// Enriches change-set notifications through `describer`, waiting at most `timeout`;
-    /// `None` leaves enrichment off.
-    pub fn with_change_set_details<E: DescribeChangeSet>(
-        mut self,
-        describer: Option<E>,
-        timeout: Duration,
-    ) -> Notifier<P, E, A> {
-        let agreements = self.agreements.take();
-        self.with_lookups(describer.map(|describer| (describer, timeout)), agreements)
+        let mut notifier = Self::new(config.topics.clone(), publisher)
+            .with_duplicate_window(config.duplicate_window);
+        notifier.channels = channel::configured(config);
+        notifier
     }
 
-    /// Enriches agreement notifications through `api`, waiting at most `timeout`; `None`
-    /// leaves enrichment off.
-    pub fn with_agreement_details<B: DescribeAgreement>(
-        mut self,
-        api: Option<B>,
-        timeout: Duration,
-    ) -> Notifier<P, D, B> {
-        let describer = self.describer.take();
-        self.with_lookups(describer, api.map(|api| (api, timeout)))
-    }
-
-    /// This notifier with these lookups in place of its own. The lookups are type
-    /// parameters, so changing one builds a new notifier: the one place that moves every
-    /// other field across.
-    fn with_lookups<E: DescribeChangeSet, B: DescribeAgreement>(
-        self,
-        describer: Option<(E, Duration)>,
-        agreements: Option<(B, Duration)>,
-    ) -> Notifier<P, E, B> {
-        Notifier {
-            topics: self.topics,
-            chat_topic: self.chat_topic,
-            chat_severities: self.chat_severities,
-            publisher: self.publisher,
-            recent: self.recent,
-            describer,
-            agreements,
-            durable: self.durable,
-            account_names: self.account_names,
-        }
-    }
-
-    /// Also publishes every notification's chat rendering to `topic` (`None`: text only).
-    pub fn with_chat_topic(mut self, topic: Option<TopicArn>) -> Self {
-        self.chat_topic = topic;
+    /// Routes with these families instead of the standard ones.
+    pub fn with_registry(mut self, registry: Registry) -> Self {
+        self.registry = registry;
         self
     }
 
-    /// Sends to chat only notifications of these severities (empty: all of them).
-    pub fn with_chat_severities(mut self, severities: Vec<Severity>) -> Self {
-        self.chat_severities = severities;
+    /// Also publishes every notification as `route` renders it (in place of a route of the
+    /// same channel).
+    pub fn with_channel(mut self, route: ChannelRoute) -> Self {
+        let channel = route.channel();
+        self.channels.retain(|known| known.channel() != channel);
+        self.channels.push(route);
+        self
+    }
+
+    /// Also publishes every notification's chat rendering to `topic` (`None`: text only).
+    pub fn with_chat_topic(self, topic: Option<TopicArn>) -> Self {
+        match topic {
+            Some(topic) => self.with_channel(ChannelRoute::chat(topic)),
+            None => self,
+        }
+    }
+
+    /// Enriches change-set notifications through `describer`, waiting at most `timeout`;
+    /// `None` leaves that lookup off.
+    pub fn with_change_set_details<D: DescribeChangeSet + Send + Sync + 'static>(
+        mut self,
+        describer: Option<D>,
+        timeout: Duration,
+    ) -> Self {
+        self.lookups = self.lookups.with_change_sets(describer, timeout);
+        self
+    }
+
+    /// Enriches agreement notifications through `api`, waiting at most `timeout`; `None`
+    /// leaves that lookup off.
+    pub fn with_agreement_details<A: DescribeAgreement + Send + Sync + 'static>(
+        mut self,
+        api: Option<A>,
+        timeout: Duration,
+    ) -> Self {
+        self.lookups = self.lookups.with_agreements(api, timeout);
         self
     }
 
     /// Checks every channel's delivery against `durable` too, so other instances' publishes
     /// count; `None` leaves the check off.
     pub fn with_durable_check(mut self, durable: Option<DurableCheck>) -> Self {
-        self.durable = durable;
+        self.dedupe = self.dedupe.with_durable_check(durable);
         self
     }
 
@@ -182,7 +149,7 @@ impl<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement> Notifier<P, D, A>
 
     /// Drops events whose id this instance published less than `window` ago.
     pub fn with_duplicate_window(mut self, window: Duration) -> Self {
-        self.recent = RecentEvents::new(window, DEFAULT_CAPACITY);
+        self.dedupe = self.dedupe.with_window(window);
         self
     }
 
@@ -190,22 +157,22 @@ impl<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement> Notifier<P, D, A>
         &self.publisher
     }
 
-    /// The change-set lookup's deadline, `None` when enrichment is off.
+    /// The change-set lookup's deadline, `None` when that lookup is off.
     #[cfg(test)]
     pub(crate) fn change_set_deadline(&self) -> Option<Duration> {
-        self.describer.as_ref().map(|(_, deadline)| *deadline)
+        self.lookups.change_set_deadline()
     }
 
     /// Whether deliveries are checked against the delivery table.
     #[cfg(test)]
     pub(crate) fn has_durable_check(&self) -> bool {
-        self.durable.is_some()
+        self.dedupe.has_durable_check()
     }
 
-    /// The agreement lookup's deadline, `None` when enrichment is off.
+    /// The agreement lookup's deadline, `None` when that lookup is off.
     #[cfg(test)]
     pub(crate) fn agreement_deadline(&self) -> Option<Duration> {
-        self.agreements.as_ref().map(|(_, deadline)| *deadline)
+        self.lookups.agreement_deadline()
     }
 
     /// Handles one event given as a JSON value (the redrive command, tests): the same work as
@@ -223,35 +190,20 @@ impl<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement> Notifier<P, D, A>
         payload: &str,
         deadline: Option<SystemTime>,
     ) -> Result<Outcome, NotifierError> {
-        let mut event = CatalogEvent::from_json(payload).inspect_err(|error| {
+        let mut event = self.registry.parse(payload).inspect_err(|error| {
             error!(error_type = error.error_type(), error = %error, "rejected event");
         })?;
-        // Only the durable check needs the payload's fingerprint; the text parsed above is
-        // valid JSON, so reading it as a value cannot fail here.
-        let payload_hash = match &self.durable {
-            Some(_) => Some(PayloadHash::of_json(payload).map_err(|reason| {
-                NotifierError::InvalidEnvelope {
-                    event_id: event.envelope.id.clone(),
-                    field: "(payload)".to_owned(),
-                    reason,
-                }
-            })?),
-            None => None,
-        };
         event.envelope.account_names = self.account_names.clone();
         let envelope = &event.envelope;
         let (event_id, detail_type) = (envelope.id.as_str(), envelope.detail_type.as_str());
+        let attempt = self.dedupe.attempt(event_id, payload, deadline)?;
 
-        let Some(topic) = self.topics.arn_for(event.topic) else {
-            let reason = match event.topic {
-                TopicKind::Agreements => format!(
-                    "agreement events are not published because {} is not set",
-                    TopicKind::Agreements.variable()
-                ),
-                kind => format!(
-                    "no dedicated format for this detail type and {} is not set",
-                    kind.variable()
-                ),
+        let Some(family_topic) = self.topics.arn_for(event.topic) else {
+            let reason = match event.topic.spec().when_unset {
+                WhenUnset::Skip(reason) => reason.to_owned(),
+                // Configuration refuses to start without a required topic; an embedding's
+                // own `Topics` may still leave one out.
+                WhenUnset::Refuse => format!("{} is not set", event.topic.variable()),
             };
             warn!(event_id, detail_type, topic = event.topic.name(), %reason, "skipped event");
             return Ok(Outcome::Skipped {
@@ -261,93 +213,100 @@ impl<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement> Notifier<P, D, A>
             });
         };
 
-        let attempt = Attempt {
-            memory_id: match &payload_hash {
-                Some(hash) => Cow::Owned(format!("{event_id}#{}", hash.as_str())),
-                None => Cow::Borrowed(event_id),
-            },
-            payload_hash,
-            deadline,
-        };
-        let memory_id = attempt.memory_id.as_ref();
-        let now = Instant::now();
-        let text_sent = self
-            .recent
-            .published_message_id(memory_id, Channel::Text, now);
-        let chat_pending = self.chat_topic.is_some()
-            && self
-                .recent
-                .published_message_id(memory_id, Channel::Chat, now)
-                .is_none();
-        if let Some(message_id) = text_sent.filter(|_| !chat_pending) {
+        // Every channel this instance already delivered: nothing to look up or compose.
+        let remembered: Vec<Option<String>> = self
+            .channels
+            .iter()
+            .map(|route| self.dedupe.remembered(&attempt, route.channel()))
+            .collect();
+        if remembered.iter().all(Option::is_some)
+            && let Some(Some(message_id)) = remembered.into_iter().next()
+        {
             return Ok(duplicate(event_id, detail_type, message_id));
         }
 
-        // At most one lookup applies: change sets and agreements are different events.
-        let (enrichment, agreement_lookup) = match &event.detail {
-            CatalogDetail::Agreement(detail) => (
-                Enrichment::NotAttempted,
-                self.agreement_lookup_for(detail, envelope).await,
-            ),
-            _ => (
-                self.enrichment_for(&event).await,
-                AgreementLookup::NotAttempted,
-            ),
-        };
-        let message = registry::compose_with(&event, &enrichment, &agreement_lookup);
-        let text = self.deliver(&event, &message, Channel::Text, topic, &attempt);
-        let chat_topic = self.chat_topic.as_ref().filter(|_| {
-            self.chat_severities.is_empty() || self.chat_severities.contains(&message.severity)
-        });
-        if self.chat_topic.is_some() && chat_topic.is_none() {
-            info!(
+        let found = self.look_up(&event).await;
+        let message = event.compose(&found);
+        let routes: Vec<&ChannelRoute> = self
+            .channels
+            .iter()
+            .filter(|route| {
+                let sent = route.accepts(message.severity);
+                if !sent {
+                    not_sent(event_id, detail_type, route, message.severity);
+                }
+                sent
+            })
+            .collect();
+        // Concurrently: the slowest channel sets the latency, not the sum of all.
+        let (event, message, attempt) = (&event, &message, &attempt);
+        let results = join_all(routes.iter().map(|route| {
+            let topic = route.topic(family_topic);
+            async move {
+                let delivered = self.deliver(event, message, route, topic, attempt).await?;
+                Ok::<_, NotifierError>((route.channel().name, topic, delivered))
+            }
+        }))
+        .await;
+        let mut deliveries = Vec::with_capacity(results.len());
+        let mut published_now = false;
+        for result in results {
+            let (channel, topic, delivered) = result?;
+            published_now |= matches!(delivered, Delivered::Now(_));
+            deliveries.push((channel, topic, delivered));
+        }
+        // Every channel published before, by another instance per the delivery table: this
+        // delivery is a duplicate, named by the first channel's first publish.
+        if !published_now && let Some((_, _, first)) = deliveries.first() {
+            return Ok(duplicate(
                 event_id,
                 detail_type,
-                severity = %message.severity,
-                "chat rendering not sent: severity not in CHAT_SEVERITIES"
-            );
-        }
-        let chat = async {
-            match chat_topic {
-                Some(chat_topic) => self
-                    .deliver(&event, &message, Channel::Chat, chat_topic, &attempt)
-                    .await
-                    .map(|delivered| Some((chat_topic, delivered))),
-                None => Ok(None),
-            }
-        };
-        // Concurrently: the slower channel sets the latency, not the sum of both.
-        let (text, chat) = tokio::join!(text, chat);
-        let (text, chat) = (text?, chat?);
-        // Every channel published before, by another instance per the delivery table: this
-        // delivery is a duplicate, named by the text channel's first publish.
-        let published_now =
-            matches!(text, Delivered::Now(_)) || matches!(chat, Some((_, Delivered::Now(_))));
-        if !published_now {
-            let message_id = text.message_id().to_owned();
-            return Ok(duplicate(event_id, detail_type, message_id));
+                first.message_id().to_owned(),
+            ));
         }
         Ok(Outcome::Published {
             detail_type: detail_type.to_owned(),
             event_id: event_id.to_owned(),
-            topic_arn: topic.to_string(),
-            message_id: text.message_id().to_owned(),
-            chat: chat.map(|(chat_topic, delivered)| Delivery {
-                topic_arn: chat_topic.to_string(),
-                message_id: delivered.message_id().to_owned(),
-            }),
+            deliveries: deliveries
+                .into_iter()
+                .map(|(channel, topic, delivered)| Delivery {
+                    channel,
+                    topic_arn: topic.to_string(),
+                    message_id: delivered.message_id().to_owned(),
+                })
+                .collect(),
         })
     }
 
-    /// Delivers one channel's rendering once: a channel this instance already delivered the
-    /// event on is not sent again (a retry after the other channel failed); otherwise the
-    /// message is rendered, claimed in the delivery table (when on), published and
-    /// remembered.
+    /// Runs the lookup the event's family asks for; never fails the invocation.
+    async fn look_up(&self, event: &MarketplaceEvent) -> Found {
+        let Some(request) = event.detail.lookup() else {
+            return Found::Nothing;
+        };
+        let found = self
+            .lookups
+            .answer(event.envelope.account.as_deref(), &request)
+            .await;
+        if let Some(reason) = found.unavailable() {
+            warn!(
+                event_id = %event.envelope.id,
+                detail_type = %event.envelope.detail_type,
+                ?request,
+                %reason,
+                "lookup unavailable; publishing without it"
+            );
+        }
+        found
+    }
+
+    /// Delivers one channel's rendering once: a channel already delivered (by this instance
+    /// or, per the delivery table, another) is not sent again; otherwise the message is
+    /// rendered, published and recorded.
     async fn deliver(
         &self,
-        event: &CatalogEvent,
+        event: &MarketplaceEvent,
         message: &Message,
-        channel: Channel,
+        route: &ChannelRoute,
         topic: &TopicArn,
         attempt: &Attempt<'_>,
     ) -> Result<Delivered, NotifierError> {
@@ -355,63 +314,25 @@ impl<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement> Notifier<P, D, A>
             event.envelope.id.as_str(),
             event.envelope.detail_type.as_str(),
         );
-        let channel_name = channel.name();
-        let memory_id = attempt.memory_id.as_ref();
-        if let Some(message_id) =
-            self.recent
-                .published_message_id(memory_id, channel, Instant::now())
-        {
-            info!(
-                event_id,
-                detail_type,
-                channel = channel_name,
-                message_id,
-                "already delivered on this channel: not sent again"
-            );
-            return Ok(Delivered::Before(message_id));
-        }
-        let notification = match channel {
-            Channel::Text => render::text::render(message),
-            Channel::Chat => render::chat::render(message),
+        let channel = route.channel();
+        let held = match self.dedupe.clear(attempt, channel, topic).await? {
+            Clearance::Publish(held) => held,
+            Clearance::PublishedBefore(message_id) => return Ok(Delivered::Before(message_id)),
         };
+        let notification = route.renderer().render(message);
         if notification.truncated_bytes() > 0 {
             warn!(
                 event_id,
                 detail_type,
-                channel = channel_name,
+                channel = channel.name,
                 truncated_bytes = notification.truncated_bytes(),
                 "notification body cut to fit SNS's size limit"
             );
         }
-        // The channel's durable record is keyed by its topic, so text and chat each get one.
-        let held = match (&self.durable, &attempt.payload_hash) {
-            (Some(durable), Some(hash)) => {
-                match durable
-                    .admit(event_id, topic.as_str(), hash, attempt.deadline)
-                    .await
-                    .inspect_err(|error| {
-                        error!(event_id, detail_type, channel = channel_name, error_type = error.error_type(),
-                               error = %error, "durable duplicate check refused the delivery");
-                    })? {
-                    Admission::Publish(held) => held,
-                    Admission::AlreadyPublished { message_id } => {
-                        info!(event_id, detail_type, channel = channel_name, topic = %topic, message_id,
-                              "already delivered on this channel by another invocation: not sent again");
-                        self.recent
-                            .remember(memory_id, channel, &message_id, Instant::now());
-                        return Ok(Delivered::Before(message_id));
-                    }
-                }
-            }
-            _ => None,
-        };
         let published = self.publisher.publish(topic, &notification).await;
-        if let Some(durable) = &self.durable {
-            match &published {
-                Ok(message_id) => durable.published(held, message_id).await,
-                Err(_) => durable.failed(held).await,
-            }
-        }
+        self.dedupe
+            .settle(attempt, channel, held, published.as_deref().ok())
+            .await;
         let message_id = published
             .map_err(|error| NotifierError::Publish {
                 event_id: event_id.to_owned(),
@@ -419,14 +340,12 @@ impl<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement> Notifier<P, D, A>
                 reason: error.to_string(),
             })
             .inspect_err(|error| {
-                error!(event_id, detail_type, channel = channel_name, topic = %topic, error = %error, "publish failed");
+                error!(event_id, detail_type, channel = channel.name, topic = %topic, error = %error, "publish failed");
             })?;
-        self.recent
-            .remember(memory_id, channel, &message_id, Instant::now());
         info!(
             event_id,
             detail_type,
-            channel = channel_name,
+            channel = channel.name,
             topic = %topic,
             message_id,
             severity = %notification.severity(),
@@ -434,60 +353,15 @@ impl<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement> Notifier<P, D, A>
         );
         Ok(Delivered::Now(message_id))
     }
+}
 
-    /// Looks the change set up when enrichment is on; never fails the invocation.
-    async fn enrichment_for(&self, event: &CatalogEvent) -> Enrichment {
-        let (Some((describer, timeout)), CatalogDetail::ChangeSet(_, detail)) =
-            (&self.describer, &event.detail)
-        else {
-            return Enrichment::NotAttempted;
-        };
-        let enrichment = enrich::enrich(
-            describer,
-            event.envelope.account.as_deref(),
-            detail.catalog.as_str(),
-            detail.change_set_id.as_str(),
-            *timeout,
-        )
-        .await;
-        if let Enrichment::Unavailable(reason) = &enrichment {
-            warn!(
-                event_id = %event.envelope.id,
-                change_set_id = %detail.change_set_id,
-                %reason,
-                "change-set details unavailable; publishing without them"
-            );
-        }
-        enrichment
-    }
-
-    /// Looks the agreement up when enrichment is on; never fails the invocation.
-    async fn agreement_lookup_for(
-        &self,
-        detail: &AgreementDetail,
-        envelope: &Envelope,
-    ) -> AgreementLookup {
-        let (Some((api, timeout)), Some(agreement_id)) = (&self.agreements, detail.agreement_id())
-        else {
-            return AgreementLookup::NotAttempted;
-        };
-        let lookup = enrich::agreement::look_up(
-            api,
-            envelope.account.as_deref(),
-            agreement_id,
-            detail.product_id(),
-            detail.product_title(),
-            *timeout,
-        )
-        .await;
-        if let AgreementLookup::Unavailable(code) = &lookup {
-            warn!(
-                event_id = %envelope.id,
-                agreement_id,
-                error_code = %code,
-                "agreement details unavailable; publishing without them"
-            );
-        }
-        lookup
-    }
+/// Logs a channel left out for the message's severity (`CHAT_SEVERITIES` for chat).
+fn not_sent(event_id: &str, detail_type: &str, route: &ChannelRoute, severity: Severity) {
+    info!(
+        event_id,
+        detail_type,
+        channel = route.channel().name,
+        %severity,
+        "rendering not sent on this channel: severity not selected for it (CHAT_SEVERITIES for chat)"
+    );
 }

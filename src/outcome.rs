@@ -1,32 +1,30 @@
-//! What an invocation returns to Lambda when it succeeds: the event was published, was
-//! deliberately skipped (and why), or was a duplicate of one already published.
+//! What an invocation returns to Lambda when it succeeds: the event was published (one
+//! delivery per channel), was deliberately skipped (and why), or was a duplicate of one
+//! already published.
+//!
+//! The response shape is a contract: a published outcome names its first delivery (the text
+//! on the family topic) as `topicArn`/`messageId`, and every other delivery under its
+//! channel's name (`chat`, ...), as `{topicArn, messageId}`.
 
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// Where one rendering went and the message id it got.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
+    /// The channel's name (`text`, `chat`, ...).
+    pub channel: &'static str,
     pub topic_arn: String,
     pub message_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(
-    tag = "status",
-    rename_all = "lowercase",
-    rename_all_fields = "camelCase"
-)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// `topic_arn`/`message_id` are the text channel's (the family topic); `chat` is the
-    /// chat topic's delivery, present only when a chat topic is configured.
+    /// Published on every channel route whose severities include the message's; the first
+    /// delivery is the family topic's text.
     Published {
         detail_type: String,
         event_id: String,
-        topic_arn: String,
-        message_id: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        chat: Option<Delivery>,
+        deliveries: Vec<Delivery>,
     },
     Skipped {
         detail_type: String,
@@ -42,6 +40,86 @@ pub enum Outcome {
     },
 }
 
+impl Outcome {
+    /// The delivery on `channel`, if the event was published there.
+    pub fn delivery(&self, channel: &str) -> Option<&Delivery> {
+        match self {
+            Outcome::Published { deliveries, .. } => deliveries
+                .iter()
+                .find(|delivery| delivery.channel == channel),
+            _ => None,
+        }
+    }
+
+    /// The first delivery's message id, or the duplicate's original one.
+    pub fn message_id(&self) -> Option<&str> {
+        match self {
+            Outcome::Published { deliveries, .. } => deliveries
+                .first()
+                .map(|delivery| delivery.message_id.as_str()),
+            Outcome::Duplicate { message_id, .. } => Some(message_id),
+            Outcome::Skipped { .. } => None,
+        }
+    }
+}
+
+/// `{topicArn, messageId}`: how a delivery other than the first is shown.
+struct Where<'a>(&'a Delivery);
+
+impl Serialize for Where<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("topicArn", &self.0.topic_arn)?;
+        map.serialize_entry("messageId", &self.0.message_id)?;
+        map.end()
+    }
+}
+
+impl Serialize for Outcome {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        match self {
+            Outcome::Published {
+                detail_type,
+                event_id,
+                deliveries,
+            } => {
+                map.serialize_entry("status", "published")?;
+                map.serialize_entry("detailType", detail_type)?;
+                map.serialize_entry("eventId", event_id)?;
+                if let Some((first, others)) = deliveries.split_first() {
+                    map.serialize_entry("topicArn", &first.topic_arn)?;
+                    map.serialize_entry("messageId", &first.message_id)?;
+                    for delivery in others {
+                        map.serialize_entry(delivery.channel, &Where(delivery))?;
+                    }
+                }
+            }
+            Outcome::Skipped {
+                detail_type,
+                event_id,
+                reason,
+            } => {
+                map.serialize_entry("status", "skipped")?;
+                map.serialize_entry("detailType", detail_type)?;
+                map.serialize_entry("eventId", event_id)?;
+                map.serialize_entry("reason", reason)?;
+            }
+            Outcome::Duplicate {
+                detail_type,
+                event_id,
+                message_id,
+            } => {
+                map.serialize_entry("status", "duplicate")?;
+                map.serialize_entry("detailType", detail_type)?;
+                map.serialize_entry("eventId", event_id)?;
+                map.serialize_entry("messageId", message_id)?;
+            }
+        }
+        map.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,12 +127,15 @@ mod tests {
 
     #[test]
     fn serialises_to_the_documented_shape() {
+        let text = Delivery {
+            channel: "text",
+            topic_arn: "arn:aws:sns:us-east-1:123456789012:t".into(),
+            message_id: "m-1".into(),
+        };
         let published = Outcome::Published {
             detail_type: "Change Set Succeeded".into(),
             event_id: "e-1".into(),
-            topic_arn: "arn:aws:sns:us-east-1:123456789012:t".into(),
-            message_id: "m-1".into(),
-            chat: None,
+            deliveries: vec![text.clone()],
         };
         assert_eq!(
             serde_json::to_value(published).unwrap(),
@@ -64,12 +145,14 @@ mod tests {
         let with_chat = Outcome::Published {
             detail_type: "Change Set Succeeded".into(),
             event_id: "e-1".into(),
-            topic_arn: "arn:aws:sns:us-east-1:123456789012:t".into(),
-            message_id: "m-1".into(),
-            chat: Some(Delivery {
-                topic_arn: "arn:aws:sns:us-east-1:123456789012:chat".into(),
-                message_id: "m-2".into(),
-            }),
+            deliveries: vec![
+                text,
+                Delivery {
+                    channel: "chat",
+                    topic_arn: "arn:aws:sns:us-east-1:123456789012:chat".into(),
+                    message_id: "m-2".into(),
+                },
+            ],
         };
         assert_eq!(
             serde_json::to_value(with_chat).unwrap(),

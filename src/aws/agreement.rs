@@ -12,8 +12,7 @@ use chrono::{DateTime, Utc};
 use super::catalog::catalog_client;
 use super::error::error_code;
 use super::{AccountAccess, lookup_limits};
-use crate::agreement::AgreementFacts;
-use crate::enrich::DescribeAgreement;
+use crate::lookup::{AgreementFacts, DescribeAgreement};
 
 /// The catalog every Marketplace product lives in.
 const CATALOG: &str = "AWSMarketplace";

@@ -7,7 +7,7 @@ use aws_config::SdkConfig;
 
 use super::{AccountAccess, lookup_limits};
 
-use crate::enrich::{ChangeError, ChangeReport, ChangeSetReport, DescribeChangeSet};
+use crate::lookup::{ChangeError, ChangeReport, ChangeSetReport, DescribeChangeSet};
 
 #[derive(Debug, Clone)]
 pub struct CatalogApi {

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use marketplace_catalog_notifier::config::{CHAT_TOPIC_VARIABLE, DRY_RUN_VARIABLE, TopicArn};
 use marketplace_catalog_notifier::error::PublishError;
-use marketplace_catalog_notifier::notification::Notification;
+use marketplace_catalog_notifier::notification::{Channel, Notification};
 use marketplace_catalog_notifier::publish::{DryRunPublisher, Publisher};
 use marketplace_catalog_notifier::{Config, Notifier};
 
@@ -39,7 +39,7 @@ impl Publisher for Shown {
         topic: &TopicArn,
         notification: &Notification,
     ) -> Result<String, PublishError> {
-        let is_chat = topic.as_str() == DEMO_CHAT_TOPIC;
+        let is_chat = notification.channel() == Channel::CHAT;
         let shown = match self.format {
             Format::Both => true,
             Format::Text => !is_chat,

@@ -1,13 +1,17 @@
-//! Durable duplicate check shared by every instance of the function: before a notification
-//! goes to a channel, a record keyed (function, event id, channel) is claimed in a store;
-//! after the publish it is completed with the message id, or released when the publish
-//! failed. The warm, per-instance memory in [`crate::dedup`] stays the first, free check.
-//! The DynamoDB store is in [`crate::aws::DynamoDbStore`].
+//! Deduplication, behind one interface ([`Deduplication`]): the warm, per-instance memory
+//! of what was published (`memory`), the first and free check, and the durable check shared
+//! by every instance: before a notification goes to a channel, a record keyed (function,
+//! event id, channel) is claimed in a store; after the publish it is completed with the
+//! message id, or released when the publish failed. The DynamoDB store is in
+//! `crate::aws::DynamoDbStore`.
 
 mod check;
+mod deliveries;
+mod memory;
 mod payload_hash;
 
 pub use check::{Admission, DurableCheck};
+pub use deliveries::{Attempt, Clearance, Deduplication};
 pub use payload_hash::PayloadHash;
 
 use std::future::Future;

@@ -1,16 +1,9 @@
-//! The EventBridge envelope and the typed Marketplace Catalog event it carries: picks the
-//! detail shape by `detail-type` and turns malformed input into errors that name the field
-//! and the event id.
+//! The EventBridge envelope, and nothing family-specific: reads the envelope fields of a
+//! payload, keeps the detail as JSON text for the family that owns it, and turns malformed
+//! input into errors that name the field and the event id.
 
 mod id;
 
-pub use crate::catalog::change_set::{ChangeSetDetail, ChangeSetOutcome, FailureCode};
-pub use crate::catalog::offer::{
-    AssociatedOffer, OfferRef, OfferReleased, OfferSet, OfferSetReleased, Party, Product,
-    ReleasedOffer,
-};
-pub use crate::catalog::security::SecurityReport;
-pub use crate::registry::KNOWN_DETAIL_TYPES;
 pub use id::Id;
 
 use aws_lambda_events::eventbridge::EventBridgeEvent;
@@ -20,22 +13,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::accounts::AccountNames;
-use crate::agreement::AgreementDetail;
 use crate::error::NotifierError;
-use crate::registry;
-use crate::topic::TopicKind;
-
-/// The Marketplace Catalog source (the registry lists every source handled).
-pub const SOURCE: &str = crate::catalog::SOURCE;
-
-/// The catalog `detail-type` values with a dedicated family, as AWS spells them.
-pub mod detail_type {
-    pub use crate::catalog::change_set::{
-        CHANGE_SET_CANCELLED, CHANGE_SET_FAILED, CHANGE_SET_SUCCEEDED,
-    };
-    pub use crate::catalog::offer::{OFFER_RELEASED, OFFER_SET_RELEASED};
-    pub use crate::catalog::security::SECURITY_REPORT_CREATED;
-}
 
 /// A detail that does not fit its family's shape: `(field path, reason)`.
 pub type FieldError = (String, String);
@@ -68,85 +46,65 @@ impl Envelope {
     }
 }
 
-/// The detail, typed by `detail-type`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CatalogDetail {
-    OfferReleased(OfferReleased),
-    OfferSetReleased(OfferSetReleased),
-    ChangeSet(ChangeSetOutcome, ChangeSetDetail),
-    SecurityReport(SecurityReport),
-    /// A detail type AWS added that has no family yet; kept whole for the generic notification.
-    Unrecognised(Value),
-    /// An agreement event (`aws.agreement-marketplace`), typed by its own family module.
-    Agreement(AgreementDetail),
+/// A payload whose envelope has been read but not yet checked: the source and detail type
+/// decide first whether the event is handled at all, and only then must it carry an id and
+/// a time. The detail is still JSON text, for the family's parser.
+#[derive(Debug)]
+pub struct Unchecked {
+    /// The event id, or [`MISSING_EVENT_ID`].
+    pub event_id: String,
+    pub source: String,
+    pub detail_type: String,
+    pub detail: Box<RawValue>,
+    account: Option<String>,
+    time: Option<DateTime<Utc>>,
+    region: Option<String>,
+    resources: Option<Vec<String>>,
 }
 
-/// One Marketplace event, validated, with the topic family the registry routes it to.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CatalogEvent {
-    pub envelope: Envelope,
-    pub detail: CatalogDetail,
-    pub topic: TopicKind,
-}
-
-impl CatalogEvent {
-    /// Validates an EventBridge payload given as a JSON value (tests, the redrive command):
-    /// the same checks as [`Self::from_json`], which the Lambda handler calls directly.
-    pub fn parse(payload: Value) -> Result<Self, NotifierError> {
-        Self::from_json(&payload.to_string())
+impl Unchecked {
+    /// Reads the envelope fields from the payload's JSON text.
+    pub fn read(payload: &str) -> Result<Self, NotifierError> {
+        let raw = parse_envelope(payload)?;
+        Ok(Self {
+            event_id: raw
+                .id
+                .filter(|id| !id.is_empty())
+                .unwrap_or_else(|| MISSING_EVENT_ID.to_owned()),
+            source: raw.source,
+            detail_type: raw.detail_type,
+            detail: raw.detail,
+            account: raw.account,
+            time: raw.time,
+            region: raw.region,
+            resources: raw.resources,
+        })
     }
 
-    /// Validates an EventBridge payload from its JSON text: envelope first, then the source,
-    /// then the detail for the detail type, parsed by the family the registry routes it to.
-    /// The detail is typed straight from the text, with no intermediate `Value` tree.
-    pub fn from_json(payload: &str) -> Result<Self, NotifierError> {
-        let raw = parse_envelope(payload)?;
-        let event_id = raw
-            .id
-            .filter(|id| !id.is_empty())
-            .unwrap_or_else(|| MISSING_EVENT_ID.to_owned());
+    /// The checked envelope (an id and a time are required) and the detail's text.
+    pub fn check(self) -> Result<(Envelope, Box<RawValue>), NotifierError> {
         let invalid_envelope = |field: &str, reason: &str| NotifierError::InvalidEnvelope {
-            event_id: event_id.clone(),
+            event_id: self.event_id.clone(),
             field: field.to_owned(),
             reason: reason.to_owned(),
         };
-
-        let Some((topic, parse)) = registry::route(&raw.source, &raw.detail_type) else {
-            return Err(NotifierError::UnsupportedSource {
-                event_id,
-                source_name: raw.source,
-                detail_type: raw.detail_type,
-            });
-        };
-        if event_id == MISSING_EVENT_ID {
+        if self.event_id == MISSING_EVENT_ID {
             return Err(invalid_envelope("id", "missing or empty"));
         }
-        let time = raw
+        let time = self
             .time
             .ok_or_else(|| invalid_envelope("time", "missing"))?;
-
-        let detail =
-            parse(&raw.detail).map_err(|(field, reason)| NotifierError::InvalidDetail {
-                event_id: event_id.clone(),
-                detail_type: raw.detail_type.clone(),
-                field,
-                reason,
-            })?;
-
-        Ok(Self {
-            envelope: Envelope {
-                id: event_id,
-                detail_type: raw.detail_type,
-                source: raw.source,
-                account: raw.account.filter(|account| !account.is_empty()),
-                time,
-                region: raw.region.filter(|region| !region.is_empty()),
-                resources: raw.resources.unwrap_or_default(),
-                account_names: AccountNames::default(),
-            },
-            detail,
-            topic,
-        })
+        let envelope = Envelope {
+            id: self.event_id,
+            detail_type: self.detail_type,
+            source: self.source,
+            account: self.account.filter(|account| !account.is_empty()),
+            time,
+            region: self.region.filter(|region| !region.is_empty()),
+            resources: self.resources.unwrap_or_default(),
+            account_names: AccountNames::default(),
+        };
+        Ok((envelope, self.detail))
     }
 }
 
@@ -254,254 +212,5 @@ fn without_position(error: &serde_json::Error) -> String {
     match message.strip_suffix(&suffix) {
         Some(reason) => reason.to_owned(),
         None => message,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn envelope(detail_type: &str, detail: Value) -> Value {
-        json!({
-            "version": "0",
-            "id": "11111111-2222-3333-4444-555555555555",
-            "detail-type": detail_type,
-            "source": "aws.marketplacecatalog",
-            "account": "123456789012",
-            "time": "2023-08-26T00:00:00Z",
-            "region": "us-east-1",
-            "resources": [],
-            "detail": detail,
-        })
-    }
-
-    fn change_set_detail() -> Value {
-        json!({
-            "requestId": "r-1",
-            "Catalog": "AWSMarketplace",
-            "ChangeSetId": "cs-1",
-            "ChangeSetName": "Create my product",
-            "StartTime": "2018-02-27T13:45:22Z",
-            "EndTime": "2018-02-27T14:55:22Z"
-        })
-    }
-
-    fn error_of(payload: Value) -> NotifierError {
-        CatalogEvent::parse(payload).expect_err("should be rejected")
-    }
-
-    #[test]
-    fn change_set_outcomes_follow_the_detail_type() {
-        let event =
-            CatalogEvent::parse(envelope("Change Set Succeeded", change_set_detail())).unwrap();
-        assert!(matches!(
-            event.detail,
-            CatalogDetail::ChangeSet(ChangeSetOutcome::Succeeded, _)
-        ));
-
-        let mut failed = change_set_detail();
-        failed["FailureCode"] = json!("SERVER_FAULT");
-        let event = CatalogEvent::parse(envelope("Change Set Failed", failed)).unwrap();
-        assert_eq!(
-            event.detail,
-            CatalogDetail::ChangeSet(
-                ChangeSetOutcome::Failed(FailureCode::ServerFault),
-                serde_json::from_value(event_detail_with_code("SERVER_FAULT")).unwrap()
-            )
-        );
-    }
-
-    fn event_detail_with_code(code: &str) -> Value {
-        let mut detail = change_set_detail();
-        detail["FailureCode"] = json!(code);
-        detail
-    }
-
-    #[test]
-    fn failed_change_set_without_failure_code_names_the_field() {
-        let error = error_of(envelope("Change Set Failed", change_set_detail()));
-        let message = error.to_string();
-        assert_eq!(error.error_type(), "InvalidDetail");
-        assert!(message.contains("detail.FailureCode"), "{message}");
-        assert!(
-            message.contains("11111111-2222-3333-4444-555555555555"),
-            "{message}"
-        );
-    }
-
-    #[test]
-    fn missing_nested_field_is_named_with_its_path() {
-        let detail = json!({
-            "catalog": "AWSMarketplace",
-            "offer": {"arn": "arn:aws:catalog:us-east-1:123456789012:Offer/offer-1"},
-            "product": {"id": "prod-1"},
-            "manufacturer": {"accountId": "123456789012"},
-            "sellerOfRecord": {"accountId": "123456789012"}
-        });
-        let message = error_of(envelope("Offer Released", detail)).to_string();
-        assert!(message.contains("field `detail.offer.id`"), "{message}");
-    }
-
-    #[test]
-    fn mistyped_field_is_named_with_its_value() {
-        let detail = json!({
-            "numberOfProductsWithIssues": "one",
-            "numberOfVersionsWithIssues": 1,
-            "numberOfLatestVersionsWithIssues": 1,
-            "newIssuesFound": true,
-            "upcomingResolutionDueDate": "2023-12-01T00:00:00Z"
-        });
-        let message = error_of(envelope("Products Security Report Created", detail)).to_string();
-        assert!(
-            message.contains("detail.numberOfProductsWithIssues"),
-            "{message}"
-        );
-        assert!(message.contains("\"one\""), "{message}");
-    }
-
-    #[test]
-    fn detail_as_a_string_is_rejected_for_known_types() {
-        let message = error_of(envelope(
-            "Change Set Succeeded",
-            json!("{\"ChangeSetId\":\"x\"}"),
-        ))
-        .to_string();
-        assert!(message.contains("field `detail`"), "{message}");
-    }
-
-    #[test]
-    fn empty_identifier_is_rejected() {
-        let mut detail = change_set_detail();
-        detail["ChangeSetId"] = json!("  ");
-        let message = error_of(envelope("Change Set Cancelled", detail)).to_string();
-        assert!(message.contains("detail.ChangeSetId"), "{message}");
-        assert!(message.contains("empty"), "{message}");
-    }
-
-    #[test]
-    fn other_sources_are_rejected_before_the_detail_is_read() {
-        let mut payload = envelope("Offer Released", json!("not even an object"));
-        payload["source"] = json!("aws.marketplace");
-        let error = error_of(payload);
-        assert_eq!(error.error_type(), "UnsupportedSource");
-        assert!(error.to_string().contains("aws.marketplace"));
-    }
-
-    #[test]
-    fn agreement_events_are_parsed_by_their_family() {
-        let mut payload = envelope(
-            "Purchase Agreement Billing Adjustment Failed - Proposer",
-            json!({"agreement": {"id": "agmt-1"}}),
-        );
-        payload["source"] = json!("aws.agreement-marketplace");
-        let event = CatalogEvent::parse(payload.clone()).unwrap();
-        assert!(matches!(event.detail, CatalogDetail::Agreement(_)));
-
-        payload["detail"] = json!({});
-        let error = error_of(payload);
-        assert_eq!(error.error_type(), "InvalidDetail");
-        let message = error.to_string();
-        assert!(message.contains("detail.agreement"), "{message}");
-        assert!(
-            message.contains("11111111-2222-3333-4444-555555555555"),
-            "{message}"
-        );
-    }
-
-    #[test]
-    fn envelope_errors_name_the_field() {
-        let message = error_of(json!({})).to_string();
-        assert!(message.contains(MISSING_EVENT_ID), "{message}");
-        assert!(message.contains("detail-type"), "{message}");
-
-        let mut payload = envelope("Change Set Succeeded", change_set_detail());
-        payload.as_object_mut().unwrap().remove("time");
-        let message = error_of(payload).to_string();
-        assert!(message.contains("field `time`"), "{message}");
-
-        let mut payload = envelope("Change Set Succeeded", change_set_detail());
-        payload["time"] = json!("yesterday");
-        let message = error_of(payload).to_string();
-        assert!(message.contains("field `time`"), "{message}");
-
-        let mut payload = envelope("Change Set Succeeded", change_set_detail());
-        payload.as_object_mut().unwrap().remove("id");
-        assert!(error_of(payload).to_string().contains("field `id`"));
-    }
-
-    #[test]
-    fn text_that_is_not_one_json_object_is_rejected_as_the_payload() {
-        for (text, expected) in [
-            ("not json", "not valid JSON"),
-            (
-                "[1, 2]",
-                "expected a JSON object (an EventBridge event), found an array",
-            ),
-            ("\"Offer Released\"", "found a string"),
-            (
-                "{\"id\": \"e-9\"} {}",
-                "not valid JSON: trailing characters",
-            ),
-        ] {
-            let error = CatalogEvent::from_json(text).expect_err(text);
-            assert_eq!(error.error_type(), "InvalidEnvelope", "{text}");
-            let message = error.to_string();
-            assert!(message.contains("field `(payload)`"), "{message}");
-            assert!(message.contains(expected), "{message}");
-        }
-    }
-
-    #[test]
-    fn reasons_name_the_field_not_a_position_in_the_text() {
-        let detail = json!({"numberOfProductsWithIssues": "one"});
-        let payload = envelope("Products Security Report Created", detail).to_string();
-        let message = CatalogEvent::from_json(&payload)
-            .expect_err("mistyped")
-            .to_string();
-        assert!(
-            message.contains("detail.numberOfProductsWithIssues"),
-            "{message}"
-        );
-        assert!(!message.contains(" at line "), "{message}");
-        assert!(!message.contains(" column "), "{message}");
-    }
-
-    #[test]
-    fn unknown_detail_types_keep_their_detail() {
-        let event =
-            CatalogEvent::parse(envelope("Entity Archived", json!({"entityId": "e-1"}))).unwrap();
-        assert_eq!(
-            event.detail,
-            CatalogDetail::Unrecognised(json!({"entityId": "e-1"}))
-        );
-    }
-
-    #[test]
-    fn timestamps_accept_fractions_and_offsets() {
-        let mut detail = change_set_detail();
-        detail["StartTime"] = json!("2024-03-05T09:15:30.123Z");
-        detail["EndTime"] = json!("2024-03-05T10:20:45.5+01:00");
-        let event = CatalogEvent::parse(envelope("Change Set Succeeded", detail)).unwrap();
-        let CatalogDetail::ChangeSet(_, detail) = event.detail else {
-            panic!("not a change set")
-        };
-        assert_eq!(
-            detail.start_time.unwrap().to_rfc3339(),
-            "2024-03-05T09:15:30.123+00:00"
-        );
-        assert_eq!(
-            detail.end_time.unwrap().to_rfc3339(),
-            "2024-03-05T09:20:45.500+00:00"
-        );
-    }
-
-    #[test]
-    fn unknown_extra_fields_are_accepted() {
-        let mut detail = change_set_detail();
-        detail["SomethingNew"] = json!({"deeply": {"nested": [1, 2, 3]}});
-        let mut payload = envelope("Change Set Succeeded", detail);
-        payload["new-envelope-field"] = json!(true);
-        assert!(CatalogEvent::parse(payload).is_ok());
     }
 }

@@ -1,6 +1,6 @@
 //! The dry-run publisher: prints each notification as it would be published, for local runs
-//! with no AWS account. [`render_text`] is the readable form `make demo` shows too (a chat
-//! rendering's JSON pretty-printed).
+//! with no AWS account. [`readable`] is the form `make demo` shows too (a JSON body, such as
+//! the chat rendering, pretty-printed).
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::Publisher;
 use crate::config::TopicArn;
 use crate::error::PublishError;
-use crate::notification::Notification;
+use crate::notification::{BodyFormat, Notification};
 
 /// A notification as a person reviews it: where it goes, its subject, severity and
 /// attributes, then the body exactly as subscribers receive it.
-pub fn render_text(topic: &TopicArn, notification: &Notification) -> String {
+pub fn readable(topic: &TopicArn, notification: &Notification) -> String {
     let attributes = notification
         .attributes()
         .iter()
@@ -31,22 +31,21 @@ pub fn render_text(topic: &TopicArn, notification: &Notification) -> String {
             notification.truncated_bytes()
         ));
     }
-    text.push_str(&format!(
-        "{rule}\n{}{rule}\n",
-        readable_body(notification.body())
-    ));
+    text.push_str(&format!("{rule}\n{}{rule}\n", readable_body(notification)));
     text
 }
 
-/// The body as a person reads it: a chat rendering (one line of JSON as published) is
-/// pretty-printed; text is shown exactly as sent.
-fn readable_body(body: &str) -> String {
-    match serde_json::from_str::<serde_json::Value>(body) {
-        Ok(json @ serde_json::Value::Object(_)) => serde_json::to_string_pretty(&json)
-            .map(|pretty| pretty + "\n")
-            .unwrap_or_else(|_| body.to_owned()),
-        _ => body.to_owned(),
+/// The body as a person reads it: a JSON body (one line as published, e.g. the chat
+/// rendering) is pretty-printed; text is shown exactly as sent.
+fn readable_body(notification: &Notification) -> String {
+    let body = notification.body();
+    if notification.channel().body != BodyFormat::Json {
+        return body.to_owned();
     }
+    serde_json::from_str::<serde_json::Value>(body)
+        .and_then(|json| serde_json::to_string_pretty(&json))
+        .map(|pretty| pretty + "\n")
+        .unwrap_or_else(|_| body.to_owned())
 }
 
 /// Writes each notification to standard output instead of publishing it.
@@ -68,7 +67,7 @@ impl Publisher for DryRunPublisher {
         notification: &Notification,
     ) -> Result<String, PublishError> {
         let number = self.sent.fetch_add(1, Ordering::Relaxed) + 1;
-        let text = render_text(topic, notification);
+        let text = readable(topic, notification);
         // Held for the whole notification, so concurrent publishes never interleave.
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())

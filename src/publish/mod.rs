@@ -5,7 +5,7 @@
 mod dry_run;
 mod recording;
 
-pub use dry_run::{DryRunPublisher, render_text};
+pub use dry_run::{DryRunPublisher, readable};
 pub use recording::{Published, RecordingPublisher};
 
 use std::future::Future;

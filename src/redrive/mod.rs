@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::enrich::{DescribeAgreement, DescribeChangeSet};
 use crate::notifier::Notifier;
 use crate::outcome::Outcome;
 use crate::publish::Publisher;
@@ -44,9 +43,9 @@ enum Verdict {
 
 /// Redrives every message the queue gives out until a receive brings nothing new. In a dry
 /// run the notifier should be a dry-run one; nothing is deleted either way.
-pub async fn redrive<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement>(
+pub async fn redrive<P: Publisher>(
     queue: &FailureQueue,
-    notifier: &Notifier<P, D, A>,
+    notifier: &Notifier<P>,
     visibility: Duration,
     dry_run: bool,
 ) -> Result<Summary, RedriveError> {
@@ -101,9 +100,9 @@ pub async fn redrive<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement>(
     Ok(summary)
 }
 
-async fn redrive_one<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement>(
+async fn redrive_one<P: Publisher>(
     queue: &FailureQueue,
-    notifier: &Notifier<P, D, A>,
+    notifier: &Notifier<P>,
     message: &Received,
     dry_run: bool,
 ) -> Verdict {
@@ -119,11 +118,10 @@ async fn redrive_one<P: Publisher, D: DescribeChangeSet, A: DescribeAgreement>(
         .map(|failure| format!(" (it had failed with {failure})"))
         .unwrap_or_default();
     let delivered = match notifier.handle(event).await {
-        Ok(Outcome::Published {
-            event_id,
-            message_id,
-            ..
-        }) => format!("event {event_id} published as {message_id}"),
+        Ok(ref outcome @ Outcome::Published { ref event_id, .. }) => format!(
+            "event {event_id} published as {}",
+            outcome.message_id().unwrap_or_default()
+        ),
         // Published earlier in this run, from another copy of the same event.
         Ok(Outcome::Duplicate {
             event_id,

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::neutralise::{neutralise, neutralise_block, neutralise_into};
 use crate::message::{Line, Link, Message, NextStep, Section, Severity};
-use crate::notification::{Notification, Subject};
+use crate::notification::{Channel, Notification, Subject};
 use crate::text::single_line;
 
 /// The custom-notification schema version Q Developer accepts ("Must be 1.0").
@@ -86,6 +86,7 @@ pub fn render(message: &Message) -> Notification {
         )
     });
     Notification::new(
+        Channel::CHAT,
         Subject::new(&message.headline),
         body,
         message.severity,

@@ -1,7 +1,7 @@
-//! Renderers: each turns a channel-neutral [`Message`](crate::message::Message) into the
-//! [`Notification`](crate::notification::Notification) one channel receives, within that
-//! channel's limits — plain text for e-mail and SQS, the Amazon Q Developer custom
-//! notification JSON for Slack and Microsoft Teams.
+//! Renderers: each turns a channel-neutral [`Message`] into the [`Notification`] one channel
+//! receives, within that channel's limits — plain text for e-mail and SQS, the Amazon Q
+//! Developer custom notification JSON for Slack and Microsoft Teams. A new rendering is one
+//! [`Renderer`] and one channel route ([`crate::channel`]).
 
 mod body;
 pub mod chat;
@@ -10,20 +10,41 @@ pub mod text;
 
 pub use body::Body;
 
-/// The channels a notification is delivered to, each rendered and published on its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Channel {
-    /// Plain text on the family topic (e-mail, SQS, anything else subscribed there).
-    Text,
-    /// The custom-notification JSON on the chat topic (Amazon Q Developer in chat applications).
-    Chat,
+use crate::message::Message;
+use crate::notification::{Channel, Notification};
+
+/// One channel's rendering.
+pub trait Renderer: Send + Sync {
+    /// The channel its notifications are for.
+    fn channel(&self) -> Channel;
+
+    fn render(&self, message: &Message) -> Notification;
 }
 
-impl Channel {
-    pub const fn name(self) -> &'static str {
-        match self {
-            Channel::Text => "text",
-            Channel::Chat => "chat",
-        }
+/// The e-mail/SQS text ([`text::render`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextRenderer;
+
+impl Renderer for TextRenderer {
+    fn channel(&self) -> Channel {
+        Channel::TEXT
+    }
+
+    fn render(&self, message: &Message) -> Notification {
+        text::render(message)
+    }
+}
+
+/// The Amazon Q Developer custom notification ([`chat::render`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ChatRenderer;
+
+impl Renderer for ChatRenderer {
+    fn channel(&self) -> Channel {
+        Channel::CHAT
+    }
+
+    fn render(&self, message: &Message) -> Notification {
+        chat::render(message)
     }
 }

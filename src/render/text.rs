@@ -5,7 +5,7 @@
 
 use super::Body;
 use crate::message::{Line, Message, NextStep, Section};
-use crate::notification::{Notification, Severity, Subject};
+use crate::notification::{Channel, Notification, Severity, Subject};
 
 /// The title of the section that lists the next steps.
 pub const NEXT_STEPS_TITLE: &str = "What to do";
@@ -28,6 +28,7 @@ pub fn render(message: &Message) -> Notification {
         next_steps(&mut body, &message.next_steps);
     }
     Notification::new(
+        Channel::TEXT,
         subject(message.severity, &message.headline),
         body.finish(),
         message.severity,

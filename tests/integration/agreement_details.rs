@@ -162,7 +162,7 @@ async fn respond(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, In
     })
 }
 
-async fn notifier() -> Notifier<RecordingPublisher, CatalogApi, AgreementApi> {
+async fn notifier() -> Notifier<RecordingPublisher> {
     let sdk_config = lookups::sdk_config(http_server::serve(respond).await).await;
     Notifier::new(dry_run_config().topics, RecordingPublisher::new())
         .with_change_set_details(None::<CatalogApi>, ENRICH_TIMEOUT)
@@ -193,7 +193,7 @@ fn created_event(agreement_id: &str) -> Value {
 
 /// Handles one event; returns the published notification as text and how long it took.
 async fn publish(event: Value) -> (String, Duration) {
-    lookups::publish_once(&notifier().await, event, TopicKind::Agreements).await
+    lookups::publish_once(&notifier().await, event, TopicKind::AGREEMENTS).await
 }
 
 #[tokio::test]
@@ -275,7 +275,7 @@ async fn the_binary_reaches_the_agreement_api_named_by_its_endpoint_variable() {
         .expect_response("agreement event");
     assert_eq!(reply["status"], "published", "{reply}");
     let deliveries = moto
-        .receive_exactly(families.queue(TopicKind::Agreements), 1, WAIT)
+        .receive_exactly(families.queue(TopicKind::AGREEMENTS), 1, WAIT)
         .await;
     let message = &deliveries[0].message;
     assert!(message.contains("USD 120,000.00"), "{message}");

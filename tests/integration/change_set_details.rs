@@ -12,7 +12,7 @@ use hyper::{Request, Response, StatusCode};
 use marketplace_catalog_notifier::Notifier;
 use marketplace_catalog_notifier::aws::CatalogApi;
 use marketplace_catalog_notifier::config::TopicKind;
-use marketplace_catalog_notifier::publish::{RecordingPublisher, render_text};
+use marketplace_catalog_notifier::publish::{RecordingPublisher, readable};
 use serde_json::{Value, json};
 
 use crate::support::{dry_run_config, envelope, http_server, lookups, sample_event};
@@ -109,7 +109,7 @@ async fn respond(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, In
         .expect("static response parts are valid"))
 }
 
-async fn notifier() -> Notifier<RecordingPublisher, CatalogApi> {
+async fn notifier() -> Notifier<RecordingPublisher> {
     let sdk_config = lookups::sdk_config(http_server::serve(respond).await).await;
     Notifier::new(dry_run_config().topics, RecordingPublisher::new()).with_change_set_details(
         Some(CatalogApi::from_sdk_config(&sdk_config, ENRICH_TIMEOUT)),
@@ -134,7 +134,7 @@ fn change_set_event(detail_type: &str, change_set_id: &str, failure_code: Option
 
 /// Handles one event and returns the published notification as text, and how long it took.
 async fn publish(event: Value) -> (String, Duration) {
-    lookups::publish_once(&notifier().await, event, TopicKind::ChangeSets).await
+    lookups::publish_once(&notifier().await, event, TopicKind::CHANGE_SETS).await
 }
 
 #[tokio::test]
@@ -318,7 +318,7 @@ async fn other_event_types_are_never_looked_up() {
                "upcomingResolutionDueDate": "2024-06-01T00:00:00Z"}),
     );
     notifier.handle(security).await.expect("published");
-    let text = render_text(
+    let text = readable(
         &notifier.publisher().published()[0].topic,
         &notifier.publisher().published()[0].notification,
     );

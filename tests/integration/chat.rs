@@ -3,9 +3,10 @@
 //! `tests/fixtures/`, and hostile names (the `tests/hostile/` corpus and generated ones)
 //! rendering to chat JSON with no mention, link or markup taken from the input.
 
-use marketplace_catalog_notifier::event::CatalogEvent;
 use marketplace_catalog_notifier::notification::{MAX_MESSAGE_BYTES, Notification};
-use marketplace_catalog_notifier::registry;
+use marketplace_catalog_notifier::registry::MarketplaceEvent;
+use marketplace_catalog_notifier::render::{ChatRenderer, TextRenderer};
+
 use marketplace_catalog_notifier::render::chat::MAX_DESCRIPTION_CHARS;
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -120,11 +121,11 @@ fn contains_markup(text: &str, token: &str) -> bool {
 fn chat_notifications_match_their_snapshots_and_the_schema() {
     let validator = validator();
     for (name, payload) in crate::support::sample_events() {
-        let event = CatalogEvent::parse(payload).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let chat = registry::render_chat(&event);
+        let event = MarketplaceEvent::parse(payload).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let chat = event.render(&ChatRenderer);
         let payload = checked_payload(&validator, &name, &chat);
         assert_eq!(payload["id"], event.envelope.id.as_str(), "{name}");
-        let text = registry::render_text(&event);
+        let text = event.render(&TextRenderer);
         assert_eq!(
             chat.attributes(),
             text.attributes(),
@@ -146,11 +147,11 @@ fn hostile_corpus_renders_to_inert_valid_chat_json() {
         else {
             continue;
         };
-        let Ok(event) = CatalogEvent::parse(payload) else {
+        let Ok(event) = MarketplaceEvent::parse(payload) else {
             continue;
         };
         let name = path.display().to_string();
-        let payload = checked_payload(&validator, &name, &registry::render_chat(&event));
+        let payload = checked_payload(&validator, &name, &event.render(&ChatRenderer));
         // The corpus's names carry control characters and emoji, not markup; the tokens
         // must be absent all the same.
         assert_inert(&name, &payload);
@@ -161,14 +162,14 @@ fn hostile_corpus_renders_to_inert_valid_chat_json() {
 
 #[test]
 fn the_hostile_names_sample_is_inert_in_chat() {
-    let event = CatalogEvent::parse(crate::support::sample_event(
+    let event = MarketplaceEvent::parse(crate::support::sample_event(
         "offer-released-hostile-names.json",
     ))
     .expect("the sample parses");
     let payload = checked_payload(
         &validator(),
         "offer-released-hostile-names.json",
-        &registry::render_chat(&event),
+        &event.render(&ChatRenderer),
     );
     assert_inert("offer-released-hostile-names.json", &payload);
 }
@@ -211,9 +212,9 @@ proptest! {
         product in hostile_name(),
         seller in hostile_name(),
     ) {
-        let event = CatalogEvent::parse(offer_event(&offer, &product, &seller))
+        let event = MarketplaceEvent::parse(offer_event(&offer, &product, &seller))
             .expect("an offer event with any names parses");
-        let payload = checked_payload(&validator(), "generated", &registry::render_chat(&event));
+        let payload = checked_payload(&validator(), "generated", &event.render(&ChatRenderer));
         // A token may also arise by joining arbitrary text with a neighbour, so the check
         // is on the rendered strings, whatever the input's pieces were.
         assert_inert(&format!("{offer:?} / {product:?} / {seller:?}"), &payload);

@@ -17,10 +17,11 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response};
 use marketplace_catalog_notifier::config::{
-    CHAT_TOPIC_VARIABLE, ENRICH_AGREEMENTS_VARIABLE, ENRICH_VARIABLE, TopicArn,
+    CHAT_TOPIC_VARIABLE, ENRICH_AGREEMENTS_VARIABLE, ENRICH_VARIABLE, TopicArn, TopicKind,
 };
-use marketplace_catalog_notifier::event::CatalogEvent;
-use marketplace_catalog_notifier::registry;
+use marketplace_catalog_notifier::registry::MarketplaceEvent;
+use marketplace_catalog_notifier::render::{ChatRenderer, TextRenderer};
+
 use serde_json::Value;
 
 /// An `http` subscriber on 127.0.0.1: keeps every body posted to it.
@@ -105,8 +106,13 @@ fn env(families: &[(String, String)], chat_topic: Option<&TopicArn>) -> Vec<(Str
     env
 }
 
-fn assert_chat_delivery(delivery: &Delivery, topic: &TopicArn, event: &CatalogEvent, file: &str) {
-    let chat = registry::render_chat(event);
+fn assert_chat_delivery(
+    delivery: &Delivery,
+    topic: &TopicArn,
+    event: &MarketplaceEvent,
+    file: &str,
+) {
+    let chat = event.render(&ChatRenderer);
     delivery.assert_is(topic, &chat, file);
     let payload: Value = serde_json::from_str(&delivery.message)
         .unwrap_or_else(|error| panic!("{file}: chat message is not JSON: {error}"));
@@ -148,7 +154,7 @@ async fn every_sample_reaches_chat_subscribers_as_json_and_family_subscribers_as
 
     let chat = moto.receive_exactly(&chat_queue, samples.len(), WAIT).await;
     for (file, payload, _, _, chat_id) in &sent {
-        let event = CatalogEvent::parse(payload.clone()).expect("a sample parses");
+        let event = MarketplaceEvent::parse(payload.clone()).expect("a sample parses");
         let delivery = chat
             .iter()
             .find(|delivery| &delivery.message_id == chat_id)
@@ -163,12 +169,12 @@ async fn every_sample_reaches_chat_subscribers_as_json_and_family_subscribers_as
             .await;
         let topic = families.topics.arn_for(kind).expect("topic");
         for (file, payload, _, text_id, _) in expected {
-            let event = CatalogEvent::parse(payload.clone()).expect("a sample parses");
+            let event = MarketplaceEvent::parse(payload.clone()).expect("a sample parses");
             let delivery = deliveries
                 .iter()
                 .find(|delivery| &delivery.message_id == text_id)
                 .unwrap_or_else(|| panic!("{file}: {text_id} not on the {} queue", kind.name()));
-            delivery.assert_is(topic, &registry::render_text(&event), file);
+            delivery.assert_is(topic, &event.render(&TextRenderer), file);
         }
     }
 
@@ -176,7 +182,7 @@ async fn every_sample_reaches_chat_subscribers_as_json_and_family_subscribers_as
     let posted = http.notifications(samples.len()).await;
     assert_eq!(posted.len(), samples.len());
     for (file, payload, _, _, chat_id) in &sent {
-        let event = CatalogEvent::parse(payload.clone()).expect("a sample parses");
+        let event = MarketplaceEvent::parse(payload.clone()).expect("a sample parses");
         let envelope = posted
             .iter()
             .find(|envelope| envelope["MessageId"] == chat_id.as_str())
@@ -184,14 +190,14 @@ async fn every_sample_reaches_chat_subscribers_as_json_and_family_subscribers_as
         assert_eq!(envelope["TopicArn"], chat_topic.as_str(), "{file}");
         assert_eq!(
             envelope["Message"].as_str(),
-            Some(registry::render_chat(&event).body()),
+            Some(event.render(&ChatRenderer).body()),
             "{file}"
         );
         // moto leaves message attributes out of what it posts to http endpoints (real SNS
         // includes them); the SQS subscriber above shows the chat message carries them.
         assert_eq!(
             envelope["Subject"].as_str(),
-            Some(registry::render_chat(&event).subject().as_str()),
+            Some(event.render(&ChatRenderer).subject().as_str()),
             "{file}"
         );
     }
@@ -203,7 +209,7 @@ async fn a_chat_topic_fault_fails_the_invocation_and_the_retry_sends_only_chat()
     let families = moto.families(true).await;
     // A chat topic that does not exist yet: moto answers NotFound, a real publish failure.
     let name = unique_name("chat-later");
-    let arn = families.topics.offers.as_str();
+    let arn = families.topic(TopicKind::OFFERS).as_str();
     let prefix = &arn[..arn.rfind(':').expect("an ARN has colons") + 1];
     let chat_topic = TopicArn::parse(&format!("{prefix}{name}")).expect("a valid ARN");
     let mut lambda = Lambda::start(&env(&families.env(), Some(&chat_topic))).await;
@@ -231,7 +237,7 @@ async fn a_chat_topic_fault_fails_the_invocation_and_the_retry_sends_only_chat()
     assert_eq!(reply["status"], "published", "{reply}");
     assert_eq!(reply["chat"]["topicArn"], chat_topic.as_str(), "{reply}");
 
-    let event = CatalogEvent::parse(payload.clone()).expect("a sample parses");
+    let event = MarketplaceEvent::parse(payload.clone()).expect("a sample parses");
     let chat = moto.receive_exactly(&chat_queue, 1, WAIT).await;
     assert_chat_delivery(&chat[0], &chat_topic, &event, file);
     assert_eq!(
@@ -247,7 +253,7 @@ async fn a_chat_topic_fault_fails_the_invocation_and_the_retry_sends_only_chat()
     );
     text[0].assert_is(
         families.topics.arn_for(kind).expect("topic"),
-        &registry::render_text(&event),
+        &event.render(&TextRenderer),
         file,
     );
 }
@@ -271,16 +277,16 @@ async fn without_chat_topic_arn_the_response_and_deliveries_are_unchanged() {
         contract::published_reply(&payload, topic, &deliveries[0].message_id),
         "no chat key without a chat topic"
     );
-    let event = CatalogEvent::parse(payload).expect("a sample parses");
-    deliveries[0].assert_is(topic, &registry::render_text(&event), file);
+    let event = MarketplaceEvent::parse(payload).expect("a sample parses");
+    deliveries[0].assert_is(topic, &event.render(&TextRenderer), file);
 }
 
 mod in_process {
     //! The same choices without a server: which channels a notification goes to.
 
+    use marketplace_catalog_notifier::channel::ChannelRoute;
     use marketplace_catalog_notifier::config::{Config, TopicArn};
     use marketplace_catalog_notifier::notification::Severity;
-    use marketplace_catalog_notifier::outcome::Delivery;
     use marketplace_catalog_notifier::publish::RecordingPublisher;
     use marketplace_catalog_notifier::{Notifier, Outcome};
 
@@ -292,9 +298,9 @@ mod in_process {
         let config =
             Config::from_lookup(|name| (name == "NOTIFIER_DRY_RUN").then(|| "true".to_owned()))
                 .expect("dry-run configuration");
+        let chat = ChannelRoute::chat(TopicArn::parse(CHAT).expect("valid ARN"));
         Notifier::new(config.topics, RecordingPublisher::new())
-            .with_chat_topic(Some(TopicArn::parse(CHAT).expect("valid ARN")))
-            .with_chat_severities(severities)
+            .with_channel(chat.with_severities(severities))
     }
 
     #[tokio::test]
@@ -318,22 +324,14 @@ mod in_process {
             chat.notification.attributes(),
             text.notification.attributes()
         );
-        let Outcome::Published {
-            topic_arn,
-            message_id,
-            chat:
-                Some(Delivery {
-                    topic_arn: chat_topic,
-                    message_id: chat_id,
-                }),
-            ..
-        } = outcome
+        let (Some(text_delivery), Some(chat_delivery)) =
+            (outcome.delivery("text"), outcome.delivery("chat"))
         else {
             panic!("expected both deliveries, got {outcome:?}")
         };
-        assert_eq!(topic_arn, text.topic.as_str());
-        assert_eq!(chat_topic, CHAT);
-        assert_ne!(message_id, chat_id);
+        assert_eq!(text_delivery.topic_arn, text.topic.as_str());
+        assert_eq!(chat_delivery.topic_arn, CHAT);
+        assert_ne!(text_delivery.message_id, chat_delivery.message_id);
     }
 
     #[tokio::test]
@@ -345,7 +343,7 @@ mod in_process {
             .await
             .expect("published");
         assert!(
-            matches!(outcome, Outcome::Published { chat: None, .. }),
+            matches!(outcome, Outcome::Published { .. }) && outcome.delivery("chat").is_none(),
             "{outcome:?}"
         );
         assert_eq!(notifier.publisher().published().len(), 1);
@@ -354,10 +352,7 @@ mod in_process {
             .handle(sample_event("change-set-failed-server-fault.json"))
             .await
             .expect("published");
-        assert!(
-            matches!(outcome, Outcome::Published { chat: Some(_), .. }),
-            "{outcome:?}"
-        );
+        assert!(outcome.delivery("chat").is_some(), "{outcome:?}");
         assert_eq!(notifier.publisher().published().len(), 3);
     }
 

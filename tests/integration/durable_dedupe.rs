@@ -62,7 +62,7 @@ impl World {
     }
 
     fn topic(&self) -> &TopicArn {
-        &self.families.topics.change_sets
+        self.families.topic(TopicKind::CHANGE_SETS)
     }
 
     fn record_id(&self, event_id: &str) -> String {
@@ -112,7 +112,7 @@ impl World {
 
     async fn published_count(&self) -> usize {
         self.moto
-            .message_count(self.families.queue(TopicKind::ChangeSets))
+            .message_count(self.families.queue(TopicKind::CHANGE_SETS))
             .await
     }
 }
@@ -217,7 +217,7 @@ async fn two_instances_racing_on_one_event_publish_it_exactly_once() {
     }
     let deliveries = world
         .moto
-        .receive_exactly(world.families.queue(TopicKind::ChangeSets), RACES, WAIT)
+        .receive_exactly(world.families.queue(TopicKind::CHANGE_SETS), RACES, WAIT)
         .await;
     assert_eq!(deliveries.len(), RACES);
     eprintln!("{RACES} races: {retried} losers failed retryably and got `duplicate` on retry");

@@ -93,14 +93,9 @@ async fn template_families(moto: &Moto, declared: &Declared) -> Families {
         topics.insert(kind.variable(), topic);
         queues.push((kind, queue));
     }
-    let topic = |kind: TopicKind| topics[kind.variable()].clone();
-    let topics = Topics {
-        offers: topic(TopicKind::Offers),
-        change_sets: topic(TopicKind::ChangeSets),
-        security: topic(TopicKind::Security),
-        other: Some(topic(TopicKind::Other)),
-        agreements: Some(topic(TopicKind::Agreements)),
-    };
+    let topics = TopicKind::ALL.into_iter().fold(Topics::new(), |all, kind| {
+        all.with(kind, topics[kind.variable()].clone())
+    });
     Families::new(topics, queues)
 }
 
@@ -457,8 +452,8 @@ async fn sns_faults_fail_the_invocation_in_time_and_the_redelivery_publishes_onc
     set_var(&mut env, "AWS_ENDPOINT_URL", &proxy.url());
     let mut lambda = Lambda::start(&env).await;
     let sample = sample_event("change-set-failed-client-error.json");
-    let topic = families.topics.change_sets.clone();
-    let queue = families.queue(TopicKind::ChangeSets).clone();
+    let topic = families.topic(TopicKind::CHANGE_SETS).clone();
+    let queue = families.queue(TopicKind::CHANGE_SETS).clone();
 
     for (index, case) in fault_cases().into_iter().enumerate() {
         let label = case.label;
@@ -517,7 +512,7 @@ async fn a_topic_that_does_not_exist_fails_until_it_is_created() {
     let moto = Moto::connect().await;
     let families = moto.families(false).await;
     // A well-formed ARN in moto's account and region, of a topic nobody created yet.
-    let existing = families.topics.security.as_str();
+    let existing = families.topic(TopicKind::SECURITY).as_str();
     let name = unique_name("created-later");
     let prefix = existing
         .rsplit_once(':')
@@ -525,7 +520,7 @@ async fn a_topic_that_does_not_exist_fails_until_it_is_created() {
         .expect("a topic ARN has colons");
     let missing = TopicArn::parse(&format!("{prefix}:{name}")).expect("a valid topic ARN");
     let mut env = function_env(&families);
-    set_var(&mut env, TopicKind::Security.variable(), missing.as_str());
+    set_var(&mut env, TopicKind::SECURITY.variable(), missing.as_str());
     let mut lambda = Lambda::start(&env).await;
     let file = "products-security-report-overdue.json";
     let event = sample_event(file);
@@ -564,8 +559,8 @@ async fn a_redelivered_event_is_published_once_per_warm_instance() {
     let mut lambda = Lambda::start(&env).await;
     let file = "offer-released-by-isv.json";
     let event = sample_event(file);
-    let topic = &families.topics.offers;
-    let queue = families.queue(TopicKind::Offers);
+    let topic = &families.topic(TopicKind::OFFERS);
+    let queue = families.queue(TopicKind::OFFERS);
 
     let first = lambda.invoke(bytes(&event)).await.expect_response(file);
     let message_id = assert_published(&first, &event, topic, file);
@@ -601,7 +596,7 @@ async fn with_duplicate_detection_off_every_delivery_publishes() {
     let mut lambda = Lambda::start(&env).await;
     let file = "offer-released-by-isv.json";
     let event = sample_event(file);
-    let topic = &families.topics.offers;
+    let topic = &families.topic(TopicKind::OFFERS);
 
     let mut message_ids = BTreeSet::new();
     for _ in 0..2 {
@@ -610,7 +605,7 @@ async fn with_duplicate_detection_off_every_delivery_publishes() {
     }
     assert_eq!(message_ids.len(), 2, "two publishes, two message ids");
     let deliveries = moto
-        .receive_exactly(families.queue(TopicKind::Offers), 2, WAIT)
+        .receive_exactly(families.queue(TopicKind::OFFERS), 2, WAIT)
         .await;
     let delivered: BTreeSet<String> = deliveries
         .into_iter()

@@ -2,11 +2,11 @@
 //! the same path as the fuzz target, so CI sees zero panics on every input found so far
 //! without needing the fuzzer itself.
 
-use marketplace_catalog_notifier::event::CatalogEvent;
 use marketplace_catalog_notifier::notification::{
     MAX_ATTRIBUTES, MAX_MESSAGE_BYTES, MAX_SUBJECT_UTF16_UNITS,
 };
-use marketplace_catalog_notifier::registry;
+use marketplace_catalog_notifier::registry::MarketplaceEvent;
+use marketplace_catalog_notifier::render::TextRenderer;
 
 use crate::support::root;
 
@@ -23,10 +23,10 @@ fn every_corpus_input_is_handled_without_panicking() {
         let Ok(payload) = std::str::from_utf8(&data) else {
             continue;
         };
-        let Ok(event) = CatalogEvent::from_json(payload) else {
+        let Ok(event) = MarketplaceEvent::from_json(payload) else {
             continue;
         };
-        let notification = registry::render_text(&event);
+        let notification = event.render(&TextRenderer);
         rendered += 1;
         let name = path.display();
         assert!(notification.size_in_bytes() <= MAX_MESSAGE_BYTES, "{name}");

@@ -26,11 +26,11 @@ enum Expected {
 const CORPUS: &[(&str, Expected)] = &[
     (
         "control-characters-in-names.json",
-        Expected::Published(TopicKind::Offers),
+        Expected::Published(TopicKind::OFFERS),
     ),
     (
         "deeply-nested-unknown-fields.json",
-        Expected::Published(TopicKind::ChangeSets),
+        Expected::Published(TopicKind::CHANGE_SETS),
     ),
     (
         "detail-as-string.json",
@@ -38,11 +38,11 @@ const CORPUS: &[(&str, Expected)] = &[
     ),
     (
         "detail-type-wrong-case.json",
-        Expected::Published(TopicKind::Other),
+        Expected::Published(TopicKind::OTHER),
     ),
     (
         "emoji-10kb-names.json",
-        Expected::Published(TopicKind::Offers),
+        Expected::Published(TopicKind::OFFERS),
     ),
     (
         "empty-event-id.json",
@@ -110,7 +110,7 @@ const CORPUS: &[(&str, Expected)] = &[
     ),
     (
         "unknown-detail-type.json",
-        Expected::Published(TopicKind::Other),
+        Expected::Published(TopicKind::OTHER),
     ),
     (
         "unparsable-expiration-date.json",

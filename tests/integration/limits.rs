@@ -1,12 +1,13 @@
 //! Property tests: whatever names, ids, sizes and characters an event holds, the rendered
 //! notification obeys SNS's Publish rules (subject, attributes, message size).
 
-use marketplace_catalog_notifier::event::CatalogEvent;
 use marketplace_catalog_notifier::notification::{
     MAX_ATTRIBUTES, MAX_MESSAGE_BYTES, MAX_SUBJECT_UTF16_UNITS, Notification,
     is_valid_attribute_name,
 };
-use marketplace_catalog_notifier::registry;
+use marketplace_catalog_notifier::registry::MarketplaceEvent;
+use marketplace_catalog_notifier::render::TextRenderer;
+
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -52,8 +53,8 @@ fn assert_publishable(n: &Notification) -> Result<(), TestCaseError> {
 }
 
 fn render(payload: Value) -> Result<Notification, TestCaseError> {
-    let event = CatalogEvent::parse(payload).map_err(|e| TestCaseError::fail(e.to_string()))?;
-    Ok(registry::render_text(&event))
+    let event = MarketplaceEvent::parse(payload).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    Ok(event.render(&TextRenderer))
 }
 
 /// Any text, weighted towards what breaks naive code: controls, line breaks, emoji, length.

@@ -2,12 +2,14 @@
 //! severity and attributes each one gets, and a reviewed snapshot of each rendered
 //! notification, so a wording change shows up as a diff.
 
-use marketplace_catalog_notifier::agreement;
 use marketplace_catalog_notifier::config::TopicKind;
-use marketplace_catalog_notifier::event::{CatalogEvent, KNOWN_DETAIL_TYPES};
+use marketplace_catalog_notifier::families::agreement;
 use marketplace_catalog_notifier::notification::{MAX_MESSAGE_BYTES, Severity};
-use marketplace_catalog_notifier::publish::{RecordingPublisher, render_text};
-use marketplace_catalog_notifier::{Notifier, NotifierError, Outcome, registry};
+use marketplace_catalog_notifier::outcome::Delivery;
+use marketplace_catalog_notifier::publish::{RecordingPublisher, readable};
+use marketplace_catalog_notifier::registry::{self, MarketplaceEvent};
+use marketplace_catalog_notifier::render::TextRenderer;
+use marketplace_catalog_notifier::{Notifier, NotifierError, Outcome};
 use serde_json::{Value, json};
 
 use crate::support::{CHANGE_SETS, config, invalid_fixtures, sample_event, sample_names};
@@ -25,19 +27,19 @@ type Expectation = (
 const EXPECTED: &[Expectation] = &[
     (
         "agreement-acceptor-created.json",
-        TopicKind::Agreements,
+        TopicKind::AGREEMENTS,
         Severity::Info,
         &[("party", "acceptor"), ("action_required", "false")],
     ),
     (
         "agreement-amended.json",
-        TopicKind::Agreements,
+        TopicKind::AGREEMENTS,
         Severity::Info,
         &[("product_id", "prod-aw4fgf5tyo5w2"), ("party", "proposer")],
     ),
     (
         "agreement-billing-adjustment-failed.json",
-        TopicKind::Agreements,
+        TopicKind::AGREEMENTS,
         Severity::Error,
         &[
             ("action_required", "true"),
@@ -46,7 +48,7 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "agreement-cancellation-pending-approval.json",
-        TopicKind::Agreements,
+        TopicKind::AGREEMENTS,
         Severity::Warning,
         &[
             ("action_required", "true"),
@@ -56,7 +58,7 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "agreement-created-as-manufacturer-cppo.json",
-        TopicKind::Agreements,
+        TopicKind::AGREEMENTS,
         Severity::Info,
         &[
             ("party", "manufacturer"),
@@ -65,7 +67,7 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "agreement-created-as-proposer.json",
-        TopicKind::Agreements,
+        TopicKind::AGREEMENTS,
         Severity::Info,
         &[
             ("party", "proposer"),
@@ -75,19 +77,19 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "agreement-ended.json",
-        TopicKind::Agreements,
+        TopicKind::AGREEMENTS,
         Severity::Warning,
         &[("action_required", "false")],
     ),
     (
         "agreement-ending-in-30-days.json",
-        TopicKind::Agreements,
+        TopicKind::AGREEMENTS,
         Severity::Warning,
         &[("action_required", "true")],
     ),
     (
         "agreement-license-deprovisioned.json",
-        TopicKind::Agreements,
+        TopicKind::AGREEMENTS,
         Severity::Warning,
         &[
             ("party", "manufacturer"),
@@ -96,19 +98,19 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "agreement-renewal-upcoming.json",
-        TopicKind::Agreements,
+        TopicKind::AGREEMENTS,
         Severity::Info,
         &[("acceptor_account_id", "556677889900")],
     ),
     (
         "change-set-cancelled.json",
-        TopicKind::ChangeSets,
+        TopicKind::CHANGE_SETS,
         Severity::Warning,
         &[("change_set_id", "76yesvf8y165pa4f98td2crtg")],
     ),
     (
         "change-set-failed-client-error.json",
-        TopicKind::ChangeSets,
+        TopicKind::CHANGE_SETS,
         Severity::Error,
         &[
             ("failure_code", "CLIENT_ERROR"),
@@ -117,7 +119,7 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "change-set-failed-description-only.json",
-        TopicKind::ChangeSets,
+        TopicKind::CHANGE_SETS,
         Severity::Error,
         &[
             ("failure_code", "CLIENT_ERROR"),
@@ -126,19 +128,19 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "change-set-failed-server-fault.json",
-        TopicKind::ChangeSets,
+        TopicKind::CHANGE_SETS,
         Severity::Error,
         &[("failure_code", "SERVER_FAULT")],
     ),
     (
         "change-set-succeeded-fractional-offset-times.json",
-        TopicKind::ChangeSets,
+        TopicKind::CHANGE_SETS,
         Severity::Info,
         &[("change_set_id", "5pz8kw3ry1dn6vq0hxm2tjc7e")],
     ),
     (
         "change-set-succeeded-validate-only.json",
-        TopicKind::ChangeSets,
+        TopicKind::CHANGE_SETS,
         Severity::Info,
         &[
             ("change_set_id", "cs-validate-only"),
@@ -147,7 +149,7 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "change-set-succeeded.json",
-        TopicKind::ChangeSets,
+        TopicKind::CHANGE_SETS,
         Severity::Info,
         &[
             ("change_set_id", "76yesvf8y165pa4f98td2crtg"),
@@ -156,19 +158,19 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "offer-released-26-buyers.json",
-        TopicKind::Offers,
+        TopicKind::OFFERS,
         Severity::Info,
         &[("release_case", "own_offer"), ("action_required", "true")],
     ),
     (
         "offer-released-30000-buyers.json",
-        TopicKind::Offers,
+        TopicKind::OFFERS,
         Severity::Info,
         &[],
     ),
     (
         "offer-released-as-channel-partner.json",
-        TopicKind::Offers,
+        TopicKind::OFFERS,
         Severity::Info,
         &[
             ("release_case", "your_offer_as_channel_partner"),
@@ -177,7 +179,7 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "offer-released-bidi-zero-width-urls.json",
-        TopicKind::Offers,
+        TopicKind::OFFERS,
         Severity::Info,
         &[
             ("release_case", "channel_partner_offer_for_your_product"),
@@ -186,7 +188,7 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "offer-released-by-channel-partner-for-isv.json",
-        TopicKind::Offers,
+        TopicKind::OFFERS,
         Severity::Info,
         &[
             ("release_case", "channel_partner_offer_for_your_product"),
@@ -195,7 +197,7 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "offer-released-by-isv.json",
-        TopicKind::Offers,
+        TopicKind::OFFERS,
         Severity::Info,
         &[
             ("release_case", "own_offer"),
@@ -204,49 +206,49 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "offer-released-hostile-names.json",
-        TopicKind::Offers,
+        TopicKind::OFFERS,
         Severity::Info,
         &[],
     ),
     (
         "offer-released-public-minimal.json",
-        TopicKind::Offers,
+        TopicKind::OFFERS,
         Severity::Info,
         &[],
     ),
     (
         "offerset-released.json",
-        TopicKind::Offers,
+        TopicKind::OFFERS,
         Severity::Info,
         &[],
     ),
     (
         "products-security-report-due-in-3-days.json",
-        TopicKind::Security,
+        TopicKind::SECURITY,
         Severity::Critical,
         &[("new_issues_found", "false"), ("action_required", "true")],
     ),
     (
         "products-security-report-new-issues.json",
-        TopicKind::Security,
+        TopicKind::SECURITY,
         Severity::Error,
         &[("new_issues_found", "true")],
     ),
     (
         "products-security-report-overdue.json",
-        TopicKind::Security,
+        TopicKind::SECURITY,
         Severity::Critical,
         &[("new_issues_found", "false")],
     ),
     (
         "products-security-report-reminder.json",
-        TopicKind::Security,
+        TopicKind::SECURITY,
         Severity::Warning,
         &[("new_issues_found", "false")],
     ),
     (
         "unknown-detail-type.json",
-        TopicKind::Other,
+        TopicKind::OTHER,
         Severity::Info,
         &[("source", "aws.marketplacecatalog")],
     ),
@@ -272,7 +274,7 @@ fn every_known_detail_type_has_a_sample() {
     // Agreement types share three detail shapes; events/ holds one sample per family
     // (created, amended, ended, ending, renewal, cancellation, billing, licence), each
     // composed from the same typed detail as its siblings.
-    for detail_type in KNOWN_DETAIL_TYPES.iter().filter(|detail_type| {
+    for detail_type in registry::known_detail_types().iter().filter(|detail_type| {
         !agreement::KNOWN_DETAIL_TYPES
             .iter()
             .any(|(name, _)| name == *detail_type)
@@ -300,9 +302,11 @@ async fn every_sample_is_published_to_its_topic_with_its_attributes() {
             Outcome::Published {
                 detail_type: payload["detail-type"].as_str().unwrap().to_owned(),
                 event_id: payload["id"].as_str().unwrap().to_owned(),
-                topic_arn: topic.to_string(),
-                message_id: format!("recorded-{}", index + 1),
-                chat: None,
+                deliveries: vec![Delivery {
+                    channel: "text",
+                    topic_arn: topic.to_string(),
+                    message_id: format!("recorded-{}", index + 1),
+                }],
             },
             "{name}"
         );
@@ -343,18 +347,17 @@ fn rendered_notifications_match_their_snapshots() {
     let config = config(true);
     for name in sample_names() {
         let event =
-            CatalogEvent::parse(sample_event(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            MarketplaceEvent::parse(sample_event(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         let kind = event.topic;
         let topic = config.topics.arn_for(kind).expect("topic configured");
-        let text = render_text(topic, &registry::render_text(&event));
+        let text = readable(topic, &event.render(&TextRenderer));
         insta::assert_snapshot!(name.trim_end_matches(".json"), text);
     }
 }
 
 #[tokio::test]
 async fn agreement_events_are_skipped_without_an_agreements_topic() {
-    let mut topics = config(true).topics;
-    topics.agreements = None;
+    let topics = config(true).topics.without(TopicKind::AGREEMENTS);
     let notifier = Notifier::new(topics, RecordingPublisher::new());
     let outcome = notifier
         .handle(sample_event("agreement-billing-adjustment-failed.json"))
@@ -474,9 +477,10 @@ async fn a_redelivered_event_is_published_once_by_a_warm_instance() {
     notifier.publisher().fail_with(None);
 
     let first = notifier.handle(event.clone()).await.expect("published");
-    let Outcome::Published { message_id, .. } = first else {
+    let (Outcome::Published { .. }, Some(message_id)) = (&first, first.message_id()) else {
         panic!("expected a publish, got {first:?}")
     };
+    let message_id = message_id.to_owned();
     let second = notifier
         .handle(event)
         .await

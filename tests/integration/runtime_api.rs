@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 use marketplace_catalog_notifier::config::{
     ENRICH_AGREEMENTS_VARIABLE, ENRICH_VARIABLE, TopicArn, TopicKind,
 };
-use marketplace_catalog_notifier::event::{CatalogEvent, MISSING_EVENT_ID};
-use marketplace_catalog_notifier::publish::render_text;
-use marketplace_catalog_notifier::registry;
+use marketplace_catalog_notifier::event::MISSING_EVENT_ID;
+use marketplace_catalog_notifier::publish::readable;
+use marketplace_catalog_notifier::registry::MarketplaceEvent;
+use marketplace_catalog_notifier::render::TextRenderer;
 use serde_json::{Value, json};
 
 use crate::support::lambda::Lambda;
@@ -176,8 +177,8 @@ async fn publishes_every_sample_rejects_bad_input_and_keeps_serving() {
                 .iter()
                 .find(|delivery| &delivery.message_id == message_id)
                 .unwrap_or_else(|| panic!("{file}: {message_id} not on the {} queue", kind.name()));
-            let event = CatalogEvent::parse(payload.clone()).expect("a sample parses");
-            delivery.assert_is(topic, &registry::render_text(&event), file);
+            let event = MarketplaceEvent::parse(payload.clone()).expect("a sample parses");
+            delivery.assert_is(topic, &event.render(&TextRenderer), file);
             delivery.assert_contract_attributes(payload, file);
         }
     }
@@ -198,7 +199,7 @@ async fn unknown_detail_type_is_skipped_when_no_other_events_topic_is_set() {
     env.extend(families.env());
     assert!(
         env.iter()
-            .all(|(name, _)| name != TopicKind::Other.variable()),
+            .all(|(name, _)| name != TopicKind::OTHER.variable()),
         "the other-events topic must be unset here"
     );
     let mut lambda = Lambda::start(&env).await;
@@ -274,8 +275,8 @@ async fn dry_run_serves_without_topics_and_prints_the_notification() {
         reply,
         contract::published_reply(&payload, &topic, "dry-run-1")
     );
-    let event = CatalogEvent::parse(payload).expect("a sample parses");
+    let event = MarketplaceEvent::parse(payload).expect("a sample parses");
     lambda
-        .wait_for_stdout(&render_text(&topic, &registry::render_text(&event)))
+        .wait_for_stdout(&readable(&topic, &event.render(&TextRenderer)))
         .await;
 }

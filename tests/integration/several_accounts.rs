@@ -126,7 +126,7 @@ async fn a_member_accounts_change_set_is_described_with_the_assumed_roles_creden
     }
     let deliveries = world
         .moto
-        .receive_exactly(world.families.queue(TopicKind::ChangeSets), 2, WAIT)
+        .receive_exactly(world.families.queue(TopicKind::CHANGE_SETS), 2, WAIT)
         .await;
     let from = |account: &str| {
         deliveries
@@ -260,7 +260,7 @@ async fn a_member_accounts_agreement_is_looked_up_with_the_assumed_roles_credent
     let (_, delivery) = world
         .run_once(
             &env,
-            TopicKind::Agreements,
+            TopicKind::AGREEMENTS,
             &agreement_created_in(MEMBER),
             "member agreement",
         )
@@ -296,7 +296,7 @@ async fn a_refused_assume_role_still_publishes_and_says_why() {
     let (lambda, delivery) = world
         .run_once(
             &central_env(&world.families.env(), &catalog.url, &sts.url()),
-            TopicKind::ChangeSets,
+            TopicKind::CHANGE_SETS,
             &failed_change_set_from(MEMBER),
             "denied",
         )
@@ -339,7 +339,7 @@ async fn account_names_come_from_an_ssm_parameter_read_at_cold_start() {
     let (_, delivery) = world
         .run_once(
             &env,
-            TopicKind::ChangeSets,
+            TopicKind::CHANGE_SETS,
             &failed_change_set_from(MEMBER),
             "named from SSM",
         )

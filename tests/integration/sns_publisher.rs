@@ -8,10 +8,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use marketplace_catalog_notifier::aws::SnsPublisher;
-use marketplace_catalog_notifier::catalog::offer::MAX_LISTED_BUYERS;
-use marketplace_catalog_notifier::config::{TopicArn, Topics};
+use marketplace_catalog_notifier::config::{TopicArn, TopicKind, Topics};
+use marketplace_catalog_notifier::families::catalog::offer::MAX_LISTED_BUYERS;
 use marketplace_catalog_notifier::notification::{
-    Attributes, MAX_MESSAGE_BYTES, Notification, Severity, Subject,
+    Attributes, Channel, MAX_MESSAGE_BYTES, Notification, Severity, Subject,
 };
 use marketplace_catalog_notifier::publish::Publisher;
 use marketplace_catalog_notifier::{Notifier, NotifierError, Outcome};
@@ -58,7 +58,7 @@ async fn every_sample_event_reaches_its_familys_queue_and_no_other() {
             .handle(payload.clone())
             .await
             .unwrap_or_else(|error| panic!("{file}: {error}"));
-        let Outcome::Published { message_id, .. } = &outcome else {
+        let (Outcome::Published { .. }, Some(message_id)) = (&outcome, outcome.message_id()) else {
             panic!("{file}: not published: {outcome:?}");
         };
         assert!(!message_id.is_empty(), "{file}: empty message id");
@@ -75,7 +75,7 @@ async fn every_sample_event_reaches_its_familys_queue_and_no_other() {
         );
         let notification = render(&payload, &file);
         sent.entry(kind.name()).or_default().push(Sent {
-            message_id: message_id.clone(),
+            message_id: message_id.to_owned(),
             file,
             payload,
             topic,
@@ -110,13 +110,10 @@ async fn publishing_to_a_topic_that_does_not_exist_fails_naming_topic_and_event(
         unique_name("absent")
     );
     let absent = TopicArn::parse(&arn).expect("a well-formed ARN");
-    let topics = Topics {
-        offers: absent.clone(),
-        change_sets: absent.clone(),
-        security: absent.clone(),
-        other: None,
-        agreements: None,
-    };
+    let topics = TopicKind::ALL
+        .into_iter()
+        .filter(|kind| kind.is_required())
+        .fold(Topics::new(), |all, kind| all.with(kind, absent.clone()));
     let notifier = Notifier::new(topics, SnsPublisher::from_sdk_config(&moto.config));
     let payload = sample_event("change-set-failed-client-error.json");
     let event_id = contract::event_id(&payload).to_owned();
@@ -159,13 +156,9 @@ async fn a_severity_filter_policy_receives_only_matching_notifications() {
     moto.subscribe(&topic, &urgent, Some(&policy)).await;
     moto.subscribe(&topic, &everything, None).await;
     // Every family on the one topic, so every sample passes the filter or not.
-    let topics = Topics {
-        offers: topic.clone(),
-        change_sets: topic.clone(),
-        security: topic.clone(),
-        other: Some(topic.clone()),
-        agreements: Some(topic.clone()),
-    };
+    let topics = TopicKind::ALL
+        .into_iter()
+        .fold(Topics::new(), |all, kind| all.with(kind, topic.clone()));
     let notifier = Notifier::new(topics, SnsPublisher::from_sdk_config(&moto.config));
 
     let events = sample_events();
@@ -300,6 +293,7 @@ async fn a_body_cut_to_the_size_limit_is_accepted_and_arrives_whole() {
     // 400,000 bytes of two-byte characters: far over the limit, and cut mid-way.
     let body = "é".repeat(200_000);
     let notification = Notification::new(
+        Channel::TEXT,
         Subject::new("A very large notification"),
         &body,
         Severity::Info,

@@ -9,14 +9,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-use marketplace_catalog_notifier::agreement;
 use marketplace_catalog_notifier::aws::{EXPIRATION_ATTRIBUTE, KEY_ATTRIBUTE};
 use marketplace_catalog_notifier::config::{
     CHAT_SEVERITIES_VARIABLE, CHAT_TOPIC_VARIABLE, DEDUPE_TABLE_VARIABLE, REQUIRED_TOPIC_VARIABLES,
     TOPIC_VARIABLES,
 };
-use marketplace_catalog_notifier::event::{KNOWN_DETAIL_TYPES, SOURCE};
-use marketplace_catalog_notifier::registry::{self, ROUTES};
+use marketplace_catalog_notifier::families::agreement;
+use marketplace_catalog_notifier::families::catalog::SOURCE;
+use marketplace_catalog_notifier::registry;
 use serde_json::{Value, json};
 
 use crate::support::{envelope, sample_events};
@@ -87,8 +87,7 @@ fn sample_probes() -> Vec<Probe> {
 
 fn probes() -> Vec<Probe> {
     let mut probes = sample_probes();
-    let routed = ROUTES
-        .iter()
+    let routed = registry::routes()
         .map(|route| (route.source, route.detail_type))
         .chain([(SOURCE, FUTURE_DETAIL_TYPE)])
         .chain(
@@ -174,7 +173,7 @@ fn strings(value: &Value) -> BTreeSet<&str> {
 #[test]
 fn the_code_knows_its_topic_variables() {
     // Guards the checks below against an empty or inconsistent contract.
-    assert!(!TOPIC_VARIABLES.is_empty() && !KNOWN_DETAIL_TYPES.is_empty());
+    assert!(!TOPIC_VARIABLES.is_empty() && registry::routes().next().is_some());
     for name in REQUIRED_TOPIC_VARIABLES {
         assert!(
             TOPIC_VARIABLES.contains(name),
@@ -219,7 +218,10 @@ fn every_catalog_event_reaches_the_function_exactly_once() {
         .filter(|p| p.deliveries == 1)
         .filter_map(|p| p.event["detail-type"].as_str())
         .collect();
-    for detail_type in KNOWN_DETAIL_TYPES.iter().chain([&FUTURE_DETAIL_TYPE]) {
+    for detail_type in registry::known_detail_types()
+        .iter()
+        .chain([&FUTURE_DETAIL_TYPE])
+    {
         assert!(probed.contains(detail_type), "{detail_type} was not probed");
     }
     assert!(

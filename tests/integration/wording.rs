@@ -4,12 +4,11 @@
 //! subject, body or attribute, and every message says whether action is required.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use marketplace_catalog_notifier::enrich::{
-    ChangeError, ChangeReport, ChangeSetReport, Enrichment,
+use marketplace_catalog_notifier::lookup::{
+    ChangeError, ChangeReport, ChangeSetReport, Enrichment, Found,
 };
-use marketplace_catalog_notifier::event::CatalogEvent;
 use marketplace_catalog_notifier::notification::{MAX_ATTRIBUTES, Notification};
-use marketplace_catalog_notifier::registry;
+use marketplace_catalog_notifier::registry::MarketplaceEvent;
 use marketplace_catalog_notifier::render::{chat, text};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -18,8 +17,8 @@ use crate::support::{envelope, sample_event, sample_names};
 
 /// The two renderings of an event composed with what a lookup found.
 fn renderings(event: &Value, enrichment: &Enrichment) -> [Notification; 2] {
-    let event = CatalogEvent::parse(event.clone()).expect("a valid event");
-    let message = registry::compose(&event, enrichment);
+    let event = MarketplaceEvent::parse(event.clone()).expect("a valid event");
+    let message = event.compose(&Found::ChangeSet(enrichment.clone()));
     [text::render(&message), chat::render(&message)]
 }
 

@@ -21,15 +21,15 @@ fn is_agreement(payload: &Value) -> bool {
 /// events by `detail-type`.
 pub fn topic_kind(payload: &Value) -> TopicKind {
     if is_agreement(payload) {
-        return TopicKind::Agreements;
+        return TopicKind::AGREEMENTS;
     }
     match detail_type(payload) {
-        "Offer Released" | "OfferSet Released" => TopicKind::Offers,
+        "Offer Released" | "OfferSet Released" => TopicKind::OFFERS,
         "Change Set Succeeded" | "Change Set Failed" | "Change Set Cancelled" => {
-            TopicKind::ChangeSets
+            TopicKind::CHANGE_SETS
         }
-        "Products Security Report Created" => TopicKind::Security,
-        _ => TopicKind::Other,
+        "Products Security Report Created" => TopicKind::SECURITY,
+        _ => TopicKind::OTHER,
     }
 }
 

@@ -7,8 +7,7 @@ use std::time::{Duration, Instant};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_marketplacecatalog::config::Credentials;
 use marketplace_catalog_notifier::config::TopicKind;
-use marketplace_catalog_notifier::enrich::{DescribeAgreement, DescribeChangeSet};
-use marketplace_catalog_notifier::publish::{RecordingPublisher, render_text};
+use marketplace_catalog_notifier::publish::{RecordingPublisher, readable};
 use marketplace_catalog_notifier::{Notifier, Outcome};
 use serde_json::Value;
 
@@ -26,15 +25,11 @@ pub async fn sdk_config(url: String) -> SdkConfig {
 
 /// Handles `event`, which must be published once, to `kind`'s dry-run topic, whatever the
 /// lookup answered; returns the notification as text and how long handling took.
-pub async fn publish_once<D, A>(
-    notifier: &Notifier<RecordingPublisher, D, A>,
+pub async fn publish_once(
+    notifier: &Notifier<RecordingPublisher>,
     event: Value,
     kind: TopicKind,
-) -> (String, Duration)
-where
-    D: DescribeChangeSet,
-    A: DescribeAgreement,
-{
+) -> (String, Duration) {
     let started = Instant::now();
     let outcome = notifier
         .handle(event)
@@ -49,7 +44,7 @@ where
         dry_run_config().topics.arn_for(kind)
     );
     (
-        render_text(&published[0].topic, &published[0].notification),
+        readable(&published[0].topic, &published[0].notification),
         elapsed,
     )
 }

@@ -22,9 +22,11 @@ pub mod template;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use marketplace_catalog_notifier::event::{CatalogEvent, SOURCE};
+use marketplace_catalog_notifier::Config;
+use marketplace_catalog_notifier::families::catalog::SOURCE;
 use marketplace_catalog_notifier::notification::Notification;
-use marketplace_catalog_notifier::{Config, registry};
+use marketplace_catalog_notifier::registry::MarketplaceEvent;
+use marketplace_catalog_notifier::render::TextRenderer;
 use serde_json::{Value, json};
 
 /// Test topics, one per family, in a made-up account.
@@ -107,9 +109,9 @@ pub fn bytes(payload: &Value) -> Vec<u8> {
 /// The notification the notifier renders for `payload` with enrichment off, computed
 /// independently of the path under test; a failure names `context`.
 pub fn render(payload: &Value, context: &str) -> Notification {
-    let event = CatalogEvent::parse(payload.clone())
+    let event = MarketplaceEvent::parse(payload.clone())
         .unwrap_or_else(|error| panic!("{context}: the event does not parse: {error}"));
-    registry::render_text(&event)
+    event.render(&TextRenderer)
 }
 
 /// The files in `tests/fixtures/invalid/` (text that is not valid JSON) as raw bytes.

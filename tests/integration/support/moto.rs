@@ -221,6 +221,13 @@ impl Families {
             .unwrap_or_else(|| panic!("no {} topic in this test", kind.name()))
     }
 
+    /// A family's topic (panics for an unconfigured family).
+    pub fn topic(&self, kind: TopicKind) -> &TopicArn {
+        self.topics
+            .arn_for(kind)
+            .unwrap_or_else(|| panic!("no {} topic in this test", kind.name()))
+    }
+
     /// The families that have a topic here.
     pub fn kinds(&self) -> impl Iterator<Item = TopicKind> + '_ {
         self.queues.iter().map(|(kind, _)| *kind)
@@ -349,27 +356,17 @@ impl Moto {
         let mut queues = Vec::new();
         let mut topics = Vec::new();
         for kind in TopicKind::ALL {
-            if kind == TopicKind::Other && !with_other {
+            if kind == TopicKind::OTHER && !with_other {
                 continue;
             }
             let (topic, queue) = self.topic_with_queue(kind.name()).await;
             topics.push((kind, topic));
             queues.push((kind, queue));
         }
-        let topic = |kind: TopicKind| {
-            topics
-                .iter()
-                .find(|(topic_kind, _)| *topic_kind == kind)
-                .map(|(_, topic)| topic.clone())
-        };
         Families {
-            topics: Topics {
-                offers: topic(TopicKind::Offers).expect("offers topic"),
-                change_sets: topic(TopicKind::ChangeSets).expect("change-sets topic"),
-                security: topic(TopicKind::Security).expect("security topic"),
-                other: topic(TopicKind::Other),
-                agreements: topic(TopicKind::Agreements),
-            },
+            topics: topics
+                .into_iter()
+                .fold(Topics::new(), |all, (kind, topic)| all.with(kind, topic)),
             queues,
         }
     }

@@ -7,9 +7,11 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{base_message, event_section};
 use crate::accounts::AccountNames;
-use crate::event::{CatalogDetail, FieldError, Id, typed};
+use crate::event::{Envelope, FieldError, Id, typed};
+use crate::families::common::{base_message, event_section};
+use crate::family::{Detail, boxed};
+use crate::lookup::Found;
 use crate::message::{Link, Message, NextStep, Section, Severity};
 use crate::text::{
     NOT_GIVEN, count, list_with_more, or_not_given, shorten, single_line, timestamp, written_name,
@@ -97,12 +99,24 @@ pub const MAX_LISTED_BUYERS: usize = 26;
 /// Offers of an offer set listed one per line before the rest are counted.
 pub const MAX_LISTED_OFFERS: usize = 50;
 
-pub fn parse_offer_released(detail: &RawValue) -> Result<CatalogDetail, FieldError> {
-    Ok(CatalogDetail::OfferReleased(typed(detail)?))
+pub fn parse_offer_released(_: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldError> {
+    typed::<OfferReleased>(detail).map(boxed)
 }
 
-pub fn parse_offer_set_released(detail: &RawValue) -> Result<CatalogDetail, FieldError> {
-    Ok(CatalogDetail::OfferSetReleased(typed(detail)?))
+pub fn parse_offer_set_released(_: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldError> {
+    typed::<OfferSetReleased>(detail).map(boxed)
+}
+
+impl Detail for OfferReleased {
+    fn compose(&self, envelope: &Envelope, _: &Found) -> Message {
+        offer_released(self, envelope)
+    }
+}
+
+impl Detail for OfferSetReleased {
+    fn compose(&self, envelope: &Envelope, _: &Found) -> Message {
+        offer_set_released(self, envelope)
+    }
 }
 
 /// Who released the offer, seen from the account that received the event.
@@ -146,7 +160,7 @@ impl ReleaseCase {
 /// AWS Marketplace Management Portal).
 pub const OFFERS_PAGE: &str = "https://aws.amazon.com/marketplace/management/offers";
 
-pub fn offer_released(detail: &OfferReleased, envelope: &crate::event::Envelope) -> Message {
+pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Message {
     let case = ReleaseCase::of(detail, envelope.account.as_deref());
     let offer_label = label(detail.offer.name.as_deref(), detail.offer.id.as_str());
     // The body names each thing once with its name, or its id when it has none: the ids
@@ -323,7 +337,7 @@ fn expires_in(left: chrono::TimeDelta) -> String {
     }
 }
 
-pub fn offer_set_released(detail: &OfferSetReleased, envelope: &crate::event::Envelope) -> Message {
+pub fn offer_set_released(detail: &OfferSetReleased, envelope: &Envelope) -> Message {
     let set_label = label(
         detail.offer_set.name.as_deref(),
         detail.offer_set.id.as_str(),

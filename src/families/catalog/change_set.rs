@@ -9,9 +9,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-use super::{base_message, event_section, region};
-use crate::enrich::{ChangeReport, ChangeSetReport, Enrichment};
-use crate::event::{CatalogDetail, Envelope, FieldError, Id, typed};
+use crate::event::{Envelope, FieldError, Id, typed};
+use crate::families::common::{base_message, event_section, region};
+use crate::family::{Detail, boxed};
+use crate::lookup::{ChangeReport, ChangeSetReport, Enrichment, Found, LookupRequest};
 use crate::message::{Line, Link, Message, NextStep, Section, Severity};
 use crate::text::{NOT_GIVEN, duration, shorten, single_line, timestamp, written_name};
 
@@ -87,34 +88,47 @@ pub const MAX_LISTED_ERRORS: usize = 20;
 /// An error message longer than this is cut: the full text is one CLI call away.
 pub const MAX_ERROR_MESSAGE_CHARS: usize = 1_000;
 
-pub fn parse_succeeded(detail: &RawValue) -> Result<CatalogDetail, FieldError> {
-    Ok(CatalogDetail::ChangeSet(
-        ChangeSetOutcome::Succeeded,
-        typed(detail)?,
-    ))
+/// A change-set event: how it ended and its detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeSetEvent {
+    pub outcome: ChangeSetOutcome,
+    pub detail: ChangeSetDetail,
 }
 
-pub fn parse_cancelled(detail: &RawValue) -> Result<CatalogDetail, FieldError> {
-    Ok(CatalogDetail::ChangeSet(
-        ChangeSetOutcome::Cancelled,
-        typed(detail)?,
-    ))
-}
-
-pub fn parse_failed(detail: &RawValue) -> Result<CatalogDetail, FieldError> {
+/// Parses the detail of any of the three change-set events; the detail type says how it
+/// ended.
+pub fn parse(detail_type: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldError> {
     let detail: ChangeSetDetail = typed(detail)?;
-    // Optional in the shared shape, but a failure without its code is not the event AWS
-    // documents.
-    let code = detail.failure_code.clone().ok_or_else(|| {
-        (
-            "detail.FailureCode".to_owned(),
-            "missing field `FailureCode`".to_owned(),
-        )
-    })?;
-    Ok(CatalogDetail::ChangeSet(
-        ChangeSetOutcome::Failed(code),
-        detail,
-    ))
+    let outcome = match detail_type {
+        CHANGE_SET_FAILED => {
+            // Optional in the shared shape, but a failure without its code is not the event
+            // AWS documents.
+            let code = detail.failure_code.clone().ok_or_else(|| {
+                (
+                    "detail.FailureCode".to_owned(),
+                    "missing field `FailureCode`".to_owned(),
+                )
+            })?;
+            ChangeSetOutcome::Failed(code)
+        }
+        CHANGE_SET_CANCELLED => ChangeSetOutcome::Cancelled,
+        _ => ChangeSetOutcome::Succeeded,
+    };
+    Ok(boxed(ChangeSetEvent { outcome, detail }))
+}
+
+impl Detail for ChangeSetEvent {
+    /// What failed, or what a successful change set changed, is only in `DescribeChangeSet`.
+    fn lookup(&self) -> Option<LookupRequest<'_>> {
+        Some(LookupRequest::ChangeSet {
+            catalog: self.detail.catalog.as_str(),
+            change_set_id: self.detail.change_set_id.as_str(),
+        })
+    }
+
+    fn compose(&self, envelope: &Envelope, found: &Found) -> Message {
+        change_set(&self.outcome, &self.detail, found.change_set(), envelope)
+    }
 }
 
 /// What the change set was started to do, as `DescribeChangeSet` reports it.
@@ -556,17 +570,19 @@ mod tests {
     #[test]
     fn a_long_name_is_shortened_after_its_full_appearance_in_the_summary() {
         let long = format!("Rename {}", "x".repeat(200));
-        let event = crate::event::CatalogEvent::parse(serde_json::json!({
+        let (envelope, event) = crate::family::parse_payload::<ChangeSetEvent>(&serde_json::json!({
             "version": "0", "id": "e-1", "detail-type": CHANGE_SET_CANCELLED,
             "source": "aws.marketplacecatalog", "account": "123456789012",
             "time": "2024-01-01T00:00:00Z", "region": "us-east-1", "resources": [],
             "detail": {"Catalog": "AWSMarketplace", "ChangeSetId": "cs-1", "ChangeSetName": long}
-        }))
+        }), parse)
         .unwrap();
-        let CatalogDetail::ChangeSet(outcome, detail) = &event.detail else {
-            panic!("a change-set event");
-        };
-        let message = change_set(outcome, detail, &Enrichment::NotAttempted, &event.envelope);
+        let message = change_set(
+            &event.outcome,
+            &event.detail,
+            &Enrichment::NotAttempted,
+            &envelope,
+        );
         assert!(message.summary.contains(&long));
         let facts = message
             .sections

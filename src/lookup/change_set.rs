@@ -1,19 +1,13 @@
-//! Change-set enrichment: what a change set changed and, for a failure, which change failed
+//! The change-set lookup: what a change set changed and, for a failure, which change failed
 //! and why, fetched from the Marketplace Catalog API. Best effort and bounded in time: when
 //! the answer does not come, the notification goes out without it and says so.
-
-pub mod agreement;
-
-pub use agreement::DescribeAgreement;
 
 use std::future::Future;
 use std::time::Duration;
 
-use tokio::time::{Instant, timeout_at};
+use tokio::time::Instant;
 
-/// The default bound on the whole lookup, retries included: long enough for a healthy API
-/// (tens of milliseconds), short enough that publishing is never held up noticeably.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
+use super::by_deadline;
 
 /// What `DescribeChangeSet` says about a change set, reduced to what a reader needs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -67,21 +61,6 @@ pub trait DescribeChangeSet {
     ) -> impl Future<Output = Result<ChangeSetReport, String>> + Send;
 }
 
-/// Stands in when enrichment is switched off; never called (for change sets or agreements).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Disabled;
-
-impl DescribeChangeSet for Disabled {
-    async fn describe(
-        &self,
-        _account: Option<&str>,
-        _catalog: &str,
-        _change_set_id: &str,
-    ) -> Result<ChangeSetReport, String> {
-        Err("change-set enrichment is switched off".to_owned())
-    }
-}
-
 /// Runs a lookup under a hard deadline, whatever the client's own timeouts do.
 pub async fn enrich<D: DescribeChangeSet>(
     describer: &D,
@@ -101,18 +80,6 @@ pub async fn enrich<D: DescribeChangeSet>(
         Ok(report) => Enrichment::Described(report),
         Err(reason) => Enrichment::Unavailable(reason),
     }
-}
-
-/// `lookup`'s answer, or the reason `timed_out` gives when `deadline` passes first: the
-/// bound every lookup runs under, whatever the clients' own timeouts do.
-async fn by_deadline<T>(
-    deadline: Instant,
-    lookup: impl Future<Output = Result<T, String>>,
-    timed_out: impl FnOnce() -> String,
-) -> Result<T, String> {
-    timeout_at(deadline, lookup)
-        .await
-        .unwrap_or_else(|_| Err(timed_out()))
 }
 
 #[cfg(test)]
@@ -169,11 +136,21 @@ mod tests {
             changes: vec![],
         };
         assert_eq!(
-            enriched(Ok(report.clone()), Duration::ZERO, DEFAULT_TIMEOUT).await,
+            enriched(
+                Ok(report.clone()),
+                Duration::ZERO,
+                crate::lookup::DEFAULT_TIMEOUT
+            )
+            .await,
             Enrichment::Described(report)
         );
         assert_eq!(
-            enriched(Err("AccessDenied".into()), Duration::ZERO, DEFAULT_TIMEOUT).await,
+            enriched(
+                Err("AccessDenied".into()),
+                Duration::ZERO,
+                crate::lookup::DEFAULT_TIMEOUT
+            )
+            .await,
             Enrichment::Unavailable("AccessDenied".into())
         );
     }

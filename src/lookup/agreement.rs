@@ -1,4 +1,4 @@
-//! Agreement enrichment: value, term, status and buyer from `DescribeAgreement`, and the
+//! The agreement lookup: value, term, status and buyer from `DescribeAgreement`, and the
 //! product title from the Catalog API's `DescribeEntity` when the event lacks it. Best effort
 //! under one deadline shared by both calls, like the change-set lookup.
 
@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::{Disabled, by_deadline};
-use crate::agreement::{AgreementFacts, AgreementLookup};
+use super::agreement_facts::{AgreementFacts, AgreementLookup};
+use super::by_deadline;
 
 /// What the error code says when the deadline passes before an answer.
 pub const TIMEOUT_CODE: &str = "Timeout";
@@ -29,24 +29,6 @@ pub trait DescribeAgreement {
         account: Option<&str>,
         product_id: &str,
     ) -> impl Future<Output = Result<Option<String>, String>> + Send;
-}
-
-impl DescribeAgreement for Disabled {
-    async fn describe_agreement(
-        &self,
-        _account: Option<&str>,
-        _agreement_id: &str,
-    ) -> Result<AgreementFacts, String> {
-        Err("Disabled".to_owned())
-    }
-
-    async fn product_title(
-        &self,
-        _account: Option<&str>,
-        _product_id: &str,
-    ) -> Result<Option<String>, String> {
-        Err("Disabled".to_owned())
-    }
 }
 
 /// Looks an agreement up under a hard deadline, whatever the clients' own timeouts do. The

@@ -3,16 +3,16 @@
 use serde_json::Value;
 
 use super::*;
-use crate::agreement::AgreementFacts;
-use crate::event::{CatalogDetail, CatalogEvent};
+use crate::lookup::AgreementFacts;
 
 fn sample(json: &str) -> (AgreementDetail, Envelope) {
     let payload: Value = serde_json::from_str(json).unwrap();
-    let event = CatalogEvent::parse(payload).unwrap();
-    let CatalogDetail::Agreement(detail) = event.detail else {
-        panic!("not an agreement event")
-    };
-    (detail, event.envelope)
+    let (envelope, detail) = crate::family::parse_payload::<AgreementDetail>(
+        &payload,
+        super::super::FAMILY.otherwise.parse,
+    )
+    .unwrap();
+    (detail, envelope)
 }
 
 fn compose_sample(json: &str, lookup: &AgreementLookup) -> Message {
@@ -46,12 +46,14 @@ fn facts() -> AgreementLookup {
     }))
 }
 
-const CREATED: &str = include_str!("../../events/agreement-created-as-proposer.json");
-const CREATED_CPPO: &str = include_str!("../../events/agreement-created-as-manufacturer-cppo.json");
-const ENDING: &str = include_str!("../../events/agreement-ending-in-30-days.json");
-const PENDING: &str = include_str!("../../events/agreement-cancellation-pending-approval.json");
-const BILLING_FAILED: &str = include_str!("../../events/agreement-billing-adjustment-failed.json");
-const ACCEPTOR: &str = include_str!("../../events/agreement-acceptor-created.json");
+const CREATED: &str = include_str!("../../../events/agreement-created-as-proposer.json");
+const CREATED_CPPO: &str =
+    include_str!("../../../events/agreement-created-as-manufacturer-cppo.json");
+const ENDING: &str = include_str!("../../../events/agreement-ending-in-30-days.json");
+const PENDING: &str = include_str!("../../../events/agreement-cancellation-pending-approval.json");
+const BILLING_FAILED: &str =
+    include_str!("../../../events/agreement-billing-adjustment-failed.json");
+const ACCEPTOR: &str = include_str!("../../../events/agreement-acceptor-created.json");
 
 #[test]
 fn a_new_agreement_names_buyer_offer_role_and_says_what_is_missing() {

@@ -8,9 +8,10 @@ use serde_json::Value;
 use super::details::{
     BillingAdjustmentDetail, CancellationDetail, CancellationRequest, LifecycleDetail,
 };
-use super::{AgreementDetail, AgreementLookup, BillingAdjustment, Cancellation, Lifecycle, Party};
-use crate::catalog::{base_attributes, base_message, event_section};
+use super::{AgreementDetail, BillingAdjustment, Cancellation, Lifecycle, Party};
 use crate::event::Envelope;
+use crate::families::common::{base_attributes, base_message, event_section};
+use crate::lookup::AgreementLookup;
 use crate::message::{Attributes, Line, Link, Message, NextStep, Section, Severity};
 use crate::text::{NOT_GIVEN, or_not_given, single_line, timestamp};
 

@@ -8,8 +8,10 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{base_message, event_section};
-use crate::event::{CatalogDetail, Envelope, FieldError, typed};
+use crate::event::{Envelope, FieldError, typed};
+use crate::families::common::{base_message, event_section};
+use crate::family::{Detail, boxed};
+use crate::lookup::Found;
 use crate::message::{Line, Link, Message, NextStep, Section, Severity};
 use crate::text::count;
 
@@ -41,8 +43,14 @@ pub const SERVER_PRODUCTS_PAGE: &str =
 /// subscribers".
 const CONSEQUENCE: &str = "AWS Marketplace temporarily restricts the affected products from new subscribers and tells their current subscribers what they can do";
 
-pub fn parse(detail: &RawValue) -> Result<CatalogDetail, FieldError> {
-    Ok(CatalogDetail::SecurityReport(typed(detail)?))
+pub fn parse(_: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldError> {
+    typed::<SecurityReport>(detail).map(boxed)
+}
+
+impl Detail for SecurityReport {
+    fn compose(&self, envelope: &Envelope, _: &Found) -> Message {
+        security_report(self, envelope)
+    }
 }
 
 /// Severity is urgency: critical when the due date is a week away or past; new issues with

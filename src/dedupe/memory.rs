@@ -1,4 +1,4 @@
-//! Remembers which event ids this warm instance has already published on which channel, so
+//! The warm memory: remembers which event ids this warm instance has already published on which channel, so
 //! an event EventBridge delivers twice is not announced twice, and a retry after one
 //! channel failed sends only what was not yet sent. Bounded in time (a window) and in
 //! memory (a capacity); it only sees what one instance handled since its cold start.
@@ -7,7 +7,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::render::Channel;
+use crate::notification::Channel;
 
 /// What is remembered: one event on one channel.
 type Key = (String, Channel);
@@ -118,14 +118,14 @@ mod tests {
     fn remembers_published_ids_within_the_window() {
         let recent = RecentEvents::new(WINDOW, 10);
         let start = Instant::now();
-        assert_eq!(recent.published_message_id("a", Channel::Text, start), None);
-        recent.remember("a", Channel::Text, "m-1", start);
+        assert_eq!(recent.published_message_id("a", Channel::TEXT, start), None);
+        recent.remember("a", Channel::TEXT, "m-1", start);
         assert_eq!(
-            recent.published_message_id("a", Channel::Text, start + Duration::from_secs(59)),
+            recent.published_message_id("a", Channel::TEXT, start + Duration::from_secs(59)),
             Some("m-1".into())
         );
         assert_eq!(
-            recent.published_message_id("a", Channel::Text, start + WINDOW),
+            recent.published_message_id("a", Channel::TEXT, start + WINDOW),
             None
         );
     }
@@ -134,16 +134,16 @@ mod tests {
     fn evicts_the_oldest_beyond_capacity() {
         let recent = RecentEvents::new(WINDOW, 2);
         let now = Instant::now();
-        recent.remember("a", Channel::Text, "m-a", now);
-        recent.remember("b", Channel::Text, "m-b", now);
-        recent.remember("c", Channel::Text, "m-c", now);
-        assert_eq!(recent.published_message_id("a", Channel::Text, now), None);
+        recent.remember("a", Channel::TEXT, "m-a", now);
+        recent.remember("b", Channel::TEXT, "m-b", now);
+        recent.remember("c", Channel::TEXT, "m-c", now);
+        assert_eq!(recent.published_message_id("a", Channel::TEXT, now), None);
         assert_eq!(
-            recent.published_message_id("b", Channel::Text, now),
+            recent.published_message_id("b", Channel::TEXT, now),
             Some("m-b".into())
         );
         assert_eq!(
-            recent.published_message_id("c", Channel::Text, now),
+            recent.published_message_id("c", Channel::TEXT, now),
             Some("m-c".into())
         );
     }
@@ -152,20 +152,20 @@ mod tests {
     fn channels_are_remembered_apart() {
         let recent = RecentEvents::new(WINDOW, 10);
         let now = Instant::now();
-        recent.remember("a", Channel::Text, "m-text", now);
+        recent.remember("a", Channel::TEXT, "m-text", now);
         assert_eq!(
-            recent.published_message_id("a", Channel::Text, now),
+            recent.published_message_id("a", Channel::TEXT, now),
             Some("m-text".into())
         );
-        assert_eq!(recent.published_message_id("a", Channel::Chat, now), None);
+        assert_eq!(recent.published_message_id("a", Channel::CHAT, now), None);
     }
 
     #[test]
     fn zero_window_disables_detection() {
         let recent = RecentEvents::new(Duration::ZERO, 10);
         let now = Instant::now();
-        recent.remember("a", Channel::Text, "m-a", now);
-        assert_eq!(recent.published_message_id("a", Channel::Text, now), None);
+        recent.remember("a", Channel::TEXT, "m-a", now);
+        assert_eq!(recent.published_message_id("a", Channel::TEXT, now), None);
         assert!(!recent.is_enabled());
     }
 }

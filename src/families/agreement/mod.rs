@@ -5,16 +5,18 @@
 
 pub mod compose;
 pub mod details;
-pub mod lookup;
 
 pub use compose::compose;
 pub use details::{BillingAdjustmentDetail, CancellationDetail, LifecycleDetail};
-pub use lookup::{AgreementFacts, AgreementLookup};
 
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::event::{CatalogDetail, FieldError, typed, untyped};
+use crate::event::{Envelope, FieldError, typed, untyped};
+use crate::family::{Detail, DetailType, Family, Otherwise, boxed};
+use crate::lookup::{Found, LookupRequest};
+use crate::message::Message;
+use crate::topic::TopicKind;
 
 /// The EventBridge source of every agreement event.
 pub const SOURCE: &str = "aws.agreement-marketplace";
@@ -260,17 +262,53 @@ pub fn parse_detail(detail_type: &str, detail: &RawValue) -> Result<AgreementDet
     })
 }
 
-/// The registry's parser for the detail type at `INDEX` in [`KNOWN_DETAIL_TYPES`]: a route's
-/// parser receives only the detail, so the type it stands for is part of its name.
-pub fn parse_known<const INDEX: usize>(detail: &RawValue) -> Result<CatalogDetail, FieldError> {
-    parse_detail(KNOWN_DETAIL_TYPES[INDEX].0, detail).map(CatalogDetail::Agreement)
+/// The family's parser for every agreement detail type, listed or not.
+fn parse(detail_type: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldError> {
+    parse_detail(detail_type, detail).map(boxed)
 }
 
-/// The registry's fallback for agreement types without a dedicated composition: the whole
-/// detail, for the generic rendering on the agreements topic.
-pub fn parse_unrecognised(detail: &RawValue) -> Result<CatalogDetail, FieldError> {
-    untyped(detail).map(|detail| CatalogDetail::Agreement(AgreementDetail::Unrecognised(detail)))
+impl Detail for AgreementDetail {
+    /// The agreement's value, term and status are only in `DescribeAgreement`.
+    fn lookup(&self) -> Option<LookupRequest<'_>> {
+        Some(LookupRequest::Agreement {
+            agreement_id: self.agreement_id()?,
+            product_id: self.product_id(),
+            product_title: self.product_title(),
+        })
+    }
+
+    fn compose(&self, envelope: &Envelope, found: &Found) -> Message {
+        compose(self, envelope, found.agreement())
+    }
 }
+
+/// Every listed detail type goes to the agreements topic, parsed by [`parse`].
+const DETAIL_TYPES: [DetailType; KNOWN_DETAIL_TYPES.len()] = {
+    let mut types = [DetailType {
+        name: "",
+        topic: TopicKind::AGREEMENTS,
+        parse,
+    }; KNOWN_DETAIL_TYPES.len()];
+    let mut index = 0;
+    while index < types.len() {
+        types[index].name = KNOWN_DETAIL_TYPES[index].0;
+        index += 1;
+    }
+    types
+};
+
+/// The agreement family as the registry lists it. New agreement types and the buyer-side
+/// "- Acceptor" ones stay generic, but on the agreements topic, where the people who follow
+/// agreements read.
+pub static FAMILY: Family = Family {
+    name: "agreement",
+    source: SOURCE,
+    detail_types: &DETAIL_TYPES,
+    otherwise: Otherwise {
+        topic: TopicKind::AGREEMENTS,
+        parse,
+    },
+};
 
 #[cfg(test)]
 mod tests {

@@ -1,20 +1,12 @@
-//! The Marketplace Catalog event families (`aws.marketplacecatalog`): each module holds one
-//! family's typed detail, its detail-type names and its composition into a
-//! [`Message`]. The parts every catalog message shares live here.
-
-pub mod change_set;
-pub mod offer;
-pub mod other;
-pub mod security;
+//! What every family's message takes from the envelope, built in one place: the base
+//! attributes (detail type, event id, account), the base message, the closing "Event"
+//! section and the region.
 
 use crate::event::Envelope;
 use crate::message::{Attributes, Message, Section, Severity};
 use crate::text::{NOT_GIVEN, single_line, timestamp};
 
-/// The EventBridge source of every catalog family.
-pub const SOURCE: &str = "aws.marketplacecatalog";
-
-/// Region Marketplace Catalog events come from when the envelope does not say.
+/// Region Marketplace events come from when the envelope does not say.
 pub const DEFAULT_REGION: &str = "us-east-1";
 
 /// The attributes every notification carries, before the type-specific ones. `account`
@@ -60,7 +52,7 @@ pub fn event_section(envelope: &Envelope, request_id: Option<&str>) -> Section {
     section
 }
 
-/// The event's region, or the region Marketplace Catalog events come from.
+/// The event's region, or the region Marketplace events come from.
 pub fn region(envelope: &Envelope) -> String {
     envelope
         .region

@@ -5,14 +5,26 @@
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::{base_message, event_section};
-use crate::event::{CatalogDetail, Envelope, FieldError, untyped};
+use crate::event::{Envelope, FieldError, untyped};
+use crate::families::common::{base_message, event_section};
+use crate::family::{Detail, boxed};
+use crate::lookup::Found;
 use crate::message::{Line, Message, Section, Severity};
 use crate::text::{list_with_more, single_line};
 
+/// A catalog detail type AWS added that has no family yet, kept whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unrecognised(pub Value);
+
 /// Keeps the whole detail: anything in it may matter to the reader.
-pub fn parse(detail: &RawValue) -> Result<CatalogDetail, FieldError> {
-    untyped(detail).map(CatalogDetail::Unrecognised)
+pub fn parse(_: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldError> {
+    untyped(detail).map(|detail| boxed(Unrecognised(detail)))
+}
+
+impl Detail for Unrecognised {
+    fn compose(&self, envelope: &Envelope, _: &Found) -> Message {
+        unrecognised(&self.0, envelope)
+    }
 }
 
 /// Resources listed in full before "... and N more".

@@ -61,23 +61,7 @@ pub const HOME_ACCOUNT_VARIABLE: &str = "HOME_ACCOUNT_ID";
 /// family topics always get every notification.
 pub const CHAT_SEVERITIES_VARIABLE: &str = "CHAT_SEVERITIES";
 
-pub use crate::topic::TopicKind;
-
-/// Every topic variable the code reads.
-pub const TOPIC_VARIABLES: &[&str] = &[
-    TopicKind::Offers.variable(),
-    TopicKind::ChangeSets.variable(),
-    TopicKind::Security.variable(),
-    TopicKind::Other.variable(),
-    TopicKind::Agreements.variable(),
-];
-
-/// The topic variables without which the function refuses to start.
-pub const REQUIRED_TOPIC_VARIABLES: &[&str] = &[
-    TopicKind::Offers.variable(),
-    TopicKind::ChangeSets.variable(),
-    TopicKind::Security.variable(),
-];
+pub use crate::topic::{REQUIRED_TOPIC_VARIABLES, TOPIC_VARIABLES, TopicKind};
 
 /// A validated ARN of a standard SNS topic.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,26 +124,35 @@ impl fmt::Display for TopicArn {
     }
 }
 
-/// Where each family of notifications goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Topics {
-    pub offers: TopicArn,
-    pub change_sets: TopicArn,
-    pub security: TopicArn,
-    pub other: Option<TopicArn>,
-    pub agreements: Option<TopicArn>,
-}
+/// Where each family of notifications goes: a topic ARN per configured row of the topic
+/// table; a topic left unset has none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Topics(Vec<(TopicKind, TopicArn)>);
 
 impl Topics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// These topics with `kind` going to `arn` (in place of any earlier ARN for it).
+    pub fn with(mut self, kind: TopicKind, arn: TopicArn) -> Self {
+        self.0.retain(|(known, _)| *known != kind);
+        self.0.push((kind, arn));
+        self
+    }
+
+    /// These topics without `kind`'s.
+    pub fn without(mut self, kind: TopicKind) -> Self {
+        self.0.retain(|(known, _)| *known != kind);
+        self
+    }
+
     /// The topic for a family, or `None` when that family's topic is not configured.
     pub fn arn_for(&self, kind: TopicKind) -> Option<&TopicArn> {
-        match kind {
-            TopicKind::Offers => Some(&self.offers),
-            TopicKind::ChangeSets => Some(&self.change_sets),
-            TopicKind::Security => Some(&self.security),
-            TopicKind::Other => self.other.as_ref(),
-            TopicKind::Agreements => self.agreements.as_ref(),
-        }
+        self.0
+            .iter()
+            .find(|(known, _)| *known == kind)
+            .map(|(_, arn)| arn)
     }
 }
 
@@ -172,20 +165,18 @@ pub enum Publishing {
     DryRun,
 }
 
-/// Whether change-set notifications are enriched through the Catalog API, and how long one
-/// lookup may take.
+/// Whether one kind of lookup (change sets, agreements) runs, and how long one lookup may
+/// take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeSetLookup {
+pub enum LookupSetting {
     On { deadline: Duration },
     Off,
 }
 
-/// Whether agreement notifications are enriched through the Agreement API, and how long one
-/// lookup (the product title included) may take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AgreementLookup {
-    On { deadline: Duration },
-    Off,
+impl LookupSetting {
+    fn from_switch(on: bool, deadline: Duration) -> Self {
+        if on { Self::On { deadline } } else { Self::Off }
+    }
 }
 
 /// Everything the function reads from its environment.
@@ -195,10 +186,10 @@ pub struct Config {
     pub publishing: Publishing,
     /// How long published event ids are remembered; zero disables duplicate detection.
     pub duplicate_window: Duration,
-    pub change_set_lookup: ChangeSetLookup,
+    pub change_set_lookup: LookupSetting,
     /// Whether agreement notifications are enriched through the Agreement API (and the
     /// Catalog API for the product title), within the same deadline as change sets.
-    pub agreement_lookup: AgreementLookup,
+    pub agreement_lookup: LookupSetting,
     /// Where the chat rendering of every notification goes, when set.
     pub chat_topic: Option<TopicArn>,
     /// The severities sent to chat; empty means all.
@@ -256,7 +247,7 @@ impl Config {
             })?,
         };
         let enrich_timeout = match read(ENRICH_TIMEOUT_VARIABLE) {
-            None => crate::enrich::DEFAULT_TIMEOUT,
+            None => crate::lookup::DEFAULT_TIMEOUT,
             Some(value) => value
                 .trim()
                 .parse::<u64>()
@@ -345,39 +336,22 @@ impl Config {
                     None => Ok(None),
                 }
             };
-        let required = |kind: TopicKind| {
-            topic(kind)?.ok_or(ConfigError::Missing {
-                variable: kind.variable(),
-            })
-        };
+        let mut topics = Topics::new();
+        for kind in TopicKind::ALL {
+            if let Some(arn) = topic(kind)? {
+                topics = topics.with(kind, arn);
+            }
+        }
         Ok(Self {
-            topics: Topics {
-                offers: required(TopicKind::Offers)?,
-                change_sets: required(TopicKind::ChangeSets)?,
-                security: required(TopicKind::Security)?,
-                other: topic(TopicKind::Other)?,
-                agreements: topic(TopicKind::Agreements)?,
-            },
+            topics,
             publishing: if dry_run {
                 Publishing::DryRun
             } else {
                 Publishing::Sns
             },
             duplicate_window,
-            change_set_lookup: if enrich_change_sets {
-                ChangeSetLookup::On {
-                    deadline: enrich_timeout,
-                }
-            } else {
-                ChangeSetLookup::Off
-            },
-            agreement_lookup: if enrich_agreements {
-                AgreementLookup::On {
-                    deadline: enrich_timeout,
-                }
-            } else {
-                AgreementLookup::Off
-            },
+            change_set_lookup: LookupSetting::from_switch(enrich_change_sets, enrich_timeout),
+            agreement_lookup: LookupSetting::from_switch(enrich_agreements, enrich_timeout),
             chat_topic,
             chat_severities,
             dedupe_table,
@@ -531,23 +505,23 @@ mod tests {
         let config = config(&vars).unwrap();
         assert_eq!(config.publishing, Publishing::Sns);
         assert_eq!(
-            config.topics.arn_for(TopicKind::Offers).unwrap().as_str(),
+            config.topics.arn_for(TopicKind::OFFERS).unwrap().as_str(),
             OFFERS
         );
         assert_eq!(
             config
                 .topics
-                .arn_for(TopicKind::ChangeSets)
+                .arn_for(TopicKind::CHANGE_SETS)
                 .unwrap()
                 .as_str(),
             CHANGE_SETS
         );
         assert_eq!(
-            config.topics.arn_for(TopicKind::Security).unwrap().as_str(),
+            config.topics.arn_for(TopicKind::SECURITY).unwrap().as_str(),
             SECURITY
         );
         assert_eq!(
-            config.topics.arn_for(TopicKind::Other).unwrap().as_str(),
+            config.topics.arn_for(TopicKind::OTHER).unwrap().as_str(),
             OTHER
         );
     }
@@ -557,20 +531,20 @@ mod tests {
         let mut vars = required_vars();
         vars.push(("OTHER_EVENTS_TOPIC_ARN", ""));
         let config = config(&vars).unwrap();
-        assert_eq!(config.topics.arn_for(TopicKind::Other), None);
+        assert_eq!(config.topics.arn_for(TopicKind::OTHER), None);
     }
 
     #[test]
     fn agreements_topic_is_optional_and_validated() {
         let config_without = config(&required_vars()).unwrap();
-        assert_eq!(config_without.topics.arn_for(TopicKind::Agreements), None);
+        assert_eq!(config_without.topics.arn_for(TopicKind::AGREEMENTS), None);
 
         let agreements = "arn:aws:sns:us-east-1:123456789012:marketplace-agreements";
         let mut vars = required_vars();
         vars.push(("AGREEMENTS_TOPIC_ARN", agreements));
         let with = config(&vars).unwrap();
         assert_eq!(
-            with.topics.arn_for(TopicKind::Agreements).unwrap().as_str(),
+            with.topics.arn_for(TopicKind::AGREEMENTS).unwrap().as_str(),
             agreements
         );
 
@@ -582,19 +556,16 @@ mod tests {
 
     #[test]
     fn agreement_enrichment_is_on_by_default_except_in_a_dry_run() {
-        let on = AgreementLookup::On {
-            deadline: crate::enrich::DEFAULT_TIMEOUT,
+        let on = LookupSetting::On {
+            deadline: crate::lookup::DEFAULT_TIMEOUT,
         };
         assert_eq!(config(&required_vars()).unwrap().agreement_lookup, on);
         let dry = config(&[("NOTIFIER_DRY_RUN", "true")]).unwrap();
-        assert_eq!(dry.agreement_lookup, AgreementLookup::Off);
+        assert_eq!(dry.agreement_lookup, LookupSetting::Off);
 
         let mut vars = required_vars();
         vars.push(("ENRICH_AGREEMENTS", "false"));
-        assert_eq!(
-            config(&vars).unwrap().agreement_lookup,
-            AgreementLookup::Off
-        );
+        assert_eq!(config(&vars).unwrap().agreement_lookup, LookupSetting::Off);
 
         let mut vars = required_vars();
         vars.push(("ENRICH_AGREEMENTS", "perhaps"));
@@ -671,7 +642,13 @@ mod tests {
         let mut vars = required_vars();
         vars.push(("NOTIFIER_DRY_RUN", "1"));
         let config = config(&vars).unwrap();
-        assert_eq!(config.topics.offers.as_str(), OFFERS);
+        assert_eq!(
+            config
+                .topics
+                .arn_for(TopicKind::OFFERS)
+                .map(TopicArn::as_str),
+            Some(OFFERS)
+        );
     }
 
     #[test]
@@ -704,15 +681,15 @@ mod tests {
         let on = config(&required_vars()).unwrap();
         assert_eq!(
             on.change_set_lookup,
-            ChangeSetLookup::On {
-                deadline: crate::enrich::DEFAULT_TIMEOUT
+            LookupSetting::On {
+                deadline: crate::lookup::DEFAULT_TIMEOUT
             }
         );
         assert_eq!(
             config(&[("NOTIFIER_DRY_RUN", "true")])
                 .unwrap()
                 .change_set_lookup,
-            ChangeSetLookup::Off
+            LookupSetting::Off
         );
 
         let mut vars = required_vars();
@@ -720,16 +697,13 @@ mod tests {
             ("ENRICH_CHANGE_SETS", "false"),
             ("ENRICH_TIMEOUT_MS", "250"),
         ]);
-        assert_eq!(
-            config(&vars).unwrap().change_set_lookup,
-            ChangeSetLookup::Off
-        );
+        assert_eq!(config(&vars).unwrap().change_set_lookup, LookupSetting::Off);
 
         let mut vars = required_vars();
         vars.push(("ENRICH_TIMEOUT_MS", "250"));
         assert_eq!(
             config(&vars).unwrap().change_set_lookup,
-            ChangeSetLookup::On {
+            LookupSetting::On {
                 deadline: Duration::from_millis(250)
             }
         );
