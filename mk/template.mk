@@ -20,6 +20,8 @@ OFFERS_TOPIC_ARN ?=
 CHANGE_SETS_TOPIC_ARN ?=
 SECURITY_TOPIC_ARN ?=
 OTHER_EVENTS_TOPIC_ARN ?=
+AGREEMENTS_TOPIC_ARN ?=
+CHAT_TOPIC_ARN ?=
 IAM_ROLE ?=
 # Extra `cargo lambda deploy` flags, e.g. --dry to package and print without deploying.
 CARGO_LAMBDA_DEPLOY_FLAGS ?=
@@ -60,7 +62,8 @@ lambda-deploy: venv ## Deploy only the function with cargo-lambda (set the *_TOP
 	  if [[ -z "$${setting#*=}" ]]; then \
 	    echo "lambda-deploy: $${setting%%=*} is not set. Usage:" >&2; \
 	    echo "  make lambda-deploy OFFERS_TOPIC_ARN=arn:aws:sns:$(DEPLOY_REGION):<account>:<topic> \\" >&2; \
-	    echo "    CHANGE_SETS_TOPIC_ARN=... SECURITY_TOPIC_ARN=... [OTHER_EVENTS_TOPIC_ARN=...] [IAM_ROLE=<role ARN>]" >&2; \
+	    echo "    CHANGE_SETS_TOPIC_ARN=... SECURITY_TOPIC_ARN=... [OTHER_EVENTS_TOPIC_ARN=...] \\" >&2; \
+	    echo "    [AGREEMENTS_TOPIC_ARN=...] [CHAT_TOPIC_ARN=...] [IAM_ROLE=<role ARN>]" >&2; \
 	    exit 2; \
 	  fi; \
 	done
@@ -73,6 +76,8 @@ lambda-deploy: venv ## Deploy only the function with cargo-lambda (set the *_TOP
 	  --env-var CHANGE_SETS_TOPIC_ARN=$(CHANGE_SETS_TOPIC_ARN) \
 	  --env-var SECURITY_TOPIC_ARN=$(SECURITY_TOPIC_ARN) \
 	  $(if $(OTHER_EVENTS_TOPIC_ARN),--env-var OTHER_EVENTS_TOPIC_ARN=$(OTHER_EVENTS_TOPIC_ARN)) \
+	  $(if $(AGREEMENTS_TOPIC_ARN),--env-var AGREEMENTS_TOPIC_ARN=$(AGREEMENTS_TOPIC_ARN)) \
+	  $(if $(CHAT_TOPIC_ARN),--env-var CHAT_TOPIC_ARN=$(CHAT_TOPIC_ARN)) \
 	  $(if $(IAM_ROLE),--iam-role $(IAM_ROLE)) \
 	  --binary-name $(BINARY) \
 	  $(CARGO_LAMBDA_DEPLOY_FLAGS) \
