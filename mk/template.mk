@@ -8,8 +8,12 @@ SAM := $(CURDIR)/$(VENV_SAM)/bin/sam
 # AWS Marketplace publishes catalog events only in us-east-1.
 DEPLOY_REGION := us-east-1
 BINARY := marketplace-catalog-notifier
+# SAM CLI expands template.yaml's AWS::LanguageExtensions (Fn::ForEach) itself only when
+# asked: without it `sam build` and `sam deploy` stop at the loops ('list' object has no
+# attribute 'get'). The deployed template keeps the loops; CloudFormation expands them.
+SAM_LANGUAGE_EXTENSIONS := SAM_CLI_ENABLE_LANGUAGE_EXTENSIONS=1
 # cargo-lambda and zig come from .venv; SAM CLI must not try to send telemetry.
-WITH_TOOLS := PATH="$(VENV_BIN):$$PATH" SAM_CLI_TELEMETRY=0
+WITH_TOOLS := PATH="$(VENV_BIN):$$PATH" SAM_CLI_TELEMETRY=0 $(SAM_LANGUAGE_EXTENSIONS)
 # The x86_64 check build gets its own directory so it never replaces the arm64
 # bootstrap that `make lambda-deploy` uploads (both default to target/lambda/).
 X86_LAMBDA_DIR := target/lambda-x86_64
@@ -20,6 +24,8 @@ OFFERS_TOPIC_ARN ?=
 CHANGE_SETS_TOPIC_ARN ?=
 SECURITY_TOPIC_ARN ?=
 OTHER_EVENTS_TOPIC_ARN ?=
+AGREEMENTS_TOPIC_ARN ?=
+CHAT_TOPIC_ARN ?=
 IAM_ROLE ?=
 # Extra `cargo lambda deploy` flags, e.g. --dry to package and print without deploying.
 CARGO_LAMBDA_DEPLOY_FLAGS ?=
@@ -60,7 +66,8 @@ lambda-deploy: venv ## Deploy only the function with cargo-lambda (set the *_TOP
 	  if [[ -z "$${setting#*=}" ]]; then \
 	    echo "lambda-deploy: $${setting%%=*} is not set. Usage:" >&2; \
 	    echo "  make lambda-deploy OFFERS_TOPIC_ARN=arn:aws:sns:$(DEPLOY_REGION):<account>:<topic> \\" >&2; \
-	    echo "    CHANGE_SETS_TOPIC_ARN=... SECURITY_TOPIC_ARN=... [OTHER_EVENTS_TOPIC_ARN=...] [IAM_ROLE=<role ARN>]" >&2; \
+	    echo "    CHANGE_SETS_TOPIC_ARN=... SECURITY_TOPIC_ARN=... [OTHER_EVENTS_TOPIC_ARN=...] \\" >&2; \
+	    echo "    [AGREEMENTS_TOPIC_ARN=...] [CHAT_TOPIC_ARN=...] [IAM_ROLE=<role ARN>]" >&2; \
 	    exit 2; \
 	  fi; \
 	done
@@ -73,6 +80,8 @@ lambda-deploy: venv ## Deploy only the function with cargo-lambda (set the *_TOP
 	  --env-var CHANGE_SETS_TOPIC_ARN=$(CHANGE_SETS_TOPIC_ARN) \
 	  --env-var SECURITY_TOPIC_ARN=$(SECURITY_TOPIC_ARN) \
 	  $(if $(OTHER_EVENTS_TOPIC_ARN),--env-var OTHER_EVENTS_TOPIC_ARN=$(OTHER_EVENTS_TOPIC_ARN)) \
+	  $(if $(AGREEMENTS_TOPIC_ARN),--env-var AGREEMENTS_TOPIC_ARN=$(AGREEMENTS_TOPIC_ARN)) \
+	  $(if $(CHAT_TOPIC_ARN),--env-var CHAT_TOPIC_ARN=$(CHAT_TOPIC_ARN)) \
 	  $(if $(IAM_ROLE),--iam-role $(IAM_ROLE)) \
 	  --binary-name $(BINARY) \
 	  $(CARGO_LAMBDA_DEPLOY_FLAGS) \
@@ -92,12 +101,18 @@ ACCOUNTS_LINT_PARAMETERS := OrganizationId=o-abcdef1234 AccountIds=111122223333,
 # StackSets; both linters check it as well.
 FORWARDER_TEMPLATE := templates/forwarder.yaml
 
-lint-template: venv venv-sam ## Lint template.yaml (with and without chat channels and several accounts) and templates/forwarder.yaml with cfn-lint (pinned) and `sam validate --lint`
+# cfn-lint expands AWS::LanguageExtensions (Fn::ForEach) with its own implementation before
+# the SAM transform, so the loops' resources are linted like the others. The last template.yaml
+# step runs SAM CLI's expansion instead, the one `make build` and `make deploy` use, and
+# then the SAM translator, offline. Its --config-env names no section of samconfig.toml,
+# whose `lint = true` would otherwise turn it into the cfn-lint run above.
+lint-template: venv venv-sam ## Lint template.yaml (with and without chat channels and several accounts) and templates/forwarder.yaml with cfn-lint (pinned) and `sam validate`
 	$(VENV_BIN)/cfn-lint template.yaml
 	$(VENV_BIN)/cfn-lint template.yaml --parameters $(CHAT_LINT_PARAMETERS)
 	$(VENV_BIN)/cfn-lint template.yaml --parameters $(ACCOUNTS_LINT_PARAMETERS)
 	$(VENV_BIN)/cfn-lint $(FORWARDER_TEMPLATE)
 	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --region $(DEPLOY_REGION)
+	SAM_CLI_TELEMETRY=0 $(SAM_LANGUAGE_EXTENSIONS) $(SAM) validate --region $(DEPLOY_REGION) --config-env translate-only
 	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --region $(DEPLOY_REGION) --template-file $(FORWARDER_TEMPLATE)
 
 lambda-build-x86: venv ## Check `cargo lambda build --release` (x86_64) produces the bootstrap (the one bench measures)

@@ -31,17 +31,28 @@ and prints one JSON object of facts on stdout:
                with Ref/Sub/If/Split of parameters and pseudo parameters resolved
                (the stack is taken to run in account 123456789012, us-east-1);
                !GetAtt and resource !Refs are kept as written
+    outputs    every output, as written
+    loops      per Fn::ForEach of Resources and Outputs: its section, identifier and
+               collection as written, and the keys it makes
 
 It only reports; tests/integration/template.rs decides what is right. Patterns are matched
 with moto's EventBridge implementation, the template is read with cfn-lint's
-CloudFormation YAML loader (so !Ref, !GetAtt and !Sub parse). Any problem is
-printed on stderr with a non-zero exit status.
+CloudFormation YAML loader (so !Ref, !GetAtt and !Sub parse). A template with the
+AWS::LanguageExtensions transform is expanded first with cfn-lint's implementation of it
+(the one `make lint-template` checks), so every section above lists the resources and
+outputs Fn::ForEach makes, under their own logical ids, and never the loops. Any problem
+is printed on stderr with a non-zero exit status.
 """
 
 import json
 import sys
+from types import SimpleNamespace
 
 from cfnlint.decode import cfn_yaml
+from cfnlint.helpers import FUNCTION_FOR_EACH
+# Not exported by cfn-lint, but the exact expansion its linting uses; requirements/test.txt
+# pins cfn-lint, and a release that moves it fails here, loudly.
+from cfnlint.template.transforms._language_extensions import language_extension
 from moto.events.models import EventPattern
 
 # SAM event types that create an EventBridge rule targeting the function.
@@ -125,6 +136,61 @@ class Resolver:
             for name, resource in resources.items()
             if "Condition" not in resource or self.condition(resource["Condition"])
         }
+
+
+LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
+# The sections where the template may loop (CloudFormation also allows Conditions).
+LOOP_SECTIONS = ("Resources", "Outputs")
+
+
+def transforms(template):
+    declared = template.get("Transform") or []
+    return declared if isinstance(declared, list) else [declared]
+
+
+def loops(template):
+    """Each Fn::ForEach of LOOP_SECTIONS, as written: section, identifier, collection."""
+    found = {}
+    for section in LOOP_SECTIONS:
+        for key, value in (template.get(section) or {}).items():
+            if FUNCTION_FOR_EACH.match(key):
+                if not isinstance(value, list) or len(value) != 3:
+                    fail(f"{section}.{key} is not [identifier, collection, fragment]")
+                identifier, collection, _ = value
+                found[key] = {
+                    "section": section, "identifier": identifier, "collection": collection,
+                }
+    return found
+
+
+def language_extensions(template, filename):
+    """cfn-lint's AWS::LanguageExtensions transform of `template` (it fails, as
+    CloudFormation would, on a key a loop makes twice or that is declared already)."""
+    # The transform reads only these attributes of cfn-lint's Template (filename for its
+    # error messages); the stack runs in us-east-1 (PSEUDO_PARAMETERS).
+    stand_in = SimpleNamespace(
+        template=template, filename=filename, regions=[PSEUDO_PARAMETERS["AWS::Region"]]
+    )
+    matches, expanded = language_extension(stand_in)
+    if matches:
+        fail(f"cannot expand {filename}: " + "; ".join(match.message for match in matches))
+    return expanded
+
+
+def expand_language_extensions(template, filename):
+    """The template as CloudFormation sees it after AWS::LanguageExtensions, Fn::ForEach
+    replaced by what it makes, and its loops with the keys each one makes."""
+    written = loops(template)
+    if LANGUAGE_EXTENSIONS not in transforms(template):
+        if written:
+            fail(f"Fn::ForEach needs the {LANGUAGE_EXTENSIONS} transform")
+        return template, {}
+    expanded = language_extensions(template, filename)
+    for key, loop in written.items():
+        # What one loop makes: the keys of its section with that loop alone in it.
+        alone = {loop["section"]: {key: template[loop["section"]][key]}}
+        loop["made"] = sorted(language_extensions(alone, filename)[loop["section"]])
+    return expanded, written
 
 
 def fail(message):
@@ -351,9 +417,11 @@ def main():
     except json.JSONDecodeError as error:
         fail(f"stdin is not a JSON request: {error}")
     try:
-        template = plain(cfn_yaml.load(request["template"]))
+        loaded = cfn_yaml.load(request["template"])
     except Exception as error:
         fail(f"cannot load {request['template']}: {error}")
+    expanded, template_loops = expand_language_extensions(loaded, request["template"])
+    template = plain(expanded)
 
     resources = template.get("Resources") or {}
     global_function = (template.get("Globals") or {}).get("Function") or {}
@@ -443,6 +511,8 @@ def main():
             "parameters": template.get("Parameters") or {},
             "conditions": template.get("Conditions") or {},
             "deployed": resolver.deployed(resources),
+            "outputs": template.get("Outputs") or {},
+            "loops": plain(template_loops),
         },
         sys.stdout,
         indent=1,

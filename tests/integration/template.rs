@@ -408,6 +408,101 @@ fn topics_are_standard_and_encrypted() {
     }
 }
 
+/// The topics of deployed stacks: `<name>Topic`, its `<name>TopicPolicy` and the
+/// `<name>TopicArn` output. A logical id that changes makes CloudFormation replace the
+/// topic (new ARN, subscriptions lost); an output name is what deployers read.
+const DEPLOYED_TOPIC_NAMES: &[&str] = &[
+    "Offers",
+    "ChangeSets",
+    "Security",
+    "OtherEvents",
+    "Agreements",
+    "Chat",
+    "Alarms",
+];
+
+#[test]
+fn deployed_topics_keep_their_logical_ids_and_output_names() {
+    let report = &facts().report;
+    for name in DEPLOYED_TOPIC_NAMES {
+        let topic = format!("{name}Topic");
+        let policy = format!("{topic}Policy");
+        let output = format!("{topic}Arn");
+        assert_eq!(
+            report["resources"][&topic]["Type"], "AWS::SNS::Topic",
+            "{topic} is no longer an SNS topic of the template"
+        );
+        assert_eq!(
+            report["resources"][&policy]["Type"], "AWS::SNS::TopicPolicy",
+            "{policy} is no longer a topic policy of the template"
+        );
+        assert_eq!(
+            report["resources"][&policy]["Properties"]["Topics"],
+            json!([reference(&topic)]),
+            "{policy} must protect {topic} alone"
+        );
+        assert_eq!(
+            report["outputs"][&output]["Value"],
+            reference(&topic),
+            "output {output} must give {topic}'s ARN"
+        );
+    }
+}
+
+#[test]
+fn every_topic_has_an_arn_output_and_a_display_name() {
+    let report = &facts().report;
+    for name in resources_of("AWS::SNS::Topic").keys() {
+        let output = &report["outputs"][format!("{name}Arn")];
+        assert_eq!(
+            output["Value"],
+            reference(name),
+            "{name} has no {name}Arn output (a name missing from a loop's list?)"
+        );
+        assert!(
+            output["Description"]
+                .as_str()
+                .is_some_and(|text| !text.is_empty()),
+            "{name}Arn has no description"
+        );
+        // A literal once the template is expanded: a Fn::FindInMap left over means the
+        // mapping lacks the topic's entry, which neither linter reports.
+        let display_name = &report["resources"][*name]["Properties"]["DisplayName"];
+        assert!(
+            display_name.as_str().is_some_and(|text| !text.is_empty()),
+            "{name}: DisplayName (the e-mail sender name) is {display_name}, not a name"
+        );
+    }
+}
+
+#[test]
+fn the_report_shows_what_each_loop_makes_and_no_loop() {
+    let report = &facts().report;
+    for section in ["resources", "outputs"] {
+        let keys = report[section]
+            .as_object()
+            .expect("a section of the report");
+        assert!(
+            keys.keys().all(|key| !key.starts_with("Fn::ForEach::")),
+            "the helper left a Fn::ForEach in {section}: the checks would miss what it makes"
+        );
+    }
+    for (name, topic_loop) in report["loops"].as_object().expect("the report lists loops") {
+        let made = strings(&topic_loop["made"]);
+        assert!(!made.is_empty(), "{name} makes nothing");
+        let section = topic_loop["section"]
+            .as_str()
+            .expect("a loop's section")
+            .to_lowercase();
+        for key in made {
+            assert!(
+                report[&section][key].is_object(),
+                "{name} makes {key}, which the report's {section} lack"
+            );
+        }
+    }
+}
+
 // ------------------------------------------------------------ operations: alarms, policies
 
 /// Every resource of one CloudFormation type, as written in the template.
