@@ -46,14 +46,15 @@ fn facts() -> AgreementLookup {
     }))
 }
 
-const CREATED: &str = include_str!("../../../events/agreement-created-as-proposer.json");
+const CREATED: &str = include_str!("../../../../events/agreement-created-as-proposer.json");
 const CREATED_CPPO: &str =
-    include_str!("../../../events/agreement-created-as-manufacturer-cppo.json");
-const ENDING: &str = include_str!("../../../events/agreement-ending-in-30-days.json");
-const PENDING: &str = include_str!("../../../events/agreement-cancellation-pending-approval.json");
+    include_str!("../../../../events/agreement-created-as-manufacturer-cppo.json");
+const ENDING: &str = include_str!("../../../../events/agreement-ending-in-30-days.json");
+const PENDING: &str =
+    include_str!("../../../../events/agreement-cancellation-pending-approval.json");
 const BILLING_FAILED: &str =
-    include_str!("../../../events/agreement-billing-adjustment-failed.json");
-const ACCEPTOR: &str = include_str!("../../../events/agreement-acceptor-created.json");
+    include_str!("../../../../events/agreement-billing-adjustment-failed.json");
+const ACCEPTOR: &str = include_str!("../../../../events/agreement-acceptor-created.json");
 
 #[test]
 fn a_new_agreement_names_buyer_offer_role_and_says_what_is_missing() {

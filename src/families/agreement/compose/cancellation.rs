@@ -1,0 +1,177 @@
+//! The message for an agreement's cancellation-request events: pending approval, approved,
+//! rejected, withdrawn and failed validation.
+
+use chrono::TimeDelta;
+
+use super::super::details::{CancellationDetail, CancellationRequest};
+use super::super::{Cancellation, Party};
+use super::{Essentials, field, present, section, step, when};
+use crate::event::Envelope;
+use crate::lookup::AgreementLookup;
+use crate::message::{Message, NextStep, Severity};
+use crate::text::{or_not_given, single_line, timestamp};
+
+/// A buyer has this long to answer a cancellation request before AWS approves it on its own
+/// (seller guide, "Amazon EventBridge events": approved "automatically after 7 days").
+pub const CANCELLATION_AUTO_APPROVAL: TimeDelta = TimeDelta::days(7);
+
+pub(super) fn cancellation(
+    event: Cancellation,
+    party: Party,
+    detail: &CancellationDetail,
+    envelope: &Envelope,
+    lookup: &AgreementLookup,
+) -> Message {
+    let facts = lookup.facts();
+    let agreement = &detail.agreement;
+    let subject = Essentials {
+        envelope,
+        request_id: detail.request_id.as_deref(),
+        agreement_id: agreement.id.as_str(),
+        party,
+        acceptor: Some(single_line(agreement.acceptor_id.as_str())),
+        offer_id: present(agreement.offer_id.as_deref())
+            .or_else(|| present(facts.and_then(|f| f.offer_id.as_deref()))),
+        product_id: present(agreement.product_id.as_deref())
+            .or_else(|| present(facts.and_then(|f| f.product_id.as_deref()))),
+        product_title: present(facts.and_then(|f| f.product_title.as_deref())),
+        lookup,
+    };
+    let request = detail
+        .agreement_cancellation_request
+        .clone()
+        .unwrap_or_default();
+    let id = single_line(agreement.id.as_str());
+    let buyer = subject.buyer();
+    let label = subject.product_label();
+    let request_id = present(request.id.as_deref());
+    let reason_field = reason_text(&request);
+    let reason = reason_field.as_deref().map_or_else(
+        || "reason not given in the event".to_owned(),
+        |reason| format!("reason {reason}"),
+    );
+    let status_message = present(request.status_message.as_deref());
+    // The event is sent when the request is submitted, so its time stands in for createdAt.
+    let deadline = request.created_at.unwrap_or(envelope.time) + CANCELLATION_AUTO_APPROVAL;
+
+    let mut steps = Vec::new();
+    let verdict = match event {
+        Cancellation::PendingApproval => {
+            steps.push(step(&format!(
+                "Tell the buyer about the request and ask for an answer before {}; without one, AWS approves the cancellation automatically then.",
+                timestamp(&deadline)
+            )));
+            let command = format!(
+                "aws marketplace-agreement cancel-agreement-cancellation-request --agreement-id {id} --agreement-cancellation-request-id {} --cancellation-reason \"<why>\" --region us-east-1",
+                request_id.as_deref().unwrap_or("<request id>")
+            );
+            steps.push(
+                NextStep::new("To withdraw the request while it is pending:").with_command(command),
+            );
+            (
+                format!("Cancellation awaiting buyer approval: {label}, buyer {buyer}"),
+                Severity::Warning,
+                true,
+                format!(
+                    "Your request to cancel agreement {id} with buyer account {buyer} ({reason}) waits for the buyer. It is approved automatically on {} unless the buyer answers first.",
+                    timestamp(&deadline)
+                ),
+            )
+        }
+        Cancellation::Approved => {
+            steps.push(step(
+                "Expect the agreement's Ended event; stop the buyer's service as agreed with them.",
+            ));
+            (
+                format!("Cancellation approved: {label}, buyer {buyer}"),
+                Severity::Info,
+                false,
+                format!(
+                    "The cancellation of agreement {id} with buyer account {buyer} ({reason}) was approved, by the buyer or automatically after 7 days."
+                ),
+            )
+        }
+        Cancellation::Rejected => {
+            steps.push(step(
+                "Contact the buyer about their answer; the agreement stays in force.",
+            ));
+            (
+                format!("Cancellation rejected by the buyer: {label}, buyer {buyer}"),
+                Severity::Warning,
+                true,
+                format!(
+                    "Buyer account {buyer} rejected the cancellation of agreement {id}: {}.",
+                    or_not_given(status_message.as_deref())
+                ),
+            )
+        }
+        Cancellation::Cancelled => (
+            format!("Cancellation request withdrawn: {label}, buyer {buyer}"),
+            Severity::Info,
+            false,
+            format!(
+                "The request to cancel agreement {id} with buyer account {buyer} was withdrawn; the agreement stays as it is."
+            ),
+        ),
+        Cancellation::ValidationFailed => {
+            steps.push(step(
+                "Fix what the validation message says, then submit a new cancellation request.",
+            ));
+            let command = format!(
+                "aws marketplace-agreement get-agreement-cancellation-request --agreement-id {id} --agreement-cancellation-request-id {} --region us-east-1",
+                request_id.as_deref().unwrap_or("<request id>")
+            );
+            steps.push(NextStep::new("Read the request as AWS holds it:").with_command(command));
+            (
+                format!("Cancellation request failed validation: {label}, buyer {buyer}"),
+                Severity::Error,
+                true,
+                format!(
+                    "AWS did not accept the request to cancel agreement {id}: {}.",
+                    or_not_given(status_message.as_deref())
+                ),
+            )
+        }
+    };
+
+    let mut agreement_lines = subject.agreement_lines(false);
+    agreement_lines.push(field("Buyer account", buyer.clone()));
+    if let Some(facts) = facts {
+        agreement_lines.push(field("Status", or_not_given(facts.status.as_deref())));
+        agreement_lines.push(field("Start", when(facts.start_time)));
+        agreement_lines.push(field("End", when(facts.end_time)));
+    }
+    agreement_lines.extend(subject.value_line());
+    agreement_lines.extend(subject.lookup_note());
+
+    let mut request_lines = vec![
+        field("Request ID", or_not_given(request_id.as_deref())),
+        field("Status", or_not_given(request.status_code.as_deref())),
+        field("Reason", or_not_given(reason_field.as_deref())),
+    ];
+    if let Some(message) = status_message {
+        request_lines.push(field("Status message", message));
+    }
+    request_lines.push(field("Created", when(request.created_at)));
+    request_lines.push(field("Updated", when(request.updated_at)));
+    if event == Cancellation::PendingApproval {
+        request_lines.push(field("Auto-approval on", timestamp(&deadline)));
+    }
+
+    let sections = vec![
+        section("Agreement", agreement_lines),
+        section("Cancellation request", request_lines),
+        subject.product_section(Vec::new()),
+    ];
+    subject.finish(verdict, steps, sections)
+}
+
+/// The seller's reason for a cancellation request: its code, and its message when given.
+fn reason_text(request: &CancellationRequest) -> Option<String> {
+    let code = present(request.reason_code.as_deref());
+    match (code, present(request.reason_message.as_deref())) {
+        (Some(code), Some(message)) => Some(format!("{code}: {message}")),
+        (Some(code), None) => Some(code),
+        (None, message) => message,
+    }
+}

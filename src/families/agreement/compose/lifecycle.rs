@@ -1,0 +1,359 @@
+//! The message for an agreement's lifecycle events: created, amended, ending, ended,
+//! renewal, advisory and licence events, with the renewal helpers only they use.
+
+use chrono::{DateTime, Utc};
+
+use super::super::details::{LifecycleDetail, RenewalSummary};
+use super::super::{Lifecycle, Party};
+use super::{Essentials, bool_text, field, money, present, section, step, when};
+use crate::event::Envelope;
+use crate::lookup::AgreementLookup;
+use crate::message::{Message, Section, Severity};
+use crate::text::{NOT_GIVEN, or_not_given, single_line, timestamp};
+
+pub(super) fn lifecycle(
+    event: Lifecycle,
+    party: Party,
+    detail: &LifecycleDetail,
+    envelope: &Envelope,
+    lookup: &AgreementLookup,
+) -> Message {
+    let facts = lookup.facts();
+    let agreement = &detail.agreement;
+    let product = detail.product.as_ref();
+    let subject = Essentials {
+        envelope,
+        request_id: detail.request_id.as_deref(),
+        agreement_id: agreement.id.as_str(),
+        party,
+        acceptor: Some(single_line(detail.acceptor.account_id.as_str())),
+        offer_id: present(detail.offer.as_ref().and_then(|o| o.id.as_deref()))
+            .or_else(|| present(facts.and_then(|f| f.offer_id.as_deref()))),
+        product_id: present(product.and_then(|p| p.id.as_deref()))
+            .or_else(|| present(facts.and_then(|f| f.product_id.as_deref()))),
+        product_title: present(product.and_then(|p| p.title.as_deref()))
+            .or_else(|| present(facts.and_then(|f| f.product_title.as_deref()))),
+        lookup,
+    };
+    let status = present(agreement.status.as_deref())
+        .or_else(|| present(facts.and_then(|f| f.status.as_deref())));
+    let start = agreement
+        .start_time
+        .or_else(|| facts.and_then(|f| f.start_time));
+    let end = agreement
+        .end_time
+        .or_else(|| facts.and_then(|f| f.end_time));
+    let intent = present(agreement.intent.as_deref());
+    let resale = present(
+        detail
+            .resale_authorization
+            .as_ref()
+            .and_then(|r| r.id.as_deref()),
+    );
+    let renewal = detail.renewal_summary.clone().unwrap_or_default();
+    let days_left = agreement
+        .days_before_end_time
+        .map(i64::from)
+        .or_else(|| end.map(|end| whole_days_between(envelope.time, end)));
+    let auto_renews = agreement.auto_renewal_enabled;
+    let label = subject.product_label();
+    let buyer = subject.buyer();
+    let id = single_line(agreement.id.as_str());
+    let proposer = single_line(detail.proposer.account_id.as_str());
+    let value_sentence = subject
+        .value()
+        .map(|value| format!(" Estimated value: {value}."))
+        .unwrap_or_default();
+    let term = format!("{} to {}", when(start), when(end));
+
+    let mut steps = Vec::new();
+    let verdict = match event {
+        Lifecycle::Created => {
+            let renewal_of = present(agreement.previous_agreement_id.as_deref());
+            let headline = match intent.as_deref() {
+                Some("RENEW") => format!("Agreement renewed: {label}, buyer {buyer}"),
+                _ => format!("New agreement: {label}, buyer {buyer}"),
+            };
+            let what = match (party, &renewal_of) {
+                (Party::Manufacturer, _) => format!(
+                    "A channel partner (account {proposer}) sold your product to buyer account {buyer}: agreement {id}"
+                ),
+                (_, Some(previous)) => {
+                    format!("Buyer account {buyer} renewed agreement {previous} as agreement {id}")
+                }
+                _ => format!("Buyer account {buyer} accepted your offer: agreement {id}"),
+            };
+            steps.push(step(
+                "Make sure the buyer is provisioned: for SaaS products, read the buyer's entitlements (GetEntitlements) and complete onboarding.",
+            ));
+            (
+                headline,
+                Severity::Info,
+                false,
+                format!(
+                    "{what}, {}, runs {term}.{value_sentence}",
+                    status_text(&status)
+                ),
+            )
+        }
+        Lifecycle::Amended => {
+            steps.push(step(
+                "Review the new terms and adjust what the buyer is provisioned with (for example more units).",
+            ));
+            let renewal_note = match (auto_renews, renewal.disabled_by.as_deref()) {
+                (Some(false), Some(by)) => {
+                    format!(" Auto-renewal is off (switched off by the {}).", who(by))
+                }
+                (Some(false), None) => " Auto-renewal is off.".to_owned(),
+                _ => String::new(),
+            };
+            (
+                format!("Agreement amended: {label}, buyer {buyer}"),
+                Severity::Info,
+                false,
+                format!(
+                    "Buyer account {buyer} amended agreement {id} ({}), running {term}.{renewal_note}{value_sentence}",
+                    status_text(&status)
+                ),
+            )
+        }
+        Lifecycle::Ended => {
+            steps.push(step(
+                "For usage-priced products, send the buyer's final metering records now: AWS accepts them for one hour after this event.",
+            ));
+            steps.push(step(
+                "If the end was not planned, contact the buyer about a new offer.",
+            ));
+            (
+                format!(
+                    "Agreement ended ({}): {label}, buyer {buyer}",
+                    status.as_deref().unwrap_or("status not given")
+                ),
+                Severity::Warning,
+                false,
+                format!(
+                    "Agreement {id} with buyer account {buyer} has ended; its status is {}.",
+                    or_not_given(status.as_deref())
+                ),
+            )
+        }
+        Lifecycle::Ending => {
+            let days = days_left
+                .map(|days| format!("{days} days"))
+                .unwrap_or_else(|| "an unknown number of days".to_owned());
+            let renews = auto_renews == Some(true);
+            if renews {
+                steps.push(step(&format!(
+                    "Nothing is needed for it to renew; the renewal decision deadline is {}.",
+                    when(renewal.lockout_start_time)
+                )));
+            } else {
+                steps.push(step(&format!(
+                    "Contact the buyer about a renewal and prepare a renewal offer before {}.",
+                    when(end)
+                )));
+            }
+            (
+                format!("Agreement ends in {days}: {label}, buyer {buyer}"),
+                if renews {
+                    Severity::Info
+                } else {
+                    Severity::Warning
+                },
+                !renews,
+                format!(
+                    "Agreement {id} with buyer account {buyer} ends on {} ({days} left); auto-renewal is {}.{value_sentence}",
+                    when(end),
+                    renewal_text(auto_renews, renewal.disabled_by.as_deref())
+                ),
+            )
+        }
+        Lifecycle::RenewalTermsFinalized => (
+            format!("Renewal price final: {label}, buyer {buyer}"),
+            Severity::Info,
+            false,
+            format!(
+                "The adjustment deadline has passed: the renewal of agreement {id} is priced at {}.",
+                renewal_value(&renewal)
+            ),
+        ),
+        Lifecycle::RenewalUpcoming => (
+            format!("Agreement will auto-renew: {label}, buyer {buyer}"),
+            Severity::Info,
+            false,
+            format!(
+                "The renewal decision deadline has passed: agreement {id} with buyer account {buyer} renews automatically after {} for {}.",
+                when(end),
+                renewal_value(&renewal)
+            ),
+        ),
+        Lifecycle::AdvisoryIssued => {
+            steps.push(step(
+                "Open the agreement in the AWS Marketplace Management Portal to see what the advisory concerns.",
+            ));
+            (
+                format!("Agreement advisory issued: {label}, buyer {buyer}"),
+                Severity::Warning,
+                false,
+                format!(
+                    "AWS Marketplace issued an advisory that may affect agreement {id} with buyer account {buyer} (issued {}). The event does not say what it concerns.",
+                    when(detail.advisory.as_ref().and_then(|a| a.issued_at))
+                ),
+            )
+        }
+        Lifecycle::AdvisoryResolved => (
+            format!("Agreement advisory resolved: {label}, buyer {buyer}"),
+            Severity::Info,
+            false,
+            format!(
+                "The advisory on agreement {id} with buyer account {buyer} was resolved ({}).",
+                when(detail.advisory.as_ref().and_then(|a| a.resolved_at))
+            ),
+        ),
+        Lifecycle::LicenseUpdated => {
+            steps.push(step(
+                "Read the buyer's entitlements again (GetEntitlements) and apply the change.",
+            ));
+            (
+                format!("License updated: {label}, buyer {buyer}"),
+                Severity::Info,
+                false,
+                format!(
+                    "The license of buyer account {buyer} under agreement {id} was provisioned or changed."
+                ),
+            )
+        }
+        Lifecycle::LicenseDeprovisioned => {
+            steps.push(step(
+                "Remove the buyer's access: AWS now rejects metering records for this buyer.",
+            ));
+            // Serving a buyer whose licence is gone is unpaid work: someone must act.
+            (
+                format!("License deprovisioned: {label}, buyer {buyer}"),
+                Severity::Warning,
+                true,
+                format!(
+                    "The entitlements of buyer account {buyer} under agreement {id} were fully revoked."
+                ),
+            )
+        }
+    };
+
+    let mut agreement_lines = subject.agreement_lines(resale.is_some());
+    agreement_lines.extend([
+        field("Intent", or_not_given(intent.as_deref())),
+        field("Status", or_not_given(status.as_deref())),
+        field("Start", when(start)),
+        field("End", when(end)),
+    ]);
+    if let Some(accepted) = agreement
+        .acceptance_time
+        .or_else(|| facts.and_then(|f| f.acceptance_time))
+    {
+        agreement_lines.push(field("Accepted", timestamp(&accepted)));
+    }
+    if event == Lifecycle::Ending {
+        agreement_lines.push(field(
+            "Days left",
+            days_left.map_or_else(|| NOT_GIVEN.to_owned(), |days| days.to_string()),
+        ));
+    }
+    agreement_lines.extend(subject.value_line());
+    if let Some(previous) = present(agreement.previous_agreement_id.as_deref()) {
+        agreement_lines.push(field("Previous agreement", previous));
+    }
+    agreement_lines.extend(subject.lookup_note());
+
+    let mut party_lines = vec![
+        field("Buyer account", buyer.clone()),
+        field(
+            "Seller of record",
+            match present(detail.proposer.name.as_deref()) {
+                Some(name) => format!("{name} ({proposer})"),
+                None => proposer.clone(),
+            },
+        ),
+    ];
+    if let Some(resale) = &resale {
+        party_lines.push(field("Resale authorization", resale.clone()));
+    }
+
+    let mut product_extra = Vec::new();
+    if let Some(code) = present(product.and_then(|p| p.code.as_deref())) {
+        product_extra.push(field("Product code", code));
+    }
+    if let Some(arn) = present(detail.license.as_ref().and_then(|l| l.arn.as_deref())) {
+        product_extra.push(field("License", arn));
+    }
+
+    let mut sections = vec![
+        section("Agreement", agreement_lines),
+        section("Parties", party_lines),
+        subject.product_section(product_extra),
+    ];
+    if let Some(renewal_section) = renewal_section(auto_renews, &renewal) {
+        sections.push(renewal_section);
+    }
+    subject.finish(verdict, steps, sections)
+}
+
+fn renewal_section(auto_renews: Option<bool>, renewal: &RenewalSummary) -> Option<Section> {
+    if auto_renews.is_none() && renewal == &Default::default() {
+        return None;
+    }
+    let mut lines = vec![field(
+        "Auto-renewal",
+        renewal_text(auto_renews, renewal.disabled_by.as_deref()),
+    )];
+    if renewal.lockout_start_time.is_some() {
+        lines.push(field("Decision deadline", when(renewal.lockout_start_time)));
+    }
+    if let Some(reached) = renewal.lockout_reached {
+        lines.push(field("Deadline passed", bool_text(reached).to_owned()));
+    }
+    if renewal.tcv.is_some() {
+        lines.push(field("Renewal value", renewal_value(renewal)));
+    }
+    if renewal.terms_finalized_time.is_some() {
+        lines.push(field("Terms finalized", when(renewal.terms_finalized_time)));
+    }
+    Some(section("Renewal", lines))
+}
+
+fn renewal_text(auto_renews: Option<bool>, disabled_by: Option<&str>) -> String {
+    match (auto_renews, disabled_by.map(single_line)) {
+        (Some(true), _) => "on".to_owned(),
+        (_, Some(by)) if !by.is_empty() => format!("off (switched off by the {})", who(&by)),
+        (Some(false), _) => "off".to_owned(),
+        (None, _) => NOT_GIVEN.to_owned(),
+    }
+}
+
+fn renewal_value(renewal: &RenewalSummary) -> String {
+    match present(renewal.tcv.as_deref()) {
+        Some(tcv) => money(&tcv, renewal.currency.as_deref()),
+        None => "a value not given in the event".to_owned(),
+    }
+}
+
+/// `ACCEPTOR`/`PROPOSER` in the reader's words.
+fn who(code: &str) -> String {
+    match code {
+        "ACCEPTOR" => "buyer".to_owned(),
+        "PROPOSER" => "seller".to_owned(),
+        other => single_line(other),
+    }
+}
+
+fn status_text(status: &Option<String>) -> String {
+    match status {
+        Some(status) => format!("status {status}"),
+        None => "status not given".to_owned(),
+    }
+}
+
+/// Whole days from `from` until `to`, rounded up so "29 days and an hour" reads as 30.
+fn whole_days_between(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+    let seconds = (to - from).num_seconds();
+    seconds.div_euclid(86_400) + i64::from(seconds.rem_euclid(86_400) > 0)
+}

@@ -1,0 +1,282 @@
+//! Composes the channel-neutral [`Message`] for an agreement event: who the reader is in the
+//! agreement, the buyer, offer, product, intent, status and term, money where known, and
+//! what to do next. Pure: the event, its envelope and what the lookup found go in.
+//!
+//! This module owns the `compose` entry point, the `Essentials` every agreement message
+//! names and the helpers all kinds share; each event kind's composition is its own module.
+
+mod billing_adjustment;
+mod cancellation;
+mod lifecycle;
+mod unrecognised;
+
+use chrono::{DateTime, Utc};
+
+use super::{AgreementDetail, Party};
+use crate::event::Envelope;
+use crate::families::common::{base_attributes, base_message, event_section};
+use crate::lookup::AgreementLookup;
+use crate::message::{Attributes, Line, Link, Message, NextStep, Section, Severity};
+use crate::text::{NOT_GIVEN, or_not_given, single_line, timestamp};
+
+use billing_adjustment::billing_adjustment;
+pub use cancellation::CANCELLATION_AUTO_APPROVAL;
+use cancellation::cancellation;
+use lifecycle::lifecycle;
+use unrecognised::unrecognised;
+
+/// The Agreements page of the AWS Marketplace Management Portal, at the address the seller
+/// guide gives for it ("Policies and permissions for AWS Marketplace sellers").
+pub const AGREEMENTS_PAGE: &str = "https://aws.amazon.com/marketplace/management/agreements";
+
+/// The Message for one agreement event.
+pub fn compose(detail: &AgreementDetail, envelope: &Envelope, lookup: &AgreementLookup) -> Message {
+    match detail {
+        AgreementDetail::Lifecycle(event, party, detail) => {
+            lifecycle(*event, *party, detail, envelope, lookup)
+        }
+        AgreementDetail::Cancellation(event, party, detail) => {
+            cancellation(*event, *party, detail, envelope, lookup)
+        }
+        AgreementDetail::BillingAdjustment(event, party, detail) => {
+            billing_adjustment(*event, *party, detail, envelope, lookup)
+        }
+        AgreementDetail::Unrecognised(detail) => unrecognised(detail, envelope),
+    }
+}
+
+/// The facts every agreement notification names, from the event first and the lookup second,
+/// and the event they came in.
+struct Essentials<'a> {
+    envelope: &'a Envelope,
+    /// The detail's `requestId`, shown with the event's facts.
+    request_id: Option<&'a str>,
+    agreement_id: &'a str,
+    party: Party,
+    acceptor: Option<String>,
+    offer_id: Option<String>,
+    product_id: Option<String>,
+    product_title: Option<String>,
+    lookup: &'a AgreementLookup,
+}
+
+impl Essentials<'_> {
+    /// How the deal is named in a headline: the product title, else its id, else the
+    /// offer, else the agreement.
+    fn product_label(&self) -> String {
+        self.product_title
+            .clone()
+            .or_else(|| self.product_id.clone())
+            .or_else(|| self.offer_id.as_ref().map(|offer| format!("offer {offer}")))
+            .unwrap_or_else(|| format!("agreement {}", single_line(self.agreement_id)))
+    }
+
+    fn buyer(&self) -> String {
+        self.acceptor
+            .clone()
+            .unwrap_or_else(|| NOT_GIVEN.to_owned())
+    }
+
+    /// The agreement's estimated value from DescribeAgreement, as "USD 120,000.00".
+    fn value(&self) -> Option<String> {
+        let facts = self.lookup.facts()?;
+        Some(money(
+            facts.agreement_value.as_deref()?,
+            facts.currency_code.as_deref(),
+        ))
+    }
+
+    fn attributes(&self, action_required: bool) -> Attributes {
+        let mut attributes = base_attributes(self.envelope)
+            .with("action_required", bool_text(action_required))
+            .with("agreement_id", self.agreement_id);
+        for (name, value) in [
+            ("offer_id", &self.offer_id),
+            ("product_id", &self.product_id),
+            ("acceptor_account_id", &self.acceptor),
+        ] {
+            if let Some(value) = value {
+                attributes = attributes.with(name, value);
+            }
+        }
+        attributes.with("party", self.party.as_str())
+    }
+
+    /// The first lines of the "Agreement" section: the agreement's ID and the reader's role
+    /// in it (`resale`: as a channel partner reselling).
+    fn agreement_lines(&self, resale: bool) -> Vec<Line> {
+        vec![
+            field("Agreement ID", single_line(self.agreement_id)),
+            field("Your role", role(self.party, resale)),
+        ]
+    }
+
+    /// The "Estimated value" line, when the lookup found one.
+    fn value_line(&self) -> Option<Line> {
+        self.value().map(|value| field("Estimated value", value))
+    }
+
+    /// "Offer and product", with the title from the event or the Catalog API.
+    fn product_section(&self, extra: Vec<Line>) -> Section {
+        let mut lines = vec![
+            field("Offer ID", or_not_given(self.offer_id.as_deref())),
+            field("Product ID", or_not_given(self.product_id.as_deref())),
+            field("Product title", or_not_given(self.product_title.as_deref())),
+        ];
+        lines.extend(extra);
+        section("Offer and product", lines)
+    }
+
+    /// The line saying the lookup failed, or nothing.
+    fn lookup_note(&self) -> Option<Line> {
+        match self.lookup {
+            AgreementLookup::Unavailable(code) => Some(Line::Bullet(format!(
+                "Agreement details could not be fetched ({}).",
+                single_line(code)
+            ))),
+            _ => None,
+        }
+    }
+
+    fn finish(
+        &self,
+        (headline, severity, action_required, summary): (String, Severity, bool, String),
+        mut next_steps: Vec<NextStep>,
+        mut sections: Vec<Section>,
+    ) -> Message {
+        next_steps.push(describe_agreement_step(self.agreement_id));
+        // The same agreement in the portal, for readers without the CLI at hand.
+        next_steps.push(
+            NextStep::new("Seller portal Agreements page (find the agreement by its ID)")
+                .with_link(agreements_page()),
+        );
+        sections.push(event_section(self.envelope, self.request_id));
+        Message {
+            headline,
+            action_required,
+            summary,
+            next_steps,
+            sections,
+            links: vec![agreements_page()],
+            thread_key: self.agreement_id.to_owned(),
+            keywords: vec![
+                "AWS Marketplace".to_owned(),
+                "agreement".to_owned(),
+                self.party.as_str().to_owned(),
+            ],
+            related_resources: vec![agreement_arn(self.agreement_id)],
+            attributes: self.attributes(action_required),
+            ..base_message(self.envelope, severity)
+        }
+    }
+}
+
+fn describe_agreement_step(agreement_id: &str) -> NextStep {
+    NextStep::new("See the agreement's full terms:").with_command(format!(
+        "aws marketplace-agreement describe-agreement --agreement-id {} --region us-east-1",
+        single_line(agreement_id)
+    ))
+}
+
+fn agreements_page() -> Link {
+    Link {
+        label: "Agreements in the AWS Marketplace Management Portal".to_owned(),
+        url: AGREEMENTS_PAGE.to_owned(),
+    }
+}
+
+/// The ARN AWS puts in `resources` for an agreement.
+fn agreement_arn(agreement_id: &str) -> String {
+    format!(
+        "arn:aws:aws-marketplace::aws:agreement:{}",
+        single_line(agreement_id)
+    )
+}
+
+fn role(party: Party, resale: bool) -> String {
+    match (party, resale) {
+        (Party::Proposer, true) => "seller of record (proposer), reselling as a channel partner",
+        (Party::Proposer, false) => "seller of record (proposer)",
+        (Party::Manufacturer, true) => {
+            "manufacturer: the ISV whose product a channel partner resold"
+        }
+        (Party::Manufacturer, false) => "manufacturer: the ISV whose product this is",
+        (Party::Acceptor, _) => "buyer (acceptor)",
+    }
+    .to_owned()
+}
+
+/// An amount with thousands separators and its currency: "USD 120,000.00". Anything that is
+/// not a plain decimal is shown as given.
+pub fn money(amount: &str, currency: Option<&str>) -> String {
+    let amount = single_line(amount);
+    let (sign, digits) = match amount.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", amount.as_str()),
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (digits, None),
+    };
+    let plain = !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.is_none_or(|f| f.bytes().all(|b| b.is_ascii_digit()));
+    let shown = if plain {
+        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+        for (index, digit) in whole.chars().enumerate() {
+            if index > 0 && (whole.len() - index) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(digit);
+        }
+        match fraction {
+            Some(fraction) => format!("{sign}{grouped}.{fraction}"),
+            None => format!("{sign}{grouped}"),
+        }
+    } else {
+        amount.clone()
+    };
+    match currency.map(single_line).filter(|c| !c.is_empty()) {
+        Some(currency) => format!("{currency} {shown}"),
+        None => shown,
+    }
+}
+
+fn when(at: Option<DateTime<Utc>>) -> String {
+    at.as_ref().map_or_else(|| NOT_GIVEN.to_owned(), timestamp)
+}
+
+/// A value from the event or the lookup, one line, or `None` when empty.
+fn present(value: Option<&str>) -> Option<String> {
+    value.map(single_line).filter(|value| !value.is_empty())
+}
+
+fn bool_text(value: bool) -> &'static str {
+    if value { "true" } else { "false" }
+}
+
+fn field(label: &str, value: String) -> Line {
+    Line::Field {
+        label: label.to_owned(),
+        value,
+    }
+}
+
+fn section(title: &str, lines: Vec<Line>) -> Section {
+    Section {
+        title: title.to_owned(),
+        lines,
+    }
+}
+
+fn step(text: &str) -> NextStep {
+    NextStep {
+        text: text.to_owned(),
+        command: None,
+        link: None,
+    }
+}
+
+#[cfg(test)]
+#[path = "tests.rs"]
+mod tests;
