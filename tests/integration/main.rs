@@ -9,6 +9,7 @@ mod chat;
 mod chat_delivery;
 mod durable_dedupe;
 mod end_to_end;
+mod extension;
 mod fuzz_corpus;
 mod hostile;
 mod limits;
