@@ -4,7 +4,7 @@
 
 use marketplace_catalog_notifier::config::TopicKind;
 use marketplace_catalog_notifier::families::agreement;
-use marketplace_catalog_notifier::notification::{MAX_MESSAGE_BYTES, Severity};
+use marketplace_catalog_notifier::notification::MAX_MESSAGE_BYTES;
 use marketplace_catalog_notifier::outcome::Delivery;
 use marketplace_catalog_notifier::publish::{RecordingPublisher, readable};
 use marketplace_catalog_notifier::registry::{self, MarketplaceEvent};
@@ -12,35 +12,25 @@ use marketplace_catalog_notifier::render::TextRenderer;
 use marketplace_catalog_notifier::{Notifier, NotifierError, Outcome};
 use serde_json::{Value, json};
 
-use crate::support::{CHANGE_SETS, config, invalid_fixtures, sample_event, sample_names};
+use crate::support::{CHANGE_SETS, config, contract, invalid_fixtures, sample_event, sample_names};
 
-/// A sample file, its topic family, its severity and attributes it must carry.
-type Expectation = (
-    &'static str,
-    TopicKind,
-    Severity,
-    &'static [(&'static str, &'static str)],
-);
+/// A sample file and attributes it must carry. Its topic and severity are the contract's
+/// (`support::contract`), the one oracle for routing.
+type Expectation = (&'static str, &'static [(&'static str, &'static str)]);
 
 /// What each sample must become. Adding a file to `events/` without a row here fails
 /// `every_sample_has_an_expectation`.
 const EXPECTED: &[Expectation] = &[
     (
         "agreement-acceptor-created.json",
-        TopicKind::AGREEMENTS,
-        Severity::Info,
         &[("party", "acceptor"), ("action_required", "false")],
     ),
     (
         "agreement-amended.json",
-        TopicKind::AGREEMENTS,
-        Severity::Info,
         &[("product_id", "prod-aw4fgf5tyo5w2"), ("party", "proposer")],
     ),
     (
         "agreement-billing-adjustment-failed.json",
-        TopicKind::AGREEMENTS,
-        Severity::Error,
         &[
             ("action_required", "true"),
             ("agreement_id", "agmt-1n3wvuxyzd7kdr1nmk36gqz1a"),
@@ -48,8 +38,6 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "agreement-cancellation-pending-approval.json",
-        TopicKind::AGREEMENTS,
-        Severity::Warning,
         &[
             ("action_required", "true"),
             ("acceptor_account_id", "845735284135"),
@@ -58,8 +46,6 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "agreement-created-as-manufacturer-cppo.json",
-        TopicKind::AGREEMENTS,
-        Severity::Info,
         &[
             ("party", "manufacturer"),
             ("acceptor_account_id", "210987654321"),
@@ -67,30 +53,19 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "agreement-created-as-proposer.json",
-        TopicKind::AGREEMENTS,
-        Severity::Info,
         &[
             ("party", "proposer"),
             ("agreement_id", "agmt-1n3wvuxyzd7kdr1nmk36gqz1a"),
             ("offer_id", "offer-3sdqk7x2jz6bq"),
         ],
     ),
-    (
-        "agreement-ended.json",
-        TopicKind::AGREEMENTS,
-        Severity::Warning,
-        &[("action_required", "false")],
-    ),
+    ("agreement-ended.json", &[("action_required", "false")]),
     (
         "agreement-ending-in-30-days.json",
-        TopicKind::AGREEMENTS,
-        Severity::Warning,
         &[("action_required", "true")],
     ),
     (
         "agreement-license-deprovisioned.json",
-        TopicKind::AGREEMENTS,
-        Severity::Warning,
         &[
             ("party", "manufacturer"),
             ("product_id", "prod-aw4fgf5tyo5w2"),
@@ -98,20 +73,14 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "agreement-renewal-upcoming.json",
-        TopicKind::AGREEMENTS,
-        Severity::Info,
         &[("acceptor_account_id", "556677889900")],
     ),
     (
         "change-set-cancelled.json",
-        TopicKind::CHANGE_SETS,
-        Severity::Warning,
         &[("change_set_id", "76yesvf8y165pa4f98td2crtg")],
     ),
     (
         "change-set-failed-client-error.json",
-        TopicKind::CHANGE_SETS,
-        Severity::Error,
         &[
             ("failure_code", "CLIENT_ERROR"),
             ("change_set_id", "76yesvf8y165pa4f98td2crtg"),
@@ -119,8 +88,6 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "change-set-failed-description-only.json",
-        TopicKind::CHANGE_SETS,
-        Severity::Error,
         &[
             ("failure_code", "CLIENT_ERROR"),
             ("action_required", "true"),
@@ -128,20 +95,14 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "change-set-failed-server-fault.json",
-        TopicKind::CHANGE_SETS,
-        Severity::Error,
         &[("failure_code", "SERVER_FAULT")],
     ),
     (
         "change-set-succeeded-fractional-offset-times.json",
-        TopicKind::CHANGE_SETS,
-        Severity::Info,
         &[("change_set_id", "5pz8kw3ry1dn6vq0hxm2tjc7e")],
     ),
     (
         "change-set-succeeded-validate-only.json",
-        TopicKind::CHANGE_SETS,
-        Severity::Info,
         &[
             ("change_set_id", "cs-validate-only"),
             ("action_required", "false"),
@@ -149,8 +110,6 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "change-set-succeeded.json",
-        TopicKind::CHANGE_SETS,
-        Severity::Info,
         &[
             ("change_set_id", "76yesvf8y165pa4f98td2crtg"),
             ("action_required", "false"),
@@ -158,20 +117,11 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "offer-released-26-buyers.json",
-        TopicKind::OFFERS,
-        Severity::Info,
         &[("release_case", "own_offer"), ("action_required", "true")],
     ),
-    (
-        "offer-released-30000-buyers.json",
-        TopicKind::OFFERS,
-        Severity::Info,
-        &[],
-    ),
+    ("offer-released-30000-buyers.json", &[]),
     (
         "offer-released-as-channel-partner.json",
-        TopicKind::OFFERS,
-        Severity::Info,
         &[
             ("release_case", "your_offer_as_channel_partner"),
             ("offer_id", "offer-1234567890123"),
@@ -179,8 +129,6 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "offer-released-bidi-zero-width-urls.json",
-        TopicKind::OFFERS,
-        Severity::Info,
         &[
             ("release_case", "channel_partner_offer_for_your_product"),
             ("action_required", "false"),
@@ -188,8 +136,6 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "offer-released-by-channel-partner-for-isv.json",
-        TopicKind::OFFERS,
-        Severity::Info,
         &[
             ("release_case", "channel_partner_offer_for_your_product"),
             ("seller_of_record_account_id", "987654321098"),
@@ -197,59 +143,32 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "offer-released-by-isv.json",
-        TopicKind::OFFERS,
-        Severity::Info,
         &[
             ("release_case", "own_offer"),
             ("product_id", "bbbbaaaa-abcd-1111-abcd-666666666666"),
         ],
     ),
-    (
-        "offer-released-hostile-names.json",
-        TopicKind::OFFERS,
-        Severity::Info,
-        &[],
-    ),
-    (
-        "offer-released-public-minimal.json",
-        TopicKind::OFFERS,
-        Severity::Info,
-        &[],
-    ),
-    (
-        "offerset-released.json",
-        TopicKind::OFFERS,
-        Severity::Info,
-        &[],
-    ),
+    ("offer-released-hostile-names.json", &[]),
+    ("offer-released-public-minimal.json", &[]),
+    ("offerset-released.json", &[]),
     (
         "products-security-report-due-in-3-days.json",
-        TopicKind::SECURITY,
-        Severity::Critical,
         &[("new_issues_found", "false"), ("action_required", "true")],
     ),
     (
         "products-security-report-new-issues.json",
-        TopicKind::SECURITY,
-        Severity::Error,
         &[("new_issues_found", "true")],
     ),
     (
         "products-security-report-overdue.json",
-        TopicKind::SECURITY,
-        Severity::Critical,
         &[("new_issues_found", "false")],
     ),
     (
         "products-security-report-reminder.json",
-        TopicKind::SECURITY,
-        Severity::Warning,
         &[("new_issues_found", "false")],
     ),
     (
         "unknown-detail-type.json",
-        TopicKind::OTHER,
-        Severity::Info,
         &[("source", "aws.marketplacecatalog")],
     ),
 ];
@@ -290,13 +209,14 @@ fn every_known_detail_type_has_a_sample() {
 async fn every_sample_is_published_to_its_topic_with_its_attributes() {
     let config = config(true);
     let notifier = Notifier::new(config.topics.clone(), RecordingPublisher::new());
-    for (index, (name, kind, severity, attributes)) in EXPECTED.iter().enumerate() {
+    for (index, (name, attributes)) in EXPECTED.iter().enumerate() {
         let payload = sample_event(name);
+        let (kind, severity) = (contract::topic_kind(&payload), contract::severity(&payload));
         let outcome = notifier
             .handle(payload.clone())
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let topic = config.topics.arn_for(*kind).expect("topic configured");
+        let topic = config.topics.arn_for(kind).expect("topic configured");
         assert_eq!(
             outcome,
             Outcome::Published {
@@ -314,12 +234,8 @@ async fn every_sample_is_published_to_its_topic_with_its_attributes() {
         let last = published.last().expect("one publish per sample");
         assert_eq!(&last.topic, topic, "{name}");
         let n = &last.notification;
-        assert_eq!(n.severity(), *severity, "{name}");
-        assert_eq!(
-            n.attributes().get("severity"),
-            Some(severity.as_str()),
-            "{name}"
-        );
+        assert_eq!(n.severity().as_str(), severity, "{name}");
+        assert_eq!(n.attributes().get("severity"), Some(severity), "{name}");
         assert_eq!(
             n.attributes().get("detail_type"),
             payload["detail-type"].as_str(),
