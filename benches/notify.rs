@@ -10,9 +10,8 @@ use std::path::{Path, PathBuf};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use marketplace_catalog_notifier::lookup::Found;
-use marketplace_catalog_notifier::notification::{
-    Attributes, Channel, Notification, Severity, Subject,
-};
+use marketplace_catalog_notifier::message::{Attributes, Severity};
+use marketplace_catalog_notifier::notification::{Channel, Notification, Subject};
 use marketplace_catalog_notifier::registry::MarketplaceEvent;
 use marketplace_catalog_notifier::render;
 use serde_json::value::RawValue;

@@ -4,7 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use marketplace_catalog_notifier::notification::{MAX_ATTRIBUTES, MAX_MESSAGE_BYTES, MAX_SUBJECT_UTF16_UNITS};
+use marketplace_catalog_notifier::message::MAX_ATTRIBUTES;
+use marketplace_catalog_notifier::notification::{MAX_MESSAGE_BYTES, MAX_SUBJECT_UTF16_UNITS};
 use marketplace_catalog_notifier::registry::MarketplaceEvent;
 use marketplace_catalog_notifier::render::{ChatRenderer, TextRenderer};
 

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 
 use crate::config::TopicArn;
 use crate::error::PublishError;
-use crate::notification::{ATTRIBUTE_DATA_TYPE, Notification};
+use crate::message::ATTRIBUTE_DATA_TYPE;
+use crate::notification::Notification;
 use crate::publish::Publisher;
 
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::accounts::{ACCOUNT_NAMES_VARIABLE, AccountNames, AccountNamesSource, is_account_id};
 use crate::error::ConfigError;
-use crate::notification::Severity;
+use crate::message::Severity;
 
 /// Environment variable that switches publishing off: notifications are printed instead.
 /// Meant for local runs; the deployed template never sets it.

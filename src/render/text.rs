@@ -4,8 +4,9 @@
 //! [`Notification::new`].
 
 use super::Body;
+use crate::message::Severity;
 use crate::message::{Line, Message, NextStep, Section};
-use crate::notification::{Channel, Notification, Severity, Subject};
+use crate::notification::{Channel, Notification, Subject};
 
 /// The title of the section that lists the next steps.
 pub const NEXT_STEPS_TITLE: &str = "What to do";

@@ -286,7 +286,7 @@ mod in_process {
 
     use marketplace_catalog_notifier::channel::ChannelRoute;
     use marketplace_catalog_notifier::config::{Config, TopicArn};
-    use marketplace_catalog_notifier::notification::Severity;
+    use marketplace_catalog_notifier::message::Severity;
     use marketplace_catalog_notifier::publish::RecordingPublisher;
     use marketplace_catalog_notifier::{Notifier, Outcome};
 

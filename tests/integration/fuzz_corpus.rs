@@ -2,9 +2,8 @@
 //! the same path as the fuzz target, so CI sees zero panics on every input found so far
 //! without needing the fuzzer itself.
 
-use marketplace_catalog_notifier::notification::{
-    MAX_ATTRIBUTES, MAX_MESSAGE_BYTES, MAX_SUBJECT_UTF16_UNITS,
-};
+use marketplace_catalog_notifier::message::MAX_ATTRIBUTES;
+use marketplace_catalog_notifier::notification::{MAX_MESSAGE_BYTES, MAX_SUBJECT_UTF16_UNITS};
 use marketplace_catalog_notifier::registry::MarketplaceEvent;
 use marketplace_catalog_notifier::render::TextRenderer;
 

@@ -1,9 +1,9 @@
 //! Property tests: whatever names, ids, sizes and characters an event holds, the rendered
 //! notification obeys SNS's Publish rules (subject, attributes, message size).
 
+use marketplace_catalog_notifier::message::{MAX_ATTRIBUTES, is_valid_attribute_name};
 use marketplace_catalog_notifier::notification::{
-    MAX_ATTRIBUTES, MAX_MESSAGE_BYTES, MAX_SUBJECT_UTF16_UNITS, Notification,
-    is_valid_attribute_name,
+    MAX_MESSAGE_BYTES, MAX_SUBJECT_UTF16_UNITS, Notification,
 };
 use marketplace_catalog_notifier::registry::MarketplaceEvent;
 use marketplace_catalog_notifier::render::TextRenderer;

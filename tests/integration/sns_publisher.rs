@@ -10,8 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use marketplace_catalog_notifier::aws::SnsPublisher;
 use marketplace_catalog_notifier::config::{TopicArn, TopicKind, Topics};
 use marketplace_catalog_notifier::families::catalog::offer::MAX_LISTED_BUYERS;
+use marketplace_catalog_notifier::message::{Attributes, Severity};
 use marketplace_catalog_notifier::notification::{
-    Attributes, Channel, MAX_MESSAGE_BYTES, Notification, Severity, Subject,
+    Channel, MAX_MESSAGE_BYTES, Notification, Subject,
 };
 use marketplace_catalog_notifier::publish::Publisher;
 use marketplace_catalog_notifier::{Notifier, NotifierError, Outcome};

@@ -7,7 +7,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use marketplace_catalog_notifier::lookup::{
     ChangeError, ChangeReport, ChangeSetReport, Enrichment, Found,
 };
-use marketplace_catalog_notifier::notification::{MAX_ATTRIBUTES, Notification};
+use marketplace_catalog_notifier::message::MAX_ATTRIBUTES;
+use marketplace_catalog_notifier::notification::Notification;
 use marketplace_catalog_notifier::registry::MarketplaceEvent;
 use marketplace_catalog_notifier::render::{chat, text};
 use proptest::prelude::*;

@@ -2,7 +2,14 @@
 //! summary, next steps, fact sections, links, thread key and attributes. Renderers in
 //! [`crate::render`] turn it into what each channel receives; nothing here is channel wording.
 
-pub use crate::notification::{Attributes, Severity};
+mod attributes;
+mod severity;
+
+pub use attributes::{
+    ATTRIBUTE_DATA_TYPE, Attributes, MAX_ATTRIBUTE_VALUE_CHARS, MAX_ATTRIBUTES,
+    is_valid_attribute_name,
+};
+pub use severity::Severity;
 
 /// One notification's facts, in the reader's terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
