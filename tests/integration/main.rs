@@ -15,6 +15,7 @@ mod hostile;
 mod limits;
 mod notifications;
 mod operator_commands;
+mod readme;
 mod runtime_api;
 mod several_accounts;
 mod sns_publisher;
