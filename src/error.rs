@@ -17,6 +17,11 @@ pub enum NotifierError {
         reason: String,
     },
 
+    /// The payload is past the input limits (size or nesting), checked before anything else
+    /// reads it; the reason names the limit.
+    #[error("event {event_id}: refused: {reason}")]
+    InvalidEvent { event_id: String, reason: String },
+
     /// The event comes from a source this function does not handle; an EventBridge rule
     /// is sending it events it should not.
     #[error(
@@ -72,6 +77,7 @@ impl NotifierError {
     pub fn error_type(&self) -> &'static str {
         match self {
             Self::InvalidEnvelope { .. } => "InvalidEnvelope",
+            Self::InvalidEvent { .. } => "InvalidEvent",
             Self::UnsupportedSource { .. } => "UnsupportedSource",
             Self::InvalidDetail { .. } => "InvalidDetail",
             Self::Publish { .. } => "PublishFailed",

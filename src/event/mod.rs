@@ -3,6 +3,7 @@
 //! input into errors that name the field and the event id.
 
 mod id;
+pub mod limits;
 
 pub use id::Id;
 
@@ -63,8 +64,13 @@ pub struct Unchecked {
 }
 
 impl Unchecked {
-    /// Reads the envelope fields from the payload's JSON text.
+    /// Reads the envelope fields from the payload's JSON text, once it is within the
+    /// [`limits`].
     pub fn read(payload: &str) -> Result<Self, NotifierError> {
+        limits::check(payload).map_err(|reason| NotifierError::InvalidEvent {
+            event_id: lenient_event_id(payload),
+            reason,
+        })?;
         let raw = parse_envelope(payload)?;
         Ok(Self {
             event_id: raw
@@ -124,14 +130,7 @@ fn parse_envelope(payload: &str) -> Result<RawEnvelope, NotifierError> {
         Err(error) => describe(&error),
     };
     let value = serde_json::from_str::<Value>(payload);
-    let event_id = value
-        .as_ref()
-        .ok()
-        .and_then(|value| value.get("id"))
-        .and_then(Value::as_str)
-        .filter(|id| !id.is_empty())
-        .unwrap_or(MISSING_EVENT_ID)
-        .to_owned();
+    let event_id = lenient_event_id(payload);
     let (field, reason) = match &value {
         Err(not_json) => (
             "(payload)".to_owned(),
@@ -151,6 +150,20 @@ fn parse_envelope(payload: &str) -> Result<RawEnvelope, NotifierError> {
         field,
         reason,
     })
+}
+
+/// The payload's top-level `id` when it has one, read past whatever else is wrong with it,
+/// so every error names the event; [`MISSING_EVENT_ID`] otherwise.
+fn lenient_event_id(payload: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct JustTheId {
+        id: Option<String>,
+    }
+    serde_json::from_str::<JustTheId>(payload)
+        .ok()
+        .and_then(|event| event.id)
+        .filter(|id| !id.is_empty())
+        .unwrap_or_else(|| MISSING_EVENT_ID.to_owned())
 }
 
 pub(crate) fn json_kind(value: &Value) -> &'static str {

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use marketplace_catalog_notifier::config::{
-    ENRICH_AGREEMENTS_VARIABLE, ENRICH_VARIABLE, TopicArn, TopicKind,
+    DEDUPE_TABLE_VARIABLE, ENRICH_AGREEMENTS_VARIABLE, ENRICH_VARIABLE, TopicArn, TopicKind,
 };
 use marketplace_catalog_notifier::event::MISSING_EVENT_ID;
 use marketplace_catalog_notifier::publish::readable;
@@ -16,6 +16,7 @@ use marketplace_catalog_notifier::registry::MarketplaceEvent;
 use marketplace_catalog_notifier::render::TextRenderer;
 use serde_json::{Value, json};
 
+use crate::support::delivery_table;
 use crate::support::lambda::Lambda;
 use crate::support::moto::{self, Moto};
 use crate::support::{WAIT, bytes, contract, invalid_fixtures, sample_event, sample_events};
@@ -279,4 +280,48 @@ async fn dry_run_serves_without_topics_and_prints_the_notification() {
     lambda
         .wait_for_stdout(&readable(&topic, &event.render(&TextRenderer)))
         .await;
+}
+
+#[tokio::test]
+async fn an_event_nested_past_the_limit_is_refused_at_the_front_with_or_without_the_durable_check()
+{
+    let moto = Moto::connect().await;
+    let families = moto.families(true).await;
+    let table = crate::support::unique_name("deep");
+    delivery_table::create(&aws_sdk_dynamodb::Client::new(&moto.config), &table).await;
+    // 203 levels deep: past serde_json's own limit, so no later reader could parse it.
+    let deep = std::fs::read(
+        crate::support::root().join("tests/hostile/nesting-past-the-parser-limit.json"),
+    )
+    .expect("the hostile fixture reads");
+    for durable in [false, true] {
+        let mut env = moto::process_env();
+        env.extend(families.env());
+        if durable {
+            env.push((DEDUPE_TABLE_VARIABLE.to_owned(), table.clone()));
+        }
+        let mut lambda = Lambda::start(&env).await;
+        let (error_type, message) = lambda
+            .invoke(deep.clone())
+            .await
+            .expect_error("a 203-deep event");
+        assert_eq!(
+            error_type, "InvalidEvent",
+            "durable check {durable}: {message}"
+        );
+        assert!(message.contains("at most 120"), "{message}");
+        assert!(
+            message.contains("9b2f1c3e-7a41-4d0e-9c55-2f8e6b1a0d11"),
+            "{message}"
+        );
+        // The function keeps serving: the next event is published.
+        let reply = lambda
+            .invoke(bytes(&sample_event("change-set-succeeded.json")))
+            .await
+            .expect_response("the next event");
+        assert_eq!(
+            reply["status"], "published",
+            "durable check {durable}: {reply}"
+        );
+    }
 }

@@ -10,7 +10,7 @@ use crate::families::common::{base_message, event_section};
 use crate::family::{Detail, boxed};
 use crate::lookup::Found;
 use crate::message::{Line, Message, Section, Severity};
-use crate::text::{list_with_more, single_line};
+use crate::text::{list_with_more, pretty_json, single_line};
 
 /// A catalog detail type AWS added that has no family yet, kept whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,8 +32,8 @@ const MAX_LISTED_RESOURCES: usize = 10;
 
 pub fn unrecognised(detail: &Value, envelope: &Envelope) -> Message {
     let detail_type = single_line(&envelope.detail_type);
-    // Serialising a `Value` cannot fail; the compact form is a fallback that never shows.
-    let pretty = serde_json::to_string_pretty(detail).unwrap_or_else(|_| detail.to_string());
+    // Bounded: a hostile detail's indentation could otherwise grow it many times over.
+    let pretty = pretty_json(detail);
 
     let mut message = base_message(envelope, Severity::Info);
     message.headline = format!("Marketplace catalog event: {detail_type}");

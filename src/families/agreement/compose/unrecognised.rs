@@ -7,7 +7,7 @@ use super::{bool_text, section};
 use crate::event::Envelope;
 use crate::families::common::{base_attributes, base_message, event_section};
 use crate::message::{Line, Message, Severity};
-use crate::text::single_line;
+use crate::text::{pretty_json, single_line};
 
 /// An agreement event with no dedicated composition: its type, the envelope and the whole
 /// detail, so nothing AWS sent is hidden.
@@ -19,8 +19,8 @@ pub(super) fn unrecognised(detail: &Value, envelope: &Envelope) -> Message {
         .and_then(Value::as_str)
         .map(single_line)
         .filter(|id| !id.is_empty());
-    // Serialising a `Value` cannot fail; the compact form is a fallback that never shows.
-    let pretty = serde_json::to_string_pretty(detail).unwrap_or_else(|_| detail.to_string());
+    // Bounded: a hostile detail's indentation could otherwise grow it many times over.
+    let pretty = pretty_json(detail);
     // No `source` attribute as on the generic catalog message: this topic has one source,
     // and the attribute budget (10 per SNS message) goes to the identifiers below.
     let mut attributes = base_attributes(envelope).with("action_required", bool_text(false));
