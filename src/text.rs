@@ -67,10 +67,49 @@ pub fn single_line(text: &str) -> String {
 }
 
 /// A seller-, partner- or buyer-written name as one inert line: [`single_line`], and any
-/// web address in it defanged (`https://` becomes `hxxps://`) so a mail client does not
-/// turn a name someone else wrote into a link.
+/// web address in it defanged (`https://` becomes `hxxps://`, `www.evil.example` becomes
+/// `www[.]evil[.]example`) so a mail or chat client does not turn a name someone else
+/// wrote into a link: clients link bare domains too, not only URLs.
 pub fn written_name(text: &str) -> String {
-    defang_urls(&single_line(text))
+    defang_domains(&defang_urls(&single_line(text)))
+}
+
+/// Every domain-like word (two or more dot-separated labels of letters, digits and
+/// hyphens, the last one 2 to 24 letters, as top-level domains are) gets `[.]` for its dots.
+/// Version numbers (`1.2.3`) and abbreviations (`Inc.`, `e.g.`) are left alone.
+fn defang_domains(text: &str) -> String {
+    let is_label_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
+    if !text.contains('.') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(start) = rest.find(is_label_char) {
+        out.push_str(&rest[..start]);
+        let word_len = rest[start..]
+            .find(|c: char| !is_label_char(c))
+            .unwrap_or(rest.len() - start);
+        let word = &rest[start..start + word_len];
+        if looks_like_domain(word) {
+            out.push_str(&word.replace('.', "[.]"));
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[start + word_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn looks_like_domain(word: &str) -> bool {
+    let labels: Vec<&str> = word.split('.').collect();
+    let Some(last) = labels.last() else {
+        return false;
+    };
+    labels.len() >= 2
+        && labels.iter().all(|label| !label.is_empty())
+        && (2..=24).contains(&last.len())
+        && last.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 /// `http://` and `https://` (any case) become `hxxp://` and `hxxps://`.
@@ -216,7 +255,7 @@ mod tests {
     fn urls_in_names_are_defanged() {
         assert_eq!(
             written_name("Visit https://evil.example now"),
-            "Visit hxxps://evil.example now"
+            "Visit hxxps://evil[.]example now"
         );
         assert_eq!(
             written_name("HTTP://A and http://b"),
@@ -226,6 +265,28 @@ mod tests {
         assert_eq!(written_name("ahttps://x"), "ahxxps://x");
         assert_eq!(written_name("h\u{200B}ttps://x"), "hxxps://x");
         assert_eq!(written_name("Time 12:30"), "Time 12:30");
+    }
+
+    #[test]
+    fn bare_domains_in_names_are_defanged() {
+        assert_eq!(
+            written_name("Buy at www.evil.example or shop.example.co.uk!"),
+            "Buy at www[.]evil[.]example or shop[.]example[.]co[.]uk!"
+        );
+        assert_eq!(
+            written_name("mail ops@evil.example"),
+            "mail ops@evil[.]example"
+        );
+        for unchanged in [
+            "Acme Inc.",
+            "e.g. this",
+            "Release 1.2.3",
+            "v2.0",
+            "U.S.A",
+            "a..b",
+        ] {
+            assert_eq!(written_name(unchanged), unchanged);
+        }
     }
 
     #[test]
