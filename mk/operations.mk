@@ -3,8 +3,9 @@
 # notification's unsubscribe link cannot cut an address off. Both are Rust binaries of this
 # crate (src/bin/), built with the dev profile; neither is part of the Lambda package.
 #
-# `make redrive` reads the topic variables (OFFERS_TOPIC_ARN, ...) from the environment, as
-# the function does: export them from the stack's outputs first (README "Redrive").
+# `make redrive` hands every event in a failure queue to the deployed function (Lambda
+# Invoke), so the function's own topics, chat channel and delivery table apply; AWS
+# credentials and region come from the environment (docs/operations.md "Redrive").
 
 QUEUE_URL ?=
 DRY_RUN ?=
@@ -12,12 +13,12 @@ URL ?=
 
 .PHONY: redrive confirm-subscription
 
-redrive: ## Deliver the events kept in a failure queue: make redrive QUEUE_URL=<url> [DRY_RUN=true]
-	@if [[ -z "$(QUEUE_URL)" ]]; then \
-	  echo "usage: make redrive QUEUE_URL=<DeliveryFailureQueueUrl or ProcessingFailureQueueUrl> [DRY_RUN=true]" >&2; \
+redrive: ## Hand the events kept in a failure queue back to the function: make redrive QUEUE_URL=<url> FUNCTION_NAME=<name> [DRY_RUN=true]
+	@if [[ -z "$(QUEUE_URL)" || -z "$(FUNCTION_NAME)" ]]; then \
+	  echo "usage: make redrive QUEUE_URL=<DeliveryFailureQueueUrl or ProcessingFailureQueueUrl> FUNCTION_NAME=<the stack's NotifierFunction> [DRY_RUN=true]" >&2; \
 	  exit 2; \
 	fi
-	cargo run --quiet --bin notifier-redrive -- --queue-url '$(QUEUE_URL)' $(if $(filter true,$(DRY_RUN)),--dry-run)
+	cargo run --quiet --bin notifier-redrive -- --queue-url '$(QUEUE_URL)' --function-name '$(FUNCTION_NAME)' $(if $(filter true,$(DRY_RUN)),--dry-run)
 
 confirm-subscription: ## Confirm an e-mail subscription so only AWS credentials can unsubscribe it: make confirm-subscription URL='<link>'
 	@if [[ -z "$(URL)" ]]; then \

@@ -1,7 +1,8 @@
 //! The AWS adapters, the only code that talks to AWS: the SDK configuration every client is
 //! built from ([`load_sdk_config`], on the HTTPS client of `https`), the SNS publisher, the
 //! Marketplace Catalog and Agreement API clients, the DynamoDB delivery table of the durable
-//! duplicate check, and short descriptions of SDK errors ([`error`]).
+//! duplicate check, the function invoker the redrive command delivers through, and short
+//! descriptions of SDK errors ([`error`]).
 
 mod account_access;
 mod agreement;
@@ -9,12 +10,14 @@ mod catalog;
 mod delivery_table;
 pub mod error;
 mod https;
+mod invoke;
 mod sns;
 
 pub use account_access::AccountAccess;
 pub use agreement::AgreementApi;
 pub use catalog::CatalogApi;
 pub use delivery_table::{DynamoDbStore, EXPIRATION_ATTRIBUTE, KEY_ATTRIBUTE};
+pub use invoke::{Answer, FunctionInvoker};
 pub use sns::SnsPublisher;
 
 use std::time::Duration;

@@ -4,14 +4,11 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use super::{DEFAULT_VISIBILITY, FailureQueue, redrive};
-use crate::aws::load_sdk_config;
-use crate::bootstrap;
-use crate::config::Config;
-use crate::config::Publishing;
+use super::{DEFAULT_VISIBILITY, FailureQueue, Target, redrive};
+use crate::aws::{FunctionInvoker, load_sdk_config};
 
-pub const USAGE: &str = "usage: notifier-redrive --queue-url <url> [--dry-run] \
-                         [--visibility-timeout <seconds>]";
+pub const USAGE: &str = "usage: notifier-redrive --queue-url <url> --function-name <name or ARN> \
+                         [--dry-run] [--visibility-timeout <seconds>]";
 
 /// Exit status when some messages stay in the queue.
 const KEPT_STATUS: u8 = 1;
@@ -21,7 +18,9 @@ const ERROR_STATUS: u8 = 2;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     pub queue_url: String,
-    /// Render instead of publishing, and delete nothing.
+    /// The deployed notifier function each event is handed to.
+    pub function_name: String,
+    /// List what would be sent, invoke and delete nothing.
     pub dry_run: bool,
     /// How long a received message stays hidden while this run handles it.
     pub visibility: Duration,
@@ -31,12 +30,16 @@ impl Options {
     /// Parses the arguments after the program name.
     pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
         let mut queue_url = None;
+        let mut function_name = None;
         let mut dry_run = false;
         let mut visibility = DEFAULT_VISIBILITY;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--queue-url" => queue_url = args.next().filter(|url| !url.trim().is_empty()),
+                "--function-name" => {
+                    function_name = args.next().filter(|name| !name.trim().is_empty())
+                }
                 "--dry-run" => dry_run = true,
                 "--visibility-timeout" => {
                     let value = args.next().unwrap_or_default();
@@ -56,43 +59,31 @@ impl Options {
             }
         }
         let queue_url = queue_url.ok_or("--queue-url <url> is required")?;
+        let function_name =
+            function_name.ok_or("--function-name <the notifier function's name> is required")?;
         Ok(Self {
             queue_url,
+            function_name,
             dry_run,
             visibility,
         })
     }
 }
 
-/// Reads the topic configuration from the environment (as the function does), redrives the
-/// queue and prints the summary line. Exit status 0: everything redriven; 1: messages kept;
-/// 2: the run could not start or the queue failed.
+/// Redrives the queue through the function and prints the summary line. Exit status 0:
+/// everything redriven; 1: messages kept; 2: the queue failed.
 pub async fn run(options: Options) -> ExitCode {
-    let mut config = match Config::from_env() {
-        Ok(config) => config,
-        Err(error) => {
-            eprintln!("redrive: {error}");
-            return ExitCode::from(ERROR_STATUS);
+    let sdk_config = load_sdk_config().await;
+    let queue = FailureQueue::new(aws_sdk_sqs::Client::new(&sdk_config), &options.queue_url);
+    let invoker = FunctionInvoker::new(&sdk_config, &options.function_name);
+    let target = if options.dry_run {
+        Target::DryRun {
+            function: &options.function_name,
         }
+    } else {
+        Target::Function(&invoker)
     };
-    if options.dry_run {
-        config.publishing = Publishing::DryRun;
-    }
-    let dry_run = config.publishing == Publishing::DryRun;
-    // The same notifier the function builds for this configuration, so a redriven event is
-    // routed and rendered exactly as the function would have.
-    let notifier = match bootstrap::notifier(&config).await {
-        Ok(notifier) => notifier,
-        Err(error) => {
-            eprintln!("redrive: {error}");
-            return ExitCode::from(ERROR_STATUS);
-        }
-    };
-    let queue = FailureQueue::new(
-        aws_sdk_sqs::Client::new(&load_sdk_config().await),
-        &options.queue_url,
-    );
-    match redrive(&queue, &notifier, options.visibility, dry_run).await {
+    match redrive(&queue, target, options.visibility).await {
         Ok(summary) => {
             println!("redrive {}: {summary}", queue.url());
             if summary.all_redriven() {
@@ -121,6 +112,8 @@ mod tests {
         let options = Options::parse(args(&[
             "--queue-url",
             "https://sqs.us-east-1.amazonaws.com/123456789012/failed",
+            "--function-name",
+            "notifier",
             "--dry-run",
             "--visibility-timeout",
             "30",
@@ -130,6 +123,7 @@ mod tests {
             options,
             Options {
                 queue_url: "https://sqs.us-east-1.amazonaws.com/123456789012/failed".to_owned(),
+                function_name: "notifier".to_owned(),
                 dry_run: true,
                 visibility: Duration::from_secs(30),
             }
@@ -138,7 +132,8 @@ mod tests {
 
     #[test]
     fn defaults_to_publishing_with_the_default_visibility() {
-        let options = Options::parse(args(&["--queue-url", "q"])).expect("valid arguments");
+        let options = Options::parse(args(&["--queue-url", "q", "--function-name", "f"]))
+            .expect("valid arguments");
         assert!(!options.dry_run);
         assert_eq!(options.visibility, DEFAULT_VISIBILITY);
     }
@@ -148,6 +143,11 @@ mod tests {
         for (list, expected) in [
             (&[][..], "--queue-url <url> is required"),
             (&["--queue-url", ""][..], "--queue-url <url> is required"),
+            (&["--queue-url", "q"][..], "--function-name"),
+            (
+                &["--queue-url", "q", "--function-name", " "][..],
+                "--function-name",
+            ),
             (
                 &["--queue-url", "q", "--visibility-timeout", "0"][..],
                 "between 1 and 43200",

@@ -1,6 +1,8 @@
-//! Redrive: takes failed events back out of a failure queue and delivers them through the
-//! same notifier the function runs, once the cause is fixed. A message is deleted only after
-//! its event was published; everything else stays in the queue with its reason printed.
+//! Redrive: takes failed events back out of a failure queue and hands each one to the
+//! deployed function (Lambda `Invoke`), once the cause is fixed, so the function's own
+//! configuration, topics, chat channel and delivery table apply. A message is deleted only
+//! after the function answered without error; everything else stays in the queue with its
+//! reason printed.
 
 pub mod cli;
 pub mod message;
@@ -12,9 +14,9 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::notifier::Notifier;
-use crate::outcome::Outcome;
-use crate::publish::Publisher;
+use serde_json::Value;
+
+use crate::aws::{Answer, FunctionInvoker};
 pub use message::QueuedEvent;
 pub use queue::{FailureQueue, Received};
 pub use summary::Summary;
@@ -41,14 +43,28 @@ enum Verdict {
     NotAnEvent(String),
 }
 
-/// Redrives every message the queue gives out until a receive brings nothing new. In a dry
-/// run the notifier should be a dry-run one; nothing is deleted either way.
-pub async fn redrive<P: Publisher>(
+/// Where a run sends the events it takes out of the queue.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    /// Invoke the function with each one; delete what it accepted.
+    Function(&'a FunctionInvoker),
+    /// List what would be sent to this function; invoke and delete nothing.
+    DryRun { function: &'a str },
+}
+
+/// Batches in a row with no message this run has not tried yet before it stops: a tried
+/// message comes back only when its visibility timeout runs out, so a batch of only those
+/// means the rest of the queue has been seen (one more batch rules out SQS's sampling).
+const BATCHES_WITHOUT_NEW: usize = 2;
+
+/// Redrives every message the queue gives out, until it gives nothing or only messages this
+/// run already tried. Nothing is deleted in a dry run.
+pub async fn redrive(
     queue: &FailureQueue,
-    notifier: &Notifier<P>,
+    target: Target<'_>,
     visibility: Duration,
-    dry_run: bool,
 ) -> Result<Summary, RedriveError> {
+    let dry_run = matches!(target, Target::DryRun { .. });
     let progress = progress_bar(queue.approximate_count().await?);
     let mut summary = Summary {
         dry_run,
@@ -56,19 +72,28 @@ pub async fn redrive<P: Publisher>(
     };
     let mut seen = HashSet::new();
     let mut kept = Vec::new();
+    let mut batches_without_new = 0;
     loop {
         let batch = queue.receive(visibility).await?;
-        // A message seen before is one this run kept whose visibility ran out: the queue
-        // has nothing new left.
+        if batch.is_empty() {
+            break;
+        }
+        // A message seen before is one this run kept whose visibility ran out; receiving it
+        // hid it again, so the next batch can bring the messages not yet tried.
         let new: Vec<Received> = batch
             .into_iter()
             .filter(|message| seen.insert(message.message_id.clone()))
             .collect();
         if new.is_empty() {
-            break;
+            batches_without_new += 1;
+            if batches_without_new >= BATCHES_WITHOUT_NEW {
+                break;
+            }
+            continue;
         }
+        batches_without_new = 0;
         for message in new {
-            let verdict = redrive_one(queue, notifier, &message, dry_run).await;
+            let verdict = redrive_one(queue, target, &message).await;
             let line = match &verdict {
                 Verdict::Redriven(line) => {
                     summary.redriven += 1;
@@ -100,12 +125,7 @@ pub async fn redrive<P: Publisher>(
     Ok(summary)
 }
 
-async fn redrive_one<P: Publisher>(
-    queue: &FailureQueue,
-    notifier: &Notifier<P>,
-    message: &Received,
-    dry_run: bool,
-) -> Verdict {
+async fn redrive_one(queue: &FailureQueue, target: Target<'_>, message: &Received) -> Verdict {
     let queued = QueuedEvent::parse(&message.body);
     let (event, failure) = match queued {
         QueuedEvent::NotAnEvent { reason } => {
@@ -117,33 +137,55 @@ async fn redrive_one<P: Publisher>(
     let earlier = failure
         .map(|failure| format!(" (it had failed with {failure})"))
         .unwrap_or_default();
-    let delivered = match notifier.handle(event).await {
-        Ok(ref outcome @ Outcome::Published { ref event_id, .. }) => format!(
-            "event {event_id} published as {}",
-            outcome.message_id().unwrap_or_default()
-        ),
-        // Published earlier in this run, from another copy of the same event.
-        Ok(Outcome::Duplicate {
-            event_id,
-            message_id,
-            ..
-        }) => format!("event {event_id} already published as {message_id}"),
-        Ok(Outcome::Skipped {
-            event_id, reason, ..
-        }) => {
-            return Verdict::StillFailing(format!(
-                "kept: event {event_id} not published: {reason}"
+    let text = |name: &str| event.get(name).and_then(Value::as_str).unwrap_or("?");
+    let (event_id, detail_type) = (text("id").to_owned(), text("detail-type").to_owned());
+    let invoker = match target {
+        Target::DryRun { function } => {
+            return Verdict::Redriven(format!(
+                "would invoke {function} with event {event_id} ({detail_type}); kept"
             ));
         }
-        Err(error) => return Verdict::StillFailing(format!("kept: {error}{earlier}")),
+        Target::Function(invoker) => invoker,
     };
-    if dry_run {
-        return Verdict::Redriven(format!("{delivered} (dry run, kept)"));
-    }
+    let delivered = match invoker.invoke(&event).await {
+        Err(reason) => return Verdict::StillFailing(format!("kept: {reason}{earlier}")),
+        Ok(Answer::Failed {
+            error_type,
+            error_message,
+        }) => {
+            return Verdict::StillFailing(format!(
+                "kept: the function failed with {error_type}: {error_message}{earlier}"
+            ));
+        }
+        Ok(Answer::Outcome(outcome)) => {
+            let field = |name: &str| outcome.get(name).and_then(Value::as_str).unwrap_or("?");
+            match field("status") {
+                "published" => format!("event {event_id} published as {}", field("messageId")),
+                // Published before, from another copy of the same event or an earlier try.
+                "duplicate" => {
+                    format!(
+                        "event {event_id} already published as {}",
+                        field("messageId")
+                    )
+                }
+                "skipped" => {
+                    return Verdict::StillFailing(format!(
+                        "kept: event {event_id} not published: {}",
+                        field("reason")
+                    ));
+                }
+                _ => {
+                    return Verdict::StillFailing(format!(
+                        "kept: event {event_id}: the function answered {outcome}"
+                    ));
+                }
+            }
+        }
+    };
     match queue.delete(message).await {
         Ok(()) => Verdict::Redriven(format!("{delivered}; deleted")),
         Err(error) => Verdict::StillFailing(format!(
-            "{delivered}, but it stays in the queue and a rerun publishes it again: {error}"
+            "{delivered}, but it stays in the queue and a rerun sends it again: {error}"
         )),
     }
 }

@@ -4,9 +4,9 @@ use std::fmt;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
-    /// Delivered (or, in a dry run, rendered) and deleted from the queue.
+    /// Accepted by the function and deleted from the queue (in a dry run: would be sent).
     pub redriven: usize,
-    /// Events the notifier still rejects or cannot deliver: kept in the queue.
+    /// Events the function still rejects or cannot deliver: kept in the queue.
     pub still_failing: usize,
     /// Messages holding no event: kept in the queue for a person to look at.
     pub not_an_event: usize,
@@ -23,7 +23,7 @@ impl Summary {
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let redriven = if self.dry_run {
-            "would be redriven (dry run: nothing published or deleted)"
+            "would be sent to the function (dry run: nothing invoked or deleted)"
         } else {
             "redriven"
         };
@@ -55,7 +55,7 @@ mod tests {
     }
 
     #[test]
-    fn a_dry_run_says_nothing_was_published() {
+    fn a_dry_run_says_nothing_was_invoked() {
         let summary = Summary {
             redriven: 2,
             dry_run: true,
@@ -63,7 +63,7 @@ mod tests {
         };
         assert_eq!(
             summary.to_string(),
-            "2 would be redriven (dry run: nothing published or deleted), 0 still failing, 0 not an event"
+            "2 would be sent to the function (dry run: nothing invoked or deleted), 0 still failing, 0 not an event"
         );
         assert!(summary.all_redriven());
     }

@@ -1,6 +1,7 @@
 //! The operator commands on moto: `notifier-redrive` (what `make redrive` runs) takes failed
-//! events out of a failure queue in both formats the stack's queues receive and publishes
-//! them through the notifier, deleting only what it delivered; `notifier-confirm-subscription`
+//! events out of a failure queue in both formats the stack's queues receive and hands them
+//! to the function (the real binary behind a loopback Lambda Invoke endpoint), deleting only
+//! what the function accepted; `notifier-confirm-subscription`
 //! (what `make confirm-subscription` runs) confirms a subscription from its link.
 
 use std::collections::BTreeMap;
@@ -8,6 +9,7 @@ use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
 use crate::support::fault_proxy::{Fault, FaultProxy};
+use crate::support::invoke::InvokeEndpoint;
 use crate::support::moto::{Families, Moto, Queue, process_env};
 use crate::support::{WAIT, contract, parse_file, root, sample_event};
 use marketplace_catalog_notifier::config::TopicKind;
@@ -16,6 +18,8 @@ use tokio::process::{Child, Command};
 
 /// Short, so a run's kept messages (and a killed run's unfinished ones) come back quickly.
 const VISIBILITY_SECONDS: u64 = 2;
+/// The function name the redrive is given; the Invoke endpoint serves any.
+const FUNCTION: &str = "marketplace-catalog-notifier-test";
 
 const REDRIVE: &str = env!("CARGO_BIN_EXE_notifier-redrive");
 const CONFIRM: &str = env!("CARGO_BIN_EXE_notifier-confirm-subscription");
@@ -48,25 +52,33 @@ async fn send(moto: &Moto, queue: &Queue, body: &str) {
         .unwrap_or_else(|error| panic!("SendMessage {}: {error:?}", queue.url));
 }
 
-/// The redrive process for `queue`, publishing to `families`' topics; `extra` adds or
-/// overrides environment variables.
-fn start_redrive(
-    queue: &Queue,
-    families: &Families,
-    args: &[&str],
-    extra: &[(&str, String)],
-) -> Child {
+/// The notifier function publishing to `families`' topics, behind a Lambda Invoke endpoint;
+/// `extra` adds or overrides its environment variables.
+async fn function(families: &Families, extra: &[(&str, String)]) -> InvokeEndpoint {
+    let mut env = process_env();
+    env.extend(families.env());
+    // No Catalog API on moto: the notifier publishes without change-set details.
+    env.push(("ENRICH_CHANGE_SETS".to_owned(), "false".to_owned()));
+    env.extend(
+        extra
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), value.clone())),
+    );
+    InvokeEndpoint::start(&env).await
+}
+
+/// The redrive process for `queue`, handing its events to `function`.
+fn start_redrive(queue: &Queue, function: &InvokeEndpoint, args: &[&str]) -> Child {
     let mut command = Command::new(REDRIVE);
     command
         .args(["--queue-url", &queue.url])
+        .args(["--function-name", FUNCTION])
         .args(["--visibility-timeout", &VISIBILITY_SECONDS.to_string()])
         .args(args)
         .env_clear()
         .envs(process_env())
-        .envs(families.env())
-        // No Catalog API on moto: the notifier publishes without change-set details.
-        .env("ENRICH_CHANGE_SETS", "false")
-        .envs(extra.iter().map(|(name, value)| (*name, value.as_str())))
+        // SQS on moto; Invoke on the function's endpoint.
+        .env("AWS_ENDPOINT_URL_LAMBDA", &function.url)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
@@ -101,7 +113,8 @@ async fn finish(child: Child) -> Finished {
 }
 
 async fn redrive(queue: &Queue, families: &Families, args: &[&str]) -> Finished {
-    finish(start_redrive(queue, families, args, &[])).await
+    let function = function(families, &[]).await;
+    finish(start_redrive(queue, &function, args)).await
 }
 
 /// The event ids published to each family's queue so far (deleting what it reads, so a
@@ -204,29 +217,74 @@ async fn redrives_both_formats_keeps_the_rest_and_a_rerun_publishes_nothing_new(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_dry_run_renders_but_publishes_and_deletes_nothing() {
+async fn a_dry_run_lists_but_invokes_and_deletes_nothing() {
     let moto = Moto::connect().await;
     let families = moto.families(true).await;
     let failed = moto.create_queue("redrive-dry").await;
     let event = sample_event("change-set-succeeded.json");
     send(&moto, &failed, &invocation_record(&event)).await;
 
-    let run = redrive(&failed, &families, &["--dry-run"]).await;
+    let endpoint = function(&families, &[]).await;
+    let run = finish(start_redrive(&failed, &endpoint, &["--dry-run"])).await;
     assert_eq!(run.status.code(), Some(0), "{}", run.stderr);
+    assert_eq!(endpoint.invocations(), 0, "a dry run invokes nothing");
     assert!(
         run.summary().ends_with(
-            "1 would be redriven (dry run: nothing published or deleted), 0 still failing, 0 not an event"
+            "1 would be sent to the function (dry run: nothing invoked or deleted), 0 still failing, 0 not an event"
         ),
         "{}",
         run.stdout
     );
+    let listed = format!(
+        "would invoke {FUNCTION} with event {} (Change Set Succeeded)",
+        contract::event_id(&event)
+    );
     assert!(
-        run.stdout.contains("Subject:"),
-        "the dry run shows the notification: {}",
-        run.stdout
+        run.stderr.contains(&listed),
+        "the dry run lists what it would send: {}",
+        run.stderr
     );
     assert_eq!(take_published(&moto, &families).await, BTreeMap::new());
     assert_eq!(moto.message_count(&failed).await, 1, "nothing deleted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queue_of_25_is_emptied_though_tried_messages_come_back_during_the_run() {
+    let moto = Moto::connect().await;
+    let families = moto.families(true).await;
+    let failed = moto.create_queue("redrive-25").await;
+    let mut good = Vec::new();
+    for index in 0..20 {
+        let mut event = sample_event("change-set-succeeded.json");
+        event["id"] = json!(format!("25a0c1a5-0000-4000-8000-{index:012}"));
+        send(&moto, &failed, &invocation_record(&event)).await;
+        good.push(event);
+    }
+    for index in 0..5 {
+        let mut event = invalid_event();
+        event["id"] = json!(format!("25b0c1a5-0000-4000-8000-{index:012}"));
+        send(&moto, &failed, &event.to_string()).await;
+    }
+
+    let endpoint = function(&families, &[]).await;
+    let run = finish(start_redrive(&failed, &endpoint, &[])).await;
+    assert!(
+        run.summary()
+            .ends_with("20 redriven, 5 still failing, 0 not an event"),
+        "summary: {}\nstderr: {}",
+        run.stdout,
+        run.stderr
+    );
+    assert_eq!(endpoint.invocations(), 25, "each event handed over once");
+    assert_eq!(
+        take_published(&moto, &families).await,
+        once_each(&good.iter().collect::<Vec<_>>())
+    );
+    assert_eq!(
+        moto.message_count(&failed).await,
+        5,
+        "the rejected ones stay"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -252,12 +310,8 @@ async fn a_run_killed_after_its_first_publish_loses_nothing_and_repeats_nothing(
             stall: Duration::from_secs(60),
         })
         .await;
-    let mut child = start_redrive(
-        &failed,
-        &families,
-        &[],
-        &[("AWS_ENDPOINT_URL_SNS", proxy.url())],
-    );
+    let stalled = function(&families, &[("AWS_ENDPOINT_URL_SNS", proxy.url())]).await;
+    let mut child = start_redrive(&failed, &stalled, &[]);
     let deadline = tokio::time::Instant::now() + WAIT;
     while proxy.requests() < 2 {
         assert!(

@@ -14,6 +14,7 @@ pub mod delivery_table;
 pub mod eventbridge;
 pub mod fault_proxy;
 pub mod http_server;
+pub mod invoke;
 pub mod lambda;
 pub mod lookups;
 pub mod moto;
