@@ -997,3 +997,132 @@ fn the_delivery_table_and_its_grants_exist_exactly_when_durable_deduplication_is
         "{function}: exactly the item actions the code uses"
     );
 }
+
+// ------------------------------------------------ every failure reaches a person (issue 21)
+/// Every resource of `kind` in a `resources` section (the report's, or a `deployed` one).
+fn of_type<'a>(resources: &'a Value, kind: &str) -> BTreeMap<&'a str, &'a Value> {
+    resources
+        .as_object()
+        .expect("a resources section")
+        .iter()
+        .filter(|(_, resource)| resource["Type"] == kind)
+        .map(|(id, resource)| (id.as_str(), resource))
+        .collect()
+}
+
+/// Topics with a subscriber in `resources`: an `AWS::SNS::Subscription`'s topic, or a chat
+/// channel configuration's.
+fn subscribed_topics(resources: &Value) -> BTreeSet<String> {
+    let subscriptions = of_type(resources, "AWS::SNS::Subscription")
+        .into_values()
+        .filter_map(|subscription| subscription["Properties"]["TopicArn"]["Ref"].as_str());
+    let channels = ["AWS::Chatbot::SlackChannelConfiguration", "AWS::Chatbot::MicrosoftTeamsChannelConfiguration"]
+        .into_iter()
+        .flat_map(|kind| of_type(resources, kind).into_values())
+        .flat_map(|channel| channel["Properties"]["SnsTopicArns"].as_array().into_iter().flatten())
+        .filter_map(|topic| topic["Ref"].as_str());
+    subscriptions.chain(channels).map(str::to_owned).collect()
+}
+
+/// Sample values, valid for each parameter's AllowedPattern, of the parameters that decide
+/// whether something subscribes to the alarms topic.
+const RECIPIENT_SAMPLES: &[(&str, &str)] = &[
+    ("AlarmsEmail", "alarms@example.com"),
+    ("SlackWorkspaceId", "T012AB3CD"),
+    ("SlackChannelId", "C012AB3CDE"),
+    ("TeamsTenantId", "11111111-2222-3333-4444-555555555555"),
+    ("TeamId", "11111111-2222-3333-4444-666666666666"),
+    ("TeamsChannelId", "19:abc@thread.tacv2"),
+];
+
+/// The parameters a condition depends on, through the conditions it names.
+fn condition_parameters(node: &Value, conditions: &Value, found: &mut BTreeSet<String>) {
+    match node {
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| condition_parameters(item, conditions, found)),
+        Value::Object(map) => {
+            if let Some(Value::String(name)) = map.get("Ref") {
+                if !name.starts_with("AWS::") {
+                    found.insert(name.clone());
+                }
+            } else if let Some(Value::String(name)) = map.get("Condition") {
+                condition_parameters(&conditions[name], conditions, found);
+            } else {
+                map.values()
+                    .for_each(|value| condition_parameters(value, conditions, found));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a `deployed` section subscribes anything to `topic`.
+fn has_subscriber(deployed: &Value, topic: &str) -> bool {
+    subscribed_topics(deployed).contains(topic)
+}
+
+#[test]
+fn no_deployable_parameter_set_leaves_the_alarms_topic_without_a_subscriber() {
+    let report = &facts().report;
+    let topic = alarms_topic();
+    // Every parameter the alarms topic's possible subscribers depend on.
+    let mut parameters = BTreeSet::new();
+    for (id, resource) in report["resources"].as_object().expect("resources") {
+        let subscribes = subscribed_topics(&json!({ id: resource })).contains(topic);
+        if let (true, Some(condition)) = (subscribes, resource["Condition"].as_str()) {
+            condition_parameters(&report["conditions"][condition], &report["conditions"], &mut parameters);
+        }
+    }
+    assert!(!parameters.is_empty(), "nothing subscribes to {topic} conditionally?");
+    let samples: BTreeMap<&str, &str> = RECIPIENT_SAMPLES.iter().copied().collect();
+    let parameters: Vec<(&str, &str)> = parameters
+        .iter()
+        .map(|name| {
+            let sample = samples.get(name.as_str()).unwrap_or_else(|| {
+                panic!("{name} decides a subscription to {topic}: add a sample value for it")
+            });
+            (name.as_str(), *sample)
+        })
+        .collect();
+    // Every combination of those parameters empty or set.
+    let sets: Vec<Value> = (0..1u32 << parameters.len())
+        .map(|mask| {
+            let set: serde_json::Map<String, Value> = parameters
+                .iter()
+                .enumerate()
+                .map(|(bit, (name, sample))| {
+                    let value = if mask & (1 << bit) != 0 { *sample } else { "" };
+                    ((*name).to_owned(), json!(value))
+                })
+                .collect();
+            Value::Object(set)
+        })
+        .collect();
+    let outcomes = crate::support::template::report_parameter_sets("template.yaml", &sets);
+    assert_eq!(outcomes.len(), sets.len());
+    let mut deployable = 0;
+    for outcome in &outcomes {
+        let rejected = outcome["rejected_by"]
+            .as_object()
+            .is_some_and(|rules| !rules.is_empty());
+        let heard = has_subscriber(&outcome["deployed"], topic);
+        // Refused exactly when nobody would hear the alarms: never a silent stack, and no
+        // stack with a recipient refused.
+        assert_eq!(
+            rejected, !heard,
+            "parameters {}: rejected by {}, a subscriber to {topic}: {heard}",
+            outcome["parameters"], outcome["rejected_by"]
+        );
+        deployable += usize::from(!rejected);
+    }
+    assert!(deployable > 0, "no parameter set is deployable");
+    // The defaults leave every recipient empty: they are refused, with a message naming
+    // what to set.
+    let refused = &report["rejected_by"];
+    let messages = refused.to_string();
+    assert!(
+        refused.as_object().is_some_and(|rules| !rules.is_empty()) && messages.contains("AlarmsEmail"),
+        "the default parameters must be refused with a message naming AlarmsEmail: {refused}"
+    );
+}
