@@ -559,23 +559,6 @@ fn statements(document: &Value) -> Vec<&Value> {
 }
 
 #[test]
-fn every_failure_queue_has_an_alarm_on_waiting_messages() {
-    let queues = resources_of("AWS::SQS::Queue");
-    assert!(!queues.is_empty(), "the template declares no failure queue");
-    for queue in queues.keys() {
-        let alarms = alarms_on(
-            "AWS/SQS",
-            "ApproximateNumberOfMessagesVisible",
-            &get_att(queue, "QueueName"),
-        );
-        assert!(
-            !alarms.is_empty(),
-            "{queue} has no alarm on ApproximateNumberOfMessagesVisible > 0"
-        );
-    }
-}
-
-#[test]
 fn the_function_and_its_rule_have_failure_alarms() {
     let (function, _) = function();
     for metric in ["Errors", "DestinationDeliveryFailures", "Throttles"] {
@@ -619,8 +602,10 @@ fn every_alarm_notifies_the_alarms_topic_and_says_what_to_do() {
         );
         let description = properties["AlarmDescription"].to_string();
         assert!(
-            description.contains("make redrive") || id.contains("DestinationDelivery"),
-            "{id}: the description must give the redrive command: {description}"
+            description.contains("make redrive")
+                || description.contains("aws sqs receive-message")
+                || id.contains("DestinationDelivery"),
+            "{id}: the description must give the command that puts it right: {description}"
         );
     }
 }
@@ -787,13 +772,16 @@ fn the_function_role_writes_only_its_own_log_group() {
 }
 
 #[test]
-fn both_failure_queues_are_retained() {
+fn every_queue_is_retained() {
     let queues = resources_of("AWS::SQS::Queue");
     assert_eq!(
-        queues.len(),
-        2,
-        "the two failure queues: {:?}",
-        queues.keys()
+        queues.keys().copied().collect::<BTreeSet<_>>(),
+        BTreeSet::from([
+            "DeliveryFailureQueue",
+            "ProcessingFailureQueue",
+            "SubscriptionDeadLetterQueue"
+        ]),
+        "the failure queues (deployed stacks know the first two by these logical ids)"
     );
     for (id, queue) in queues {
         assert_eq!(queue["DeletionPolicy"], "Retain", "{id}: DeletionPolicy");
@@ -1010,6 +998,121 @@ fn of_type<'a>(resources: &'a Value, kind: &str) -> BTreeMap<&'a str, &'a Value>
         .collect()
 }
 
+/// The alarms of `resources` on `namespace`/`metric` with a dimension equal to
+/// `dimension`, by id, with their properties.
+fn alarms_of<'a>(
+    resources: &'a Value,
+    namespace: &str,
+    metric: &str,
+    dimension: &Value,
+) -> Vec<(&'a str, &'a Value)> {
+    of_type(resources, "AWS::CloudWatch::Alarm")
+        .into_iter()
+        .map(|(id, alarm)| (id, &alarm["Properties"]))
+        .filter(|(_, properties)| {
+            properties["Namespace"] == namespace
+                && properties["MetricName"] == metric
+                && properties["Dimensions"]
+                    .as_array()
+                    .is_some_and(|dimensions| dimensions.iter().any(|d| &d["Value"] == dimension))
+        })
+        .collect()
+}
+
+/// An alarm's description as written (the `Fn::Sub` text, or a plain string).
+fn description(properties: &Value) -> String {
+    let text = &properties["AlarmDescription"];
+    text["Fn::Sub"]
+        .as_str()
+        .or_else(|| text.as_str())
+        .unwrap_or_else(|| panic!("an AlarmDescription of text or Fn::Sub text, not {text}"))
+        .to_owned()
+}
+
+/// The queues of `resources` that are an SNS subscription's dead-letter queue.
+fn subscription_dead_letter_queues(resources: &Value) -> BTreeSet<&str> {
+    of_type(resources, "AWS::SNS::Subscription")
+        .values()
+        .filter_map(|subscription| {
+            subscription["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+                .as_str()
+        })
+        .collect()
+}
+
+/// Every queue of `resources` has an alarm on the age of its oldest message and one that
+/// fires again for each new arrival, both on an alarm action, and both naming the queue
+/// and the command that empties it: `make redrive` for failed events, reading the queue
+/// for undelivered notifications.
+fn assert_failure_queues_alarmed(resources: &Value, template: &str) {
+    let queues = of_type(resources, "AWS::SQS::Queue");
+    assert!(!queues.is_empty(), "{template} declares no queue");
+    let dead_letters = subscription_dead_letter_queues(resources);
+    for queue in queues.keys() {
+        let name = get_att(queue, "QueueName");
+        let arrivals = alarms_of(resources, "AWS/SQS", "NumberOfMessagesSent", &name);
+        let arrivals: Vec<_> = arrivals
+            .into_iter()
+            .filter(|(_, alarm)| {
+                // A sum over one minute, back to OK when a minute sends nothing: an alarm
+                // already raised by the last failure speaks again for the next.
+                alarm["Statistic"] == "Sum"
+                    && alarm["Period"].as_u64().is_some_and(|period| period <= 60)
+                    && alarm["EvaluationPeriods"] == 1
+                    && alarm["Threshold"] == 0
+                    && alarm["ComparisonOperator"] == "GreaterThanThreshold"
+                    && alarm["TreatMissingData"] == "notBreaching"
+            })
+            .collect();
+        assert!(
+            !arrivals.is_empty(),
+            "{template}: {queue} has no alarm on each new message (NumberOfMessagesSent Sum \
+             > 0 over at most 60 s, missing data not breaching)"
+        );
+        let ages: Vec<_> = alarms_of(resources, "AWS/SQS", "ApproximateAgeOfOldestMessage", &name)
+            .into_iter()
+            .filter(|(_, alarm)| {
+                // Raised while there is still time: before the 14 days' retention ends.
+                alarm["ComparisonOperator"] == "GreaterThanThreshold"
+                    && alarm["Threshold"]
+                        .as_u64()
+                        .is_some_and(|seconds| seconds < 14 * 86_400)
+            })
+            .collect();
+        assert!(
+            !ages.is_empty(),
+            "{template}: {queue} has no alarm on ApproximateAgeOfOldestMessage"
+        );
+        let command = if dead_letters.contains(queue) {
+            format!("aws sqs receive-message --queue-url ${{{queue}}}")
+        } else {
+            format!("make redrive QUEUE_URL=${{{queue}}}")
+        };
+        for (id, alarm) in arrivals.into_iter().chain(ages) {
+            let text = description(alarm);
+            assert!(
+                text.contains(&format!("${{{queue}.QueueName}}")),
+                "{template}: {id} must name the queue ${{{queue}.QueueName}}: {text}"
+            );
+            assert!(
+                text.contains(&command),
+                "{template}: {id} must give the command `{command}`: {text}"
+            );
+            assert!(
+                alarm["AlarmActions"]
+                    .as_array()
+                    .is_some_and(|actions| !actions.is_empty()),
+                "{template}: {id} notifies nobody"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_failure_queue_has_an_age_alarm_and_a_new_arrival_alarm() {
+    assert_failure_queues_alarmed(&facts().report["resources"], "template.yaml");
+}
+
 /// Topics with a subscriber in `resources`: an `AWS::SNS::Subscription`'s topic, or a chat
 /// channel configuration's.
 fn subscribed_topics(resources: &Value) -> BTreeSet<String> {
@@ -1022,6 +1125,96 @@ fn subscribed_topics(resources: &Value) -> BTreeSet<String> {
         .flat_map(|channel| channel["Properties"]["SnsTopicArns"].as_array().into_iter().flatten())
         .filter_map(|topic| topic["Ref"].as_str());
     subscriptions.chain(channels).map(str::to_owned).collect()
+}
+
+fn assert_subscribed_topics_alarmed(resources: &Value, template: &str) {
+    let topics = subscribed_topics(resources);
+    assert!(!topics.is_empty(), "{template}: no topic has a subscriber");
+    for topic in &topics {
+        let alarms: Vec<_> = alarms_of(
+            resources,
+            "AWS/SNS",
+            "NumberOfNotificationsFailed",
+            &get_att(topic, "TopicName"),
+        )
+        .into_iter()
+        .filter(|(_, alarm)| {
+            alarm["Statistic"] == "Sum"
+                && alarm["Threshold"] == 0
+                && alarm["ComparisonOperator"] == "GreaterThanThreshold"
+                && alarm["TreatMissingData"] == "notBreaching"
+        })
+        .collect();
+        assert!(
+            !alarms.is_empty(),
+            "{template}: {topic} has subscribers but no alarm on NumberOfNotificationsFailed > 0"
+        );
+    }
+}
+
+#[test]
+fn every_subscribed_topic_has_a_failed_notification_alarm() {
+    // The template as written: every conditional subscription and channel counts.
+    let resources = &facts().report["resources"];
+    let topics = subscribed_topics(resources);
+    for topic in resources_of("AWS::SNS::Topic").keys() {
+        assert!(
+            topics.contains(*topic),
+            "{topic} has no subscription or chat channel the stack can create"
+        );
+    }
+    assert_subscribed_topics_alarmed(resources, "template.yaml");
+}
+
+fn assert_subscriptions_have_dead_letter_queues(resources: &Value, template: &str) {
+    let subscriptions = of_type(resources, "AWS::SNS::Subscription");
+    assert!(!subscriptions.is_empty(), "{template}: no subscription");
+    let policies = of_type(resources, "AWS::SQS::QueuePolicy");
+    for (id, subscription) in subscriptions {
+        let properties = &subscription["Properties"];
+        if !matches!(properties["Protocol"].as_str(), Some("email" | "email-json" | "sqs")) {
+            continue;
+        }
+        let queue = properties["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"]
+            .as_array()
+            .filter(|target| target.get(1) == Some(&json!("Arn")))
+            .and_then(|target| target[0].as_str())
+            .unwrap_or_else(|| {
+                panic!("{template}: {id} has no RedrivePolicy naming a queue of the stack: {properties}")
+            });
+        assert_eq!(
+            resources[queue]["Type"], "AWS::SQS::Queue",
+            "{template}: {id}'s dead-letter target {queue}"
+        );
+        let topic = &properties["TopicArn"];
+        // SNS writes the dead letters as sns.amazonaws.com, for the subscription's topic.
+        let admitted = policies
+            .values()
+            .filter(|policy| {
+                policy["Properties"]["Queues"]
+                    .as_array()
+                    .is_some_and(|queues| queues.contains(&reference(queue)))
+            })
+            .flat_map(|policy| statements(&policy["Properties"]["PolicyDocument"]))
+            .any(|statement| {
+                let sources = &statement["Condition"]["ArnEquals"]["aws:SourceArn"];
+                statement["Effect"] == "Allow"
+                    && statement["Principal"] == json!({"Service": "sns.amazonaws.com"})
+                    && statement["Action"] == "sqs:SendMessage"
+                    && statement["Resource"] == get_att(queue, "Arn")
+                    && (sources == topic
+                        || sources.as_array().is_some_and(|arns| arns.contains(topic)))
+            });
+        assert!(
+            admitted,
+            "{template}: {queue}'s policy must let sns.amazonaws.com send for {topic} ({id})"
+        );
+    }
+}
+
+#[test]
+fn email_subscriptions_keep_what_sns_cannot_deliver() {
+    assert_subscriptions_have_dead_letter_queues(&facts().report["resources"], "template.yaml");
 }
 
 /// Sample values, valid for each parameter's AllowedPattern, of the parameters that decide
