@@ -987,6 +987,19 @@ fn the_delivery_table_and_its_grants_exist_exactly_when_durable_deduplication_is
 }
 
 // ------------------------------------------------ every failure reaches a person (issue 21)
+
+/// The member-account forwarder as a member deploys it (its alarms need an address).
+fn forwarder_in_a_member() -> Value {
+    crate::support::template::report_on(
+        "templates/forwarder.yaml",
+        &json!({"CentralAccountId": "999988887777",
+                "CentralFunctionRoleArn": "arn:aws:iam::999988887777:role/notifier",
+                "AlarmsEmail": "alarms@example.com"}),
+        &[],
+    )["deployed"]
+        .clone()
+}
+
 /// Every resource of `kind` in a `resources` section (the report's, or a `deployed` one).
 fn of_type<'a>(resources: &'a Value, kind: &str) -> BTreeMap<&'a str, &'a Value> {
     resources
@@ -1111,6 +1124,7 @@ fn assert_failure_queues_alarmed(resources: &Value, template: &str) {
 #[test]
 fn every_failure_queue_has_an_age_alarm_and_a_new_arrival_alarm() {
     assert_failure_queues_alarmed(&facts().report["resources"], "template.yaml");
+    assert_failure_queues_alarmed(&forwarder_in_a_member(), "templates/forwarder.yaml");
 }
 
 /// Topics with a subscriber in `resources`: an `AWS::SNS::Subscription`'s topic, or a chat
@@ -1164,6 +1178,7 @@ fn every_subscribed_topic_has_a_failed_notification_alarm() {
         );
     }
     assert_subscribed_topics_alarmed(resources, "template.yaml");
+    assert_subscribed_topics_alarmed(&forwarder_in_a_member(), "templates/forwarder.yaml");
 }
 
 fn assert_subscriptions_have_dead_letter_queues(resources: &Value, template: &str) {
@@ -1215,6 +1230,10 @@ fn assert_subscriptions_have_dead_letter_queues(resources: &Value, template: &st
 #[test]
 fn email_subscriptions_keep_what_sns_cannot_deliver() {
     assert_subscriptions_have_dead_letter_queues(&facts().report["resources"], "template.yaml");
+    assert_subscriptions_have_dead_letter_queues(
+        &forwarder_in_a_member(),
+        "templates/forwarder.yaml",
+    );
 }
 
 /// Sample values, valid for each parameter's AllowedPattern, of the parameters that decide
@@ -1318,4 +1337,40 @@ fn no_deployable_parameter_set_leaves_the_alarms_topic_without_a_subscriber() {
         refused.as_object().is_some_and(|rules| !rules.is_empty()) && messages.contains("AlarmsEmail"),
         "the default parameters must be refused with a message naming AlarmsEmail: {refused}"
     );
+}
+
+#[test]
+fn the_forwarder_requires_an_alarm_address() {
+    let report = crate::support::template::report_on("templates/forwarder.yaml", &json!({}), &[]);
+    let parameter = &report["parameters"]["AlarmsEmail"];
+    assert!(parameter.is_object(), "templates/forwarder.yaml has no AlarmsEmail parameter");
+    assert!(
+        parameter.get("Default").is_none(),
+        "AlarmsEmail must be required (no Default): {parameter}"
+    );
+    let pattern = parameter["AllowedPattern"].as_str().unwrap_or_default();
+    assert!(
+        !pattern.starts_with("^$|"),
+        "AlarmsEmail must not accept an empty value: {pattern}"
+    );
+    let deployed = forwarder_in_a_member();
+    let alarm_topics: BTreeSet<&str> = of_type(&deployed, "AWS::CloudWatch::Alarm")
+        .values()
+        .flat_map(|alarm| alarm["Properties"]["AlarmActions"].as_array().into_iter().flatten())
+        .filter_map(|action| action["Ref"].as_str())
+        .collect();
+    assert!(!alarm_topics.is_empty(), "the forwarder declares no alarm action");
+    for topic in alarm_topics {
+        let email = of_type(&deployed, "AWS::SNS::Subscription")
+            .values()
+            .any(|subscription| {
+                subscription["Properties"]["TopicArn"] == reference(topic)
+                    && subscription["Properties"]["Endpoint"] == "alarms@example.com"
+            });
+        assert!(email, "the forwarder's alarm topic {topic} must subscribe AlarmsEmail");
+    }
+    for (id, queue) in of_type(&deployed, "AWS::SQS::Queue") {
+        assert_eq!(queue["DeletionPolicy"], "Retain", "forwarder {id}: DeletionPolicy");
+        assert_eq!(queue["UpdateReplacePolicy"], "Retain", "forwarder {id}: UpdateReplacePolicy");
+    }
 }
