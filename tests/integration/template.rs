@@ -1374,3 +1374,78 @@ fn the_forwarder_requires_an_alarm_address() {
         assert_eq!(queue["UpdateReplacePolicy"], "Retain", "forwarder {id}: UpdateReplacePolicy");
     }
 }
+
+/// Every source the function's rules take.
+fn rule_sources() -> BTreeSet<&'static str> {
+    let sources: BTreeSet<&str> = function_rules()
+        .values()
+        .flat_map(|(_, rule)| strings(&rule["pattern"]["source"]))
+        .collect();
+    assert!(!sources.is_empty(), "the rules name no source");
+    sources
+}
+
+#[test]
+fn an_archive_keeps_every_event_a_rule_takes() {
+    let report = &facts().report;
+    let archives = report["archives"].as_object().expect("archives");
+    assert!(!archives.is_empty(), "the template declares no AWS::Events::Archive");
+    let default_bus = format!("arn:aws:events:us-east-1:{STACK_ACCOUNT}:event-bus/default");
+    // One archive on the rules' bus covers all their sources.
+    let covering: Vec<&String> = archives
+        .iter()
+        .filter(|(_, archive)| archive["source_arn"] == default_bus.as_str())
+        .filter(|(_, archive)| {
+            let sources = strings(&archive["pattern"]["source"]);
+            archive["pattern"].is_null() || rule_sources().is_subset(&sources)
+        })
+        .map(|(id, _)| id)
+        .collect();
+    assert!(
+        !covering.is_empty(),
+        "no archive of the default bus covers the rules' sources {:?}: {archives:?}",
+        rule_sources()
+    );
+    // And, by moto's matcher, every probe a rule takes is archived.
+    for probe in &facts().probes {
+        let taken = !report["matches"][&probe.name]
+            .as_array()
+            .expect("matches")
+            .is_empty();
+        let archived = !report["archive_matches"][&probe.name]
+            .as_array()
+            .expect("archive_matches")
+            .is_empty();
+        assert!(!taken || archived, "{} is taken by a rule but not archived", probe.name);
+    }
+    // Retention is a parameter, and deliveries are remembered as long (so a replay of any
+    // window still in the archive publishes nothing twice).
+    for id in &covering {
+        assert_eq!(
+            report["resources"][id.as_str()]["Properties"]["RetentionDays"],
+            reference("ArchiveRetentionDays"),
+            "{id}: RetentionDays"
+        );
+    }
+    let (function, _) = function();
+    assert_eq!(
+        report["written_environment"][function]["DUPLICATE_WINDOW_SECONDS"],
+        json!({"Fn::FindInMap": ["ArchiveRetention", reference("ArchiveRetentionDays"), "Seconds"]}),
+        "{function}: DUPLICATE_WINDOW_SECONDS must follow the archive's retention"
+    );
+    let allowed = report["parameters"]["ArchiveRetentionDays"]["AllowedValues"]
+        .as_array()
+        .expect("ArchiveRetentionDays has AllowedValues");
+    for days in allowed {
+        let days: u64 = days
+            .as_str()
+            .and_then(|days| days.parse().ok())
+            .or_else(|| days.as_u64())
+            .expect("a whole number of days");
+        assert_eq!(
+            report["mappings"]["ArchiveRetention"][days.to_string()]["Seconds"],
+            (days * 86_400).to_string(),
+            "ArchiveRetention mapping for {days} days"
+        );
+    }
+}
