@@ -1449,3 +1449,74 @@ fn an_archive_keeps_every_event_a_rule_takes() {
         );
     }
 }
+
+#[test]
+fn the_bus_policies_admit_only_the_sources_the_rules_take() {
+    let deployed = crate::support::template::report_on(
+        "template.yaml",
+        &json!({"OrganizationId": "o-abcdef1234", "AccountIds": "111122223333,444455556666"}),
+        &[],
+    )["deployed"]
+        .clone();
+    let policies = of_type(&deployed, "AWS::Events::EventBusPolicy");
+    assert_eq!(policies.len(), 2, "the organization's and the accounts' policies");
+    for (id, policy) in policies {
+        let statement = &policy["Properties"]["Statement"];
+        assert_eq!(statement["Action"], "events:PutEvents", "{id}");
+        let sources = strings(&statement["Condition"]["ForAllValues:StringEquals"]["events:source"]);
+        assert_eq!(
+            sources,
+            rule_sources(),
+            "{id} must admit exactly the sources the rules take: {statement}"
+        );
+    }
+}
+
+#[test]
+fn the_function_may_assume_member_roles_only_in_accepted_accounts() {
+    let assume = |parameters: Value| -> Value {
+        let deployed = crate::support::template::report_on("template.yaml", &parameters, &[])
+            ["deployed"]
+            .clone();
+        deployed["NotifierRole"]["Properties"]["Policies"]
+            .as_array()
+            .expect("inline policies")
+            .iter()
+            .flat_map(|policy| statements(&policy["PolicyDocument"]).into_iter().cloned())
+            .find(|statement| statement["Action"] == "sts:AssumeRole")
+            .expect("an sts:AssumeRole statement")
+    };
+    let listed = assume(json!({"AccountIds": "111122223333,444455556666"}));
+    assert_eq!(
+        listed["Condition"],
+        json!({"StringEquals": {"aws:ResourceAccount": ["111122223333", "444455556666"]}}),
+        "with AccountIds, only roles in those accounts"
+    );
+    let both = assume(json!({"OrganizationId": "o-abcdef1234", "AccountIds": "111122223333"}));
+    assert_eq!(
+        both["Condition"],
+        json!({"StringEquals": {"aws:ResourceAccount": ["111122223333"]}}),
+        "with both, the listed accounts (the rules take no others)"
+    );
+    let organization = assume(json!({"OrganizationId": "o-abcdef1234"}));
+    assert_eq!(
+        organization["Condition"],
+        json!({"StringEquals": {"aws:ResourceOrgID": "o-abcdef1234"}}),
+        "with an organization alone, only roles in it"
+    );
+}
+
+#[test]
+fn the_member_role_trusts_the_central_function_of_the_central_account_only() {
+    let role = &forwarder_in_a_member()["EnrichRole"]["Properties"];
+    let trust = &role["AssumeRolePolicyDocument"]["Statement"][0];
+    assert_eq!(
+        trust["Principal"],
+        json!({"AWS": "arn:aws:iam::999988887777:role/notifier"})
+    );
+    assert_eq!(
+        trust["Condition"],
+        json!({"StringEquals": {"aws:PrincipalAccount": "999988887777"}}),
+        "the trusted role must also be of CentralAccountId"
+    );
+}
