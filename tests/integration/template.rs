@@ -1133,11 +1133,19 @@ fn subscribed_topics(resources: &Value) -> BTreeSet<String> {
     let subscriptions = of_type(resources, "AWS::SNS::Subscription")
         .into_values()
         .filter_map(|subscription| subscription["Properties"]["TopicArn"]["Ref"].as_str());
-    let channels = ["AWS::Chatbot::SlackChannelConfiguration", "AWS::Chatbot::MicrosoftTeamsChannelConfiguration"]
-        .into_iter()
-        .flat_map(|kind| of_type(resources, kind).into_values())
-        .flat_map(|channel| channel["Properties"]["SnsTopicArns"].as_array().into_iter().flatten())
-        .filter_map(|topic| topic["Ref"].as_str());
+    let channels = [
+        "AWS::Chatbot::SlackChannelConfiguration",
+        "AWS::Chatbot::MicrosoftTeamsChannelConfiguration",
+    ]
+    .into_iter()
+    .flat_map(|kind| of_type(resources, kind).into_values())
+    .flat_map(|channel| {
+        channel["Properties"]["SnsTopicArns"]
+            .as_array()
+            .into_iter()
+            .flatten()
+    })
+    .filter_map(|topic| topic["Ref"].as_str());
     subscriptions.chain(channels).map(str::to_owned).collect()
 }
 
@@ -1187,7 +1195,10 @@ fn assert_subscriptions_have_dead_letter_queues(resources: &Value, template: &st
     let policies = of_type(resources, "AWS::SQS::QueuePolicy");
     for (id, subscription) in subscriptions {
         let properties = &subscription["Properties"];
-        if !matches!(properties["Protocol"].as_str(), Some("email" | "email-json" | "sqs")) {
+        if !matches!(
+            properties["Protocol"].as_str(),
+            Some("email" | "email-json" | "sqs")
+        ) {
             continue;
         }
         let queue = properties["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"]
@@ -1283,10 +1294,17 @@ fn no_deployable_parameter_set_leaves_the_alarms_topic_without_a_subscriber() {
     for (id, resource) in report["resources"].as_object().expect("resources") {
         let subscribes = subscribed_topics(&json!({ id: resource })).contains(topic);
         if let (true, Some(condition)) = (subscribes, resource["Condition"].as_str()) {
-            condition_parameters(&report["conditions"][condition], &report["conditions"], &mut parameters);
+            condition_parameters(
+                &report["conditions"][condition],
+                &report["conditions"],
+                &mut parameters,
+            );
         }
     }
-    assert!(!parameters.is_empty(), "nothing subscribes to {topic} conditionally?");
+    assert!(
+        !parameters.is_empty(),
+        "nothing subscribes to {topic} conditionally?"
+    );
     let samples: BTreeMap<&str, &str> = RECIPIENT_SAMPLES.iter().copied().collect();
     let parameters: Vec<(&str, &str)> = parameters
         .iter()
@@ -1334,7 +1352,8 @@ fn no_deployable_parameter_set_leaves_the_alarms_topic_without_a_subscriber() {
     let refused = &report["rejected_by"];
     let messages = refused.to_string();
     assert!(
-        refused.as_object().is_some_and(|rules| !rules.is_empty()) && messages.contains("AlarmsEmail"),
+        refused.as_object().is_some_and(|rules| !rules.is_empty())
+            && messages.contains("AlarmsEmail"),
         "the default parameters must be refused with a message naming AlarmsEmail: {refused}"
     );
 }
@@ -1343,7 +1362,10 @@ fn no_deployable_parameter_set_leaves_the_alarms_topic_without_a_subscriber() {
 fn the_forwarder_requires_an_alarm_address() {
     let report = crate::support::template::report_on("templates/forwarder.yaml", &json!({}), &[]);
     let parameter = &report["parameters"]["AlarmsEmail"];
-    assert!(parameter.is_object(), "templates/forwarder.yaml has no AlarmsEmail parameter");
+    assert!(
+        parameter.is_object(),
+        "templates/forwarder.yaml has no AlarmsEmail parameter"
+    );
     assert!(
         parameter.get("Default").is_none(),
         "AlarmsEmail must be required (no Default): {parameter}"
@@ -1356,10 +1378,18 @@ fn the_forwarder_requires_an_alarm_address() {
     let deployed = forwarder_in_a_member();
     let alarm_topics: BTreeSet<&str> = of_type(&deployed, "AWS::CloudWatch::Alarm")
         .values()
-        .flat_map(|alarm| alarm["Properties"]["AlarmActions"].as_array().into_iter().flatten())
+        .flat_map(|alarm| {
+            alarm["Properties"]["AlarmActions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+        })
         .filter_map(|action| action["Ref"].as_str())
         .collect();
-    assert!(!alarm_topics.is_empty(), "the forwarder declares no alarm action");
+    assert!(
+        !alarm_topics.is_empty(),
+        "the forwarder declares no alarm action"
+    );
     for topic in alarm_topics {
         let email = of_type(&deployed, "AWS::SNS::Subscription")
             .values()
@@ -1367,11 +1397,20 @@ fn the_forwarder_requires_an_alarm_address() {
                 subscription["Properties"]["TopicArn"] == reference(topic)
                     && subscription["Properties"]["Endpoint"] == "alarms@example.com"
             });
-        assert!(email, "the forwarder's alarm topic {topic} must subscribe AlarmsEmail");
+        assert!(
+            email,
+            "the forwarder's alarm topic {topic} must subscribe AlarmsEmail"
+        );
     }
     for (id, queue) in of_type(&deployed, "AWS::SQS::Queue") {
-        assert_eq!(queue["DeletionPolicy"], "Retain", "forwarder {id}: DeletionPolicy");
-        assert_eq!(queue["UpdateReplacePolicy"], "Retain", "forwarder {id}: UpdateReplacePolicy");
+        assert_eq!(
+            queue["DeletionPolicy"], "Retain",
+            "forwarder {id}: DeletionPolicy"
+        );
+        assert_eq!(
+            queue["UpdateReplacePolicy"], "Retain",
+            "forwarder {id}: UpdateReplacePolicy"
+        );
     }
 }
 
@@ -1389,7 +1428,10 @@ fn rule_sources() -> BTreeSet<&'static str> {
 fn an_archive_keeps_every_event_a_rule_takes() {
     let report = &facts().report;
     let archives = report["archives"].as_object().expect("archives");
-    assert!(!archives.is_empty(), "the template declares no AWS::Events::Archive");
+    assert!(
+        !archives.is_empty(),
+        "the template declares no AWS::Events::Archive"
+    );
     let default_bus = format!("arn:aws:events:us-east-1:{STACK_ACCOUNT}:event-bus/default");
     // One archive on the rules' bus covers all their sources.
     let covering: Vec<&String> = archives
@@ -1416,7 +1458,11 @@ fn an_archive_keeps_every_event_a_rule_takes() {
             .as_array()
             .expect("archive_matches")
             .is_empty();
-        assert!(!taken || archived, "{} is taken by a rule but not archived", probe.name);
+        assert!(
+            !taken || archived,
+            "{} is taken by a rule but not archived",
+            probe.name
+        );
     }
     // Retention is a parameter, and deliveries are remembered as long (so a replay of any
     // window still in the archive publishes nothing twice).
@@ -1459,11 +1505,16 @@ fn the_bus_policies_admit_only_the_sources_the_rules_take() {
     )["deployed"]
         .clone();
     let policies = of_type(&deployed, "AWS::Events::EventBusPolicy");
-    assert_eq!(policies.len(), 2, "the organization's and the accounts' policies");
+    assert_eq!(
+        policies.len(),
+        2,
+        "the organization's and the accounts' policies"
+    );
     for (id, policy) in policies {
         let statement = &policy["Properties"]["Statement"];
         assert_eq!(statement["Action"], "events:PutEvents", "{id}");
-        let sources = strings(&statement["Condition"]["ForAllValues:StringEquals"]["events:source"]);
+        let sources =
+            strings(&statement["Condition"]["ForAllValues:StringEquals"]["events:source"]);
         assert_eq!(
             sources,
             rule_sources(),
@@ -1475,9 +1526,9 @@ fn the_bus_policies_admit_only_the_sources_the_rules_take() {
 #[test]
 fn the_function_may_assume_member_roles_only_in_accepted_accounts() {
     let assume = |parameters: Value| -> Value {
-        let deployed = crate::support::template::report_on("template.yaml", &parameters, &[])
-            ["deployed"]
-            .clone();
+        let deployed =
+            crate::support::template::report_on("template.yaml", &parameters, &[])["deployed"]
+                .clone();
         deployed["NotifierRole"]["Properties"]["Policies"]
             .as_array()
             .expect("inline policies")
