@@ -32,8 +32,20 @@ and prints one JSON object of facts on stdout:
                (the stack is taken to run in account 123456789012, us-east-1);
                !GetAtt and resource !Refs are kept as written
     outputs    every output, as written
+    mappings   the Mappings section, as written
+    written_environment  per AWS::Serverless::Function, its environment variables as
+               written, before AWS::LanguageExtensions (whose cfn-lint implementation
+               resolves a Fn::FindInMap keyed by a parameter to one arbitrary entry)
     loops      per Fn::ForEach of Resources and Outputs: its section, identifier and
                collection as written, and the keys it makes
+    archives   per AWS::Events::Archive: its source bus and its pattern (parameters
+               resolved); `archive_matches` gives, per event name, the archives whose
+               pattern matches it, as `matches` does for the rules
+    rejected_by  the Rules (template section) that refuse these parameters: per rule whose
+               RuleCondition holds, the AssertDescription of each assertion that fails
+    parameter_sets  only when the request has "parameter_sets" (a list of parameter
+               objects, each applied over the defaults): per set, in order, its
+               `parameters`, `rejected_by` and `deployed`, as above
 
 It only reports; tests/integration/template.rs decides what is right. Patterns are matched
 with moto's EventBridge implementation, the template is read with cfn-lint's
@@ -136,6 +148,57 @@ class Resolver:
             for name, resource in resources.items()
             if "Condition" not in resource or self.condition(resource["Condition"])
         }
+
+
+# The functions CloudFormation allows in a Rules section, evaluated over parameter values.
+def rule_value(node, values):
+    if isinstance(node, list):
+        return [rule_value(item, values) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if len(node) != 1:
+        fail(f"unsupported in Rules: {node!r}")
+    (key, argument), = node.items()
+    if key == "Ref":
+        if argument not in values:
+            fail(f"Rules reference unknown parameter {argument}")
+        return values[argument]
+    if key == "Fn::Equals":
+        left, right = (rule_value(part, values) for part in argument)
+        return left == right
+    if key == "Fn::Not":
+        return not rule_value(argument[0], values)
+    if key == "Fn::And":
+        return all(rule_value(part, values) is True for part in argument)
+    if key == "Fn::Or":
+        return any(rule_value(part, values) is True for part in argument)
+    if key == "Fn::Contains":
+        collection, value = (rule_value(part, values) for part in argument)
+        return value in collection
+    if key == "Fn::EachMemberEquals":
+        collection, value = (rule_value(part, values) for part in argument)
+        return all(member == value for member in collection)
+    if key == "Fn::EachMemberIn":
+        members, allowed = (rule_value(part, values) for part in argument)
+        return all(member in allowed for member in members)
+    fail(f"unsupported in Rules: {key}")
+
+
+def rejected_by(template, resolver):
+    """The rules refusing the resolver's parameters: name -> failed assertion descriptions."""
+    refused = {}
+    for name, rule in (template.get("Rules") or {}).items():
+        condition = rule.get("RuleCondition")
+        if condition is not None and rule_value(condition, resolver.values) is not True:
+            continue
+        failed = [
+            assertion.get("AssertDescription", "")
+            for assertion in rule.get("Assertions") or []
+            if rule_value(assertion["Assert"], resolver.values) is not True
+        ]
+        if failed:
+            refused[name] = failed
+    return refused
 
 
 LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
@@ -420,6 +483,14 @@ def main():
         loaded = cfn_yaml.load(request["template"])
     except Exception as error:
         fail(f"cannot load {request['template']}: {error}")
+    # cfn-lint's expansion also resolves Fn::FindInMap keyed by a parameter (to one value
+    # of its mapping, whatever the parameter), so the functions' environment is also
+    # reported as written.
+    written_environment = {
+        name: ((r.get("Properties") or {}).get("Environment") or {}).get("Variables") or {}
+        for name, r in plain((loaded.get("Resources") or {})).items()
+        if isinstance(r, dict) and r.get("Type") == "AWS::Serverless::Function"
+    }
     expanded, template_loops = expand_language_extensions(loaded, request["template"])
     template = plain(expanded)
 
@@ -463,6 +534,34 @@ def main():
             for rule_id, pattern in compiled
             if pattern is not None and pattern.matches_event(item["event"])
         ]
+    archives = {
+        name: {
+            "source_arn": resolver.resolve((r.get("Properties") or {}).get("SourceArn")),
+            "pattern": resolver.resolve((r.get("Properties") or {}).get("EventPattern")),
+        }
+        for name, r in resources.items()
+        if r.get("Type") == "AWS::Events::Archive"
+    }
+    compiled_archives = [
+        (name, compile_pattern({"id": name, "pattern": archive["pattern"]}))
+        for name, archive in archives.items()
+    ]
+    archive_matches = {}
+    for item in request.get("events", []):
+        archive_matches[item["name"]] = [
+            name
+            for name, pattern in compiled_archives
+            # An archive without a pattern keeps every event of its bus.
+            if pattern is None or pattern.matches_event(item["event"])
+        ]
+    parameter_sets = []
+    for parameters in request.get("parameter_sets", []):
+        other = Resolver(template, parameters)
+        parameter_sets.append({
+            "parameters": parameters,
+            "rejected_by": rejected_by(template, other),
+            "deployed": other.deployed(resources),
+        })
 
     chat_types = (
         "AWS::Chatbot::SlackChannelConfiguration",
@@ -510,9 +609,15 @@ def main():
             "tables": tables,
             "parameters": template.get("Parameters") or {},
             "conditions": template.get("Conditions") or {},
+            "mappings": template.get("Mappings") or {},
+            "written_environment": written_environment,
             "deployed": resolver.deployed(resources),
             "outputs": template.get("Outputs") or {},
             "loops": plain(template_loops),
+            "archives": archives,
+            "archive_matches": archive_matches,
+            "rejected_by": rejected_by(template, resolver),
+            "parameter_sets": parameter_sets,
         },
         sys.stdout,
         indent=1,

@@ -608,9 +608,13 @@ fn the_central_bus_admits_exactly_the_organization_or_the_listed_accounts() {
     let organization = bus_policies(json!({"OrganizationId": "o-abcdef1234"}));
     assert_eq!(organization.len(), 1, "{organization:?}");
     assert_eq!(organization[0]["Action"], "events:PutEvents");
+    // The organization, and only the Marketplace sources the rules take (issue 21; the
+    // sources are checked against the rules in template.rs).
+    let sources = json!({"events:source": ["aws.marketplacecatalog", "aws.agreement-marketplace"]});
     assert_eq!(
         organization[0]["Condition"],
-        json!({"StringEquals": {"aws:PrincipalOrgID": "o-abcdef1234"}})
+        json!({"StringEquals": {"aws:PrincipalOrgID": "o-abcdef1234"},
+               "ForAllValues:StringEquals": sources})
     );
     assert_eq!(
         organization[0]["Resource"],
@@ -624,7 +628,11 @@ fn the_central_bus_admits_exactly_the_organization_or_the_listed_accounts() {
         json!({"AWS": ["111122223333", "444455556666"]})
     );
     assert_eq!(listed[0]["Action"], "events:PutEvents");
-    assert!(listed[0].get("Condition").is_none(), "{listed:?}");
+    assert_eq!(
+        listed[0]["Condition"],
+        json!({"ForAllValues:StringEquals": sources}),
+        "{listed:?}"
+    );
 }
 
 /// The rules matching a catalog and an agreement event from `account`, in that order.

@@ -559,23 +559,6 @@ fn statements(document: &Value) -> Vec<&Value> {
 }
 
 #[test]
-fn every_failure_queue_has_an_alarm_on_waiting_messages() {
-    let queues = resources_of("AWS::SQS::Queue");
-    assert!(!queues.is_empty(), "the template declares no failure queue");
-    for queue in queues.keys() {
-        let alarms = alarms_on(
-            "AWS/SQS",
-            "ApproximateNumberOfMessagesVisible",
-            &get_att(queue, "QueueName"),
-        );
-        assert!(
-            !alarms.is_empty(),
-            "{queue} has no alarm on ApproximateNumberOfMessagesVisible > 0"
-        );
-    }
-}
-
-#[test]
 fn the_function_and_its_rule_have_failure_alarms() {
     let (function, _) = function();
     for metric in ["Errors", "DestinationDeliveryFailures", "Throttles"] {
@@ -619,8 +602,10 @@ fn every_alarm_notifies_the_alarms_topic_and_says_what_to_do() {
         );
         let description = properties["AlarmDescription"].to_string();
         assert!(
-            description.contains("make redrive") || id.contains("DestinationDelivery"),
-            "{id}: the description must give the redrive command: {description}"
+            description.contains("make redrive")
+                || description.contains("aws sqs receive-message")
+                || id.contains("DestinationDelivery"),
+            "{id}: the description must give the command that puts it right: {description}"
         );
     }
 }
@@ -787,13 +772,16 @@ fn the_function_role_writes_only_its_own_log_group() {
 }
 
 #[test]
-fn both_failure_queues_are_retained() {
+fn every_queue_is_retained() {
     let queues = resources_of("AWS::SQS::Queue");
     assert_eq!(
-        queues.len(),
-        2,
-        "the two failure queues: {:?}",
-        queues.keys()
+        queues.keys().copied().collect::<BTreeSet<_>>(),
+        BTreeSet::from([
+            "DeliveryFailureQueue",
+            "ProcessingFailureQueue",
+            "SubscriptionDeadLetterQueue"
+        ]),
+        "the failure queues (deployed stacks know the first two by these logical ids)"
     );
     for (id, queue) in queues {
         assert_eq!(queue["DeletionPolicy"], "Retain", "{id}: DeletionPolicy");
@@ -995,5 +983,591 @@ fn the_delivery_table_and_its_grants_exist_exactly_when_durable_deduplication_is
         actions,
         DELIVERY_TABLE_ACTIONS.iter().copied().collect(),
         "{function}: exactly the item actions the code uses"
+    );
+}
+
+// ------------------------------------------------ every failure reaches a person (issue 21)
+
+/// The member-account forwarder as a member deploys it (its alarms need an address).
+fn forwarder_in_a_member() -> Value {
+    crate::support::template::report_on(
+        "templates/forwarder.yaml",
+        &json!({"CentralAccountId": "999988887777",
+                "CentralFunctionRoleArn": "arn:aws:iam::999988887777:role/notifier",
+                "AlarmsEmail": "alarms@example.com"}),
+        &[],
+    )["deployed"]
+        .clone()
+}
+
+/// Every resource of `kind` in a `resources` section (the report's, or a `deployed` one).
+fn of_type<'a>(resources: &'a Value, kind: &str) -> BTreeMap<&'a str, &'a Value> {
+    resources
+        .as_object()
+        .expect("a resources section")
+        .iter()
+        .filter(|(_, resource)| resource["Type"] == kind)
+        .map(|(id, resource)| (id.as_str(), resource))
+        .collect()
+}
+
+/// The alarms of `resources` on `namespace`/`metric` with a dimension equal to
+/// `dimension`, by id, with their properties.
+fn alarms_of<'a>(
+    resources: &'a Value,
+    namespace: &str,
+    metric: &str,
+    dimension: &Value,
+) -> Vec<(&'a str, &'a Value)> {
+    of_type(resources, "AWS::CloudWatch::Alarm")
+        .into_iter()
+        .map(|(id, alarm)| (id, &alarm["Properties"]))
+        .filter(|(_, properties)| {
+            properties["Namespace"] == namespace
+                && properties["MetricName"] == metric
+                && properties["Dimensions"]
+                    .as_array()
+                    .is_some_and(|dimensions| dimensions.iter().any(|d| &d["Value"] == dimension))
+        })
+        .collect()
+}
+
+/// An alarm's description as written (the `Fn::Sub` text, or a plain string).
+fn description(properties: &Value) -> String {
+    let text = &properties["AlarmDescription"];
+    text["Fn::Sub"]
+        .as_str()
+        .or_else(|| text.as_str())
+        .unwrap_or_else(|| panic!("an AlarmDescription of text or Fn::Sub text, not {text}"))
+        .to_owned()
+}
+
+/// The queues of `resources` that are an SNS subscription's dead-letter queue.
+fn subscription_dead_letter_queues(resources: &Value) -> BTreeSet<&str> {
+    of_type(resources, "AWS::SNS::Subscription")
+        .values()
+        .filter_map(|subscription| {
+            subscription["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+                .as_str()
+        })
+        .collect()
+}
+
+/// Every queue of `resources` has an alarm on the age of its oldest message and one that
+/// fires again for each new arrival, both on an alarm action, and both naming the queue
+/// and the command that empties it: `make redrive` for failed events, reading the queue
+/// for undelivered notifications.
+fn assert_failure_queues_alarmed(resources: &Value, template: &str) {
+    let queues = of_type(resources, "AWS::SQS::Queue");
+    assert!(!queues.is_empty(), "{template} declares no queue");
+    let dead_letters = subscription_dead_letter_queues(resources);
+    for queue in queues.keys() {
+        let name = get_att(queue, "QueueName");
+        let arrivals = alarms_of(resources, "AWS/SQS", "NumberOfMessagesSent", &name);
+        let arrivals: Vec<_> = arrivals
+            .into_iter()
+            .filter(|(_, alarm)| {
+                // A sum over one minute, back to OK when a minute sends nothing: an alarm
+                // already raised by the last failure speaks again for the next.
+                alarm["Statistic"] == "Sum"
+                    && alarm["Period"].as_u64().is_some_and(|period| period <= 60)
+                    && alarm["EvaluationPeriods"] == 1
+                    && alarm["Threshold"] == 0
+                    && alarm["ComparisonOperator"] == "GreaterThanThreshold"
+                    && alarm["TreatMissingData"] == "notBreaching"
+            })
+            .collect();
+        assert!(
+            !arrivals.is_empty(),
+            "{template}: {queue} has no alarm on each new message (NumberOfMessagesSent Sum \
+             > 0 over at most 60 s, missing data not breaching)"
+        );
+        let ages: Vec<_> = alarms_of(resources, "AWS/SQS", "ApproximateAgeOfOldestMessage", &name)
+            .into_iter()
+            .filter(|(_, alarm)| {
+                // Raised while there is still time: before the 14 days' retention ends.
+                alarm["ComparisonOperator"] == "GreaterThanThreshold"
+                    && alarm["Threshold"]
+                        .as_u64()
+                        .is_some_and(|seconds| seconds < 14 * 86_400)
+            })
+            .collect();
+        assert!(
+            !ages.is_empty(),
+            "{template}: {queue} has no alarm on ApproximateAgeOfOldestMessage"
+        );
+        let command = if dead_letters.contains(queue) {
+            format!("aws sqs receive-message --queue-url ${{{queue}}}")
+        } else {
+            format!("make redrive QUEUE_URL=${{{queue}}}")
+        };
+        for (id, alarm) in arrivals.into_iter().chain(ages) {
+            let text = description(alarm);
+            assert!(
+                text.contains(&format!("${{{queue}.QueueName}}")),
+                "{template}: {id} must name the queue ${{{queue}.QueueName}}: {text}"
+            );
+            assert!(
+                text.contains(&command),
+                "{template}: {id} must give the command `{command}`: {text}"
+            );
+            assert!(
+                alarm["AlarmActions"]
+                    .as_array()
+                    .is_some_and(|actions| !actions.is_empty()),
+                "{template}: {id} notifies nobody"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_failure_queue_has_an_age_alarm_and_a_new_arrival_alarm() {
+    assert_failure_queues_alarmed(&facts().report["resources"], "template.yaml");
+    assert_failure_queues_alarmed(&forwarder_in_a_member(), "templates/forwarder.yaml");
+}
+
+/// Topics with a subscriber in `resources`: an `AWS::SNS::Subscription`'s topic, or a chat
+/// channel configuration's.
+fn subscribed_topics(resources: &Value) -> BTreeSet<String> {
+    let subscriptions = of_type(resources, "AWS::SNS::Subscription")
+        .into_values()
+        .filter_map(|subscription| subscription["Properties"]["TopicArn"]["Ref"].as_str());
+    let channels = [
+        "AWS::Chatbot::SlackChannelConfiguration",
+        "AWS::Chatbot::MicrosoftTeamsChannelConfiguration",
+    ]
+    .into_iter()
+    .flat_map(|kind| of_type(resources, kind).into_values())
+    .flat_map(|channel| {
+        channel["Properties"]["SnsTopicArns"]
+            .as_array()
+            .into_iter()
+            .flatten()
+    })
+    .filter_map(|topic| topic["Ref"].as_str());
+    subscriptions.chain(channels).map(str::to_owned).collect()
+}
+
+fn assert_subscribed_topics_alarmed(resources: &Value, template: &str) {
+    let topics = subscribed_topics(resources);
+    assert!(!topics.is_empty(), "{template}: no topic has a subscriber");
+    for topic in &topics {
+        let alarms: Vec<_> = alarms_of(
+            resources,
+            "AWS/SNS",
+            "NumberOfNotificationsFailed",
+            &get_att(topic, "TopicName"),
+        )
+        .into_iter()
+        .filter(|(_, alarm)| {
+            alarm["Statistic"] == "Sum"
+                && alarm["Threshold"] == 0
+                && alarm["ComparisonOperator"] == "GreaterThanThreshold"
+                && alarm["TreatMissingData"] == "notBreaching"
+        })
+        .collect();
+        assert!(
+            !alarms.is_empty(),
+            "{template}: {topic} has subscribers but no alarm on NumberOfNotificationsFailed > 0"
+        );
+    }
+}
+
+#[test]
+fn every_subscribed_topic_has_a_failed_notification_alarm() {
+    // The template as written: every conditional subscription and channel counts.
+    let resources = &facts().report["resources"];
+    let topics = subscribed_topics(resources);
+    for topic in resources_of("AWS::SNS::Topic").keys() {
+        assert!(
+            topics.contains(*topic),
+            "{topic} has no subscription or chat channel the stack can create"
+        );
+    }
+    assert_subscribed_topics_alarmed(resources, "template.yaml");
+    assert_subscribed_topics_alarmed(&forwarder_in_a_member(), "templates/forwarder.yaml");
+}
+
+fn assert_subscriptions_have_dead_letter_queues(resources: &Value, template: &str) {
+    let subscriptions = of_type(resources, "AWS::SNS::Subscription");
+    assert!(!subscriptions.is_empty(), "{template}: no subscription");
+    let policies = of_type(resources, "AWS::SQS::QueuePolicy");
+    for (id, subscription) in subscriptions {
+        let properties = &subscription["Properties"];
+        if !matches!(
+            properties["Protocol"].as_str(),
+            Some("email" | "email-json" | "sqs")
+        ) {
+            continue;
+        }
+        let queue = properties["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"]
+            .as_array()
+            .filter(|target| target.get(1) == Some(&json!("Arn")))
+            .and_then(|target| target[0].as_str())
+            .unwrap_or_else(|| {
+                panic!("{template}: {id} has no RedrivePolicy naming a queue of the stack: {properties}")
+            });
+        assert_eq!(
+            resources[queue]["Type"], "AWS::SQS::Queue",
+            "{template}: {id}'s dead-letter target {queue}"
+        );
+        let topic = &properties["TopicArn"];
+        // SNS writes the dead letters as sns.amazonaws.com, for the subscription's topic.
+        let admitted = policies
+            .values()
+            .filter(|policy| {
+                policy["Properties"]["Queues"]
+                    .as_array()
+                    .is_some_and(|queues| queues.contains(&reference(queue)))
+            })
+            .flat_map(|policy| statements(&policy["Properties"]["PolicyDocument"]))
+            .any(|statement| {
+                let sources = &statement["Condition"]["ArnEquals"]["aws:SourceArn"];
+                statement["Effect"] == "Allow"
+                    && statement["Principal"] == json!({"Service": "sns.amazonaws.com"})
+                    && statement["Action"] == "sqs:SendMessage"
+                    && statement["Resource"] == get_att(queue, "Arn")
+                    && (sources == topic
+                        || sources.as_array().is_some_and(|arns| arns.contains(topic)))
+            });
+        assert!(
+            admitted,
+            "{template}: {queue}'s policy must let sns.amazonaws.com send for {topic} ({id})"
+        );
+    }
+}
+
+#[test]
+fn email_subscriptions_keep_what_sns_cannot_deliver() {
+    assert_subscriptions_have_dead_letter_queues(&facts().report["resources"], "template.yaml");
+    assert_subscriptions_have_dead_letter_queues(
+        &forwarder_in_a_member(),
+        "templates/forwarder.yaml",
+    );
+}
+
+/// Sample values, valid for each parameter's AllowedPattern, of the parameters that decide
+/// whether something subscribes to the alarms topic.
+const RECIPIENT_SAMPLES: &[(&str, &str)] = &[
+    ("AlarmsEmail", "alarms@example.com"),
+    ("SlackWorkspaceId", "T012AB3CD"),
+    ("SlackChannelId", "C012AB3CDE"),
+    ("TeamsTenantId", "11111111-2222-3333-4444-555555555555"),
+    ("TeamId", "11111111-2222-3333-4444-666666666666"),
+    ("TeamsChannelId", "19:abc@thread.tacv2"),
+];
+
+/// The parameters a condition depends on, through the conditions it names.
+fn condition_parameters(node: &Value, conditions: &Value, found: &mut BTreeSet<String>) {
+    match node {
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| condition_parameters(item, conditions, found)),
+        Value::Object(map) => {
+            if let Some(Value::String(name)) = map.get("Ref") {
+                if !name.starts_with("AWS::") {
+                    found.insert(name.clone());
+                }
+            } else if let Some(Value::String(name)) = map.get("Condition") {
+                condition_parameters(&conditions[name], conditions, found);
+            } else {
+                map.values()
+                    .for_each(|value| condition_parameters(value, conditions, found));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a `deployed` section subscribes anything to `topic`.
+fn has_subscriber(deployed: &Value, topic: &str) -> bool {
+    subscribed_topics(deployed).contains(topic)
+}
+
+#[test]
+fn no_deployable_parameter_set_leaves_the_alarms_topic_without_a_subscriber() {
+    let report = &facts().report;
+    let topic = alarms_topic();
+    // Every parameter the alarms topic's possible subscribers depend on.
+    let mut parameters = BTreeSet::new();
+    for (id, resource) in report["resources"].as_object().expect("resources") {
+        let subscribes = subscribed_topics(&json!({ id: resource })).contains(topic);
+        if let (true, Some(condition)) = (subscribes, resource["Condition"].as_str()) {
+            condition_parameters(
+                &report["conditions"][condition],
+                &report["conditions"],
+                &mut parameters,
+            );
+        }
+    }
+    assert!(
+        !parameters.is_empty(),
+        "nothing subscribes to {topic} conditionally?"
+    );
+    let samples: BTreeMap<&str, &str> = RECIPIENT_SAMPLES.iter().copied().collect();
+    let parameters: Vec<(&str, &str)> = parameters
+        .iter()
+        .map(|name| {
+            let sample = samples.get(name.as_str()).unwrap_or_else(|| {
+                panic!("{name} decides a subscription to {topic}: add a sample value for it")
+            });
+            (name.as_str(), *sample)
+        })
+        .collect();
+    // Every combination of those parameters empty or set.
+    let sets: Vec<Value> = (0..1u32 << parameters.len())
+        .map(|mask| {
+            let set: serde_json::Map<String, Value> = parameters
+                .iter()
+                .enumerate()
+                .map(|(bit, (name, sample))| {
+                    let value = if mask & (1 << bit) != 0 { *sample } else { "" };
+                    ((*name).to_owned(), json!(value))
+                })
+                .collect();
+            Value::Object(set)
+        })
+        .collect();
+    let outcomes = crate::support::template::report_parameter_sets("template.yaml", &sets);
+    assert_eq!(outcomes.len(), sets.len());
+    let mut deployable = 0;
+    for outcome in &outcomes {
+        let rejected = outcome["rejected_by"]
+            .as_object()
+            .is_some_and(|rules| !rules.is_empty());
+        let heard = has_subscriber(&outcome["deployed"], topic);
+        // Refused exactly when nobody would hear the alarms: never a silent stack, and no
+        // stack with a recipient refused.
+        assert_eq!(
+            rejected, !heard,
+            "parameters {}: rejected by {}, a subscriber to {topic}: {heard}",
+            outcome["parameters"], outcome["rejected_by"]
+        );
+        deployable += usize::from(!rejected);
+    }
+    assert!(deployable > 0, "no parameter set is deployable");
+    // The defaults leave every recipient empty: they are refused, with a message naming
+    // what to set.
+    let refused = &report["rejected_by"];
+    let messages = refused.to_string();
+    assert!(
+        refused.as_object().is_some_and(|rules| !rules.is_empty())
+            && messages.contains("AlarmsEmail"),
+        "the default parameters must be refused with a message naming AlarmsEmail: {refused}"
+    );
+}
+
+#[test]
+fn the_forwarder_requires_an_alarm_address() {
+    let report = crate::support::template::report_on("templates/forwarder.yaml", &json!({}), &[]);
+    let parameter = &report["parameters"]["AlarmsEmail"];
+    assert!(
+        parameter.is_object(),
+        "templates/forwarder.yaml has no AlarmsEmail parameter"
+    );
+    assert!(
+        parameter.get("Default").is_none(),
+        "AlarmsEmail must be required (no Default): {parameter}"
+    );
+    let pattern = parameter["AllowedPattern"].as_str().unwrap_or_default();
+    assert!(
+        !pattern.starts_with("^$|"),
+        "AlarmsEmail must not accept an empty value: {pattern}"
+    );
+    let deployed = forwarder_in_a_member();
+    let alarm_topics: BTreeSet<&str> = of_type(&deployed, "AWS::CloudWatch::Alarm")
+        .values()
+        .flat_map(|alarm| {
+            alarm["Properties"]["AlarmActions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+        })
+        .filter_map(|action| action["Ref"].as_str())
+        .collect();
+    assert!(
+        !alarm_topics.is_empty(),
+        "the forwarder declares no alarm action"
+    );
+    for topic in alarm_topics {
+        let email = of_type(&deployed, "AWS::SNS::Subscription")
+            .values()
+            .any(|subscription| {
+                subscription["Properties"]["TopicArn"] == reference(topic)
+                    && subscription["Properties"]["Endpoint"] == "alarms@example.com"
+            });
+        assert!(
+            email,
+            "the forwarder's alarm topic {topic} must subscribe AlarmsEmail"
+        );
+    }
+    for (id, queue) in of_type(&deployed, "AWS::SQS::Queue") {
+        assert_eq!(
+            queue["DeletionPolicy"], "Retain",
+            "forwarder {id}: DeletionPolicy"
+        );
+        assert_eq!(
+            queue["UpdateReplacePolicy"], "Retain",
+            "forwarder {id}: UpdateReplacePolicy"
+        );
+    }
+}
+
+/// Every source the function's rules take.
+fn rule_sources() -> BTreeSet<&'static str> {
+    let sources: BTreeSet<&str> = function_rules()
+        .values()
+        .flat_map(|(_, rule)| strings(&rule["pattern"]["source"]))
+        .collect();
+    assert!(!sources.is_empty(), "the rules name no source");
+    sources
+}
+
+#[test]
+fn an_archive_keeps_every_event_a_rule_takes() {
+    let report = &facts().report;
+    let archives = report["archives"].as_object().expect("archives");
+    assert!(
+        !archives.is_empty(),
+        "the template declares no AWS::Events::Archive"
+    );
+    let default_bus = format!("arn:aws:events:us-east-1:{STACK_ACCOUNT}:event-bus/default");
+    // One archive on the rules' bus covers all their sources.
+    let covering: Vec<&String> = archives
+        .iter()
+        .filter(|(_, archive)| archive["source_arn"] == default_bus.as_str())
+        .filter(|(_, archive)| {
+            let sources = strings(&archive["pattern"]["source"]);
+            archive["pattern"].is_null() || rule_sources().is_subset(&sources)
+        })
+        .map(|(id, _)| id)
+        .collect();
+    assert!(
+        !covering.is_empty(),
+        "no archive of the default bus covers the rules' sources {:?}: {archives:?}",
+        rule_sources()
+    );
+    // And, by moto's matcher, every probe a rule takes is archived.
+    for probe in &facts().probes {
+        let taken = !report["matches"][&probe.name]
+            .as_array()
+            .expect("matches")
+            .is_empty();
+        let archived = !report["archive_matches"][&probe.name]
+            .as_array()
+            .expect("archive_matches")
+            .is_empty();
+        assert!(
+            !taken || archived,
+            "{} is taken by a rule but not archived",
+            probe.name
+        );
+    }
+    // Retention is a parameter, and deliveries are remembered as long (so a replay of any
+    // window still in the archive publishes nothing twice).
+    for id in &covering {
+        assert_eq!(
+            report["resources"][id.as_str()]["Properties"]["RetentionDays"],
+            reference("ArchiveRetentionDays"),
+            "{id}: RetentionDays"
+        );
+    }
+    let (function, _) = function();
+    assert_eq!(
+        report["written_environment"][function]["DUPLICATE_WINDOW_SECONDS"],
+        json!({"Fn::FindInMap": ["ArchiveRetention", reference("ArchiveRetentionDays"), "Seconds"]}),
+        "{function}: DUPLICATE_WINDOW_SECONDS must follow the archive's retention"
+    );
+    let allowed = report["parameters"]["ArchiveRetentionDays"]["AllowedValues"]
+        .as_array()
+        .expect("ArchiveRetentionDays has AllowedValues");
+    for days in allowed {
+        let days: u64 = days
+            .as_str()
+            .and_then(|days| days.parse().ok())
+            .or_else(|| days.as_u64())
+            .expect("a whole number of days");
+        assert_eq!(
+            report["mappings"]["ArchiveRetention"][days.to_string()]["Seconds"],
+            (days * 86_400).to_string(),
+            "ArchiveRetention mapping for {days} days"
+        );
+    }
+}
+
+#[test]
+fn the_bus_policies_admit_only_the_sources_the_rules_take() {
+    let deployed = crate::support::template::report_on(
+        "template.yaml",
+        &json!({"OrganizationId": "o-abcdef1234", "AccountIds": "111122223333,444455556666"}),
+        &[],
+    )["deployed"]
+        .clone();
+    let policies = of_type(&deployed, "AWS::Events::EventBusPolicy");
+    assert_eq!(
+        policies.len(),
+        2,
+        "the organization's and the accounts' policies"
+    );
+    for (id, policy) in policies {
+        let statement = &policy["Properties"]["Statement"];
+        assert_eq!(statement["Action"], "events:PutEvents", "{id}");
+        let sources =
+            strings(&statement["Condition"]["ForAllValues:StringEquals"]["events:source"]);
+        assert_eq!(
+            sources,
+            rule_sources(),
+            "{id} must admit exactly the sources the rules take: {statement}"
+        );
+    }
+}
+
+#[test]
+fn the_function_may_assume_member_roles_only_in_accepted_accounts() {
+    let assume = |parameters: Value| -> Value {
+        let deployed =
+            crate::support::template::report_on("template.yaml", &parameters, &[])["deployed"]
+                .clone();
+        deployed["NotifierRole"]["Properties"]["Policies"]
+            .as_array()
+            .expect("inline policies")
+            .iter()
+            .flat_map(|policy| statements(&policy["PolicyDocument"]).into_iter().cloned())
+            .find(|statement| statement["Action"] == "sts:AssumeRole")
+            .expect("an sts:AssumeRole statement")
+    };
+    let listed = assume(json!({"AccountIds": "111122223333,444455556666"}));
+    assert_eq!(
+        listed["Condition"],
+        json!({"StringEquals": {"aws:ResourceAccount": ["111122223333", "444455556666"]}}),
+        "with AccountIds, only roles in those accounts"
+    );
+    let both = assume(json!({"OrganizationId": "o-abcdef1234", "AccountIds": "111122223333"}));
+    assert_eq!(
+        both["Condition"],
+        json!({"StringEquals": {"aws:ResourceAccount": ["111122223333"]}}),
+        "with both, the listed accounts (the rules take no others)"
+    );
+    let organization = assume(json!({"OrganizationId": "o-abcdef1234"}));
+    assert_eq!(
+        organization["Condition"],
+        json!({"StringEquals": {"aws:ResourceOrgID": "o-abcdef1234"}}),
+        "with an organization alone, only roles in it"
+    );
+}
+
+#[test]
+fn the_member_role_trusts_the_central_function_of_the_central_account_only() {
+    let role = &forwarder_in_a_member()["EnrichRole"]["Properties"];
+    let trust = &role["AssumeRolePolicyDocument"]["Statement"][0];
+    assert_eq!(
+        trust["Principal"],
+        json!({"AWS": "arn:aws:iam::999988887777:role/notifier"})
+    );
+    assert_eq!(
+        trust["Condition"],
+        json!({"StringEquals": {"aws:PrincipalAccount": "999988887777"}}),
+        "the trusted role must also be of CentralAccountId"
     );
 }

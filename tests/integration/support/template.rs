@@ -28,6 +28,32 @@ pub fn report(events: &[(String, Value)]) -> Value {
 /// `parameters` (name → value; the rest keep their defaults): its `resources` section then
 /// shows what such a stack deploys.
 pub fn report_on(template: &str, parameters: &Value, events: &[(String, Value)]) -> Value {
+    run(&json!({
+        "template": root().join(template),
+        "parameters": parameters,
+        "events": events
+            .iter()
+            .map(|(name, event)| json!({"name": name, "event": event}))
+            .collect::<Vec<_>>(),
+    }))
+}
+
+/// Runs the helper on `template` once for several parameter sets (each applied over the
+/// defaults): per set, in order, `{"parameters", "rejected_by", "deployed"}` — the Rules
+/// that refuse it (empty when CloudFormation would deploy it) and what it deploys.
+pub fn report_parameter_sets(template: &str, sets: &[Value]) -> Vec<Value> {
+    let report = run(&json!({
+        "template": root().join(template),
+        "parameter_sets": sets,
+    }));
+    report["parameter_sets"]
+        .as_array()
+        .expect("the report lists the parameter sets")
+        .clone()
+}
+
+/// Sends one request to tests/template_patterns.py and returns its JSON report.
+fn run(request: &Value) -> Value {
     let python = std::env::var(PYTHON_VARIABLE)
         .ok()
         .filter(|python| !python.trim().is_empty())
@@ -37,14 +63,6 @@ pub fn report_on(template: &str, parameters: &Value, events: &[(String, Value)])
                  project's venv. Run `make test`, or set {PYTHON_VARIABLE}=.venv/bin/python"
             )
         });
-    let request = json!({
-        "template": root().join(template),
-        "parameters": parameters,
-        "events": events
-            .iter()
-            .map(|(name, event)| json!({"name": name, "event": event}))
-            .collect::<Vec<_>>(),
-    });
     let script = root().join("tests").join("template_patterns.py");
     let mut child = Command::new(&python)
         .arg(&script)
