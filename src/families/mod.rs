@@ -1,7 +1,9 @@
-//! The event families, one module each: the Marketplace Catalog events and the agreement
-//! events. Each declares its [`Family`](crate::family::Family) value, which the registry
-//! lists; `common` holds what every family's message takes from the envelope.
+//! The event families, one module each: the Marketplace Catalog events, the agreement
+//! events and the payout events. Each declares its [`Family`](crate::family::Family)
+//! value, which the registry lists; `common` holds what every family's message takes from
+//! the envelope.
 
 pub mod agreement;
 pub mod catalog;
 pub mod common;
+pub mod payments;

@@ -116,6 +116,16 @@ const EXPECTED: &[Expectation] = &[
         ],
     ),
     (
+        "disbursement-paused.json",
+        &[
+            ("action_required", "true"),
+            (
+                "payment_instrument",
+                "arn:aws:payments::123456789012:payment-instrument/pi-4f8a2c9d1e7b",
+            ),
+        ],
+    ),
+    (
         "offer-released-26-buyers.json",
         &[("release_case", "own_offer"), ("action_required", "true")],
     ),
@@ -151,6 +161,10 @@ const EXPECTED: &[Expectation] = &[
     ("offer-released-hostile-names.json", &[]),
     ("offer-released-public-minimal.json", &[]),
     ("offerset-released.json", &[]),
+    (
+        "payments-unknown-detail-type.json",
+        &[("source", "aws.marketplace"), ("action_required", "false")],
+    ),
     (
         "products-security-report-due-in-3-days.json",
         &[("new_issues_found", "false"), ("action_required", "true")],
@@ -287,6 +301,26 @@ async fn agreement_events_are_skipped_without_an_agreements_topic() {
 }
 
 #[tokio::test]
+async fn payout_events_are_skipped_without_a_payments_topic() {
+    let topics = config(true).topics.without(TopicKind::PAYMENTS);
+    let notifier = Notifier::new(topics, RecordingPublisher::new());
+    for sample in [
+        "disbursement-paused.json",
+        "payments-unknown-detail-type.json",
+    ] {
+        let outcome = notifier
+            .handle(sample_event(sample))
+            .await
+            .expect("skipped, not failed");
+        let Outcome::Skipped { reason, .. } = outcome else {
+            panic!("{sample}: expected a skip, got {outcome:?}")
+        };
+        assert!(reason.contains("PAYMENTS_TOPIC_ARN"), "{reason}");
+    }
+    assert!(notifier.publisher().published().is_empty());
+}
+
+#[tokio::test]
 async fn unknown_detail_type_is_skipped_without_an_other_events_topic() {
     let notifier = Notifier::new(config(false).topics, RecordingPublisher::new());
     let outcome = notifier
@@ -337,7 +371,7 @@ async fn publish_failure_fails_the_invocation_and_names_event_and_topic() {
 async fn rejected_events_publish_nothing() {
     let notifier = Notifier::new(config(true).topics, RecordingPublisher::new());
     let mut other_source = sample_event("offer-released-by-isv.json");
-    other_source["source"] = json!("aws.marketplace");
+    other_source["source"] = json!("aws.vendor-insights");
     let mut no_agreement_id = sample_event("agreement-created-as-proposer.json");
     no_agreement_id["detail"]["agreement"]
         .as_object_mut()
@@ -354,7 +388,7 @@ async fn rejected_events_publish_nothing() {
         .unwrap()
         .remove("id");
     for (payload, error_type, mentions) in [
-        (other_source, "UnsupportedSource", "aws.marketplace"),
+        (other_source, "UnsupportedSource", "aws.vendor-insights"),
         (no_agreement_id, "InvalidDetail", "detail.agreement.id"),
         (no_acceptor, "InvalidDetail", "detail.agreement.acceptorId"),
         (no_offer_id, "InvalidDetail", "detail.offer.id"),

@@ -479,7 +479,7 @@ fn forwarder() -> Value {
 }
 
 #[test]
-fn the_forwarder_sends_both_marketplace_sources_to_the_central_default_bus() {
+fn the_forwarder_sends_every_marketplace_source_to_the_central_default_bus() {
     let resources = forwarder();
     let rules: Vec<&Value> = resources
         .as_object()
@@ -492,7 +492,11 @@ fn the_forwarder_sends_both_marketplace_sources_to_the_central_default_bus() {
     assert_eq!(rule["EventBusName"], "default");
     assert_eq!(
         rule["EventPattern"]["source"],
-        json!(["aws.marketplacecatalog", "aws.agreement-marketplace"])
+        json!([
+            "aws.marketplacecatalog",
+            "aws.agreement-marketplace",
+            "aws.marketplace"
+        ])
     );
     let targets = rule["Targets"].as_array().expect("targets");
     assert_eq!(targets.len(), 1, "{targets:?}");
@@ -627,8 +631,9 @@ fn the_central_bus_admits_exactly_the_organization_or_the_listed_accounts() {
     assert!(listed[0].get("Condition").is_none(), "{listed:?}");
 }
 
-/// The rules matching a catalog and an agreement event from `account`, in that order.
-fn matching_rules(parameters: Value, account: &str) -> [Vec<String>; 2] {
+/// The rules matching a catalog, an agreement and a payout event from `account`, in that
+/// order.
+fn matching_rules(parameters: Value, account: &str) -> [Vec<String>; 3] {
     let event = |source: &str, detail_type: &str| {
         json!({
             "version": "0", "id": "e-1", "detail-type": detail_type,
@@ -648,9 +653,13 @@ fn matching_rules(parameters: Value, account: &str) -> [Vec<String>; 2] {
                 "Purchase Agreement Created - Proposer",
             ),
         ),
+        (
+            "payment".to_owned(),
+            event("aws.marketplace", "Disbursement Paused"),
+        ),
     ];
     let report = report_on("template.yaml", &parameters, &probes);
-    ["catalog", "agreement"].map(|probe| {
+    ["catalog", "agreement", "payment"].map(|probe| {
         report["matches"][probe]
             .as_array()
             .expect("matches")
@@ -661,18 +670,21 @@ fn matching_rules(parameters: Value, account: &str) -> [Vec<String>; 2] {
     })
 }
 
-/// Whether each rule (catalog, agreement) takes an event from `account`: each rule must
-/// match its own source only, so one rule per event.
+/// Whether each rule (catalog, agreement, payment) takes an event from `account`: each
+/// rule must match its own source only, so one rule per event.
 fn admitted(parameters: &Value, account: &str) -> bool {
-    let [catalog, agreement] = matching_rules(parameters.clone(), account);
-    assert_eq!(
-        catalog.len(),
-        agreement.len(),
-        "both rules take the same accounts: {catalog:?} {agreement:?}"
+    let [catalog, agreement, payment] = matching_rules(parameters.clone(), account);
+    assert!(
+        catalog.len() == agreement.len() && catalog.len() == payment.len(),
+        "the rules take the same accounts: {catalog:?} {agreement:?} {payment:?}"
     );
     assert!(
-        catalog.len() <= 1 && agreement.len() <= 1,
-        "{catalog:?} {agreement:?}"
+        catalog.len() <= 1 && agreement.len() <= 1 && payment.len() <= 1,
+        "{catalog:?} {agreement:?} {payment:?}"
+    );
+    assert!(
+        payment.iter().all(|id| id.ends_with("PaymentEvents")),
+        "{payment:?}"
     );
     assert!(
         catalog.iter().all(|id| id.ends_with("CatalogEvents")),

@@ -17,11 +17,24 @@ fn is_agreement(payload: &Value) -> bool {
     payload["source"] == AGREEMENT_SOURCE
 }
 
-/// The topic family the contract routes an event to: agreement events by source, catalog
-/// events by `detail-type`.
+/// The source of payout events, all routed to the payments topic.
+pub const PAYMENTS_SOURCE: &str = "aws.marketplace";
+
+/// AWS stopped paying the seller: critical, and a person must act.
+pub const DISBURSEMENT_PAUSED: &str = "Disbursement Paused";
+
+fn is_payment(payload: &Value) -> bool {
+    payload["source"] == PAYMENTS_SOURCE
+}
+
+/// The topic family the contract routes an event to: agreement and payout events by
+/// source, catalog events by `detail-type`.
 pub fn topic_kind(payload: &Value) -> TopicKind {
     if is_agreement(payload) {
         return TopicKind::AGREEMENTS;
+    }
+    if is_payment(payload) {
+        return TopicKind::PAYMENTS;
     }
     match detail_type(payload) {
         "Offer Released" | "OfferSet Released" => TopicKind::OFFERS,
@@ -36,10 +49,18 @@ pub fn topic_kind(payload: &Value) -> TopicKind {
 /// The `severity` the contract assigns: `critical` for a security report whose due date is
 /// at most 7 days after the event (or past), `error` for one with new issues and a later
 /// date, else `warning`;
-/// `error` for a failed change set, `warning` for a cancelled one, `info` for the rest.
+/// `error` for a failed change set, `warning` for a cancelled one; `critical` for a paused
+/// disbursement; `info` for the rest.
 pub fn severity(payload: &Value) -> &'static str {
     if is_agreement(payload) {
         return agreement_severity(payload);
+    }
+    if is_payment(payload) {
+        return if detail_type(payload) == DISBURSEMENT_PAUSED {
+            "critical"
+        } else {
+            "info"
+        };
     }
     match detail_type(payload) {
         "Change Set Failed" => "error",
@@ -65,9 +86,16 @@ pub fn severity(payload: &Value) -> &'static str {
 
 /// Whether the contract says a person must act (`action_required`): every failed or
 /// cancelled change set, every security report and offer set, and an offer the receiving
-/// account sells to targeted buyers.
+/// account sells to targeted buyers; a paused disbursement.
 pub fn action_required(payload: &Value) -> &'static str {
     let detail = &payload["detail"];
+    if is_payment(payload) {
+        return if detail_type(payload) == DISBURSEMENT_PAUSED {
+            "true"
+        } else {
+            "false"
+        };
+    }
     if is_agreement(payload) {
         return if agreement_action_required(payload) {
             "true"
@@ -179,6 +207,17 @@ pub fn required_attributes(payload: &Value) -> BTreeMap<&'static str, String> {
     }
     if is_agreement(payload) {
         agreement_attributes(payload, &mut attributes);
+        return attributes;
+    }
+    if is_payment(payload) {
+        // The samples spell the instrument as the payout family's tests assume AWS does
+        // (no example body is published); the family's own tests cover other spellings.
+        if let Some(instrument) = detail["paymentInstrumentArn"].as_str() {
+            attributes.insert("payment_instrument", instrument.to_owned());
+        }
+        if detail_type(payload) != DISBURSEMENT_PAUSED {
+            attributes.insert("source", PAYMENTS_SOURCE.to_owned());
+        }
         return attributes;
     }
     match detail_type(payload) {

@@ -35,6 +35,7 @@ pub const CHANGE_SETS: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-ch
 pub const SECURITY: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-security";
 pub const OTHER: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-other";
 pub const AGREEMENTS: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-agreements";
+pub const PAYMENTS: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-payments";
 
 /// How long any single wait in these tests may take before the test fails. Generous, because
 /// a loaded two-core machine may also be compiling, yet bounded, so nothing hangs.
@@ -65,7 +66,7 @@ pub fn sample_event(name: &str) -> Value {
     parse_file(&root().join("events").join(name))
 }
 
-/// The configuration with the test topics (agreements included); the other-events topic
+/// The configuration with the test topics (agreements and payments included); the other-events topic
 /// only `with_other`.
 pub fn config(with_other: bool) -> Config {
     Config::from_lookup(|name| match name {
@@ -74,6 +75,7 @@ pub fn config(with_other: bool) -> Config {
         "SECURITY_TOPIC_ARN" => Some(SECURITY.to_owned()),
         "OTHER_EVENTS_TOPIC_ARN" if with_other => Some(OTHER.to_owned()),
         "AGREEMENTS_TOPIC_ARN" => Some(AGREEMENTS.to_owned()),
+        "PAYMENTS_TOPIC_ARN" => Some(PAYMENTS.to_owned()),
         _ => None,
     })
     .unwrap_or_else(|error| panic!("test configuration: {error}"))
