@@ -30,10 +30,41 @@ const EXPECTED: &[Expectation] = &[
         &[("product_id", "prod-aw4fgf5tyo5w2"), ("party", "proposer")],
     ),
     (
+        "agreement-billing-adjustment-completed-manufacturer.json",
+        &[
+            ("party", "manufacturer"),
+            ("action_required", "false"),
+            ("agreement_id", "agmt-5kq2rz8wx1cppo7mnf3v0d9ht"),
+        ],
+    ),
+    (
+        "agreement-billing-adjustment-failed-manufacturer.json",
+        &[("party", "manufacturer"), ("action_required", "false")],
+    ),
+    (
         "agreement-billing-adjustment-failed.json",
         &[
             ("action_required", "true"),
             ("agreement_id", "agmt-1n3wvuxyzd7kdr1nmk36gqz1a"),
+        ],
+    ),
+    (
+        "agreement-cancellation-approved-manufacturer.json",
+        &[
+            ("party", "manufacturer"),
+            ("acceptor_account_id", "210987654321"),
+        ],
+    ),
+    (
+        "agreement-cancellation-cancelled-manufacturer.json",
+        &[("party", "manufacturer")],
+    ),
+    (
+        "agreement-cancellation-pending-approval-manufacturer.json",
+        &[
+            ("party", "manufacturer"),
+            ("action_required", "false"),
+            ("offer_id", "offer-9cppo2h7kq4zx"),
         ],
     ),
     (
@@ -43,6 +74,17 @@ const EXPECTED: &[Expectation] = &[
             ("acceptor_account_id", "845735284135"),
             ("offer_id", "offer-3sdqk7x2jz6bq"),
         ],
+    ),
+    (
+        "agreement-cancellation-rejected-manufacturer.json",
+        &[
+            ("party", "manufacturer"),
+            ("product_id", "prod-aw4fgf5tyo5w2"),
+        ],
+    ),
+    (
+        "agreement-cancellation-validation-failed-manufacturer.json",
+        &[("party", "manufacturer"), ("action_required", "false")],
     ),
     (
         "agreement-created-as-manufacturer-cppo.json",

@@ -37,7 +37,7 @@ const OTHER_SOURCE_EVENTS: &[(&str, &str)] = &[
 /// Agreement types the code has no dedicated composition for; they must still arrive.
 const UNCOMPOSED_AGREEMENT_TYPES: &[&str] = &[
     "Purchase Agreement Created - Acceptor",
-    "Agreement Cancellation Request Approved - Manufacturer",
+    "Agreement Cancellation Request Approved - Acceptor",
     "Purchase Agreement Something New - Proposer",
 ];
 

@@ -120,11 +120,17 @@ pub fn action_required(payload: &Value) -> &'static str {
 
 /// Agreements that need a person: a failed billing adjustment, a cancellation request that
 /// is pending, rejected or failed validation, a deprovisioned licence (the buyer's access
-/// must go), and an agreement ending without auto-renewal.
+/// must go), and an agreement ending without auto-renewal. The ISV's ` - Manufacturer`
+/// copies of a channel partner's cancellation requests and refunds need none.
 fn agreement_action_required(payload: &Value) -> bool {
     let event = detail_type(payload)
         .rsplit_once(" - ")
         .map_or(detail_type(payload), |(event, _)| event);
+    if is_partners_request(payload) {
+        // The ISV hears about its channel partner's request or refund; the partner and
+        // the buyer act on it.
+        return false;
+    }
     match event {
         "Purchase Agreement Billing Adjustment Failed"
         | "Agreement Cancellation Request Validation Failed"
@@ -138,6 +144,15 @@ fn agreement_action_required(payload: &Value) -> bool {
     }
 }
 
+/// A cancellation request or billing adjustment as the ISV sees it (` - Manufacturer`): its
+/// channel partner's, on a resale of the ISV's product.
+fn is_partners_request(payload: &Value) -> bool {
+    let detail_type = detail_type(payload);
+    detail_type.ends_with(" - Manufacturer")
+        && (detail_type.starts_with("Agreement Cancellation Request ")
+            || detail_type.starts_with("Purchase Agreement Billing Adjustment "))
+}
+
 /// Agreements: `error` for a failed billing adjustment or a cancellation request AWS did not
 /// validate; `warning` for what costs revenue or needs an answer (ended, ending without
 /// auto-renewal, advisory issued, licence deprovisioned, cancellation pending or rejected);
@@ -146,6 +161,15 @@ fn agreement_severity(payload: &Value) -> &'static str {
     let event = detail_type(payload)
         .rsplit_once(" - ")
         .map_or(detail_type(payload), |(event, _)| event);
+    if is_partners_request(payload) {
+        // For the ISV, what costs it revenue is a warning: an approved cancellation (the
+        // agreement ends) and a completed refund; the rest is information.
+        return match event {
+            "Agreement Cancellation Request Approved"
+            | "Purchase Agreement Billing Adjustment Completed" => "warning",
+            _ => "info",
+        };
+    }
     match event {
         "Purchase Agreement Billing Adjustment Failed"
         | "Agreement Cancellation Request Validation Failed" => "error",
