@@ -79,15 +79,25 @@ impl TopicKind {
         ),
         carries: "every aws.marketplace event (Disbursement Paused)",
     });
+    /// Optional too: without it, co-sell events are skipped with a warning.
+    pub const COSELL: TopicKind = TopicKind(&TopicSpec {
+        name: "cosell",
+        variable: "COSELL_TOPIC_ARN",
+        when_unset: WhenUnset::Skip(
+            "co-sell events are not published because COSELL_TOPIC_ARN is not set",
+        ),
+        carries: "every aws.partnercentral-selling event (opportunities, AWS referrals)",
+    });
 
     /// The table: every topic the function reads, in the order the docs list them.
-    pub const ALL: [TopicKind; 6] = [
+    pub const ALL: [TopicKind; 7] = [
         TopicKind::OFFERS,
         TopicKind::CHANGE_SETS,
         TopicKind::SECURITY,
         TopicKind::OTHER,
         TopicKind::AGREEMENTS,
         TopicKind::PAYMENTS,
+        TopicKind::COSELL,
     ];
 
     /// A topic declared outside the table (an embedding's own family).
@@ -183,7 +193,8 @@ mod tests {
                 "SECURITY_TOPIC_ARN",
                 "OTHER_EVENTS_TOPIC_ARN",
                 "AGREEMENTS_TOPIC_ARN",
-                "PAYMENTS_TOPIC_ARN"
+                "PAYMENTS_TOPIC_ARN",
+                "COSELL_TOPIC_ARN"
             ]
         );
         assert_eq!(

@@ -158,6 +158,78 @@ const EXPECTED: &[Expectation] = &[
         ],
     ),
     (
+        "cosell-engagement-invitation-accepted.json",
+        &[
+            ("engagement_invitation_id", "engi-4kq9w2zt7hxm1"),
+            ("action_required", "false"),
+        ],
+    ),
+    (
+        "cosell-engagement-invitation-created-expiring.json",
+        &[
+            ("action_required", "true"),
+            ("engagement_id", "eng-7pz3r8k2wq5n1"),
+        ],
+    ),
+    (
+        "cosell-engagement-invitation-created.json",
+        &[
+            ("action_required", "true"),
+            ("engagement_invitation_id", "engi-4kq9w2zt7hxm1"),
+            ("catalog", "AWS"),
+        ],
+    ),
+    (
+        "cosell-engagement-invitation-expired.json",
+        &[("engagement_invitation_id", "engi-4kq9w2zt7hxm1")],
+    ),
+    (
+        "cosell-engagement-invitation-rejected.json",
+        &[("engagement_invitation_id", "engi-4kq9w2zt7hxm1")],
+    ),
+    (
+        "cosell-engagement-member-added.json",
+        &[("engagement_id", "eng-7pz3r8k2wq5n1")],
+    ),
+    (
+        "cosell-engagement-member-joined.json",
+        &[
+            ("engagement_id", "eng-7pz3r8k2wq5n1"),
+            ("action_required", "false"),
+        ],
+    ),
+    (
+        "cosell-engagement-resource-snapshot-created.json",
+        &[
+            ("opportunity_id", "O8123456"),
+            ("engagement_id", "eng-7pz3r8k2wq5n1"),
+        ],
+    ),
+    (
+        "cosell-opportunity-accepted.json",
+        &[("opportunity_id", "O8123456")],
+    ),
+    (
+        "cosell-opportunity-created.json",
+        &[("opportunity_id", "O8123456"), ("action_required", "false")],
+    ),
+    (
+        "cosell-opportunity-rejected.json",
+        &[("opportunity_id", "O8123456")],
+    ),
+    (
+        "cosell-opportunity-updated.json",
+        &[("opportunity_id", "O8123456"), ("catalog", "AWS")],
+    ),
+    (
+        "cosell-resource-snapshot-created.json",
+        &[("opportunity_id", "O8123456")],
+    ),
+    (
+        "cosell-sandbox-engagement-invitation-created.json",
+        &[("catalog", "Sandbox"), ("action_required", "false")],
+    ),
+    (
         "disbursement-paused.json",
         &[
             ("action_required", "true"),
@@ -359,6 +431,21 @@ async fn payout_events_are_skipped_without_a_payments_topic() {
         };
         assert!(reason.contains("PAYMENTS_TOPIC_ARN"), "{reason}");
     }
+    assert!(notifier.publisher().published().is_empty());
+}
+
+#[tokio::test]
+async fn cosell_events_are_skipped_without_a_cosell_topic() {
+    let topics = config(true).topics.without(TopicKind::COSELL);
+    let notifier = Notifier::new(topics, RecordingPublisher::new());
+    let outcome = notifier
+        .handle(sample_event("cosell-engagement-invitation-created.json"))
+        .await
+        .expect("skipped, not failed");
+    let Outcome::Skipped { reason, .. } = outcome else {
+        panic!("expected a skip, got {outcome:?}")
+    };
+    assert!(reason.contains("COSELL_TOPIC_ARN"), "{reason}");
     assert!(notifier.publisher().published().is_empty());
 }
 

@@ -495,7 +495,8 @@ fn the_forwarder_sends_every_marketplace_source_to_the_central_default_bus() {
         json!([
             "aws.marketplacecatalog",
             "aws.agreement-marketplace",
-            "aws.marketplace"
+            "aws.marketplace",
+            "aws.partnercentral-selling"
         ])
     );
     let targets = rule["Targets"].as_array().expect("targets");
@@ -631,9 +632,9 @@ fn the_central_bus_admits_exactly_the_organization_or_the_listed_accounts() {
     assert!(listed[0].get("Condition").is_none(), "{listed:?}");
 }
 
-/// The rules matching a catalog, an agreement and a payout event from `account`, in that
-/// order.
-fn matching_rules(parameters: Value, account: &str) -> [Vec<String>; 3] {
+/// The rules matching a catalog, an agreement, a payout and a co-sell event from
+/// `account`, in that order.
+fn matching_rules(parameters: Value, account: &str) -> [Vec<String>; 4] {
     let event = |source: &str, detail_type: &str| {
         json!({
             "version": "0", "id": "e-1", "detail-type": detail_type,
@@ -657,9 +658,16 @@ fn matching_rules(parameters: Value, account: &str) -> [Vec<String>; 3] {
             "payment".to_owned(),
             event("aws.marketplace", "Disbursement Paused"),
         ),
+        (
+            "cosell".to_owned(),
+            event(
+                "aws.partnercentral-selling",
+                "Engagement Invitation Created",
+            ),
+        ),
     ];
     let report = report_on("template.yaml", &parameters, &probes);
-    ["catalog", "agreement", "payment"].map(|probe| {
+    ["catalog", "agreement", "payment", "cosell"].map(|probe| {
         report["matches"][probe]
             .as_array()
             .expect("matches")
@@ -670,21 +678,25 @@ fn matching_rules(parameters: Value, account: &str) -> [Vec<String>; 3] {
     })
 }
 
-/// Whether each rule (catalog, agreement, payment) takes an event from `account`: each
-/// rule must match its own source only, so one rule per event.
+/// Whether each rule (catalog, agreement, payment, co-sell) takes an event from `account`:
+/// each rule must match its own source only, so one rule per event.
 fn admitted(parameters: &Value, account: &str) -> bool {
-    let [catalog, agreement, payment] = matching_rules(parameters.clone(), account);
-    assert!(
-        catalog.len() == agreement.len() && catalog.len() == payment.len(),
-        "the rules take the same accounts: {catalog:?} {agreement:?} {payment:?}"
-    );
-    assert!(
-        catalog.len() <= 1 && agreement.len() <= 1 && payment.len() <= 1,
-        "{catalog:?} {agreement:?} {payment:?}"
-    );
+    let [catalog, agreement, payment, cosell] = matching_rules(parameters.clone(), account);
+    for other in [&agreement, &payment, &cosell] {
+        assert_eq!(
+            catalog.len(),
+            other.len(),
+            "the rules take the same accounts: {catalog:?} {other:?}"
+        );
+    }
+    assert!(catalog.len() <= 1, "{catalog:?}");
     assert!(
         payment.iter().all(|id| id.ends_with("PaymentEvents")),
         "{payment:?}"
+    );
+    assert!(
+        cosell.iter().all(|id| id.ends_with("CosellEvents")),
+        "{cosell:?}"
     );
     assert!(
         catalog.iter().all(|id| id.ends_with("CatalogEvents")),

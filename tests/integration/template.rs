@@ -422,6 +422,7 @@ const DEPLOYED_TOPIC_NAMES: &[&str] = &[
     "OtherEvents",
     "Agreements",
     "Payments",
+    "Cosell",
     "Chat",
     "Alarms",
 ];

@@ -27,6 +27,45 @@ fn is_payment(payload: &Value) -> bool {
     payload["source"] == PAYMENTS_SOURCE
 }
 
+/// The source of AWS Partner Central's co-sell events, all routed to the co-sell topic.
+pub const COSELL_SOURCE: &str = "aws.partnercentral-selling";
+
+fn is_cosell(payload: &Value) -> bool {
+    payload["source"] == COSELL_SOURCE
+}
+
+/// A co-sell event from the `Sandbox` catalog: a test, never above `info`, never an action.
+fn is_sandbox(payload: &Value) -> bool {
+    payload["detail"]["catalog"]
+        .as_str()
+        .is_some_and(|catalog| catalog.eq_ignore_ascii_case("sandbox"))
+}
+
+/// An AWS referral to answer: an invitation created for the receiving account, not a test.
+fn is_referral_to_answer(payload: &Value) -> bool {
+    is_cosell(payload)
+        && detail_type(payload) == "Engagement Invitation Created"
+        && payload["detail"]["engagementInvitation"]["participantType"] != "Sender"
+        && !is_sandbox(payload)
+}
+
+/// A referral's severity by the time left between the event and its expiry: `critical`
+/// within a day, `error` within three, else (or unknown) `warning`.
+fn referral_severity(payload: &Value) -> &'static str {
+    let expiry = &payload["detail"]["engagementInvitation"]["expirationDate"];
+    if expiry.is_null() {
+        return "warning";
+    }
+    let left = timestamp(expiry) - timestamp(&payload["time"]);
+    if left <= TimeDelta::days(1) {
+        "critical"
+    } else if left <= TimeDelta::days(3) {
+        "error"
+    } else {
+        "warning"
+    }
+}
+
 /// The topic family the contract routes an event to: agreement and payout events by
 /// source, catalog events by `detail-type`.
 pub fn topic_kind(payload: &Value) -> TopicKind {
@@ -35,6 +74,9 @@ pub fn topic_kind(payload: &Value) -> TopicKind {
     }
     if is_payment(payload) {
         return TopicKind::PAYMENTS;
+    }
+    if is_cosell(payload) {
+        return TopicKind::COSELL;
     }
     match detail_type(payload) {
         "Offer Released" | "OfferSet Released" => TopicKind::OFFERS,
@@ -50,7 +92,8 @@ pub fn topic_kind(payload: &Value) -> TopicKind {
 /// at most 7 days after the event (or past), `error` for one with new issues and a later
 /// date, else `warning`;
 /// `error` for a failed change set, `warning` for a cancelled one; `critical` for a paused
-/// disbursement; `info` for the rest.
+/// disbursement; an AWS referral to answer by the time left (`referral_severity`); `info`
+/// for the rest, Sandbox co-sell events included.
 pub fn severity(payload: &Value) -> &'static str {
     if is_agreement(payload) {
         return agreement_severity(payload);
@@ -58,6 +101,13 @@ pub fn severity(payload: &Value) -> &'static str {
     if is_payment(payload) {
         return if detail_type(payload) == DISBURSEMENT_PAUSED {
             "critical"
+        } else {
+            "info"
+        };
+    }
+    if is_cosell(payload) {
+        return if is_referral_to_answer(payload) {
+            referral_severity(payload)
         } else {
             "info"
         };
@@ -86,11 +136,18 @@ pub fn severity(payload: &Value) -> &'static str {
 
 /// Whether the contract says a person must act (`action_required`): every failed or
 /// cancelled change set, every security report and offer set, and an offer the receiving
-/// account sells to targeted buyers; a paused disbursement.
+/// account sells to targeted buyers; a paused disbursement; an AWS referral to answer.
 pub fn action_required(payload: &Value) -> &'static str {
     let detail = &payload["detail"];
     if is_payment(payload) {
         return if detail_type(payload) == DISBURSEMENT_PAUSED {
+            "true"
+        } else {
+            "false"
+        };
+    }
+    if is_cosell(payload) {
+        return if is_referral_to_answer(payload) {
             "true"
         } else {
             "false"
@@ -241,6 +298,21 @@ pub fn required_attributes(payload: &Value) -> BTreeMap<&'static str, String> {
         }
         if detail_type(payload) != DISBURSEMENT_PAUSED {
             attributes.insert("source", PAYMENTS_SOURCE.to_owned());
+        }
+        return attributes;
+    }
+    if is_cosell(payload) {
+        for (name, value) in [
+            ("opportunity_id", &detail["opportunity"]["identifier"]),
+            (
+                "engagement_invitation_id",
+                &detail["engagementInvitation"]["id"],
+            ),
+            ("catalog", &detail["catalog"]),
+        ] {
+            if let Some(value) = value.as_str() {
+                attributes.insert(name, value.to_owned());
+            }
         }
         return attributes;
     }
