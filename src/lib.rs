@@ -1,6 +1,6 @@
 //! marketplace-catalog-notifier: turns AWS Marketplace events delivered by Amazon
-//! EventBridge (catalog, agreement and any other family in the registry) into clear
-//! notifications published to Amazon SNS topics.
+//! EventBridge (catalog, agreement, payout, co-sell and any other family in the registry)
+//! into clear notifications published to Amazon SNS topics.
 //!
 //! # A map of the modules
 //!
@@ -12,7 +12,7 @@
 //!   source and lets it type the detail into a [`registry::MarketplaceEvent`].
 //! - [`family`] is the extension point each family fills in: source, detail types and
 //!   their topics, parser, the lookup it wants, composition. The families themselves live
-//!   in [`families`] (`catalog`, `agreement`), one module each.
+//!   in [`families`] (`catalog`, `agreement`, `payments`, `cosell`), one module each.
 //! - [`lookup`] answers what a family asks of the AWS APIs (change sets, agreements), as a
 //!   request value, under one deadline; a failed lookup is a line, never a lost event.
 //! - [`message`] is the channel-neutral [`message::Message`] a family composes: headline,

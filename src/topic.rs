@@ -69,14 +69,35 @@ impl TopicKind {
         ),
         carries: "every aws.agreement-marketplace event",
     });
+    /// Optional like the agreements topic: without it, payout events are skipped with a
+    /// warning (the template always sets it).
+    pub const PAYMENTS: TopicKind = TopicKind(&TopicSpec {
+        name: "payments",
+        variable: "PAYMENTS_TOPIC_ARN",
+        when_unset: WhenUnset::Skip(
+            "payout events are not published because PAYMENTS_TOPIC_ARN is not set",
+        ),
+        carries: "every aws.marketplace event (Disbursement Paused)",
+    });
+    /// Optional too: without it, co-sell events are skipped with a warning.
+    pub const COSELL: TopicKind = TopicKind(&TopicSpec {
+        name: "cosell",
+        variable: "COSELL_TOPIC_ARN",
+        when_unset: WhenUnset::Skip(
+            "co-sell events are not published because COSELL_TOPIC_ARN is not set",
+        ),
+        carries: "every aws.partnercentral-selling event (opportunities, AWS referrals)",
+    });
 
     /// The table: every topic the function reads, in the order the docs list them.
-    pub const ALL: [TopicKind; 5] = [
+    pub const ALL: [TopicKind; 7] = [
         TopicKind::OFFERS,
         TopicKind::CHANGE_SETS,
         TopicKind::SECURITY,
         TopicKind::OTHER,
         TopicKind::AGREEMENTS,
+        TopicKind::PAYMENTS,
+        TopicKind::COSELL,
     ];
 
     /// A topic declared outside the table (an embedding's own family).
@@ -171,7 +192,9 @@ mod tests {
                 "CHANGE_SETS_TOPIC_ARN",
                 "SECURITY_TOPIC_ARN",
                 "OTHER_EVENTS_TOPIC_ARN",
-                "AGREEMENTS_TOPIC_ARN"
+                "AGREEMENTS_TOPIC_ARN",
+                "PAYMENTS_TOPIC_ARN",
+                "COSELL_TOPIC_ARN"
             ]
         );
         assert_eq!(

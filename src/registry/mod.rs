@@ -8,12 +8,17 @@ mod event;
 pub use event::MarketplaceEvent;
 
 use crate::error::NotifierError;
-use crate::families::{agreement, catalog};
+use crate::families::{agreement, catalog, cosell, payments};
 use crate::family::{Family, Parse};
 use crate::topic::TopicKind;
 
 /// Every family the function handles, one line each.
-pub static FAMILIES: &[&Family] = &[&catalog::FAMILY, &agreement::FAMILY];
+pub static FAMILIES: &[&Family] = &[
+    &catalog::FAMILY,
+    &agreement::FAMILY,
+    &payments::FAMILY,
+    &cosell::FAMILY,
+];
 
 /// The families one notifier routes to.
 #[derive(Debug, Clone)]

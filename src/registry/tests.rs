@@ -228,10 +228,10 @@ fn empty_identifier_is_rejected() {
 #[test]
 fn other_sources_are_rejected_before_the_detail_is_read() {
     let mut payload = envelope("Offer Released", json!("not even an object"));
-    payload["source"] = json!("aws.marketplace");
+    payload["source"] = json!("aws.vendor-insights");
     let error = error_of(payload);
     assert_eq!(error.error_type(), "UnsupportedSource");
-    assert!(error.to_string().contains("aws.marketplace"));
+    assert!(error.to_string().contains("aws.vendor-insights"));
 }
 
 #[test]

@@ -215,12 +215,12 @@ async fn every_sample_goes_from_the_bus_through_the_function_to_its_subscribers(
 
     // Another Marketplace source with a catalog detail type: no rule may fire.
     let mut foreign = sample_event("change-set-succeeded.json");
-    foreign["source"] = json!("aws.marketplace");
+    foreign["source"] = json!("aws.vendor-insights");
     bus.put(&foreign).await;
     let wrongly_fired = fired(&moto, &rules).await;
     assert!(
         wrongly_fired.is_empty(),
-        "an aws.marketplace event fired {:?}",
+        "an aws.vendor-insights event fired {:?}",
         wrongly_fired.iter().map(|(id, _)| id).collect::<Vec<_>>()
     );
 

@@ -41,6 +41,12 @@ const CORPUS: &[(&str, Expected)] = &[
         Expected::Published(TopicKind::OTHER),
     ),
     (
+        // No example body is published: a detail of any shape is still published, with
+        // the missing facts named.
+        "disbursement-paused-with-another-shape.json",
+        Expected::Published(TopicKind::PAYMENTS),
+    ),
+    (
         "emoji-10kb-names.json",
         Expected::Published(TopicKind::OFFERS),
     ),
@@ -124,7 +130,7 @@ const CORPUS: &[(&str, Expected)] = &[
     ),
     (
         "wrong-source.json",
-        Expected::Rejected("UnsupportedSource", &["aws.marketplace"]),
+        Expected::Rejected("UnsupportedSource", &["aws.vendor-insights"]),
     ),
 ];
 

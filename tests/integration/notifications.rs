@@ -30,10 +30,41 @@ const EXPECTED: &[Expectation] = &[
         &[("product_id", "prod-aw4fgf5tyo5w2"), ("party", "proposer")],
     ),
     (
+        "agreement-billing-adjustment-completed-manufacturer.json",
+        &[
+            ("party", "manufacturer"),
+            ("action_required", "false"),
+            ("agreement_id", "agmt-5kq2rz8wx1cppo7mnf3v0d9ht"),
+        ],
+    ),
+    (
+        "agreement-billing-adjustment-failed-manufacturer.json",
+        &[("party", "manufacturer"), ("action_required", "false")],
+    ),
+    (
         "agreement-billing-adjustment-failed.json",
         &[
             ("action_required", "true"),
             ("agreement_id", "agmt-1n3wvuxyzd7kdr1nmk36gqz1a"),
+        ],
+    ),
+    (
+        "agreement-cancellation-approved-manufacturer.json",
+        &[
+            ("party", "manufacturer"),
+            ("acceptor_account_id", "210987654321"),
+        ],
+    ),
+    (
+        "agreement-cancellation-cancelled-manufacturer.json",
+        &[("party", "manufacturer")],
+    ),
+    (
+        "agreement-cancellation-pending-approval-manufacturer.json",
+        &[
+            ("party", "manufacturer"),
+            ("action_required", "false"),
+            ("offer_id", "offer-9cppo2h7kq4zx"),
         ],
     ),
     (
@@ -43,6 +74,17 @@ const EXPECTED: &[Expectation] = &[
             ("acceptor_account_id", "845735284135"),
             ("offer_id", "offer-3sdqk7x2jz6bq"),
         ],
+    ),
+    (
+        "agreement-cancellation-rejected-manufacturer.json",
+        &[
+            ("party", "manufacturer"),
+            ("product_id", "prod-aw4fgf5tyo5w2"),
+        ],
+    ),
+    (
+        "agreement-cancellation-validation-failed-manufacturer.json",
+        &[("party", "manufacturer"), ("action_required", "false")],
     ),
     (
         "agreement-created-as-manufacturer-cppo.json",
@@ -116,6 +158,88 @@ const EXPECTED: &[Expectation] = &[
         ],
     ),
     (
+        "cosell-engagement-invitation-accepted.json",
+        &[
+            ("engagement_invitation_id", "engi-4kq9w2zt7hxm1"),
+            ("action_required", "false"),
+        ],
+    ),
+    (
+        "cosell-engagement-invitation-created-expiring.json",
+        &[
+            ("action_required", "true"),
+            ("engagement_id", "eng-7pz3r8k2wq5n1"),
+        ],
+    ),
+    (
+        "cosell-engagement-invitation-created.json",
+        &[
+            ("action_required", "true"),
+            ("engagement_invitation_id", "engi-4kq9w2zt7hxm1"),
+            ("catalog", "AWS"),
+        ],
+    ),
+    (
+        "cosell-engagement-invitation-expired.json",
+        &[("engagement_invitation_id", "engi-4kq9w2zt7hxm1")],
+    ),
+    (
+        "cosell-engagement-invitation-rejected.json",
+        &[("engagement_invitation_id", "engi-4kq9w2zt7hxm1")],
+    ),
+    (
+        "cosell-engagement-member-added.json",
+        &[("engagement_id", "eng-7pz3r8k2wq5n1")],
+    ),
+    (
+        "cosell-engagement-member-joined.json",
+        &[
+            ("engagement_id", "eng-7pz3r8k2wq5n1"),
+            ("action_required", "false"),
+        ],
+    ),
+    (
+        "cosell-engagement-resource-snapshot-created.json",
+        &[
+            ("opportunity_id", "O8123456"),
+            ("engagement_id", "eng-7pz3r8k2wq5n1"),
+        ],
+    ),
+    (
+        "cosell-opportunity-accepted.json",
+        &[("opportunity_id", "O8123456")],
+    ),
+    (
+        "cosell-opportunity-created.json",
+        &[("opportunity_id", "O8123456"), ("action_required", "false")],
+    ),
+    (
+        "cosell-opportunity-rejected.json",
+        &[("opportunity_id", "O8123456")],
+    ),
+    (
+        "cosell-opportunity-updated.json",
+        &[("opportunity_id", "O8123456"), ("catalog", "AWS")],
+    ),
+    (
+        "cosell-resource-snapshot-created.json",
+        &[("opportunity_id", "O8123456")],
+    ),
+    (
+        "cosell-sandbox-engagement-invitation-created.json",
+        &[("catalog", "Sandbox"), ("action_required", "false")],
+    ),
+    (
+        "disbursement-paused.json",
+        &[
+            ("action_required", "true"),
+            (
+                "payment_instrument",
+                "arn:aws:payments::123456789012:payment-instrument/pi-4f8a2c9d1e7b",
+            ),
+        ],
+    ),
+    (
         "offer-released-26-buyers.json",
         &[("release_case", "own_offer"), ("action_required", "true")],
     ),
@@ -151,6 +275,10 @@ const EXPECTED: &[Expectation] = &[
     ("offer-released-hostile-names.json", &[]),
     ("offer-released-public-minimal.json", &[]),
     ("offerset-released.json", &[]),
+    (
+        "payments-unknown-detail-type.json",
+        &[("source", "aws.marketplace"), ("action_required", "false")],
+    ),
     (
         "products-security-report-due-in-3-days.json",
         &[("new_issues_found", "false"), ("action_required", "true")],
@@ -287,6 +415,41 @@ async fn agreement_events_are_skipped_without_an_agreements_topic() {
 }
 
 #[tokio::test]
+async fn payout_events_are_skipped_without_a_payments_topic() {
+    let topics = config(true).topics.without(TopicKind::PAYMENTS);
+    let notifier = Notifier::new(topics, RecordingPublisher::new());
+    for sample in [
+        "disbursement-paused.json",
+        "payments-unknown-detail-type.json",
+    ] {
+        let outcome = notifier
+            .handle(sample_event(sample))
+            .await
+            .expect("skipped, not failed");
+        let Outcome::Skipped { reason, .. } = outcome else {
+            panic!("{sample}: expected a skip, got {outcome:?}")
+        };
+        assert!(reason.contains("PAYMENTS_TOPIC_ARN"), "{reason}");
+    }
+    assert!(notifier.publisher().published().is_empty());
+}
+
+#[tokio::test]
+async fn cosell_events_are_skipped_without_a_cosell_topic() {
+    let topics = config(true).topics.without(TopicKind::COSELL);
+    let notifier = Notifier::new(topics, RecordingPublisher::new());
+    let outcome = notifier
+        .handle(sample_event("cosell-engagement-invitation-created.json"))
+        .await
+        .expect("skipped, not failed");
+    let Outcome::Skipped { reason, .. } = outcome else {
+        panic!("expected a skip, got {outcome:?}")
+    };
+    assert!(reason.contains("COSELL_TOPIC_ARN"), "{reason}");
+    assert!(notifier.publisher().published().is_empty());
+}
+
+#[tokio::test]
 async fn unknown_detail_type_is_skipped_without_an_other_events_topic() {
     let notifier = Notifier::new(config(false).topics, RecordingPublisher::new());
     let outcome = notifier
@@ -337,7 +500,7 @@ async fn publish_failure_fails_the_invocation_and_names_event_and_topic() {
 async fn rejected_events_publish_nothing() {
     let notifier = Notifier::new(config(true).topics, RecordingPublisher::new());
     let mut other_source = sample_event("offer-released-by-isv.json");
-    other_source["source"] = json!("aws.marketplace");
+    other_source["source"] = json!("aws.vendor-insights");
     let mut no_agreement_id = sample_event("agreement-created-as-proposer.json");
     no_agreement_id["detail"]["agreement"]
         .as_object_mut()
@@ -354,7 +517,7 @@ async fn rejected_events_publish_nothing() {
         .unwrap()
         .remove("id");
     for (payload, error_type, mentions) in [
-        (other_source, "UnsupportedSource", "aws.marketplace"),
+        (other_source, "UnsupportedSource", "aws.vendor-insights"),
         (no_agreement_id, "InvalidDetail", "detail.agreement.id"),
         (no_acceptor, "InvalidDetail", "detail.agreement.acceptorId"),
         (no_offer_id, "InvalidDetail", "detail.offer.id"),

@@ -227,6 +227,40 @@ async fn unknown_detail_type_is_skipped_when_no_other_events_topic_is_set() {
 }
 
 #[tokio::test]
+async fn payout_and_cosell_events_are_skipped_when_their_topics_are_unset() {
+    let moto = Moto::connect().await;
+    let families = moto.families(true).await;
+    let mut env = moto::process_env();
+    env.extend(families.env().into_iter().filter(|(name, _)| {
+        name != TopicKind::PAYMENTS.variable() && name != TopicKind::COSELL.variable()
+    }));
+    // The function starts without either variable.
+    let mut lambda = Lambda::start(&env).await;
+    for (sample, variable) in [
+        ("disbursement-paused.json", TopicKind::PAYMENTS.variable()),
+        (
+            "cosell-engagement-invitation-created.json",
+            TopicKind::COSELL.variable(),
+        ),
+    ] {
+        let payload = sample_event(sample);
+        let reply = lambda.invoke(bytes(&payload)).await.expect_response(sample);
+        assert_eq!(reply["status"], "skipped", "{sample}: {reply}");
+        assert_eq!(reply["eventId"], contract::event_id(&payload));
+        let reason = reply["reason"].as_str().unwrap_or_default();
+        assert!(reason.contains(variable), "{sample}: {reply}");
+    }
+    for kind in families.kinds() {
+        assert_eq!(
+            moto.message_count(families.queue(kind)).await,
+            0,
+            "nothing may be published to the {} topic",
+            kind.name()
+        );
+    }
+}
+
+#[tokio::test]
 async fn missing_security_topic_stops_init_naming_the_variable() {
     let env: Vec<(String, String)> = [
         (

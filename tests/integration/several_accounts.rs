@@ -479,7 +479,7 @@ fn forwarder() -> Value {
 }
 
 #[test]
-fn the_forwarder_sends_both_marketplace_sources_to_the_central_default_bus() {
+fn the_forwarder_sends_every_marketplace_source_to_the_central_default_bus() {
     let resources = forwarder();
     let rules: Vec<&Value> = resources
         .as_object()
@@ -492,7 +492,12 @@ fn the_forwarder_sends_both_marketplace_sources_to_the_central_default_bus() {
     assert_eq!(rule["EventBusName"], "default");
     assert_eq!(
         rule["EventPattern"]["source"],
-        json!(["aws.marketplacecatalog", "aws.agreement-marketplace"])
+        json!([
+            "aws.marketplacecatalog",
+            "aws.agreement-marketplace",
+            "aws.marketplace",
+            "aws.partnercentral-selling"
+        ])
     );
     let targets = rule["Targets"].as_array().expect("targets");
     assert_eq!(targets.len(), 1, "{targets:?}");
@@ -635,8 +640,9 @@ fn the_central_bus_admits_exactly_the_organization_or_the_listed_accounts() {
     );
 }
 
-/// The rules matching a catalog and an agreement event from `account`, in that order.
-fn matching_rules(parameters: Value, account: &str) -> [Vec<String>; 2] {
+/// The rules matching a catalog, an agreement, a payout and a co-sell event from
+/// `account`, in that order.
+fn matching_rules(parameters: Value, account: &str) -> [Vec<String>; 4] {
     let event = |source: &str, detail_type: &str| {
         json!({
             "version": "0", "id": "e-1", "detail-type": detail_type,
@@ -656,9 +662,20 @@ fn matching_rules(parameters: Value, account: &str) -> [Vec<String>; 2] {
                 "Purchase Agreement Created - Proposer",
             ),
         ),
+        (
+            "payment".to_owned(),
+            event("aws.marketplace", "Disbursement Paused"),
+        ),
+        (
+            "cosell".to_owned(),
+            event(
+                "aws.partnercentral-selling",
+                "Engagement Invitation Created",
+            ),
+        ),
     ];
     let report = report_on("template.yaml", &parameters, &probes);
-    ["catalog", "agreement"].map(|probe| {
+    ["catalog", "agreement", "payment", "cosell"].map(|probe| {
         report["matches"][probe]
             .as_array()
             .expect("matches")
@@ -669,18 +686,25 @@ fn matching_rules(parameters: Value, account: &str) -> [Vec<String>; 2] {
     })
 }
 
-/// Whether each rule (catalog, agreement) takes an event from `account`: each rule must
-/// match its own source only, so one rule per event.
+/// Whether each rule (catalog, agreement, payment, co-sell) takes an event from `account`:
+/// each rule must match its own source only, so one rule per event.
 fn admitted(parameters: &Value, account: &str) -> bool {
-    let [catalog, agreement] = matching_rules(parameters.clone(), account);
-    assert_eq!(
-        catalog.len(),
-        agreement.len(),
-        "both rules take the same accounts: {catalog:?} {agreement:?}"
+    let [catalog, agreement, payment, cosell] = matching_rules(parameters.clone(), account);
+    for other in [&agreement, &payment, &cosell] {
+        assert_eq!(
+            catalog.len(),
+            other.len(),
+            "the rules take the same accounts: {catalog:?} {other:?}"
+        );
+    }
+    assert!(catalog.len() <= 1, "{catalog:?}");
+    assert!(
+        payment.iter().all(|id| id.ends_with("PaymentEvents")),
+        "{payment:?}"
     );
     assert!(
-        catalog.len() <= 1 && agreement.len() <= 1,
-        "{catalog:?} {agreement:?}"
+        cosell.iter().all(|id| id.ends_with("CosellEvents")),
+        "{cosell:?}"
     );
     assert!(
         catalog.iter().all(|id| id.ends_with("CatalogEvents")),

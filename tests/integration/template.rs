@@ -24,16 +24,20 @@ use crate::support::{envelope, sample_events};
 /// A detail type the code has no formatter for, standing in for one AWS adds later.
 const FUTURE_DETAIL_TYPE: &str = "Catalog Entity Deprecated";
 
-/// A real Marketplace source the function must not receive (the code rejects it).
-const OTHER_SOURCE: &str = "aws.marketplace";
+/// A real Marketplace source the function must not receive (the code rejects it): buyer-
+/// and vendor-side, not a seller's.
+const OTHER_SOURCE: &str = "aws.vendor-insights";
 
-/// Real Marketplace events from that source.
-const OTHER_SOURCE_EVENTS: &[(&str, &str)] = &[(OTHER_SOURCE, "Disbursement Paused")];
+/// Marketplace events from sources the function must not receive.
+const OTHER_SOURCE_EVENTS: &[(&str, &str)] = &[
+    (OTHER_SOURCE, "Disbursement Paused"),
+    ("aws.private-marketplace", "Offer Released"),
+];
 
 /// Agreement types the code has no dedicated composition for; they must still arrive.
 const UNCOMPOSED_AGREEMENT_TYPES: &[&str] = &[
     "Purchase Agreement Created - Acceptor",
-    "Agreement Cancellation Request Approved - Manufacturer",
+    "Agreement Cancellation Request Approved - Acceptor",
     "Purchase Agreement Something New - Proposer",
 ];
 
@@ -417,6 +421,8 @@ const DEPLOYED_TOPIC_NAMES: &[&str] = &[
     "Security",
     "OtherEvents",
     "Agreements",
+    "Payments",
+    "Cosell",
     "Chat",
     "Alarms",
 ];

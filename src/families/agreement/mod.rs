@@ -53,6 +53,23 @@ pub mod detail_type {
         "Purchase Agreement Billing Adjustment Completed - Proposer";
     pub const BILLING_ADJUSTMENT_FAILED_PROPOSER: &str =
         "Purchase Agreement Billing Adjustment Failed - Proposer";
+    // What the ISV receives when a channel partner's resale of its product is cancelled or
+    // refunded. The seller guide names the role suffix in prose ("Manufacturer for ISVs");
+    // its examples show only the Proposer variants, whose shape these share.
+    pub const CANCELLATION_PENDING_APPROVAL_MANUFACTURER: &str =
+        "Agreement Cancellation Request Pending Approval - Manufacturer";
+    pub const CANCELLATION_APPROVED_MANUFACTURER: &str =
+        "Agreement Cancellation Request Approved - Manufacturer";
+    pub const CANCELLATION_REJECTED_MANUFACTURER: &str =
+        "Agreement Cancellation Request Rejected - Manufacturer";
+    pub const CANCELLATION_CANCELLED_MANUFACTURER: &str =
+        "Agreement Cancellation Request Cancelled - Manufacturer";
+    pub const CANCELLATION_VALIDATION_FAILED_MANUFACTURER: &str =
+        "Agreement Cancellation Request Validation Failed - Manufacturer";
+    pub const BILLING_ADJUSTMENT_COMPLETED_MANUFACTURER: &str =
+        "Purchase Agreement Billing Adjustment Completed - Manufacturer";
+    pub const BILLING_ADJUSTMENT_FAILED_MANUFACTURER: &str =
+        "Purchase Agreement Billing Adjustment Failed - Manufacturer";
 }
 
 /// Every agreement detail type with a dedicated composition, and what it is.
@@ -122,6 +139,34 @@ pub const KNOWN_DETAIL_TYPES: &[(&str, Kind)] = {
         ),
         (
             dt::BILLING_ADJUSTMENT_FAILED_PROPOSER,
+            Kind::BillingAdjustment(BillingAdjustment::Failed),
+        ),
+        (
+            dt::CANCELLATION_PENDING_APPROVAL_MANUFACTURER,
+            Kind::Cancellation(Cancellation::PendingApproval),
+        ),
+        (
+            dt::CANCELLATION_APPROVED_MANUFACTURER,
+            Kind::Cancellation(Cancellation::Approved),
+        ),
+        (
+            dt::CANCELLATION_REJECTED_MANUFACTURER,
+            Kind::Cancellation(Cancellation::Rejected),
+        ),
+        (
+            dt::CANCELLATION_CANCELLED_MANUFACTURER,
+            Kind::Cancellation(Cancellation::Cancelled),
+        ),
+        (
+            dt::CANCELLATION_VALIDATION_FAILED_MANUFACTURER,
+            Kind::Cancellation(Cancellation::ValidationFailed),
+        ),
+        (
+            dt::BILLING_ADJUSTMENT_COMPLETED_MANUFACTURER,
+            Kind::BillingAdjustment(BillingAdjustment::Completed),
+        ),
+        (
+            dt::BILLING_ADJUSTMENT_FAILED_MANUFACTURER,
             Kind::BillingAdjustment(BillingAdjustment::Failed),
         ),
     ]
@@ -407,10 +452,23 @@ mod tests {
         assert_eq!(detail, Ok(AgreementDetail::Unrecognised(json!({}))));
         // An undocumented role variant of a known event stays generic.
         let detail = parse_value(
-            "Agreement Cancellation Request Approved - Manufacturer",
+            "Purchase Agreement Renewal Upcoming - Manufacturer",
             json!({}),
         );
         assert_eq!(detail, Ok(AgreementDetail::Unrecognised(json!({}))));
+        // The ISV's side of a channel partner's cancellation is typed with its role.
+        let detail = parse_value(
+            detail_type::CANCELLATION_REJECTED_MANUFACTURER,
+            json!({"agreement": {"id": "agmt-1", "acceptorId": "845735284135"}}),
+        );
+        assert!(matches!(
+            detail,
+            Ok(AgreementDetail::Cancellation(
+                Cancellation::Rejected,
+                Party::Manufacturer,
+                _
+            ))
+        ));
     }
 
     #[test]

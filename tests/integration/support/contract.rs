@@ -17,11 +17,66 @@ fn is_agreement(payload: &Value) -> bool {
     payload["source"] == AGREEMENT_SOURCE
 }
 
-/// The topic family the contract routes an event to: agreement events by source, catalog
-/// events by `detail-type`.
+/// The source of payout events, all routed to the payments topic.
+pub const PAYMENTS_SOURCE: &str = "aws.marketplace";
+
+/// AWS stopped paying the seller: critical, and a person must act.
+pub const DISBURSEMENT_PAUSED: &str = "Disbursement Paused";
+
+fn is_payment(payload: &Value) -> bool {
+    payload["source"] == PAYMENTS_SOURCE
+}
+
+/// The source of AWS Partner Central's co-sell events, all routed to the co-sell topic.
+pub const COSELL_SOURCE: &str = "aws.partnercentral-selling";
+
+fn is_cosell(payload: &Value) -> bool {
+    payload["source"] == COSELL_SOURCE
+}
+
+/// A co-sell event from the `Sandbox` catalog: a test, never above `info`, never an action.
+fn is_sandbox(payload: &Value) -> bool {
+    payload["detail"]["catalog"]
+        .as_str()
+        .is_some_and(|catalog| catalog.eq_ignore_ascii_case("sandbox"))
+}
+
+/// An AWS referral to answer: an invitation created for the receiving account, not a test.
+fn is_referral_to_answer(payload: &Value) -> bool {
+    is_cosell(payload)
+        && detail_type(payload) == "Engagement Invitation Created"
+        && payload["detail"]["engagementInvitation"]["participantType"] != "Sender"
+        && !is_sandbox(payload)
+}
+
+/// A referral's severity by the time left between the event and its expiry: `critical`
+/// within a day, `error` within three, else (or unknown) `warning`.
+fn referral_severity(payload: &Value) -> &'static str {
+    let expiry = &payload["detail"]["engagementInvitation"]["expirationDate"];
+    if expiry.is_null() {
+        return "warning";
+    }
+    let left = timestamp(expiry) - timestamp(&payload["time"]);
+    if left <= TimeDelta::days(1) {
+        "critical"
+    } else if left <= TimeDelta::days(3) {
+        "error"
+    } else {
+        "warning"
+    }
+}
+
+/// The topic family the contract routes an event to: agreement and payout events by
+/// source, catalog events by `detail-type`.
 pub fn topic_kind(payload: &Value) -> TopicKind {
     if is_agreement(payload) {
         return TopicKind::AGREEMENTS;
+    }
+    if is_payment(payload) {
+        return TopicKind::PAYMENTS;
+    }
+    if is_cosell(payload) {
+        return TopicKind::COSELL;
     }
     match detail_type(payload) {
         "Offer Released" | "OfferSet Released" => TopicKind::OFFERS,
@@ -36,10 +91,26 @@ pub fn topic_kind(payload: &Value) -> TopicKind {
 /// The `severity` the contract assigns: `critical` for a security report whose due date is
 /// at most 7 days after the event (or past), `error` for one with new issues and a later
 /// date, else `warning`;
-/// `error` for a failed change set, `warning` for a cancelled one, `info` for the rest.
+/// `error` for a failed change set, `warning` for a cancelled one; `critical` for a paused
+/// disbursement; an AWS referral to answer by the time left (`referral_severity`); `info`
+/// for the rest, Sandbox co-sell events included.
 pub fn severity(payload: &Value) -> &'static str {
     if is_agreement(payload) {
         return agreement_severity(payload);
+    }
+    if is_payment(payload) {
+        return if detail_type(payload) == DISBURSEMENT_PAUSED {
+            "critical"
+        } else {
+            "info"
+        };
+    }
+    if is_cosell(payload) {
+        return if is_referral_to_answer(payload) {
+            referral_severity(payload)
+        } else {
+            "info"
+        };
     }
     match detail_type(payload) {
         "Change Set Failed" => "error",
@@ -65,9 +136,23 @@ pub fn severity(payload: &Value) -> &'static str {
 
 /// Whether the contract says a person must act (`action_required`): every failed or
 /// cancelled change set, every security report and offer set, and an offer the receiving
-/// account sells to targeted buyers.
+/// account sells to targeted buyers; a paused disbursement; an AWS referral to answer.
 pub fn action_required(payload: &Value) -> &'static str {
     let detail = &payload["detail"];
+    if is_payment(payload) {
+        return if detail_type(payload) == DISBURSEMENT_PAUSED {
+            "true"
+        } else {
+            "false"
+        };
+    }
+    if is_cosell(payload) {
+        return if is_referral_to_answer(payload) {
+            "true"
+        } else {
+            "false"
+        };
+    }
     if is_agreement(payload) {
         return if agreement_action_required(payload) {
             "true"
@@ -92,11 +177,17 @@ pub fn action_required(payload: &Value) -> &'static str {
 
 /// Agreements that need a person: a failed billing adjustment, a cancellation request that
 /// is pending, rejected or failed validation, a deprovisioned licence (the buyer's access
-/// must go), and an agreement ending without auto-renewal.
+/// must go), and an agreement ending without auto-renewal. The ISV's ` - Manufacturer`
+/// copies of a channel partner's cancellation requests and refunds need none.
 fn agreement_action_required(payload: &Value) -> bool {
     let event = detail_type(payload)
         .rsplit_once(" - ")
         .map_or(detail_type(payload), |(event, _)| event);
+    if is_partners_request(payload) {
+        // The ISV hears about its channel partner's request or refund; the partner and
+        // the buyer act on it.
+        return false;
+    }
     match event {
         "Purchase Agreement Billing Adjustment Failed"
         | "Agreement Cancellation Request Validation Failed"
@@ -110,6 +201,15 @@ fn agreement_action_required(payload: &Value) -> bool {
     }
 }
 
+/// A cancellation request or billing adjustment as the ISV sees it (` - Manufacturer`): its
+/// channel partner's, on a resale of the ISV's product.
+fn is_partners_request(payload: &Value) -> bool {
+    let detail_type = detail_type(payload);
+    detail_type.ends_with(" - Manufacturer")
+        && (detail_type.starts_with("Agreement Cancellation Request ")
+            || detail_type.starts_with("Purchase Agreement Billing Adjustment "))
+}
+
 /// Agreements: `error` for a failed billing adjustment or a cancellation request AWS did not
 /// validate; `warning` for what costs revenue or needs an answer (ended, ending without
 /// auto-renewal, advisory issued, licence deprovisioned, cancellation pending or rejected);
@@ -118,6 +218,15 @@ fn agreement_severity(payload: &Value) -> &'static str {
     let event = detail_type(payload)
         .rsplit_once(" - ")
         .map_or(detail_type(payload), |(event, _)| event);
+    if is_partners_request(payload) {
+        // For the ISV, what costs it revenue is a warning: an approved cancellation (the
+        // agreement ends) and a completed refund; the rest is information.
+        return match event {
+            "Agreement Cancellation Request Approved"
+            | "Purchase Agreement Billing Adjustment Completed" => "warning",
+            _ => "info",
+        };
+    }
     match event {
         "Purchase Agreement Billing Adjustment Failed"
         | "Agreement Cancellation Request Validation Failed" => "error",
@@ -179,6 +288,32 @@ pub fn required_attributes(payload: &Value) -> BTreeMap<&'static str, String> {
     }
     if is_agreement(payload) {
         agreement_attributes(payload, &mut attributes);
+        return attributes;
+    }
+    if is_payment(payload) {
+        // The samples spell the instrument as the payout family's tests assume AWS does
+        // (no example body is published); the family's own tests cover other spellings.
+        if let Some(instrument) = detail["paymentInstrumentArn"].as_str() {
+            attributes.insert("payment_instrument", instrument.to_owned());
+        }
+        if detail_type(payload) != DISBURSEMENT_PAUSED {
+            attributes.insert("source", PAYMENTS_SOURCE.to_owned());
+        }
+        return attributes;
+    }
+    if is_cosell(payload) {
+        for (name, value) in [
+            ("opportunity_id", &detail["opportunity"]["identifier"]),
+            (
+                "engagement_invitation_id",
+                &detail["engagementInvitation"]["id"],
+            ),
+            ("catalog", &detail["catalog"]),
+        ] {
+            if let Some(value) = value.as_str() {
+                attributes.insert(name, value.to_owned());
+            }
+        }
         return attributes;
     }
     match detail_type(payload) {

@@ -36,6 +36,8 @@ pub const CHANGE_SETS: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-ch
 pub const SECURITY: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-security";
 pub const OTHER: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-other";
 pub const AGREEMENTS: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-agreements";
+pub const PAYMENTS: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-payments";
+pub const COSELL: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-cosell";
 
 /// How long any single wait in these tests may take before the test fails. Generous, because
 /// a loaded two-core machine may also be compiling, yet bounded, so nothing hangs.
@@ -66,7 +68,7 @@ pub fn sample_event(name: &str) -> Value {
     parse_file(&root().join("events").join(name))
 }
 
-/// The configuration with the test topics (agreements included); the other-events topic
+/// The configuration with the test topics (agreements, payments and co-sell included); the other-events topic
 /// only `with_other`.
 pub fn config(with_other: bool) -> Config {
     Config::from_lookup(|name| match name {
@@ -75,6 +77,8 @@ pub fn config(with_other: bool) -> Config {
         "SECURITY_TOPIC_ARN" => Some(SECURITY.to_owned()),
         "OTHER_EVENTS_TOPIC_ARN" if with_other => Some(OTHER.to_owned()),
         "AGREEMENTS_TOPIC_ARN" => Some(AGREEMENTS.to_owned()),
+        "PAYMENTS_TOPIC_ARN" => Some(PAYMENTS.to_owned()),
+        "COSELL_TOPIC_ARN" => Some(COSELL.to_owned()),
         _ => None,
     })
     .unwrap_or_else(|error| panic!("test configuration: {error}"))

@@ -2,7 +2,7 @@
 
 use super::super::details::BillingAdjustmentDetail;
 use super::super::{BillingAdjustment, Party};
-use super::{Essentials, field, money, present, section, step};
+use super::{Essentials, field, manufacturer, money, present, section, step};
 use crate::event::Envelope;
 use crate::lookup::AgreementLookup;
 use crate::message::{Message, NextStep, Severity};
@@ -83,7 +83,15 @@ pub(super) fn billing_adjustment(
         }
     };
 
-    let mut agreement_lines = subject.agreement_lines(false);
+    // The ISV reads its channel partner's refund in its own terms.
+    let (verdict, steps) = match party {
+        Party::Manufacturer => {
+            manufacturer::billing_adjustment(event, &id, &amount, &on_invoice, &reason)
+        }
+        _ => (verdict, steps),
+    };
+
+    let mut agreement_lines = subject.agreement_lines(manufacturer::resold(party));
     agreement_lines.push(field("Buyer account", subject.buyer()));
     agreement_lines.extend(subject.value_line());
     agreement_lines.extend(subject.lookup_note());

@@ -5,7 +5,7 @@ use chrono::TimeDelta;
 
 use super::super::details::{CancellationDetail, CancellationRequest};
 use super::super::{Cancellation, Party};
-use super::{Essentials, field, present, section, step, when};
+use super::{Essentials, field, manufacturer, present, section, step, when};
 use crate::event::Envelope;
 use crate::lookup::AgreementLookup;
 use crate::message::{Message, NextStep, Severity};
@@ -134,7 +134,21 @@ pub(super) fn cancellation(
         }
     };
 
-    let mut agreement_lines = subject.agreement_lines(false);
+    // The ISV reads its channel partner's request in its own terms.
+    let (verdict, steps) = match party {
+        Party::Manufacturer => manufacturer::cancellation(
+            event,
+            &id,
+            &buyer,
+            &label,
+            &reason,
+            status_message.as_deref(),
+            &timestamp(&deadline),
+        ),
+        _ => (verdict, steps),
+    };
+
+    let mut agreement_lines = subject.agreement_lines(manufacturer::resold(party));
     agreement_lines.push(field("Buyer account", buyer.clone()));
     if let Some(facts) = facts {
         agreement_lines.push(field("Status", or_not_given(facts.status.as_deref())));

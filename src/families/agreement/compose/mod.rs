@@ -8,6 +8,7 @@
 mod billing_adjustment;
 mod cancellation;
 mod lifecycle;
+mod manufacturer;
 mod unrecognised;
 
 use chrono::{DateTime, Utc};

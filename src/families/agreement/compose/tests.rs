@@ -266,3 +266,51 @@ fn money_groups_thousands_and_keeps_odd_amounts_as_given() {
     assert_eq!(money("0", Some("USD")), "USD 0");
     assert_eq!(money("1e6", Some("USD")), "USD 1e6");
 }
+
+const PENDING_AS_ISV: &str =
+    include_str!("../../../../events/agreement-cancellation-pending-approval-manufacturer.json");
+const REFUND_AS_ISV: &str =
+    include_str!("../../../../events/agreement-billing-adjustment-completed-manufacturer.json");
+
+#[test]
+fn the_isv_reads_its_channel_partners_request_in_its_own_terms() {
+    let message = compose_sample(PENDING_AS_ISV, &AgreementLookup::NotAttempted);
+    assert!(
+        message
+            .headline
+            .starts_with("Channel partner asked to cancel"),
+        "{}",
+        message.headline
+    );
+    assert!(!message.action_required);
+    assert_eq!(message.severity, Severity::Info);
+    assert!(message.summary.contains("Your channel partner asked"));
+    assert!(!message.summary.contains("Your request"));
+    assert_eq!(
+        field_value(&message, "Agreement", "Your role"),
+        Some("manufacturer: the ISV whose product a channel partner resold")
+    );
+    // No withdrawal command: the request is the partner's, not the ISV's.
+    assert!(message.next_steps.iter().all(|step| {
+        step.command
+            .as_deref()
+            .is_none_or(|command| !command.contains("cancel-agreement-cancellation-request"))
+    }));
+    assert_eq!(message.attributes.get("party"), Some("manufacturer"));
+}
+
+#[test]
+fn the_isv_hears_that_its_channel_partner_refunded_the_buyer() {
+    let message = compose_sample(REFUND_AS_ISV, &AgreementLookup::NotAttempted);
+    assert_eq!(
+        message.headline,
+        "Channel partner refunded the buyer: USD -2,500.00, agreement agmt-5kq2rz8wx1cppo7mnf3v0d9ht"
+    );
+    assert_eq!(message.severity, Severity::Warning);
+    assert!(!message.action_required);
+    assert!(
+        message
+            .summary
+            .contains("the buyer of your product was credited")
+    );
+}
