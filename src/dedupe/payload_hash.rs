@@ -1,9 +1,16 @@
 //! A stable fingerprint of an event payload: SHA-256 over a canonical JSON form (object
 //! keys sorted, no whitespace), so the same event hashes the same whatever key order or
-//! spacing it arrived with, and a different payload under a reused id is caught.
+//! spacing it arrived with, and a different payload under a reused id is caught. The
+//! `replay-name` EventBridge adds to a replayed event is left out: a replay is the same
+//! event, and must be answered `duplicate`, not refused as a different payload.
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+/// The envelope field EventBridge adds to a replayed event (EventBridge User Guide,
+/// "Replaying events from an archive"); the rest of the event, its `id` included, is the
+/// archived original.
+const REPLAY_NAME: &str = "replay-name";
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PayloadHash(String);
@@ -11,7 +18,14 @@ pub struct PayloadHash(String);
 impl PayloadHash {
     pub fn of(payload: &Value) -> Self {
         let mut hasher = Sha256::new();
-        write_canonical(payload, &mut hasher);
+        match payload {
+            Value::Object(fields) if fields.contains_key(REPLAY_NAME) => {
+                let mut original = fields.clone();
+                original.remove(REPLAY_NAME);
+                write_canonical(&Value::Object(original), &mut hasher);
+            }
+            _ => write_canonical(payload, &mut hasher),
+        }
         let digest = hasher.finalize();
         let mut hex = String::with_capacity(digest.len() * 2);
         for byte in digest.iter() {
@@ -92,6 +106,16 @@ mod tests {
         )
         .unwrap();
         assert_eq!(PayloadHash::of(&a), PayloadHash::of(&b));
+    }
+
+    #[test]
+    fn a_replay_hashes_as_the_archived_original() {
+        let original = json!({"id": "e-1", "detail": {"a": 1}});
+        let replayed = json!({"id": "e-1", "replay-name": "outage-0312", "detail": {"a": 1}});
+        assert_eq!(PayloadHash::of(&original), PayloadHash::of(&replayed));
+        // Only the envelope's own field is left out, not one inside the detail.
+        let inside = json!({"id": "e-1", "detail": {"a": 1, "replay-name": "x"}});
+        assert_ne!(PayloadHash::of(&original), PayloadHash::of(&inside));
     }
 
     #[test]
