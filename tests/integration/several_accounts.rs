@@ -12,6 +12,7 @@ use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response, StatusCode};
 use marketplace_catalog_notifier::config::TopicKind;
+use marketplace_catalog_notifier::registry;
 use serde_json::{Value, json};
 
 use aws_sdk_eventbridge::types::Target;
@@ -615,7 +616,8 @@ fn the_central_bus_admits_exactly_the_organization_or_the_listed_accounts() {
     assert_eq!(organization[0]["Action"], "events:PutEvents");
     // The organization, and only the Marketplace sources the rules take (issue 21; the
     // sources are checked against the rules in template.rs).
-    let sources = json!({"events:source": ["aws.marketplacecatalog", "aws.agreement-marketplace"]});
+    let handled: Vec<&str> = registry::sources().collect();
+    let sources = json!({"events:source": handled});
     assert_eq!(
         organization[0]["Condition"],
         json!({"StringEquals": {"aws:PrincipalOrgID": "o-abcdef1234"},
