@@ -9,6 +9,11 @@ use crate::text::{NOT_GIVEN, single_line, timestamp};
 /// Region Marketplace events come from when the envelope does not say.
 pub const DEFAULT_REGION: &str = "us-east-1";
 
+/// The one sentence an event of a type no family composes gets: nobody can tell from here
+/// whether it matters, so a person has to read it.
+pub const UNKNOWN_EVENT: &str =
+    "AWS sent an event this notifier does not know yet; read it (its full detail follows).";
+
 /// The attributes every notification carries, before the type-specific ones. `account`
 /// lets a team subscribe to its own seller accounts' notifications.
 pub fn base_attributes(envelope: &Envelope) -> Attributes {

@@ -64,8 +64,9 @@ pub fn severity(payload: &Value) -> &'static str {
 }
 
 /// Whether the contract says a person must act (`action_required`): every failed or
-/// cancelled change set, every security report and offer set, and an offer the receiving
-/// account sells to targeted buyers.
+/// cancelled change set, every security report and offer set, an offer the receiving
+/// account sells to targeted buyers, and any detail type no family knows (nobody can tell
+/// whether it matters without reading it).
 pub fn action_required(payload: &Value) -> &'static str {
     let detail = &payload["detail"];
     if is_agreement(payload) {
@@ -85,19 +86,33 @@ pub fn action_required(payload: &Value) -> &'static str {
                 .is_some_and(|buyers| !buyers.is_empty());
             sells && targeted
         }
-        _ => false,
+        "Change Set Succeeded" => false,
+        _ => true,
     };
     if required { "true" } else { "false" }
 }
 
 /// Agreements that need a person: a failed billing adjustment, a cancellation request that
 /// is pending, rejected or failed validation, a deprovisioned licence (the buyer's access
-/// must go), and an agreement ending without auto-renewal.
+/// must go), an agreement ending without auto-renewal, and an agreement that ended other
+/// than by renewal or replacement. For an ended agreement or a revoked licence the seller
+/// guide's "Managing SaaS subscription events with Amazon EventBridge" asks for the final
+/// metering records within one hour and the buyer's access revoked; "Container product
+/// billing, metering, and licensing integrations" leaves a container product's metering and
+/// entitlement to AWS. The product type is only in DescribeAgreement, never in the event, so
+/// from the event alone both stay "action required". A type the seller-side list in "Amazon
+/// EventBridge events" does not name (buyer-side `- Acceptor` ones included) gets no
+/// dedicated message: a person has to read it.
 fn agreement_action_required(payload: &Value) -> bool {
-    let event = detail_type(payload)
+    let detail_type = detail_type(payload);
+    if !KNOWN_AGREEMENT_TYPES.contains(&detail_type) {
+        return true;
+    }
+    let event = detail_type
         .rsplit_once(" - ")
-        .map_or(detail_type(payload), |(event, _)| event);
+        .map_or(detail_type, |(event, _)| event);
     match event {
+        "Purchase Agreement Ended" => !renewed_or_replaced(payload),
         "Purchase Agreement Billing Adjustment Failed"
         | "Agreement Cancellation Request Validation Failed"
         | "Agreement Cancellation Request Pending Approval"
@@ -111,14 +126,17 @@ fn agreement_action_required(payload: &Value) -> bool {
 }
 
 /// Agreements: `error` for a failed billing adjustment or a cancellation request AWS did not
-/// validate; `warning` for what costs revenue or needs an answer (ended, ending without
-/// auto-renewal, advisory issued, licence deprovisioned, cancellation pending or rejected);
-/// `info` for the rest.
+/// validate; `warning` for what costs revenue or needs an answer (ended other than by
+/// renewal or replacement, ending without auto-renewal, advisory issued, licence
+/// deprovisioned, cancellation pending or rejected); `info` for the rest. An agreement that
+/// ended as `RENEWED` or `REPLACED` goes on under a new one (the buyer guide's agreement
+/// events list renewed and replaced among the ways an agreement ends).
 fn agreement_severity(payload: &Value) -> &'static str {
     let event = detail_type(payload)
         .rsplit_once(" - ")
         .map_or(detail_type(payload), |(event, _)| event);
     match event {
+        "Purchase Agreement Ended" if renewed_or_replaced(payload) => "info",
         "Purchase Agreement Billing Adjustment Failed"
         | "Agreement Cancellation Request Validation Failed" => "error",
         "Purchase Agreement Ended"
@@ -134,6 +152,39 @@ fn agreement_severity(payload: &Value) -> &'static str {
         _ => "info",
     }
 }
+
+/// Whether an Ended event says the agreement goes on under a new one.
+fn renewed_or_replaced(payload: &Value) -> bool {
+    matches!(
+        payload["detail"]["agreement"]["status"].as_str(),
+        Some("RENEWED" | "REPLACED")
+    )
+}
+
+/// The seller-side agreement detail types of the seller guide's "Amazon EventBridge events",
+/// copied here rather than read from the library, so the contract does not follow the code.
+const KNOWN_AGREEMENT_TYPES: &[&str] = &[
+    "Purchase Agreement Created - Proposer",
+    "Purchase Agreement Created - Manufacturer",
+    "Purchase Agreement Amended - Proposer",
+    "Purchase Agreement Amended - Manufacturer",
+    "Purchase Agreement Ended - Proposer",
+    "Purchase Agreement Ended - Manufacturer",
+    "Purchase Agreement Advisory Issued - Manufacturer",
+    "Purchase Agreement Advisory Resolved - Manufacturer",
+    "Purchase Agreement Ending - Proposer",
+    "Purchase Agreement Renewal Terms Finalized - Proposer",
+    "Purchase Agreement Renewal Upcoming - Proposer",
+    "License Updated - Manufacturer",
+    "License Deprovisioned - Manufacturer",
+    "Agreement Cancellation Request Pending Approval - Proposer",
+    "Agreement Cancellation Request Approved - Proposer",
+    "Agreement Cancellation Request Rejected - Proposer",
+    "Agreement Cancellation Request Cancelled - Proposer",
+    "Agreement Cancellation Request Validation Failed - Proposer",
+    "Purchase Agreement Billing Adjustment Completed - Proposer",
+    "Purchase Agreement Billing Adjustment Failed - Proposer",
+];
 
 /// The agreement attributes present in the raw event: the agreement, the reader's role and
 /// the buyer, offer and product wherever the family carries them.

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::super::details::{LifecycleDetail, RenewalSummary};
 use super::super::{Lifecycle, Party};
+use super::ended::{ProductType, deprovisioned, ended};
 use super::{Essentials, bool_text, field, money, present, section, step, when};
 use crate::event::Envelope;
 use crate::lookup::AgreementLookup;
@@ -56,6 +57,8 @@ pub(super) fn lifecycle(
         .map(i64::from)
         .or_else(|| end.map(|end| whole_days_between(envelope.time, end)));
     let auto_renews = agreement.auto_renewal_enabled;
+    let product_type =
+        ProductType::from_resource_type(facts.and_then(|f| f.product_type.as_deref()));
     let label = subject.product_label();
     let buyer = subject.buyer();
     let id = single_line(agreement.id.as_str());
@@ -118,22 +121,16 @@ pub(super) fn lifecycle(
             )
         }
         Lifecycle::Ended => {
-            steps.push(step(
-                "For usage-priced products, send the buyer's final metering records now: AWS accepts them for one hour after this event.",
-            ));
-            steps.push(step(
-                "If the end was not planned, contact the buyer about a new offer.",
-            ));
+            let verdict = ended(status.as_deref(), product_type);
+            steps.extend(verdict.steps);
             (
+                format!("{}: {label}, buyer {buyer}", verdict.headline),
+                verdict.severity,
+                verdict.action_required,
                 format!(
-                    "Agreement ended ({}): {label}, buyer {buyer}",
-                    status.as_deref().unwrap_or("status not given")
-                ),
-                Severity::Warning,
-                false,
-                format!(
-                    "Agreement {id} with buyer account {buyer} has ended; its status is {}.",
-                    or_not_given(status.as_deref())
+                    "Agreement {id} with buyer account {buyer} has ended; its status is {}. {}",
+                    or_not_given(status.as_deref()),
+                    verdict.closing
                 ),
             )
         }
@@ -224,16 +221,14 @@ pub(super) fn lifecycle(
             )
         }
         Lifecycle::LicenseDeprovisioned => {
-            steps.push(step(
-                "Remove the buyer's access: AWS now rejects metering records for this buyer.",
-            ));
-            // Serving a buyer whose licence is gone is unpaid work: someone must act.
+            let (severity, action_required, closing, what_to_do) = deprovisioned(product_type);
+            steps.extend(what_to_do);
             (
                 format!("License deprovisioned: {label}, buyer {buyer}"),
-                Severity::Warning,
-                true,
+                severity,
+                action_required,
                 format!(
-                    "The entitlements of buyer account {buyer} under agreement {id} were fully revoked."
+                    "The entitlements of buyer account {buyer} under agreement {id} were fully revoked. {closing}"
                 ),
             )
         }

@@ -7,6 +7,7 @@
 
 mod billing_adjustment;
 mod cancellation;
+mod ended;
 mod lifecycle;
 mod unrecognised;
 
