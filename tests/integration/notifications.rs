@@ -27,6 +27,10 @@ const EXPECTED: &[Expectation] = &[
         &[("party", "acceptor"), ("action_required", "true")],
     ),
     (
+        "agreement-amended-seller-opt-out.json",
+        &[("party", "proposer"), ("action_required", "false")],
+    ),
+    (
         "agreement-amended.json",
         &[("product_id", "prod-aw4fgf5tyo5w2"), ("party", "proposer")],
     ),
@@ -58,6 +62,20 @@ const EXPECTED: &[Expectation] = &[
             ("party", "proposer"),
             ("agreement_id", "agmt-1n3wvuxyzd7kdr1nmk36gqz1a"),
             ("offer_id", "offer-3sdqk7x2jz6bq"),
+        ],
+    ),
+    (
+        "agreement-created-renew.json",
+        &[
+            ("agreement_id", "agmt-3renew0new1term2d3e4f5"),
+            ("severity", "info"),
+        ],
+    ),
+    (
+        "agreement-created-replace.json",
+        &[
+            ("offer_id", "offer-public0acme"),
+            ("action_required", "false"),
         ],
     ),
     (

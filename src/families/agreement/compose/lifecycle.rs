@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::super::details::{LifecycleDetail, RenewalSummary};
 use super::super::{Lifecycle, Party};
 use super::ended::{ProductType, deprovisioned, ended};
+use super::intent::{amended, created};
 use super::{Essentials, bool_text, field, money, present, section, step, when};
 use crate::event::Envelope;
 use crate::lookup::AgreementLookup;
@@ -72,51 +73,42 @@ pub(super) fn lifecycle(
     let mut steps = Vec::new();
     let verdict = match event {
         Lifecycle::Created => {
-            let renewal_of = present(agreement.previous_agreement_id.as_deref());
-            let headline = match intent.as_deref() {
-                Some("RENEW") => format!("Agreement renewed: {label}, buyer {buyer}"),
-                _ => format!("New agreement: {label}, buyer {buyer}"),
-            };
-            let what = match (party, &renewal_of) {
-                (Party::Manufacturer, _) => format!(
-                    "A channel partner (account {proposer}) sold your product to buyer account {buyer}: agreement {id}"
-                ),
-                (_, Some(previous)) => {
-                    format!("Buyer account {buyer} renewed agreement {previous} as agreement {id}")
-                }
-                _ => format!("Buyer account {buyer} accepted your offer: agreement {id}"),
-            };
+            let previous = present(agreement.previous_agreement_id.as_deref());
+            let created = created(
+                intent.as_deref(),
+                previous.as_deref(),
+                (party == Party::Manufacturer).then_some(proposer.as_str()),
+            );
             steps.push(step(
                 "Make sure the buyer is provisioned: for SaaS products, read the buyer's entitlements (GetEntitlements) and complete onboarding.",
             ));
             (
-                headline,
+                format!("{}: {label}, buyer {buyer}", created.headline),
                 Severity::Info,
                 false,
                 format!(
-                    "{what}, {}, runs {term}.{value_sentence}",
+                    "{} Agreement {id} with buyer account {buyer}, {}, runs {term}.{value_sentence}",
+                    created.sentence,
                     status_text(&status)
                 ),
             )
         }
         Lifecycle::Amended => {
-            steps.push(step(
-                "Review the new terms and adjust what the buyer is provisioned with (for example more units).",
-            ));
-            let renewal_note = match (auto_renews, renewal.disabled_by.as_deref()) {
-                (Some(false), Some(by)) => {
-                    format!(" Auto-renewal is off (switched off by the {}).", who(by))
-                }
-                (Some(false), None) => " Auto-renewal is off.".to_owned(),
-                _ => String::new(),
-            };
+            let amended = amended(
+                auto_renews,
+                renewal.disabled_by.as_deref(),
+                when(end),
+                when(renewal.lockout_start_time),
+            );
+            steps.push(step(&amended.step));
             (
-                format!("Agreement amended: {label}, buyer {buyer}"),
+                format!("{}: {label}, buyer {buyer}", amended.headline),
                 Severity::Info,
                 false,
                 format!(
-                    "Buyer account {buyer} amended agreement {id} ({}), running {term}.{renewal_note}{value_sentence}",
-                    status_text(&status)
+                    "Agreement {id} with buyer account {buyer} was amended ({}), running {term}. {}{value_sentence}",
+                    status_text(&status),
+                    amended.sentence
                 ),
             )
         }

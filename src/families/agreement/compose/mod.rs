@@ -8,6 +8,7 @@
 mod billing_adjustment;
 mod cancellation;
 mod ended;
+mod intent;
 mod lifecycle;
 mod unrecognised;
 
