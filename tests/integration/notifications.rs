@@ -89,6 +89,10 @@ const EXPECTED: &[Expectation] = &[
     ("agreement-ended-saas.json", &[("action_required", "true")]),
     ("agreement-ended.json", &[("action_required", "true")]),
     (
+        "agreement-ending-in-180-days.json",
+        &[("action_required", "false"), ("severity", "info")],
+    ),
+    (
         "agreement-ending-in-30-days.json",
         &[("action_required", "true")],
     ),
@@ -145,7 +149,11 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "offer-released-26-buyers.json",
-        &[("release_case", "own_offer"), ("action_required", "true")],
+        &[
+            ("release_case", "own_offer"),
+            ("action_required", "true"),
+            ("severity", "warning"),
+        ],
     ),
     ("offer-released-30000-buyers.json", &[]),
     (

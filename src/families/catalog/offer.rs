@@ -257,7 +257,17 @@ pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Message {
             buyers_section.bullet("None: the offer is not limited to specific buyer accounts.");
     }
 
-    let mut message = base_message(envelope, Severity::Info);
+    // An offer buyers can accept for at most a week more (or no longer) is urgent.
+    let expires_soon = detail
+        .offer
+        .expiration_date
+        .is_some_and(|at| at - envelope.time <= OFFER_EXPIRY_WARNING);
+    let severity = if expires_soon {
+        Severity::Warning
+    } else {
+        Severity::Info
+    };
+    let mut message = base_message(envelope, severity);
     message.headline = headline;
     message.summary = summary;
     message.action_required = tell_buyers;
@@ -325,6 +335,9 @@ pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Message {
         );
     message
 }
+
+/// An offer whose accept-by date is this close to its release (or past) is a warning.
+pub const OFFER_EXPIRY_WARNING: chrono::TimeDelta = chrono::TimeDelta::days(7);
 
 /// "expires in 3 days", "expires in less than a day", "already expired".
 fn expires_in(left: chrono::TimeDelta) -> String {

@@ -36,7 +36,9 @@ pub fn topic_kind(payload: &Value) -> TopicKind {
 /// The `severity` the contract assigns: `critical` for a security report whose due date is
 /// at most 7 days after the event (or past), `error` for one with new issues and a later
 /// date, else `warning`;
-/// `error` for a failed change set, `warning` for a cancelled one, `info` for the rest.
+/// `error` for a failed change set, `warning` for a cancelled one; `warning` for an offer
+/// buyers can accept for at most 7 more days after its release (or no longer: a week is
+/// the least a seller needs to reach the buyers); `info` for the rest.
 pub fn severity(payload: &Value) -> &'static str {
     if is_agreement(payload) {
         return agreement_severity(payload);
@@ -44,6 +46,14 @@ pub fn severity(payload: &Value) -> &'static str {
     match detail_type(payload) {
         "Change Set Failed" => "error",
         "Change Set Cancelled" => "warning",
+        "Offer Released" => {
+            let expires_soon = payload["detail"]["offer"]["expirationDate"]
+                .as_str()
+                .is_some_and(|at| {
+                    timestamp(&json!(at)) - timestamp(&payload["time"]) <= TimeDelta::days(7)
+                });
+            if expires_soon { "warning" } else { "info" }
+        }
         "Products Security Report Created" => {
             let detail = &payload["detail"];
             let new_issues = detail["newIssuesFound"]
@@ -118,9 +128,7 @@ fn agreement_action_required(payload: &Value) -> bool {
         | "Agreement Cancellation Request Pending Approval"
         | "Agreement Cancellation Request Rejected"
         | "License Deprovisioned" => true,
-        "Purchase Agreement Ending" => {
-            payload["detail"]["agreement"]["autoRenewalEnabled"] != json!(true)
-        }
+        "Purchase Agreement Ending" => ending_needs_a_person(payload),
         _ => false,
     }
 }
@@ -144,13 +152,33 @@ fn agreement_severity(payload: &Value) -> &'static str {
         | "License Deprovisioned"
         | "Agreement Cancellation Request Pending Approval"
         | "Agreement Cancellation Request Rejected" => "warning",
-        "Purchase Agreement Ending"
-            if payload["detail"]["agreement"]["autoRenewalEnabled"] != json!(true) =>
-        {
-            "warning"
-        }
+        "Purchase Agreement Ending" if ending_needs_a_person(payload) => "warning",
         _ => "info",
     }
+}
+
+/// An Ending notice needs a person (and is a warning) when the agreement will not renew
+/// and the end is close: at most 30 days left, or the renewal decision deadline
+/// (`renewalSummary.lockoutStartTime`) reached, whichever comes first. AWS sends Ending at
+/// 180, 120, 90, 60 and 30 days (seller guide, "Amazon EventBridge events"); the earlier
+/// notices are information, so a non-renewing agreement does not raise five identical
+/// warnings. Days come from `daysBeforeEndTime`, else `endTime`; unknown counts as close.
+fn ending_needs_a_person(payload: &Value) -> bool {
+    let agreement = &payload["detail"]["agreement"];
+    if agreement["autoRenewalEnabled"] == json!(true) {
+        return false;
+    }
+    let now = timestamp(&payload["time"]);
+    let days = agreement["daysBeforeEndTime"].as_i64().or_else(|| {
+        agreement["endTime"].as_str().map(|end| {
+            let seconds = (timestamp(&json!(end)) - now).num_seconds();
+            seconds.div_euclid(86_400) + i64::from(seconds.rem_euclid(86_400) > 0)
+        })
+    });
+    let lockout_reached = payload["detail"]["renewalSummary"]["lockoutStartTime"]
+        .as_str()
+        .is_some_and(|deadline| timestamp(&json!(deadline)) <= now);
+    days.is_none_or(|days| days <= 30) || lockout_reached
 }
 
 /// Whether an Ended event says the agreement goes on under a new one.

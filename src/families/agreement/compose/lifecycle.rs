@@ -13,6 +13,10 @@ use crate::lookup::AgreementLookup;
 use crate::message::{Message, Section, Severity};
 use crate::text::{NOT_GIVEN, or_not_given, single_line, timestamp};
 
+/// From this many days before its end, an agreement that will not renew is a warning that
+/// needs a person; before that, the Ending notices (180, 120, 90, 60 days) are information.
+pub const ENDING_WARNING_DAYS: i64 = 30;
+
 pub(super) fn lifecycle(
     event: Lifecycle,
     party: Party,
@@ -131,25 +135,36 @@ pub(super) fn lifecycle(
                 .map(|days| format!("{days} days"))
                 .unwrap_or_else(|| "an unknown number of days".to_owned());
             let renews = auto_renews == Some(true);
+            // The clock: a warning from 30 days before the end or from the renewal decision
+            // deadline, whichever comes first; before that a notice. Unknown counts as close.
+            let lockout_started = renewal
+                .lockout_start_time
+                .is_some_and(|deadline| deadline <= envelope.time);
+            let close = days_left.is_none_or(|days| days <= ENDING_WARNING_DAYS) || lockout_started;
             if renews {
                 steps.push(step(&format!(
                     "Nothing is needed for it to renew; the renewal decision deadline is {}.",
                     when(renewal.lockout_start_time)
                 )));
-            } else {
+            } else if close {
                 steps.push(step(&format!(
                     "Contact the buyer about a renewal and prepare a renewal offer before {}.",
                     when(end)
                 )));
+            } else {
+                steps.push(step(&format!(
+                    "Nothing is needed yet: AWS sends this notice again as the end approaches. To keep the buyer, plan a renewal offer before {}.",
+                    when(end)
+                )));
             }
+            let (severity, action_required) = match (renews, close) {
+                (false, true) => (Severity::Warning, true),
+                _ => (Severity::Info, false),
+            };
             (
                 format!("Agreement ends in {days}: {label}, buyer {buyer}"),
-                if renews {
-                    Severity::Info
-                } else {
-                    Severity::Warning
-                },
-                !renews,
+                severity,
+                action_required,
                 format!(
                     "Agreement {id} with buyer account {buyer} ends on {} ({days} left); auto-renewal is {}.{value_sentence}",
                     when(end),
