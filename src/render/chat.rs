@@ -184,9 +184,13 @@ fn description(message: &Message) -> String {
     neutralise_into(&mut text, &message.summary);
     text.push_str("\n\n*Action required:* ");
     text.push_str(message.action_required_word());
-    for section in &message.sections {
+    for (index, section) in message.sections.iter().enumerate() {
         text.push_str("\n\n");
-        write_section(&mut text, section);
+        if index + 1 == message.sections.len() && section.title == EVENT_SECTION {
+            write_event_line(&mut text, section);
+        } else {
+            write_section(&mut text, section);
+        }
     }
     if !message.links.is_empty() {
         text.push_str("\n\n*Links*");
@@ -213,6 +217,29 @@ fn description(message: &Message) -> String {
     }
     kept.push_str(&note(total - keep));
     kept
+}
+
+/// The title of the closing section every family builds from the envelope.
+const EVENT_SECTION: &str = "Event";
+
+/// The closing "Event" section as one line, event id and time: in chat it only traces the
+/// message back to its event (the e-mail keeps the whole section).
+fn write_event_line(text: &mut String, section: &Section) {
+    let value = |wanted: &str| {
+        section.lines.iter().find_map(|line| match line {
+            Line::Field { label, value } if label == wanted => Some(value.as_str()),
+            _ => None,
+        })
+    };
+    text.push_str("Event");
+    if let Some(id) = value("Event ID") {
+        text.push(' ');
+        neutralise_into(text, id);
+    }
+    if let Some(time) = value("Time") {
+        text.push_str(", ");
+        neutralise_into(text, time);
+    }
 }
 
 /// One section: its title in bold, then one line per fact.

@@ -217,7 +217,7 @@ pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Message {
                 "The offer {offer_named} for the product {product_named} was released. The receiving account ({}) is neither its manufacturer nor its seller of record.",
                 envelope
                     .account_label()
-                    .unwrap_or_else(|| NOT_GIVEN.to_owned())
+                    .unwrap_or_else(|| "not named in the event".to_owned())
             ),
         ),
     };
@@ -359,15 +359,14 @@ pub fn offer_set_released(detail: &OfferSetReleased, envelope: &Envelope) -> Mes
 
     let mut listed = Section::new("Associated offers");
     if offers.is_empty() {
-        listed = listed.bullet(format!("None listed in the event {NOT_GIVEN}."));
+        listed = listed.bullet("None listed in the event.");
     }
     for associated in offers.iter().take(MAX_LISTED_OFFERS) {
         let offer = &associated.offer;
-        listed = listed.bullet(format!(
-            "{} ({})",
-            short_or_not_given(offer.name.as_deref()),
-            single_line(offer.id.as_str())
-        ));
+        listed = listed.bullet(match short_or_not_given(offer.name.as_deref()) {
+            name if name == NOT_GIVEN => single_line(offer.id.as_str()),
+            name => format!("{name} ({})", single_line(offer.id.as_str())),
+        });
     }
     if offers.len() > MAX_LISTED_OFFERS {
         listed = listed.bullet(format!("... and {} more", offers.len() - MAX_LISTED_OFFERS));

@@ -73,7 +73,10 @@ pub(super) fn ended(status: Option<&str>, product: ProductType) -> Verdict {
             steps: Vec::new(),
         },
         _ => {
-            let headline = format!("Agreement ended ({})", status.unwrap_or("status not given"));
+            let headline = match status {
+                Some(status) => format!("Agreement ended ({status})"),
+                None => "Agreement ended".to_owned(),
+            };
             let (action_required, closing, mut steps) = match product {
                 ProductType::Saas => (
                     true,

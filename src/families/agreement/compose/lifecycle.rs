@@ -7,11 +7,13 @@ use super::super::details::{LifecycleDetail, RenewalSummary};
 use super::super::{Lifecycle, Party};
 use super::ended::{ProductType, deprovisioned, ended};
 use super::intent::{amended, created};
-use super::{Essentials, bool_text, field, money, present, section, step, when};
+use super::{
+    Essentials, field, known, known_time, money, present, section, step, term_clause, when, yes_no,
+};
 use crate::event::Envelope;
 use crate::lookup::AgreementLookup;
 use crate::message::{Message, Section, Severity};
-use crate::text::{NOT_GIVEN, or_not_given, single_line, timestamp};
+use crate::text::{single_line, timestamp};
 
 /// From this many days before its end, an agreement that will not renew is a warning that
 /// needs a person; before that, the Ending notices (180, 120, 90, 60 days) are information.
@@ -72,7 +74,11 @@ pub(super) fn lifecycle(
         .value()
         .map(|value| format!(" Estimated value: {value}."))
         .unwrap_or_default();
-    let term = format!("{} to {}", when(start), when(end));
+    let term = term_clause(start, end);
+    let status_clause = status
+        .as_deref()
+        .map(|status| format!(", status {status}"))
+        .unwrap_or_default();
 
     let mut steps = Vec::new();
     let verdict = match event {
@@ -91,9 +97,8 @@ pub(super) fn lifecycle(
                 Severity::Info,
                 false,
                 format!(
-                    "{} Agreement {id} with buyer account {buyer}, {}, runs {term}.{value_sentence}",
-                    created.sentence,
-                    status_text(&status)
+                    "{} Agreement {id} with buyer account {buyer}{status_clause}{term}.{value_sentence}",
+                    created.sentence
                 ),
             )
         }
@@ -110,8 +115,7 @@ pub(super) fn lifecycle(
                 Severity::Info,
                 false,
                 format!(
-                    "Agreement {id} with buyer account {buyer} was amended ({}), running {term}. {}{value_sentence}",
-                    status_text(&status),
+                    "Agreement {id} with buyer account {buyer} was amended{status_clause}{term}. {}{value_sentence}",
                     amended.sentence
                 ),
             )
@@ -124,8 +128,7 @@ pub(super) fn lifecycle(
                 verdict.severity,
                 verdict.action_required,
                 format!(
-                    "Agreement {id} with buyer account {buyer} has ended; its status is {}. {}",
-                    or_not_given(status.as_deref()),
+                    "Agreement {id} with buyer account {buyer} has ended{status_clause}. {}",
                     verdict.closing
                 ),
             )
@@ -166,9 +169,11 @@ pub(super) fn lifecycle(
                 severity,
                 action_required,
                 format!(
-                    "Agreement {id} with buyer account {buyer} ends on {} ({days} left); auto-renewal is {}.{value_sentence}",
+                    "Agreement {id} with buyer account {buyer} ends on {} ({days} left){}.{value_sentence}",
                     when(end),
                     renewal_text(auto_renews, renewal.disabled_by.as_deref())
+                        .map(|text| format!("; auto-renewal is {text}"))
+                        .unwrap_or_default()
                 ),
             )
         }
@@ -200,8 +205,13 @@ pub(super) fn lifecycle(
                 Severity::Warning,
                 false,
                 format!(
-                    "AWS Marketplace issued an advisory that may affect agreement {id} with buyer account {buyer} (issued {}). The event does not say what it concerns.",
-                    when(detail.advisory.as_ref().and_then(|a| a.issued_at))
+                    "AWS Marketplace issued an advisory that may affect agreement {id} with buyer account {buyer}{}. The event does not say what it concerns.",
+                    detail
+                        .advisory
+                        .as_ref()
+                        .and_then(|a| a.issued_at)
+                        .map(|at| format!(" (issued {})", timestamp(&at)))
+                        .unwrap_or_default()
                 ),
             )
         }
@@ -210,8 +220,13 @@ pub(super) fn lifecycle(
             Severity::Info,
             false,
             format!(
-                "The advisory on agreement {id} with buyer account {buyer} was resolved ({}).",
-                when(detail.advisory.as_ref().and_then(|a| a.resolved_at))
+                "The advisory on agreement {id} with buyer account {buyer} was resolved{}.",
+                detail
+                    .advisory
+                    .as_ref()
+                    .and_then(|a| a.resolved_at)
+                    .map(|at| format!(" ({})", timestamp(&at)))
+                    .unwrap_or_default()
             ),
         ),
         Lifecycle::LicenseUpdated => {
@@ -242,23 +257,26 @@ pub(super) fn lifecycle(
     };
 
     let mut agreement_lines = subject.agreement_lines(resale.is_some());
-    agreement_lines.extend([
-        field("Intent", or_not_given(intent.as_deref())),
-        field("Status", or_not_given(status.as_deref())),
-        field("Start", when(start)),
-        field("End", when(end)),
-    ]);
+    agreement_lines.extend(
+        [
+            known("Intent", intent.as_deref()),
+            known("Status", status.as_deref()),
+            known_time("Start", start),
+            known_time("End", end),
+        ]
+        .into_iter()
+        .flatten(),
+    );
     if let Some(accepted) = agreement
         .acceptance_time
         .or_else(|| facts.and_then(|f| f.acceptance_time))
     {
         agreement_lines.push(field("Accepted", timestamp(&accepted)));
     }
-    if event == Lifecycle::Ending {
-        agreement_lines.push(field(
-            "Days left",
-            days_left.map_or_else(|| NOT_GIVEN.to_owned(), |days| days.to_string()),
-        ));
+    if event == Lifecycle::Ending
+        && let Some(days) = days_left
+    {
+        agreement_lines.push(field("Days left", days.to_string()));
     }
     agreement_lines.extend(subject.value_line());
     if let Some(previous) = present(agreement.previous_agreement_id.as_deref()) {
@@ -303,15 +321,15 @@ fn renewal_section(auto_renews: Option<bool>, renewal: &RenewalSummary) -> Optio
     if auto_renews.is_none() && renewal == &Default::default() {
         return None;
     }
-    let mut lines = vec![field(
-        "Auto-renewal",
-        renewal_text(auto_renews, renewal.disabled_by.as_deref()),
-    )];
+    let mut lines: Vec<_> = renewal_text(auto_renews, renewal.disabled_by.as_deref())
+        .map(|text| field("Auto-renewal", text))
+        .into_iter()
+        .collect();
     if renewal.lockout_start_time.is_some() {
         lines.push(field("Decision deadline", when(renewal.lockout_start_time)));
     }
     if let Some(reached) = renewal.lockout_reached {
-        lines.push(field("Deadline passed", bool_text(reached).to_owned()));
+        lines.push(field("Decision deadline passed", yes_no(reached)));
     }
     if renewal.tcv.is_some() {
         lines.push(field("Renewal value", renewal_value(renewal)));
@@ -322,12 +340,13 @@ fn renewal_section(auto_renews: Option<bool>, renewal: &RenewalSummary) -> Optio
     Some(section("Renewal", lines))
 }
 
-fn renewal_text(auto_renews: Option<bool>, disabled_by: Option<&str>) -> String {
+/// "on", "off (switched off by the buyer)", "off", or nothing when the event does not say.
+fn renewal_text(auto_renews: Option<bool>, disabled_by: Option<&str>) -> Option<String> {
     match (auto_renews, disabled_by.map(single_line)) {
-        (Some(true), _) => "on".to_owned(),
-        (_, Some(by)) if !by.is_empty() => format!("off (switched off by the {})", who(&by)),
-        (Some(false), _) => "off".to_owned(),
-        (None, _) => NOT_GIVEN.to_owned(),
+        (Some(true), _) => Some("on".to_owned()),
+        (_, Some(by)) if !by.is_empty() => Some(format!("off (switched off by the {})", who(&by))),
+        (Some(false), _) => Some("off".to_owned()),
+        (None, _) => None,
     }
 }
 
@@ -344,13 +363,6 @@ fn who(code: &str) -> String {
         "ACCEPTOR" => "buyer".to_owned(),
         "PROPOSER" => "seller".to_owned(),
         other => single_line(other),
-    }
-}
-
-fn status_text(status: &Option<String>) -> String {
-    match status {
-        Some(status) => format!("status {status}"),
-        None => "status not given".to_owned(),
     }
 }
 

@@ -19,7 +19,7 @@ use crate::event::Envelope;
 use crate::families::common::{base_attributes, base_message, event_section};
 use crate::lookup::AgreementLookup;
 use crate::message::{Attributes, Line, Link, Message, NextStep, Section, Severity};
-use crate::text::{NOT_GIVEN, or_not_given, single_line, timestamp};
+use crate::text::{single_line, timestamp};
 
 use billing_adjustment::billing_adjustment;
 pub use cancellation::CANCELLATION_AUTO_APPROVAL;
@@ -76,7 +76,7 @@ impl Essentials<'_> {
     fn buyer(&self) -> String {
         self.acceptor
             .clone()
-            .unwrap_or_else(|| NOT_GIVEN.to_owned())
+            .unwrap_or_else(|| "not named in the event".to_owned())
     }
 
     /// The agreement's estimated value from DescribeAgreement, as "USD 120,000.00".
@@ -120,11 +120,14 @@ impl Essentials<'_> {
 
     /// "Offer and product", with the title from the event or the Catalog API.
     fn product_section(&self, extra: Vec<Line>) -> Section {
-        let mut lines = vec![
-            field("Offer ID", or_not_given(self.offer_id.as_deref())),
-            field("Product ID", or_not_given(self.product_id.as_deref())),
-            field("Product title", or_not_given(self.product_title.as_deref())),
-        ];
+        let mut lines: Vec<Line> = [
+            known("Offer ID", self.offer_id.as_deref()),
+            known("Product ID", self.product_id.as_deref()),
+            known("Product title", self.product_title.as_deref()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         lines.extend(extra);
         section("Offer and product", lines)
     }
@@ -146,12 +149,13 @@ impl Essentials<'_> {
         mut next_steps: Vec<NextStep>,
         mut sections: Vec<Section>,
     ) -> Message {
-        next_steps.push(describe_agreement_step(self.agreement_id));
-        // The same agreement in the portal, for readers without the CLI at hand.
-        next_steps.push(
-            NextStep::new("Seller portal Agreements page (find the agreement by its ID)")
-                .with_link(agreements_page()),
-        );
+        // One command at most, after the steps that matter: the describe command only when
+        // no step already has one. The portal page is under the links.
+        if next_steps.iter().all(|step| step.command.is_none()) {
+            next_steps.push(describe_agreement_step(self.agreement_id));
+        }
+        // A fact the event does not give is left out, and so is a section left empty.
+        sections.retain(|section| !section.lines.is_empty());
         sections.push(event_section(self.envelope, self.request_id));
         Message {
             headline,
@@ -176,7 +180,7 @@ impl Essentials<'_> {
 fn describe_agreement_step(agreement_id: &str) -> NextStep {
     NextStep::new("See the agreement's full terms:").with_command(format!(
         "aws marketplace-agreement describe-agreement --agreement-id {} --region us-east-1",
-        single_line(agreement_id)
+        shell_word(agreement_id)
     ))
 }
 
@@ -245,7 +249,42 @@ pub fn money(amount: &str, currency: Option<&str>) -> String {
 }
 
 fn when(at: Option<DateTime<Utc>>) -> String {
-    at.as_ref().map_or_else(|| NOT_GIVEN.to_owned(), timestamp)
+    at.as_ref()
+        .map_or_else(|| "a date the event does not give".to_owned(), timestamp)
+}
+
+/// A field for a fact the event or the lookup gave, or nothing: a missing fact is left out.
+fn known(label: &str, value: Option<&str>) -> Option<Line> {
+    value
+        .map(single_line)
+        .filter(|value| !value.is_empty())
+        .map(|value| field(label, value))
+}
+
+/// A time field, or nothing when the time is not known.
+fn known_time(label: &str, at: Option<DateTime<Utc>>) -> Option<Line> {
+    at.map(|at| field(label, timestamp(&at)))
+}
+
+/// ", runs A to B" (or from A, or until B), or nothing when neither end is known.
+fn term_clause(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> String {
+    match (start, end) {
+        (Some(start), Some(end)) => {
+            format!(", runs {} to {}", timestamp(&start), timestamp(&end))
+        }
+        (Some(start), None) => format!(", runs from {}", timestamp(&start)),
+        (None, Some(end)) => format!(", runs until {}", timestamp(&end)),
+        (None, None) => String::new(),
+    }
+}
+
+/// A value as one word a shell passes on unchanged, quoted only when it needs to be.
+pub(crate) fn shell_word(value: &str) -> String {
+    // single_line has replaced control characters (NUL among them), the one input shlex
+    // refuses to quote; should one get through, the command shows an empty word instead.
+    shlex::try_quote(&single_line(value))
+        .map(|quoted| quoted.into_owned())
+        .unwrap_or_else(|_| "''".to_owned())
 }
 
 /// A value from the event or the lookup, one line, or `None` when empty.
@@ -255,6 +294,11 @@ fn present(value: Option<&str>) -> Option<String> {
 
 fn bool_text(value: bool) -> &'static str {
     if value { "true" } else { "false" }
+}
+
+/// A yes-or-no fact in words.
+fn yes_no(value: bool) -> String {
+    if value { "yes" } else { "no" }.to_owned()
 }
 
 fn field(label: &str, value: String) -> Line {
