@@ -367,3 +367,51 @@ fn an_agreement_id_in_a_command_is_one_shell_word() {
         }
     }
 }
+
+#[test]
+fn chat_renders_the_same_in_slack_and_teams_and_threads_per_account() {
+    for name in sample_names() {
+        let event = sample_event(&name);
+        let [_, chat] = renderings(&event, &Enrichment::NotAttempted);
+        let payload: Value = serde_json::from_str(chat.body()).expect("chat JSON");
+        let description = payload["content"]["description"]
+            .as_str()
+            .unwrap_or_default();
+        // `*x*` is bold in Slack and italic in Teams.
+        assert!(!description.contains(":*"), "{name}: {description}");
+        assert!(!description.contains("\n*"), "{name}: {description}");
+        let summary = payload["metadata"]["summary"].as_str().unwrap_or_default();
+        assert!(
+            summary.chars().count() <= chat::MAX_TITLE_CHARS,
+            "{name}: {summary}"
+        );
+        for step in payload["content"]["nextSteps"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let step = step.as_str().unwrap_or_default();
+            for span in step.split('`').skip(1).step_by(2) {
+                assert!(
+                    !span.contains(['<', '>', '‹', '›']),
+                    "{name}: a placeholder a paste would send: {span}"
+                );
+            }
+            if let Some(at) = step.find("https://") {
+                let url: String = step[at..]
+                    .chars()
+                    .take_while(|c| !c.is_whitespace())
+                    .collect();
+                assert_eq!(
+                    description.matches(url.as_str()).count(),
+                    0,
+                    "{name}: {url} twice"
+                );
+            }
+        }
+        if let Some(account) = event["account"].as_str() {
+            let thread = payload["metadata"]["threadId"].as_str().unwrap_or_default();
+            assert!(thread.contains(account), "{name}: {thread}");
+        }
+    }
+}

@@ -307,11 +307,17 @@ pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Message {
     ];
     message.links = vec![offers_page];
     message.thread_key = single_line(detail.offer.id.as_str());
-    message.keywords = vec![
-        "offer".to_owned(),
-        case.as_str().to_owned(),
-        single_line(detail.product.id.as_str()),
-    ];
+    message.keywords = ["AWS Marketplace".to_owned(), "offer".to_owned()]
+        .into_iter()
+        .chain(
+            detail
+                .product
+                .title
+                .as_deref()
+                .map(written_name)
+                .filter(|title| !title.is_empty()),
+        )
+        .collect();
     message.related_resources = [detail.offer.arn.as_deref(), detail.product.arn.as_deref()]
         .into_iter()
         .flatten()

@@ -70,7 +70,7 @@ pub(super) fn billing_adjustment(
                 shell_word(&id),
                 adjustment_id
                     .as_deref()
-                    .map_or_else(|| "<adjustment id>".to_owned(), shell_word)
+                    .map_or_else(|| "ADJUSTMENT_ID".to_owned(), shell_word)
             );
             steps.push(
                 NextStep::new("Find out why it failed (the event does not say):")

@@ -62,14 +62,14 @@ pub(super) fn cancellation(
                 timestamp(&deadline)
             )));
             let command = format!(
-                "aws marketplace-agreement cancel-agreement-cancellation-request --agreement-id {} --agreement-cancellation-request-id {} --cancellation-reason \"<why>\" --region us-east-1",
+                "aws marketplace-agreement cancel-agreement-cancellation-request --agreement-id {} --agreement-cancellation-request-id {} --cancellation-reason REASON --region us-east-1",
                 shell_word(&id),
                 request_id
                     .as_deref()
-                    .map_or_else(|| "<request id>".to_owned(), shell_word)
+                    .map_or_else(|| "REQUEST_ID".to_owned(), shell_word)
             );
             steps.push(
-                NextStep::new("To withdraw the request while it is pending:").with_command(command),
+                NextStep::new("To withdraw the request while it is pending (put your reason, quoted, in place of REASON):").with_command(command),
             );
             (
                 format!("Cancellation awaiting buyer approval: {label}, buyer {buyer}"),
@@ -128,7 +128,7 @@ pub(super) fn cancellation(
                 shell_word(&id),
                 request_id
                     .as_deref()
-                    .map_or_else(|| "<request id>".to_owned(), shell_word)
+                    .map_or_else(|| "REQUEST_ID".to_owned(), shell_word)
             );
             steps.push(NextStep::new("Read the request as AWS holds it:").with_command(command));
             (

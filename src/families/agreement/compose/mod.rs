@@ -165,11 +165,12 @@ impl Essentials<'_> {
             sections,
             links: vec![agreements_page()],
             thread_key: self.agreement_id.to_owned(),
-            keywords: vec![
-                "AWS Marketplace".to_owned(),
-                "agreement".to_owned(),
-                self.party.as_str().to_owned(),
-            ],
+            // What a person would search for: the family and the product (the renderer adds
+            // the severity).
+            keywords: ["AWS Marketplace".to_owned(), "agreement".to_owned()]
+                .into_iter()
+                .chain(self.product_title.clone())
+                .collect(),
             related_resources: vec![agreement_arn(self.agreement_id)],
             attributes: self.attributes(action_required),
             ..base_message(self.envelope, severity)
