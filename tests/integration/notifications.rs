@@ -42,6 +42,10 @@ const EXPECTED: &[Expectation] = &[
         ],
     ),
     (
+        "agreement-cancellation-approved.json",
+        &[("action_required", "false"), ("severity", "info")],
+    ),
+    (
         "agreement-cancellation-pending-approval.json",
         &[
             ("action_required", "true"),

@@ -85,12 +85,17 @@ pub(super) fn cancellation(
             steps.push(step(
                 "Expect the agreement's Ended event; stop the buyer's service as agreed with them.",
             ));
+            // Seller guide, "Refunds and cancellations": cancelling an agreement stops future
+            // invoices only; charges already invoiced are refunded through a billing adjustment.
+            steps.push(step(
+                "If the buyer is owed for past charges, submit a billing adjustment request: cancelling stops future invoices only.",
+            ));
             (
                 format!("Cancellation approved: {label}, buyer {buyer}"),
                 Severity::Info,
                 false,
                 format!(
-                    "The cancellation of agreement {id} with buyer account {buyer}{reason} was approved, by the buyer or automatically after 7 days."
+                    "The cancellation of agreement {id} with buyer account {buyer}{reason} was approved, by the buyer or automatically after 7 days. It stops future invoices only: past charges need a separate billing adjustment."
                 ),
             )
         }
