@@ -157,7 +157,7 @@ impl ReleaseCase {
 
 /// The seller portal's Offers page, where a seller sees and manages its offers.
 /// Source: AWS Marketplace Seller Guide, "Private offers" (Offers page of the
-/// AWS Marketplace Management Portal).
+/// AWS Marketplace Management Portal, now AWS Partner Central).
 pub const OFFERS_PAGE: &str = "https://aws.amazon.com/marketplace/management/offers";
 
 pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Message {

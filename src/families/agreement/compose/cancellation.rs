@@ -43,7 +43,7 @@ pub(super) fn cancellation(
         .unwrap_or_default();
     let id = single_line(agreement.id.as_str());
     let buyer = subject.buyer();
-    let label = subject.product_label();
+    let label = subject.subject_label(None);
     let request_id = present(request.id.as_deref());
     let reason_field = reason_text(&request);
     let reason = reason_field

@@ -66,7 +66,11 @@ pub(super) fn lifecycle(
     let auto_renews = agreement.auto_renewal_enabled;
     let product_type =
         ProductType::from_resource_type(facts.and_then(|f| f.product_type.as_deref()));
-    let label = subject.product_label();
+    let renewal_total = detail
+        .renewal_summary
+        .as_ref()
+        .and_then(|r| present(r.tcv.as_deref()).map(|tcv| money(&tcv, r.currency.as_deref())));
+    let label = subject.subject_label(renewal_total);
     let buyer = subject.buyer();
     let id = single_line(agreement.id.as_str());
     let proposer = single_line(detail.proposer.account_id.as_str());
@@ -198,7 +202,7 @@ pub(super) fn lifecycle(
         ),
         Lifecycle::AdvisoryIssued => {
             steps.push(step(
-                "Open the agreement in the AWS Marketplace Management Portal to see what the advisory concerns.",
+                "Open the agreement in AWS Partner Central (formerly the AWS Marketplace Management Portal) to see what the advisory concerns.",
             ));
             (
                 format!("Agreement advisory issued: {label}, buyer {buyer}"),

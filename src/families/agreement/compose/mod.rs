@@ -27,7 +27,8 @@ use cancellation::cancellation;
 use lifecycle::lifecycle;
 use unrecognised::unrecognised;
 
-/// The Agreements page of the AWS Marketplace Management Portal, at the address the seller
+/// The Agreements page of AWS Partner Central (formerly the AWS Marketplace Management
+/// Portal), at the address the seller
 /// guide gives for it ("Policies and permissions for AWS Marketplace sellers").
 pub const AGREEMENTS_PAGE: &str = "https://aws.amazon.com/marketplace/management/agreements";
 
@@ -77,6 +78,28 @@ impl Essentials<'_> {
         self.acceptor
             .clone()
             .unwrap_or_else(|| "not named in the event".to_owned())
+    }
+
+    /// The deal as a subject names it: the product label, then the money when known
+    /// (`renewal`: a renewal's total from the event, else DescribeAgreement's estimate), as
+    /// "Acme Log Analytics, USD 105,000".
+    fn subject_label(&self, renewal: Option<String>) -> String {
+        let label = self.product_label();
+        let value = renewal.or_else(|| {
+            let facts = self.lookup.facts()?;
+            Some(money(
+                facts.agreement_value.as_deref()?,
+                facts.currency_code.as_deref(),
+            ))
+        });
+        match value {
+            // Whole amounts read without ".00" in a subject.
+            Some(value) => format!(
+                "{label}, {}",
+                value.strip_suffix(".00").unwrap_or(value.as_str())
+            ),
+            None => label,
+        }
     }
 
     /// The agreement's estimated value from DescribeAgreement, as "USD 120,000.00".
@@ -187,7 +210,8 @@ fn describe_agreement_step(agreement_id: &str) -> NextStep {
 
 fn agreements_page() -> Link {
     Link {
-        label: "Agreements in the AWS Marketplace Management Portal".to_owned(),
+        label: "Agreements in AWS Partner Central (formerly the AWS Marketplace Management Portal)"
+            .to_owned(),
         url: AGREEMENTS_PAGE.to_owned(),
     }
 }

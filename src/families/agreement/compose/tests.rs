@@ -97,7 +97,7 @@ fn a_lookup_adds_value_and_title() {
     let message = compose_sample(CREATED, &facts());
     assert_eq!(
         message.headline,
-        "New agreement: Acme Log Analytics, buyer 845735284135"
+        "New agreement: Acme Log Analytics, USD 120,000, buyer 845735284135"
     );
     assert_eq!(
         field_value(&message, "Agreement", "Estimated value"),
