@@ -109,6 +109,10 @@ impl DescribeAgreement for AgreementApi {
                 .and_then(|resource| resource.id())
                 .map(str::to_owned),
             product_title: None,
+            product_type: proposal
+                .and_then(|proposal| proposal.resources().first())
+                .and_then(|resource| resource.r#type())
+                .map(str::to_owned),
             agreement_value: charges
                 .and_then(|charges| charges.agreement_value())
                 .map(str::to_owned),

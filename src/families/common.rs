@@ -4,10 +4,15 @@
 
 use crate::event::Envelope;
 use crate::message::{Attributes, Message, Section, Severity};
-use crate::text::{NOT_GIVEN, single_line, timestamp};
+use crate::text::{single_line, timestamp};
 
 /// Region Marketplace events come from when the envelope does not say.
 pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// The one sentence an event of a type no family composes gets: nobody can tell from here
+/// whether it matters, so a person has to read it.
+pub const UNKNOWN_EVENT: &str =
+    "AWS sent an event this notifier does not know yet; read it (its full detail follows).";
 
 /// The attributes every notification carries, before the type-specific ones. `account`
 /// lets a team subscribe to its own seller accounts' notifications.
@@ -39,13 +44,10 @@ pub fn event_section(envelope: &Envelope, request_id: Option<&str>) -> Section {
         .field("Detail type", single_line(&envelope.detail_type))
         .field("Event ID", single_line(&envelope.id))
         .field("Time", timestamp(&envelope.time))
-        .field("Region", region(envelope))
-        .field(
-            "Account",
-            envelope
-                .account_label()
-                .unwrap_or_else(|| NOT_GIVEN.to_owned()),
-        );
+        .field("Region", region(envelope));
+    if let Some(account) = envelope.account_label() {
+        section.push_field("Account", account);
+    }
     if let Some(request_id) = request_id {
         section.push_field("Request ID", single_line(request_id));
     }

@@ -37,6 +37,9 @@ pub struct AgreementFacts {
     pub offer_id: Option<String>,
     pub product_id: Option<String>,
     pub product_title: Option<String>,
+    /// The product's type as `proposalSummary.resources[].type` names it (`SaaSProduct`,
+    /// `ContainerProduct`, `AmiProduct`, ...): what the seller must do at the end depends on it.
+    pub product_type: Option<String>,
     /// `estimatedCharges.agreementValue`: the known total over the agreement's life.
     pub agreement_value: Option<String>,
     pub currency_code: Option<String>,

@@ -163,11 +163,16 @@ impl Section {
         self
     }
 
+    /// Adds "label: value", unless the value only says the event did not give it
+    /// ([`crate::text::NOT_GIVEN`]): a fact the event does not give is left out.
     pub fn push_field(&mut self, label: impl Into<String>, value: impl ToString) -> &mut Self {
-        self.lines.push(Line::Field {
-            label: label.into(),
-            value: value.to_string(),
-        });
+        let value = value.to_string();
+        if value != crate::text::NOT_GIVEN {
+            self.lines.push(Line::Field {
+                label: label.into(),
+                value,
+            });
+        }
         self
     }
 

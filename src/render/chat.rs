@@ -134,8 +134,9 @@ pub fn notification(message: &Message) -> ChatNotification {
                 .collect(),
         },
         metadata: Metadata {
-            thread_id: cut(&identifier(&message.thread_key), MAX_ID_CHARS, ""),
-            summary: headline,
+            thread_id: cut(&identifier(&thread_id(message)), MAX_ID_CHARS, ""),
+            // Capped like the title: one line in a thread's list.
+            summary: cut(&headline, MAX_TITLE_CHARS, "..."),
             event_type: event_type(&message.event_type),
             related_resources: message
                 .related_resources
@@ -182,15 +183,32 @@ pub fn event_type(detail_type: &str) -> String {
 fn description(message: &Message) -> String {
     let mut text = String::with_capacity(MAX_DESCRIPTION_CHARS);
     neutralise_into(&mut text, &message.summary);
-    text.push_str("\n\n*Action required:* ");
+    // No emphasis anywhere: `*x*` is bold in Slack and italic in Teams under
+    // client-markdown, so labels and titles are plain words.
+    text.push_str("\n\nAction required: ");
     text.push_str(message.action_required_word());
-    for section in &message.sections {
+    for (index, section) in message.sections.iter().enumerate() {
         text.push_str("\n\n");
-        write_section(&mut text, section);
+        if index + 1 == message.sections.len() && section.title == EVENT_SECTION {
+            write_event_line(&mut text, section);
+        } else {
+            write_section(&mut text, section);
+        }
     }
-    if !message.links.is_empty() {
-        text.push_str("\n\n*Links*");
-        for link in &message.links {
+    // A link a next step already shows is not listed again.
+    let links: Vec<&Link> = message
+        .links
+        .iter()
+        .filter(|link| {
+            !message
+                .next_steps
+                .iter()
+                .any(|step| step.link.as_ref().is_some_and(|l| l.url == link.url))
+        })
+        .collect();
+    if !links.is_empty() {
+        text.push_str("\n\nLinks");
+        for link in links {
             text.push_str("\n• ");
             write_link(&mut text, link);
         }
@@ -215,13 +233,34 @@ fn description(message: &Message) -> String {
     kept
 }
 
+/// The title of the closing section every family builds from the envelope.
+const EVENT_SECTION: &str = "Event";
+
+/// The closing "Event" section as one line, event id and time: in chat it only traces the
+/// message back to its event (the e-mail keeps the whole section).
+fn write_event_line(text: &mut String, section: &Section) {
+    let value = |wanted: &str| {
+        section.lines.iter().find_map(|line| match line {
+            Line::Field { label, value } if label == wanted => Some(value.as_str()),
+            _ => None,
+        })
+    };
+    text.push_str("Event");
+    if let Some(id) = value("Event ID") {
+        text.push(' ');
+        neutralise_into(text, id);
+    }
+    if let Some(time) = value("Time") {
+        text.push_str(", ");
+        neutralise_into(text, time);
+    }
+}
+
 /// One section: its title in bold, then one line per fact.
 fn write_section(text: &mut String, section: &Section) {
     let mut separator = "";
     if !section.title.is_empty() {
-        text.push('*');
         neutralise_into(text, &section.title);
-        text.push('*');
         separator = "\n";
     }
     for line in &section.lines {
@@ -229,9 +268,8 @@ fn write_section(text: &mut String, section: &Section) {
         separator = "\n";
         match line {
             Line::Field { label, value } => {
-                text.push('*');
                 neutralise_into(text, label);
-                text.push_str(":* ");
+                text.push_str(": ");
                 neutralise_into(text, value);
             }
             Line::Bullet(line) => {
@@ -291,6 +329,17 @@ fn safe_url(url: &str) -> String {
 }
 
 /// A thread key as an identifier: printable ASCII without spaces.
+/// The thread: the message's own key within the receiving account, so two accounts' events
+/// about the same thing (or with the same kind of key) never share a thread.
+fn thread_id(message: &Message) -> String {
+    match message.attributes.get("account").filter(|a| !a.is_empty()) {
+        Some(account) if !message.thread_key.starts_with(account) => {
+            format!("{account}/{}", message.thread_key)
+        }
+        _ => message.thread_key.clone(),
+    }
+}
+
 fn identifier(key: &str) -> String {
     let id: String = key
         .chars()

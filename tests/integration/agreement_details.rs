@@ -200,7 +200,7 @@ async fn publish(event: Value) -> (String, Duration) {
 async fn an_answer_adds_value_term_and_the_catalog_title() {
     let (text, _) = publish(created_event("agmt-answers")).await;
     assert!(
-        text.contains("New agreement: Acme Log Analytics, buyer 845735284135"),
+        text.contains("New agreement: Acme Log Analytics, USD 120,000, buyer 845735284135"),
         "{text}"
     );
     assert!(

@@ -89,7 +89,7 @@ fn assert_inert(name: &str, payload: &Value) {
         // The generic rendering's one code block is the notifier's own: two fences, no more.
         let fences = text.matches("```").count();
         assert!(
-            fences == 0 || (fences == 2 && text.contains("*Detail*\n```\n")),
+            fences == 0 || (fences == 2 && text.contains("Detail\n```\n")),
             "{name}: {fences} code fences in {text:?}"
         );
         let text = text.replace("```", "");

@@ -4,11 +4,12 @@
 
 use marketplace_catalog_notifier::config::TopicKind;
 use marketplace_catalog_notifier::families::agreement;
+use marketplace_catalog_notifier::lookup::{AgreementFacts, AgreementLookup, Found};
 use marketplace_catalog_notifier::notification::MAX_MESSAGE_BYTES;
 use marketplace_catalog_notifier::outcome::Delivery;
 use marketplace_catalog_notifier::publish::{RecordingPublisher, readable};
 use marketplace_catalog_notifier::registry::{self, MarketplaceEvent};
-use marketplace_catalog_notifier::render::TextRenderer;
+use marketplace_catalog_notifier::render::{Renderer, TextRenderer};
 use marketplace_catalog_notifier::{Notifier, NotifierError, Outcome};
 use serde_json::{Value, json};
 
@@ -23,7 +24,11 @@ type Expectation = (&'static str, &'static [(&'static str, &'static str)]);
 const EXPECTED: &[Expectation] = &[
     (
         "agreement-acceptor-created.json",
-        &[("party", "acceptor"), ("action_required", "false")],
+        &[("party", "acceptor"), ("action_required", "true")],
+    ),
+    (
+        "agreement-amended-seller-opt-out.json",
+        &[("party", "proposer"), ("action_required", "false")],
     ),
     (
         "agreement-amended.json",
@@ -54,6 +59,10 @@ const EXPECTED: &[Expectation] = &[
             ("party", "manufacturer"),
             ("acceptor_account_id", "210987654321"),
         ],
+    ),
+    (
+        "agreement-cancellation-approved.json",
+        &[("action_required", "false"), ("severity", "info")],
     ),
     (
         "agreement-cancellation-cancelled-manufacturer.json",
@@ -101,7 +110,34 @@ const EXPECTED: &[Expectation] = &[
             ("offer_id", "offer-3sdqk7x2jz6bq"),
         ],
     ),
-    ("agreement-ended.json", &[("action_required", "false")]),
+    (
+        "agreement-created-renew.json",
+        &[
+            ("agreement_id", "agmt-3renew0new1term2d3e4f5"),
+            ("severity", "info"),
+        ],
+    ),
+    (
+        "agreement-created-replace.json",
+        &[
+            ("offer_id", "offer-public0acme"),
+            ("action_required", "false"),
+        ],
+    ),
+    (
+        "agreement-ended-container.json",
+        &[("action_required", "true")],
+    ),
+    (
+        "agreement-ended-renewed.json",
+        &[("action_required", "false"), ("severity", "info")],
+    ),
+    ("agreement-ended-saas.json", &[("action_required", "true")]),
+    ("agreement-ended.json", &[("action_required", "true")]),
+    (
+        "agreement-ending-in-180-days.json",
+        &[("action_required", "false"), ("severity", "info")],
+    ),
     (
         "agreement-ending-in-30-days.json",
         &[("action_required", "true")],
@@ -241,7 +277,11 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "offer-released-26-buyers.json",
-        &[("release_case", "own_offer"), ("action_required", "true")],
+        &[
+            ("release_case", "own_offer"),
+            ("action_required", "true"),
+            ("severity", "warning"),
+        ],
     ),
     ("offer-released-30000-buyers.json", &[]),
     (
@@ -277,7 +317,7 @@ const EXPECTED: &[Expectation] = &[
     ("offerset-released.json", &[]),
     (
         "payments-unknown-detail-type.json",
-        &[("source", "aws.marketplace"), ("action_required", "false")],
+        &[("source", "aws.marketplace"), ("action_required", "true")],
     ),
     (
         "products-security-report-due-in-3-days.json",
@@ -297,7 +337,10 @@ const EXPECTED: &[Expectation] = &[
     ),
     (
         "unknown-detail-type.json",
-        &[("source", "aws.marketplacecatalog")],
+        &[
+            ("source", "aws.marketplacecatalog"),
+            ("action_required", "true"),
+        ],
     ),
 ];
 
@@ -396,6 +439,32 @@ fn rendered_notifications_match_their_snapshots() {
         let topic = config.topics.arn_for(kind).expect("topic configured");
         let text = readable(topic, &event.render(&TextRenderer));
         insta::assert_snapshot!(name.trim_end_matches(".json"), text);
+    }
+}
+
+/// The Ended samples named for a product type, composed with what DescribeAgreement says
+/// about that type (the event itself never carries it): the wording for that type alone.
+#[test]
+fn ended_samples_with_their_product_type_match_their_snapshots() {
+    let config = config(true);
+    for (name, product_type) in [
+        ("agreement-ended-saas.json", "SaaSProduct"),
+        ("agreement-ended-container.json", "ContainerProduct"),
+    ] {
+        let event =
+            MarketplaceEvent::parse(sample_event(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let found = Found::Agreement(AgreementLookup::Described(Box::new(AgreementFacts {
+            product_type: Some(product_type.to_owned()),
+            ..AgreementFacts::default()
+        })));
+        let topic = config
+            .topics
+            .arn_for(event.topic)
+            .expect("topic configured");
+        let message = event.compose(&found);
+        let text = readable(topic, &TextRenderer.render(&message));
+        let snapshot = format!("{}-described", name.trim_end_matches(".json"));
+        insta::assert_snapshot!(snapshot, text);
     }
 }
 

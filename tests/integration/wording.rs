@@ -286,3 +286,132 @@ fn every_sample_says_whether_action_is_required_within_the_attribute_budget() {
         );
     }
 }
+
+#[test]
+fn no_sample_says_a_fact_is_not_given_or_writes_a_boolean_as_code() {
+    for name in sample_names() {
+        for notification in renderings(&sample_event(&name), &Enrichment::NotAttempted) {
+            let body = notification.body();
+            assert!(!body.contains("(not given"), "{name}: {body}");
+            for boolean in [": true", ": false", ":* true", ":* false"] {
+                assert!(
+                    !body.lines().any(|line| line.trim_end().ends_with(boolean)),
+                    "{name}: {body}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_message_has_at_most_one_command_after_the_steps_that_matter() {
+    for name in sample_names() {
+        let event = MarketplaceEvent::parse(sample_event(&name)).expect("a valid sample");
+        let message = event.compose(&Found::Nothing);
+        let commands: Vec<usize> = message
+            .next_steps
+            .iter()
+            .enumerate()
+            .filter(|(_, step)| {
+                step.command
+                    .as_deref()
+                    .is_some_and(|command| command.contains(" describe-"))
+            })
+            .map(|(index, _)| index)
+            .collect();
+        assert!(commands.len() <= 1, "{name}: {:?}", message.next_steps);
+        if let Some(at) = commands.first() {
+            // After the steps that matter: only a link (a portal page) may follow it, or
+            // it is the first step because it is the step (which change failed and why).
+            assert!(
+                *at == 0
+                    || message.next_steps[at + 1..]
+                        .iter()
+                        .all(|step| step.link.is_some()),
+                "{name}: {:?}",
+                message.next_steps
+            );
+        }
+    }
+}
+
+#[test]
+fn an_agreement_id_in_a_command_is_one_shell_word() {
+    let hostile = "agmt-1; rm -rf ~";
+    for detail_type in [
+        "Purchase Agreement Ended - Proposer",
+        "Purchase Agreement Billing Adjustment Failed - Proposer",
+    ] {
+        let mut event = envelope(
+            detail_type,
+            json!({"agreement": {"id": hostile, "status": "EXPIRED"},
+                   "acceptor": {"accountId": "845735284135"},
+                   "proposer": {"accountId": "123456789012"},
+                   "billingAdjustmentRequest": {"id": "ba-1"}}),
+        );
+        event["source"] = json!("aws.agreement-marketplace");
+        let message = MarketplaceEvent::parse(event)
+            .expect("a valid event")
+            .compose(&Found::Nothing);
+        let commands: Vec<&str> = message
+            .next_steps
+            .iter()
+            .filter_map(|step| step.command.as_deref())
+            .collect();
+        assert!(!commands.is_empty(), "{detail_type}");
+        for command in commands {
+            assert!(
+                command.contains("--agreement-id 'agmt-1; rm -rf ~'"),
+                "{detail_type}: {command}"
+            );
+        }
+    }
+}
+
+#[test]
+fn chat_renders_the_same_in_slack_and_teams_and_threads_per_account() {
+    for name in sample_names() {
+        let event = sample_event(&name);
+        let [_, chat] = renderings(&event, &Enrichment::NotAttempted);
+        let payload: Value = serde_json::from_str(chat.body()).expect("chat JSON");
+        let description = payload["content"]["description"]
+            .as_str()
+            .unwrap_or_default();
+        // `*x*` is bold in Slack and italic in Teams.
+        assert!(!description.contains(":*"), "{name}: {description}");
+        assert!(!description.contains("\n*"), "{name}: {description}");
+        let summary = payload["metadata"]["summary"].as_str().unwrap_or_default();
+        assert!(
+            summary.chars().count() <= chat::MAX_TITLE_CHARS,
+            "{name}: {summary}"
+        );
+        for step in payload["content"]["nextSteps"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let step = step.as_str().unwrap_or_default();
+            for span in step.split('`').skip(1).step_by(2) {
+                assert!(
+                    !span.contains(['<', '>', '‹', '›']),
+                    "{name}: a placeholder a paste would send: {span}"
+                );
+            }
+            if let Some(at) = step.find("https://") {
+                let url: String = step[at..]
+                    .chars()
+                    .take_while(|c| !c.is_whitespace())
+                    .collect();
+                assert_eq!(
+                    description.matches(url.as_str()).count(),
+                    0,
+                    "{name}: {url} twice"
+                );
+            }
+        }
+        if let Some(account) = event["account"].as_str() {
+            let thread = payload["metadata"]["threadId"].as_str().unwrap_or_default();
+            assert!(thread.contains(account), "{name}: {thread}");
+        }
+    }
+}

@@ -241,7 +241,7 @@ pub fn change_set(
             "Nothing is required. To make these changes, submit them again with Intent APPLY (the default).",
         )],
         (ChangeSetOutcome::Succeeded, Intent::Apply) => vec![NextStep::new(
-            "Nothing is required. Check the result in the AWS Marketplace Management Portal if you like.",
+            "Nothing is required. Check the result in AWS Partner Central (formerly the AWS Marketplace Management Portal) if you like.",
         )],
         (ChangeSetOutcome::Succeeded, Intent::Unknown) => vec![
             NextStep::new(

@@ -157,7 +157,7 @@ impl ReleaseCase {
 
 /// The seller portal's Offers page, where a seller sees and manages its offers.
 /// Source: AWS Marketplace Seller Guide, "Private offers" (Offers page of the
-/// AWS Marketplace Management Portal).
+/// AWS Marketplace Management Portal, now AWS Partner Central).
 pub const OFFERS_PAGE: &str = "https://aws.amazon.com/marketplace/management/offers";
 
 pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Message {
@@ -217,7 +217,7 @@ pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Message {
                 "The offer {offer_named} for the product {product_named} was released. The receiving account ({}) is neither its manufacturer nor its seller of record.",
                 envelope
                     .account_label()
-                    .unwrap_or_else(|| NOT_GIVEN.to_owned())
+                    .unwrap_or_else(|| "not named in the event".to_owned())
             ),
         ),
     };
@@ -257,7 +257,17 @@ pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Message {
             buyers_section.bullet("None: the offer is not limited to specific buyer accounts.");
     }
 
-    let mut message = base_message(envelope, Severity::Info);
+    // An offer buyers can accept for at most a week more (or no longer) is urgent.
+    let expires_soon = detail
+        .offer
+        .expiration_date
+        .is_some_and(|at| at - envelope.time <= OFFER_EXPIRY_WARNING);
+    let severity = if expires_soon {
+        Severity::Warning
+    } else {
+        Severity::Info
+    };
+    let mut message = base_message(envelope, severity);
     message.headline = headline;
     message.summary = summary;
     message.action_required = tell_buyers;
@@ -297,11 +307,17 @@ pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Message {
     ];
     message.links = vec![offers_page];
     message.thread_key = single_line(detail.offer.id.as_str());
-    message.keywords = vec![
-        "offer".to_owned(),
-        case.as_str().to_owned(),
-        single_line(detail.product.id.as_str()),
-    ];
+    message.keywords = ["AWS Marketplace".to_owned(), "offer".to_owned()]
+        .into_iter()
+        .chain(
+            detail
+                .product
+                .title
+                .as_deref()
+                .map(written_name)
+                .filter(|title| !title.is_empty()),
+        )
+        .collect();
     message.related_resources = [detail.offer.arn.as_deref(), detail.product.arn.as_deref()]
         .into_iter()
         .flatten()
@@ -326,6 +342,9 @@ pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Message {
     message
 }
 
+/// An offer whose accept-by date is this close to its release (or past) is a warning.
+pub const OFFER_EXPIRY_WARNING: chrono::TimeDelta = chrono::TimeDelta::days(7);
+
 /// "expires in 3 days", "expires in less than a day", "already expired".
 fn expires_in(left: chrono::TimeDelta) -> String {
     if left < chrono::TimeDelta::zero() {
@@ -346,15 +365,14 @@ pub fn offer_set_released(detail: &OfferSetReleased, envelope: &Envelope) -> Mes
 
     let mut listed = Section::new("Associated offers");
     if offers.is_empty() {
-        listed = listed.bullet(format!("None listed in the event {NOT_GIVEN}."));
+        listed = listed.bullet("None listed in the event.");
     }
     for associated in offers.iter().take(MAX_LISTED_OFFERS) {
         let offer = &associated.offer;
-        listed = listed.bullet(format!(
-            "{} ({})",
-            short_or_not_given(offer.name.as_deref()),
-            single_line(offer.id.as_str())
-        ));
+        listed = listed.bullet(match short_or_not_given(offer.name.as_deref()) {
+            name if name == NOT_GIVEN => single_line(offer.id.as_str()),
+            name => format!("{name} ({})", single_line(offer.id.as_str())),
+        });
     }
     if offers.len() > MAX_LISTED_OFFERS {
         listed = listed.bullet(format!("... and {} more", offers.len() - MAX_LISTED_OFFERS));

@@ -6,7 +6,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::event::{Envelope, FieldError, untyped};
-use crate::families::common::{base_message, event_section};
+use crate::families::common::{UNKNOWN_EVENT, base_message, event_section};
 use crate::family::{Detail, boxed};
 use crate::lookup::Found;
 use crate::message::{Line, Message, Section, Severity};
@@ -37,9 +37,9 @@ pub fn unrecognised(detail: &Value, envelope: &Envelope) -> Message {
 
     let mut message = base_message(envelope, Severity::Info);
     message.headline = format!("Marketplace catalog event: {detail_type}");
-    message.summary = format!(
-        "AWS Marketplace sent a catalog event of type \"{detail_type}\", which has no dedicated format yet. Its full detail follows."
-    );
+    message.summary = UNKNOWN_EVENT.to_owned();
+    // Nobody can tell from here whether it matters: a person has to read it.
+    message.action_required = true;
     let mut detail_section = Section::new("Detail");
     detail_section.push(Line::Verbatim(pretty));
     let mut event = event_section(envelope, None);

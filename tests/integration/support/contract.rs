@@ -91,9 +91,11 @@ pub fn topic_kind(payload: &Value) -> TopicKind {
 /// The `severity` the contract assigns: `critical` for a security report whose due date is
 /// at most 7 days after the event (or past), `error` for one with new issues and a later
 /// date, else `warning`;
-/// `error` for a failed change set, `warning` for a cancelled one; `critical` for a paused
-/// disbursement; an AWS referral to answer by the time left (`referral_severity`); `info`
-/// for the rest, Sandbox co-sell events included.
+/// `error` for a failed change set, `warning` for a cancelled one; `warning` for an offer
+/// buyers can accept for at most 7 more days after its release (or no longer: a week is
+/// the least a seller needs to reach the buyers); `critical` for a paused disbursement; an
+/// AWS referral to answer by the time left (`referral_severity`); `info` for the rest,
+/// Sandbox co-sell events included.
 pub fn severity(payload: &Value) -> &'static str {
     if is_agreement(payload) {
         return agreement_severity(payload);
@@ -115,6 +117,14 @@ pub fn severity(payload: &Value) -> &'static str {
     match detail_type(payload) {
         "Change Set Failed" => "error",
         "Change Set Cancelled" => "warning",
+        "Offer Released" => {
+            let expires_soon = payload["detail"]["offer"]["expirationDate"]
+                .as_str()
+                .is_some_and(|at| {
+                    timestamp(&json!(at)) - timestamp(&payload["time"]) <= TimeDelta::days(7)
+                });
+            if expires_soon { "warning" } else { "info" }
+        }
         "Products Security Report Created" => {
             let detail = &payload["detail"];
             let new_issues = detail["newIssuesFound"]
@@ -135,16 +145,16 @@ pub fn severity(payload: &Value) -> &'static str {
 }
 
 /// Whether the contract says a person must act (`action_required`): every failed or
-/// cancelled change set, every security report and offer set, and an offer the receiving
-/// account sells to targeted buyers; a paused disbursement; an AWS referral to answer.
+/// cancelled change set, every security report and offer set, an offer the receiving
+/// account sells to targeted buyers, any catalog or agreement detail type no family knows
+/// (nobody can tell whether it matters without reading it); a paused disbursement; an AWS
+/// referral to answer.
 pub fn action_required(payload: &Value) -> &'static str {
     let detail = &payload["detail"];
     if is_payment(payload) {
-        return if detail_type(payload) == DISBURSEMENT_PAUSED {
-            "true"
-        } else {
-            "false"
-        };
+        // Disbursement Paused stops the seller's revenue; any other type is one no family
+        // knows yet, which a person has to read (like every unknown type).
+        return "true";
     }
     if is_cosell(payload) {
         return if is_referral_to_answer(payload) {
@@ -170,33 +180,46 @@ pub fn action_required(payload: &Value) -> &'static str {
                 .is_some_and(|buyers| !buyers.is_empty());
             sells && targeted
         }
-        _ => false,
+        "Change Set Succeeded" => false,
+        _ => true,
     };
     if required { "true" } else { "false" }
 }
 
 /// Agreements that need a person: a failed billing adjustment, a cancellation request that
 /// is pending, rejected or failed validation, a deprovisioned licence (the buyer's access
-/// must go), and an agreement ending without auto-renewal. The ISV's ` - Manufacturer`
-/// copies of a channel partner's cancellation requests and refunds need none.
+/// must go), an agreement ending without auto-renewal, and an agreement that ended other
+/// than by renewal or replacement. The ISV's ` - Manufacturer` copies of a channel
+/// partner's cancellation requests and refunds need none.
+/// For an ended agreement or a revoked licence the seller
+/// guide's "Managing SaaS subscription events with Amazon EventBridge" asks for the final
+/// metering records within one hour and the buyer's access revoked; "Container product
+/// billing, metering, and licensing integrations" leaves a container product's metering and
+/// entitlement to AWS. The product type is only in DescribeAgreement, never in the event, so
+/// from the event alone both stay "action required". A type the seller-side list in "Amazon
+/// EventBridge events" does not name (buyer-side `- Acceptor` ones included) gets no
+/// dedicated message: a person has to read it.
 fn agreement_action_required(payload: &Value) -> bool {
-    let event = detail_type(payload)
+    let detail_type = detail_type(payload);
+    if !KNOWN_AGREEMENT_TYPES.contains(&detail_type) {
+        return true;
+    }
+    let event = detail_type
         .rsplit_once(" - ")
-        .map_or(detail_type(payload), |(event, _)| event);
+        .map_or(detail_type, |(event, _)| event);
     if is_partners_request(payload) {
         // The ISV hears about its channel partner's request or refund; the partner and
         // the buyer act on it.
         return false;
     }
     match event {
+        "Purchase Agreement Ended" => !renewed_or_replaced(payload),
         "Purchase Agreement Billing Adjustment Failed"
         | "Agreement Cancellation Request Validation Failed"
         | "Agreement Cancellation Request Pending Approval"
         | "Agreement Cancellation Request Rejected"
         | "License Deprovisioned" => true,
-        "Purchase Agreement Ending" => {
-            payload["detail"]["agreement"]["autoRenewalEnabled"] != json!(true)
-        }
+        "Purchase Agreement Ending" => ending_needs_a_person(payload),
         _ => false,
     }
 }
@@ -211,9 +234,11 @@ fn is_partners_request(payload: &Value) -> bool {
 }
 
 /// Agreements: `error` for a failed billing adjustment or a cancellation request AWS did not
-/// validate; `warning` for what costs revenue or needs an answer (ended, ending without
-/// auto-renewal, advisory issued, licence deprovisioned, cancellation pending or rejected);
-/// `info` for the rest.
+/// validate; `warning` for what costs revenue or needs an answer (ended other than by
+/// renewal or replacement, ending without auto-renewal, advisory issued, licence
+/// deprovisioned, cancellation pending or rejected); `info` for the rest. An agreement that
+/// ended as `RENEWED` or `REPLACED` goes on under a new one (the buyer guide's agreement
+/// events list renewed and replaced among the ways an agreement ends).
 fn agreement_severity(payload: &Value) -> &'static str {
     let event = detail_type(payload)
         .rsplit_once(" - ")
@@ -228,6 +253,7 @@ fn agreement_severity(payload: &Value) -> &'static str {
         };
     }
     match event {
+        "Purchase Agreement Ended" if renewed_or_replaced(payload) => "info",
         "Purchase Agreement Billing Adjustment Failed"
         | "Agreement Cancellation Request Validation Failed" => "error",
         "Purchase Agreement Ended"
@@ -235,14 +261,74 @@ fn agreement_severity(payload: &Value) -> &'static str {
         | "License Deprovisioned"
         | "Agreement Cancellation Request Pending Approval"
         | "Agreement Cancellation Request Rejected" => "warning",
-        "Purchase Agreement Ending"
-            if payload["detail"]["agreement"]["autoRenewalEnabled"] != json!(true) =>
-        {
-            "warning"
-        }
+        "Purchase Agreement Ending" if ending_needs_a_person(payload) => "warning",
         _ => "info",
     }
 }
+
+/// An Ending notice needs a person (and is a warning) when the agreement will not renew
+/// and the end is close: at most 30 days left, or the renewal decision deadline
+/// (`renewalSummary.lockoutStartTime`) reached, whichever comes first. AWS sends Ending at
+/// 180, 120, 90, 60 and 30 days (seller guide, "Amazon EventBridge events"); the earlier
+/// notices are information, so a non-renewing agreement does not raise five identical
+/// warnings. Days come from `daysBeforeEndTime`, else `endTime`; unknown counts as close.
+fn ending_needs_a_person(payload: &Value) -> bool {
+    let agreement = &payload["detail"]["agreement"];
+    if agreement["autoRenewalEnabled"] == json!(true) {
+        return false;
+    }
+    let now = timestamp(&payload["time"]);
+    let days = agreement["daysBeforeEndTime"].as_i64().or_else(|| {
+        agreement["endTime"].as_str().map(|end| {
+            let seconds = (timestamp(&json!(end)) - now).num_seconds();
+            seconds.div_euclid(86_400) + i64::from(seconds.rem_euclid(86_400) > 0)
+        })
+    });
+    let lockout_reached = payload["detail"]["renewalSummary"]["lockoutStartTime"]
+        .as_str()
+        .is_some_and(|deadline| timestamp(&json!(deadline)) <= now);
+    days.is_none_or(|days| days <= 30) || lockout_reached
+}
+
+/// Whether an Ended event says the agreement goes on under a new one.
+fn renewed_or_replaced(payload: &Value) -> bool {
+    matches!(
+        payload["detail"]["agreement"]["status"].as_str(),
+        Some("RENEWED" | "REPLACED")
+    )
+}
+
+/// The seller-side agreement detail types of the seller guide's "Amazon EventBridge events",
+/// copied here rather than read from the library, so the contract does not follow the code.
+const KNOWN_AGREEMENT_TYPES: &[&str] = &[
+    "Purchase Agreement Created - Proposer",
+    "Purchase Agreement Created - Manufacturer",
+    "Purchase Agreement Amended - Proposer",
+    "Purchase Agreement Amended - Manufacturer",
+    "Purchase Agreement Ended - Proposer",
+    "Purchase Agreement Ended - Manufacturer",
+    "Purchase Agreement Advisory Issued - Manufacturer",
+    "Purchase Agreement Advisory Resolved - Manufacturer",
+    "Purchase Agreement Ending - Proposer",
+    "Purchase Agreement Renewal Terms Finalized - Proposer",
+    "Purchase Agreement Renewal Upcoming - Proposer",
+    "License Updated - Manufacturer",
+    "License Deprovisioned - Manufacturer",
+    "Agreement Cancellation Request Pending Approval - Proposer",
+    "Agreement Cancellation Request Approved - Proposer",
+    "Agreement Cancellation Request Rejected - Proposer",
+    "Agreement Cancellation Request Cancelled - Proposer",
+    "Agreement Cancellation Request Validation Failed - Proposer",
+    "Purchase Agreement Billing Adjustment Completed - Proposer",
+    "Purchase Agreement Billing Adjustment Failed - Proposer",
+    "Agreement Cancellation Request Pending Approval - Manufacturer",
+    "Agreement Cancellation Request Approved - Manufacturer",
+    "Agreement Cancellation Request Rejected - Manufacturer",
+    "Agreement Cancellation Request Cancelled - Manufacturer",
+    "Agreement Cancellation Request Validation Failed - Manufacturer",
+    "Purchase Agreement Billing Adjustment Completed - Manufacturer",
+    "Purchase Agreement Billing Adjustment Failed - Manufacturer",
+];
 
 /// The agreement attributes present in the raw event: the agreement, the reader's role and
 /// the buyer, offer and product wherever the family carries them.

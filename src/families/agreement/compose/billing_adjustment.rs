@@ -2,11 +2,11 @@
 
 use super::super::details::BillingAdjustmentDetail;
 use super::super::{BillingAdjustment, Party};
-use super::{Essentials, field, manufacturer, money, present, section, step};
+use super::{Essentials, field, known, manufacturer, money, present, section, shell_word, step};
 use crate::event::Envelope;
 use crate::lookup::AgreementLookup;
 use crate::message::{Message, NextStep, Severity};
-use crate::text::{or_not_given, single_line};
+use crate::text::single_line;
 
 pub(super) fn billing_adjustment(
     event: BillingAdjustment,
@@ -44,7 +44,11 @@ pub(super) fn billing_adjustment(
             .as_ref()
             .and_then(|i| i.original_invoice_id.as_deref()),
     );
-    let reason = or_not_given(request.adjustment_reason_code.as_deref());
+    let reason_code = present(request.adjustment_reason_code.as_deref());
+    let reason = reason_code
+        .as_deref()
+        .map(|code| format!(" (reason {code})"))
+        .unwrap_or_default();
     let on_invoice = invoice
         .as_deref()
         .map(|invoice| format!(" against invoice {invoice}"))
@@ -57,13 +61,16 @@ pub(super) fn billing_adjustment(
             Severity::Info,
             false,
             format!(
-                "A billing adjustment of {amount}{on_invoice} for agreement {id} was processed (reason {reason})."
+                "A billing adjustment of {amount}{on_invoice} for agreement {id} was processed{reason}."
             ),
         ),
         BillingAdjustment::Failed => {
             let command = format!(
-                "aws marketplace-agreement get-billing-adjustment-request --agreement-id {id} --billing-adjustment-request-id {} --region us-east-1",
-                adjustment_id.as_deref().unwrap_or("<adjustment id>")
+                "aws marketplace-agreement get-billing-adjustment-request --agreement-id {} --billing-adjustment-request-id {} --region us-east-1",
+                shell_word(&id),
+                adjustment_id
+                    .as_deref()
+                    .map_or_else(|| "ADJUSTMENT_ID".to_owned(), shell_word)
             );
             steps.push(
                 NextStep::new("Find out why it failed (the event does not say):")
@@ -92,15 +99,18 @@ pub(super) fn billing_adjustment(
     };
 
     let mut agreement_lines = subject.agreement_lines(manufacturer::resold(party));
-    agreement_lines.push(field("Buyer account", subject.buyer()));
+    agreement_lines.extend(known("Buyer account", subject.acceptor.as_deref()));
     agreement_lines.extend(subject.value_line());
     agreement_lines.extend(subject.lookup_note());
-    let adjustment_lines = vec![
-        field("Adjustment ID", or_not_given(adjustment_id.as_deref())),
-        field("Amount", amount.clone()),
-        field("Reason", reason),
-        field("Original invoice", or_not_given(invoice.as_deref())),
-    ];
+    let adjustment_lines = [
+        known("Adjustment ID", adjustment_id.as_deref()),
+        Some(field("Amount", amount.clone())),
+        known("Reason", reason_code.as_deref()),
+        known("Original invoice", invoice.as_deref()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let sections = vec![
         section("Agreement", agreement_lines),
         section("Billing adjustment", adjustment_lines),

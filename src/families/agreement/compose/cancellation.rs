@@ -5,11 +5,13 @@ use chrono::TimeDelta;
 
 use super::super::details::{CancellationDetail, CancellationRequest};
 use super::super::{Cancellation, Party};
-use super::{Essentials, field, manufacturer, present, section, step, when};
+use super::{
+    Essentials, field, known, known_time, manufacturer, present, section, shell_word, step,
+};
 use crate::event::Envelope;
 use crate::lookup::AgreementLookup;
 use crate::message::{Message, NextStep, Severity};
-use crate::text::{or_not_given, single_line, timestamp};
+use crate::text::{single_line, timestamp};
 
 /// A buyer has this long to answer a cancellation request before AWS approves it on its own
 /// (seller guide, "Amazon EventBridge events": approved "automatically after 7 days").
@@ -43,13 +45,13 @@ pub(super) fn cancellation(
         .unwrap_or_default();
     let id = single_line(agreement.id.as_str());
     let buyer = subject.buyer();
-    let label = subject.product_label();
+    let label = subject.subject_label(None);
     let request_id = present(request.id.as_deref());
     let reason_field = reason_text(&request);
-    let reason = reason_field.as_deref().map_or_else(
-        || "reason not given in the event".to_owned(),
-        |reason| format!("reason {reason}"),
-    );
+    let reason = reason_field
+        .as_deref()
+        .map(|reason| format!(" (reason {reason})"))
+        .unwrap_or_default();
     let status_message = present(request.status_message.as_deref());
     // The event is sent when the request is submitted, so its time stands in for createdAt.
     let deadline = request.created_at.unwrap_or(envelope.time) + CANCELLATION_AUTO_APPROVAL;
@@ -62,18 +64,21 @@ pub(super) fn cancellation(
                 timestamp(&deadline)
             )));
             let command = format!(
-                "aws marketplace-agreement cancel-agreement-cancellation-request --agreement-id {id} --agreement-cancellation-request-id {} --cancellation-reason \"<why>\" --region us-east-1",
-                request_id.as_deref().unwrap_or("<request id>")
+                "aws marketplace-agreement cancel-agreement-cancellation-request --agreement-id {} --agreement-cancellation-request-id {} --cancellation-reason REASON --region us-east-1",
+                shell_word(&id),
+                request_id
+                    .as_deref()
+                    .map_or_else(|| "REQUEST_ID".to_owned(), shell_word)
             );
             steps.push(
-                NextStep::new("To withdraw the request while it is pending:").with_command(command),
+                NextStep::new("To withdraw the request while it is pending (put your reason, quoted, in place of REASON):").with_command(command),
             );
             (
                 format!("Cancellation awaiting buyer approval: {label}, buyer {buyer}"),
                 Severity::Warning,
                 true,
                 format!(
-                    "Your request to cancel agreement {id} with buyer account {buyer} ({reason}) waits for the buyer. It is approved automatically on {} unless the buyer answers first.",
+                    "Your request to cancel agreement {id} with buyer account {buyer}{reason} waits for the buyer. It is approved automatically on {} unless the buyer answers first.",
                     timestamp(&deadline)
                 ),
             )
@@ -82,12 +87,17 @@ pub(super) fn cancellation(
             steps.push(step(
                 "Expect the agreement's Ended event; stop the buyer's service as agreed with them.",
             ));
+            // Seller guide, "Refunds and cancellations": cancelling an agreement stops future
+            // invoices only; charges already invoiced are refunded through a billing adjustment.
+            steps.push(step(
+                "If the buyer is owed for past charges, submit a billing adjustment request: cancelling stops future invoices only.",
+            ));
             (
                 format!("Cancellation approved: {label}, buyer {buyer}"),
                 Severity::Info,
                 false,
                 format!(
-                    "The cancellation of agreement {id} with buyer account {buyer} ({reason}) was approved, by the buyer or automatically after 7 days."
+                    "The cancellation of agreement {id} with buyer account {buyer}{reason} was approved, by the buyer or automatically after 7 days. It stops future invoices only: past charges need a separate billing adjustment."
                 ),
             )
         }
@@ -100,8 +110,11 @@ pub(super) fn cancellation(
                 Severity::Warning,
                 true,
                 format!(
-                    "Buyer account {buyer} rejected the cancellation of agreement {id}: {}.",
-                    or_not_given(status_message.as_deref())
+                    "Buyer account {buyer} rejected the cancellation of agreement {id}{}.",
+                    status_message.as_deref().map_or_else(
+                        || " (the event gives no reason)".to_owned(),
+                        |m| format!(": {m}")
+                    )
                 ),
             )
         }
@@ -118,8 +131,11 @@ pub(super) fn cancellation(
                 "Fix what the validation message says, then submit a new cancellation request.",
             ));
             let command = format!(
-                "aws marketplace-agreement get-agreement-cancellation-request --agreement-id {id} --agreement-cancellation-request-id {} --region us-east-1",
-                request_id.as_deref().unwrap_or("<request id>")
+                "aws marketplace-agreement get-agreement-cancellation-request --agreement-id {} --agreement-cancellation-request-id {} --region us-east-1",
+                shell_word(&id),
+                request_id
+                    .as_deref()
+                    .map_or_else(|| "REQUEST_ID".to_owned(), shell_word)
             );
             steps.push(NextStep::new("Read the request as AWS holds it:").with_command(command));
             (
@@ -127,8 +143,11 @@ pub(super) fn cancellation(
                 Severity::Error,
                 true,
                 format!(
-                    "AWS did not accept the request to cancel agreement {id}: {}.",
-                    or_not_given(status_message.as_deref())
+                    "AWS did not accept the request to cancel agreement {id}{}.",
+                    status_message.as_deref().map_or_else(
+                        || " (the event does not say why; the command below shows it)".to_owned(),
+                        |m| format!(": {m}")
+                    )
                 ),
             )
         }
@@ -151,23 +170,30 @@ pub(super) fn cancellation(
     let mut agreement_lines = subject.agreement_lines(manufacturer::resold(party));
     agreement_lines.push(field("Buyer account", buyer.clone()));
     if let Some(facts) = facts {
-        agreement_lines.push(field("Status", or_not_given(facts.status.as_deref())));
-        agreement_lines.push(field("Start", when(facts.start_time)));
-        agreement_lines.push(field("End", when(facts.end_time)));
+        agreement_lines.extend(
+            [
+                known("Status", facts.status.as_deref()),
+                known_time("Start", facts.start_time),
+                known_time("End", facts.end_time),
+            ]
+            .into_iter()
+            .flatten(),
+        );
     }
     agreement_lines.extend(subject.value_line());
     agreement_lines.extend(subject.lookup_note());
 
-    let mut request_lines = vec![
-        field("Request ID", or_not_given(request_id.as_deref())),
-        field("Status", or_not_given(request.status_code.as_deref())),
-        field("Reason", or_not_given(reason_field.as_deref())),
-    ];
-    if let Some(message) = status_message {
-        request_lines.push(field("Status message", message));
-    }
-    request_lines.push(field("Created", when(request.created_at)));
-    request_lines.push(field("Updated", when(request.updated_at)));
+    let mut request_lines: Vec<_> = [
+        known("Request ID", request_id.as_deref()),
+        known("Status", request.status_code.as_deref()),
+        known("Reason", reason_field.as_deref()),
+        known("Status message", status_message.as_deref()),
+        known_time("Created", request.created_at),
+        known_time("Updated", request.updated_at),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     if event == Cancellation::PendingApproval {
         request_lines.push(field("Auto-approval on", timestamp(&deadline)));
     }

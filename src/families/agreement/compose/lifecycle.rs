@@ -5,11 +5,19 @@ use chrono::{DateTime, Utc};
 
 use super::super::details::{LifecycleDetail, RenewalSummary};
 use super::super::{Lifecycle, Party};
-use super::{Essentials, bool_text, field, money, present, section, step, when};
+use super::ended::{ProductType, deprovisioned, ended};
+use super::intent::{amended, created};
+use super::{
+    Essentials, field, known, known_time, money, present, section, step, term_clause, when, yes_no,
+};
 use crate::event::Envelope;
 use crate::lookup::AgreementLookup;
 use crate::message::{Message, Section, Severity};
-use crate::text::{NOT_GIVEN, or_not_given, single_line, timestamp};
+use crate::text::{single_line, timestamp};
+
+/// From this many days before its end, an agreement that will not renew is a warning that
+/// needs a person; before that, the Ending notices (180, 120, 90, 60 days) are information.
+pub const ENDING_WARNING_DAYS: i64 = 30;
 
 pub(super) fn lifecycle(
     event: Lifecycle,
@@ -56,7 +64,13 @@ pub(super) fn lifecycle(
         .map(i64::from)
         .or_else(|| end.map(|end| whole_days_between(envelope.time, end)));
     let auto_renews = agreement.auto_renewal_enabled;
-    let label = subject.product_label();
+    let product_type =
+        ProductType::from_resource_type(facts.and_then(|f| f.product_type.as_deref()));
+    let renewal_total = detail
+        .renewal_summary
+        .as_ref()
+        .and_then(|r| present(r.tcv.as_deref()).map(|tcv| money(&tcv, r.currency.as_deref())));
+    let label = subject.subject_label(renewal_total);
     let buyer = subject.buyer();
     let id = single_line(agreement.id.as_str());
     let proposer = single_line(detail.proposer.account_id.as_str());
@@ -64,76 +78,62 @@ pub(super) fn lifecycle(
         .value()
         .map(|value| format!(" Estimated value: {value}."))
         .unwrap_or_default();
-    let term = format!("{} to {}", when(start), when(end));
+    let term = term_clause(start, end);
+    let status_clause = status
+        .as_deref()
+        .map(|status| format!(", status {status}"))
+        .unwrap_or_default();
 
     let mut steps = Vec::new();
     let verdict = match event {
         Lifecycle::Created => {
-            let renewal_of = present(agreement.previous_agreement_id.as_deref());
-            let headline = match intent.as_deref() {
-                Some("RENEW") => format!("Agreement renewed: {label}, buyer {buyer}"),
-                _ => format!("New agreement: {label}, buyer {buyer}"),
-            };
-            let what = match (party, &renewal_of) {
-                (Party::Manufacturer, _) => format!(
-                    "A channel partner (account {proposer}) sold your product to buyer account {buyer}: agreement {id}"
-                ),
-                (_, Some(previous)) => {
-                    format!("Buyer account {buyer} renewed agreement {previous} as agreement {id}")
-                }
-                _ => format!("Buyer account {buyer} accepted your offer: agreement {id}"),
-            };
+            let previous = present(agreement.previous_agreement_id.as_deref());
+            let created = created(
+                intent.as_deref(),
+                previous.as_deref(),
+                (party == Party::Manufacturer).then_some(proposer.as_str()),
+            );
             steps.push(step(
                 "Make sure the buyer is provisioned: for SaaS products, read the buyer's entitlements (GetEntitlements) and complete onboarding.",
             ));
             (
-                headline,
+                format!("{}: {label}, buyer {buyer}", created.headline),
                 Severity::Info,
                 false,
                 format!(
-                    "{what}, {}, runs {term}.{value_sentence}",
-                    status_text(&status)
+                    "{} Agreement {id} with buyer account {buyer}{status_clause}{term}.{value_sentence}",
+                    created.sentence
                 ),
             )
         }
         Lifecycle::Amended => {
-            steps.push(step(
-                "Review the new terms and adjust what the buyer is provisioned with (for example more units).",
-            ));
-            let renewal_note = match (auto_renews, renewal.disabled_by.as_deref()) {
-                (Some(false), Some(by)) => {
-                    format!(" Auto-renewal is off (switched off by the {}).", who(by))
-                }
-                (Some(false), None) => " Auto-renewal is off.".to_owned(),
-                _ => String::new(),
-            };
+            let amended = amended(
+                auto_renews,
+                renewal.disabled_by.as_deref(),
+                when(end),
+                when(renewal.lockout_start_time),
+            );
+            steps.push(step(&amended.step));
             (
-                format!("Agreement amended: {label}, buyer {buyer}"),
+                format!("{}: {label}, buyer {buyer}", amended.headline),
                 Severity::Info,
                 false,
                 format!(
-                    "Buyer account {buyer} amended agreement {id} ({}), running {term}.{renewal_note}{value_sentence}",
-                    status_text(&status)
+                    "Agreement {id} with buyer account {buyer} was amended{status_clause}{term}. {}{value_sentence}",
+                    amended.sentence
                 ),
             )
         }
         Lifecycle::Ended => {
-            steps.push(step(
-                "For usage-priced products, send the buyer's final metering records now: AWS accepts them for one hour after this event.",
-            ));
-            steps.push(step(
-                "If the end was not planned, contact the buyer about a new offer.",
-            ));
+            let verdict = ended(status.as_deref(), product_type);
+            steps.extend(verdict.steps);
             (
+                format!("{}: {label}, buyer {buyer}", verdict.headline),
+                verdict.severity,
+                verdict.action_required,
                 format!(
-                    "Agreement ended ({}): {label}, buyer {buyer}",
-                    status.as_deref().unwrap_or("status not given")
-                ),
-                Severity::Warning,
-                false,
-                format!(
-                    "Agreement {id} with buyer account {buyer} has ended; its status is {}.",
-                    or_not_given(status.as_deref())
+                    "Agreement {id} with buyer account {buyer} has ended{status_clause}. {}",
+                    verdict.closing
                 ),
             )
         }
@@ -142,29 +142,42 @@ pub(super) fn lifecycle(
                 .map(|days| format!("{days} days"))
                 .unwrap_or_else(|| "an unknown number of days".to_owned());
             let renews = auto_renews == Some(true);
+            // The clock: a warning from 30 days before the end or from the renewal decision
+            // deadline, whichever comes first; before that a notice. Unknown counts as close.
+            let lockout_started = renewal
+                .lockout_start_time
+                .is_some_and(|deadline| deadline <= envelope.time);
+            let close = days_left.is_none_or(|days| days <= ENDING_WARNING_DAYS) || lockout_started;
             if renews {
                 steps.push(step(&format!(
                     "Nothing is needed for it to renew; the renewal decision deadline is {}.",
                     when(renewal.lockout_start_time)
                 )));
-            } else {
+            } else if close {
                 steps.push(step(&format!(
                     "Contact the buyer about a renewal and prepare a renewal offer before {}.",
                     when(end)
                 )));
+            } else {
+                steps.push(step(&format!(
+                    "Nothing is needed yet: AWS sends this notice again as the end approaches. To keep the buyer, plan a renewal offer before {}.",
+                    when(end)
+                )));
             }
+            let (severity, action_required) = match (renews, close) {
+                (false, true) => (Severity::Warning, true),
+                _ => (Severity::Info, false),
+            };
             (
                 format!("Agreement ends in {days}: {label}, buyer {buyer}"),
-                if renews {
-                    Severity::Info
-                } else {
-                    Severity::Warning
-                },
-                !renews,
+                severity,
+                action_required,
                 format!(
-                    "Agreement {id} with buyer account {buyer} ends on {} ({days} left); auto-renewal is {}.{value_sentence}",
+                    "Agreement {id} with buyer account {buyer} ends on {} ({days} left){}.{value_sentence}",
                     when(end),
                     renewal_text(auto_renews, renewal.disabled_by.as_deref())
+                        .map(|text| format!("; auto-renewal is {text}"))
+                        .unwrap_or_default()
                 ),
             )
         }
@@ -189,15 +202,20 @@ pub(super) fn lifecycle(
         ),
         Lifecycle::AdvisoryIssued => {
             steps.push(step(
-                "Open the agreement in the AWS Marketplace Management Portal to see what the advisory concerns.",
+                "Open the agreement in AWS Partner Central (formerly the AWS Marketplace Management Portal) to see what the advisory concerns.",
             ));
             (
                 format!("Agreement advisory issued: {label}, buyer {buyer}"),
                 Severity::Warning,
                 false,
                 format!(
-                    "AWS Marketplace issued an advisory that may affect agreement {id} with buyer account {buyer} (issued {}). The event does not say what it concerns.",
-                    when(detail.advisory.as_ref().and_then(|a| a.issued_at))
+                    "AWS Marketplace issued an advisory that may affect agreement {id} with buyer account {buyer}{}. The event does not say what it concerns.",
+                    detail
+                        .advisory
+                        .as_ref()
+                        .and_then(|a| a.issued_at)
+                        .map(|at| format!(" (issued {})", timestamp(&at)))
+                        .unwrap_or_default()
                 ),
             )
         }
@@ -206,8 +224,13 @@ pub(super) fn lifecycle(
             Severity::Info,
             false,
             format!(
-                "The advisory on agreement {id} with buyer account {buyer} was resolved ({}).",
-                when(detail.advisory.as_ref().and_then(|a| a.resolved_at))
+                "The advisory on agreement {id} with buyer account {buyer} was resolved{}.",
+                detail
+                    .advisory
+                    .as_ref()
+                    .and_then(|a| a.resolved_at)
+                    .map(|at| format!(" ({})", timestamp(&at)))
+                    .unwrap_or_default()
             ),
         ),
         Lifecycle::LicenseUpdated => {
@@ -224,39 +247,40 @@ pub(super) fn lifecycle(
             )
         }
         Lifecycle::LicenseDeprovisioned => {
-            steps.push(step(
-                "Remove the buyer's access: AWS now rejects metering records for this buyer.",
-            ));
-            // Serving a buyer whose licence is gone is unpaid work: someone must act.
+            let (severity, action_required, closing, what_to_do) = deprovisioned(product_type);
+            steps.extend(what_to_do);
             (
                 format!("License deprovisioned: {label}, buyer {buyer}"),
-                Severity::Warning,
-                true,
+                severity,
+                action_required,
                 format!(
-                    "The entitlements of buyer account {buyer} under agreement {id} were fully revoked."
+                    "The entitlements of buyer account {buyer} under agreement {id} were fully revoked. {closing}"
                 ),
             )
         }
     };
 
     let mut agreement_lines = subject.agreement_lines(resale.is_some());
-    agreement_lines.extend([
-        field("Intent", or_not_given(intent.as_deref())),
-        field("Status", or_not_given(status.as_deref())),
-        field("Start", when(start)),
-        field("End", when(end)),
-    ]);
+    agreement_lines.extend(
+        [
+            known("Intent", intent.as_deref()),
+            known("Status", status.as_deref()),
+            known_time("Start", start),
+            known_time("End", end),
+        ]
+        .into_iter()
+        .flatten(),
+    );
     if let Some(accepted) = agreement
         .acceptance_time
         .or_else(|| facts.and_then(|f| f.acceptance_time))
     {
         agreement_lines.push(field("Accepted", timestamp(&accepted)));
     }
-    if event == Lifecycle::Ending {
-        agreement_lines.push(field(
-            "Days left",
-            days_left.map_or_else(|| NOT_GIVEN.to_owned(), |days| days.to_string()),
-        ));
+    if event == Lifecycle::Ending
+        && let Some(days) = days_left
+    {
+        agreement_lines.push(field("Days left", days.to_string()));
     }
     agreement_lines.extend(subject.value_line());
     if let Some(previous) = present(agreement.previous_agreement_id.as_deref()) {
@@ -301,15 +325,15 @@ fn renewal_section(auto_renews: Option<bool>, renewal: &RenewalSummary) -> Optio
     if auto_renews.is_none() && renewal == &Default::default() {
         return None;
     }
-    let mut lines = vec![field(
-        "Auto-renewal",
-        renewal_text(auto_renews, renewal.disabled_by.as_deref()),
-    )];
+    let mut lines: Vec<_> = renewal_text(auto_renews, renewal.disabled_by.as_deref())
+        .map(|text| field("Auto-renewal", text))
+        .into_iter()
+        .collect();
     if renewal.lockout_start_time.is_some() {
         lines.push(field("Decision deadline", when(renewal.lockout_start_time)));
     }
     if let Some(reached) = renewal.lockout_reached {
-        lines.push(field("Deadline passed", bool_text(reached).to_owned()));
+        lines.push(field("Decision deadline passed", yes_no(reached)));
     }
     if renewal.tcv.is_some() {
         lines.push(field("Renewal value", renewal_value(renewal)));
@@ -320,12 +344,13 @@ fn renewal_section(auto_renews: Option<bool>, renewal: &RenewalSummary) -> Optio
     Some(section("Renewal", lines))
 }
 
-fn renewal_text(auto_renews: Option<bool>, disabled_by: Option<&str>) -> String {
+/// "on", "off (switched off by the buyer)", "off", or nothing when the event does not say.
+fn renewal_text(auto_renews: Option<bool>, disabled_by: Option<&str>) -> Option<String> {
     match (auto_renews, disabled_by.map(single_line)) {
-        (Some(true), _) => "on".to_owned(),
-        (_, Some(by)) if !by.is_empty() => format!("off (switched off by the {})", who(&by)),
-        (Some(false), _) => "off".to_owned(),
-        (None, _) => NOT_GIVEN.to_owned(),
+        (Some(true), _) => Some("on".to_owned()),
+        (_, Some(by)) if !by.is_empty() => Some(format!("off (switched off by the {})", who(&by))),
+        (Some(false), _) => Some("off".to_owned()),
+        (None, _) => None,
     }
 }
 
@@ -342,13 +367,6 @@ fn who(code: &str) -> String {
         "ACCEPTOR" => "buyer".to_owned(),
         "PROPOSER" => "seller".to_owned(),
         other => single_line(other),
-    }
-}
-
-fn status_text(status: &Option<String>) -> String {
-    match status {
-        Some(status) => format!("status {status}"),
-        None => "status not given".to_owned(),
     }
 }
 

@@ -36,7 +36,7 @@ pub(super) fn cancellation(
                 Severity::Info,
                 false,
                 format!(
-                    "Your channel partner asked to cancel buyer account {buyer}'s agreement {id} for your product ({reason}). The buyer has until {deadline} to answer; without an answer AWS approves the cancellation then. Nothing is needed from you yet."
+                    "Your channel partner asked to cancel buyer account {buyer}'s agreement {id} for your product{reason}. The buyer has until {deadline} to answer; without an answer AWS approves the cancellation then. Nothing is needed from you yet."
                 ),
             ),
             vec![step(
@@ -49,7 +49,7 @@ pub(super) fn cancellation(
                 Severity::Warning,
                 false,
                 format!(
-                    "The cancellation your channel partner requested for agreement {id} with buyer account {buyer} ({reason}) was approved, by the buyer or automatically after 7 days: the agreement for your product ends."
+                    "The cancellation your channel partner requested for agreement {id} with buyer account {buyer}{reason} was approved, by the buyer or automatically after 7 days: the agreement for your product ends."
                 ),
             ),
             vec![step(
@@ -111,7 +111,7 @@ pub(super) fn billing_adjustment(
                 Severity::Warning,
                 false,
                 format!(
-                    "Your channel partner's billing adjustment of {amount}{on_invoice} for agreement {id} was processed (reason {reason}): the buyer of your product was credited."
+                    "Your channel partner's billing adjustment of {amount}{on_invoice} for agreement {id} was processed{reason}: the buyer of your product was credited."
                 ),
             ),
             vec![step(

@@ -7,6 +7,8 @@
 
 mod billing_adjustment;
 mod cancellation;
+mod ended;
+mod intent;
 mod lifecycle;
 mod manufacturer;
 mod unrecognised;
@@ -18,7 +20,7 @@ use crate::event::Envelope;
 use crate::families::common::{base_attributes, base_message, event_section};
 use crate::lookup::AgreementLookup;
 use crate::message::{Attributes, Line, Link, Message, NextStep, Section, Severity};
-use crate::text::{NOT_GIVEN, or_not_given, single_line, timestamp};
+use crate::text::{single_line, timestamp};
 
 use billing_adjustment::billing_adjustment;
 pub use cancellation::CANCELLATION_AUTO_APPROVAL;
@@ -26,7 +28,8 @@ use cancellation::cancellation;
 use lifecycle::lifecycle;
 use unrecognised::unrecognised;
 
-/// The Agreements page of the AWS Marketplace Management Portal, at the address the seller
+/// The Agreements page of AWS Partner Central (formerly the AWS Marketplace Management
+/// Portal), at the address the seller
 /// guide gives for it ("Policies and permissions for AWS Marketplace sellers").
 pub const AGREEMENTS_PAGE: &str = "https://aws.amazon.com/marketplace/management/agreements";
 
@@ -75,7 +78,29 @@ impl Essentials<'_> {
     fn buyer(&self) -> String {
         self.acceptor
             .clone()
-            .unwrap_or_else(|| NOT_GIVEN.to_owned())
+            .unwrap_or_else(|| "not named in the event".to_owned())
+    }
+
+    /// The deal as a subject names it: the product label, then the money when known
+    /// (`renewal`: a renewal's total from the event, else DescribeAgreement's estimate), as
+    /// "Acme Log Analytics, USD 105,000".
+    fn subject_label(&self, renewal: Option<String>) -> String {
+        let label = self.product_label();
+        let value = renewal.or_else(|| {
+            let facts = self.lookup.facts()?;
+            Some(money(
+                facts.agreement_value.as_deref()?,
+                facts.currency_code.as_deref(),
+            ))
+        });
+        match value {
+            // Whole amounts read without ".00" in a subject.
+            Some(value) => format!(
+                "{label}, {}",
+                value.strip_suffix(".00").unwrap_or(value.as_str())
+            ),
+            None => label,
+        }
     }
 
     /// The agreement's estimated value from DescribeAgreement, as "USD 120,000.00".
@@ -119,11 +144,14 @@ impl Essentials<'_> {
 
     /// "Offer and product", with the title from the event or the Catalog API.
     fn product_section(&self, extra: Vec<Line>) -> Section {
-        let mut lines = vec![
-            field("Offer ID", or_not_given(self.offer_id.as_deref())),
-            field("Product ID", or_not_given(self.product_id.as_deref())),
-            field("Product title", or_not_given(self.product_title.as_deref())),
-        ];
+        let mut lines: Vec<Line> = [
+            known("Offer ID", self.offer_id.as_deref()),
+            known("Product ID", self.product_id.as_deref()),
+            known("Product title", self.product_title.as_deref()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         lines.extend(extra);
         section("Offer and product", lines)
     }
@@ -145,12 +173,13 @@ impl Essentials<'_> {
         mut next_steps: Vec<NextStep>,
         mut sections: Vec<Section>,
     ) -> Message {
-        next_steps.push(describe_agreement_step(self.agreement_id));
-        // The same agreement in the portal, for readers without the CLI at hand.
-        next_steps.push(
-            NextStep::new("Seller portal Agreements page (find the agreement by its ID)")
-                .with_link(agreements_page()),
-        );
+        // One command at most, after the steps that matter: the describe command only when
+        // no step already has one. The portal page is under the links.
+        if next_steps.iter().all(|step| step.command.is_none()) {
+            next_steps.push(describe_agreement_step(self.agreement_id));
+        }
+        // A fact the event does not give is left out, and so is a section left empty.
+        sections.retain(|section| !section.lines.is_empty());
         sections.push(event_section(self.envelope, self.request_id));
         Message {
             headline,
@@ -160,11 +189,12 @@ impl Essentials<'_> {
             sections,
             links: vec![agreements_page()],
             thread_key: self.agreement_id.to_owned(),
-            keywords: vec![
-                "AWS Marketplace".to_owned(),
-                "agreement".to_owned(),
-                self.party.as_str().to_owned(),
-            ],
+            // What a person would search for: the family and the product (the renderer adds
+            // the severity).
+            keywords: ["AWS Marketplace".to_owned(), "agreement".to_owned()]
+                .into_iter()
+                .chain(self.product_title.clone())
+                .collect(),
             related_resources: vec![agreement_arn(self.agreement_id)],
             attributes: self.attributes(action_required),
             ..base_message(self.envelope, severity)
@@ -175,13 +205,14 @@ impl Essentials<'_> {
 fn describe_agreement_step(agreement_id: &str) -> NextStep {
     NextStep::new("See the agreement's full terms:").with_command(format!(
         "aws marketplace-agreement describe-agreement --agreement-id {} --region us-east-1",
-        single_line(agreement_id)
+        shell_word(agreement_id)
     ))
 }
 
 fn agreements_page() -> Link {
     Link {
-        label: "Agreements in the AWS Marketplace Management Portal".to_owned(),
+        label: "Agreements in AWS Partner Central (formerly the AWS Marketplace Management Portal)"
+            .to_owned(),
         url: AGREEMENTS_PAGE.to_owned(),
     }
 }
@@ -244,7 +275,42 @@ pub fn money(amount: &str, currency: Option<&str>) -> String {
 }
 
 fn when(at: Option<DateTime<Utc>>) -> String {
-    at.as_ref().map_or_else(|| NOT_GIVEN.to_owned(), timestamp)
+    at.as_ref()
+        .map_or_else(|| "a date the event does not give".to_owned(), timestamp)
+}
+
+/// A field for a fact the event or the lookup gave, or nothing: a missing fact is left out.
+fn known(label: &str, value: Option<&str>) -> Option<Line> {
+    value
+        .map(single_line)
+        .filter(|value| !value.is_empty())
+        .map(|value| field(label, value))
+}
+
+/// A time field, or nothing when the time is not known.
+fn known_time(label: &str, at: Option<DateTime<Utc>>) -> Option<Line> {
+    at.map(|at| field(label, timestamp(&at)))
+}
+
+/// ", runs A to B" (or from A, or until B), or nothing when neither end is known.
+fn term_clause(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> String {
+    match (start, end) {
+        (Some(start), Some(end)) => {
+            format!(", runs {} to {}", timestamp(&start), timestamp(&end))
+        }
+        (Some(start), None) => format!(", runs from {}", timestamp(&start)),
+        (None, Some(end)) => format!(", runs until {}", timestamp(&end)),
+        (None, None) => String::new(),
+    }
+}
+
+/// A value as one word a shell passes on unchanged, quoted only when it needs to be.
+pub(crate) fn shell_word(value: &str) -> String {
+    // single_line has replaced control characters (NUL among them), the one input shlex
+    // refuses to quote; should one get through, the command shows an empty word instead.
+    shlex::try_quote(&single_line(value))
+        .map(|quoted| quoted.into_owned())
+        .unwrap_or_else(|_| "''".to_owned())
 }
 
 /// A value from the event or the lookup, one line, or `None` when empty.
@@ -254,6 +320,11 @@ fn present(value: Option<&str>) -> Option<String> {
 
 fn bool_text(value: bool) -> &'static str {
     if value { "true" } else { "false" }
+}
+
+/// A yes-or-no fact in words.
+fn yes_no(value: bool) -> String {
+    if value { "yes" } else { "no" }.to_owned()
 }
 
 fn field(label: &str, value: String) -> Line {

@@ -74,7 +74,8 @@ fn a_new_agreement_names_buyer_offer_role_and_says_what_is_missing() {
     assert_eq!(field_value(&message, "Agreement", "Intent"), Some("NEW"));
     assert_eq!(
         field_value(&message, "Offer and product", "Product title"),
-        Some(NOT_GIVEN)
+        None,
+        "a fact the event does not give is left out"
     );
     let attributes = &message.attributes;
     assert_eq!(attributes.get("party"), Some("proposer"));
@@ -96,7 +97,7 @@ fn a_lookup_adds_value_and_title() {
     let message = compose_sample(CREATED, &facts());
     assert_eq!(
         message.headline,
-        "New agreement: Acme Log Analytics, buyer 845735284135"
+        "New agreement: Acme Log Analytics, USD 120,000, buyer 845735284135"
     );
     assert_eq!(
         field_value(&message, "Agreement", "Estimated value"),
@@ -203,10 +204,7 @@ fn a_failed_billing_adjustment_is_an_error_that_says_how_to_find_out_why() {
     );
     // The event names no buyer; only the lookup can.
     assert_eq!(message.attributes.get("acceptor_account_id"), None);
-    assert_eq!(
-        field_value(&message, "Agreement", "Buyer account"),
-        Some(NOT_GIVEN)
-    );
+    assert_eq!(field_value(&message, "Agreement", "Buyer account"), None);
     let looked_up = compose_sample(BILLING_FAILED, &facts());
     assert_eq!(
         looked_up.attributes.get("acceptor_account_id"),

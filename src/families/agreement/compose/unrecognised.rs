@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::super::Party;
 use super::{bool_text, section};
 use crate::event::Envelope;
-use crate::families::common::{base_attributes, base_message, event_section};
+use crate::families::common::{UNKNOWN_EVENT, base_attributes, base_message, event_section};
 use crate::message::{Line, Message, Severity};
 use crate::text::{pretty_json, single_line};
 
@@ -23,7 +23,7 @@ pub(super) fn unrecognised(detail: &Value, envelope: &Envelope) -> Message {
     let pretty = pretty_json(detail);
     // No `source` attribute as on the generic catalog message: this topic has one source,
     // and the attribute budget (10 per SNS message) goes to the identifiers below.
-    let mut attributes = base_attributes(envelope).with("action_required", bool_text(false));
+    let mut attributes = base_attributes(envelope).with("action_required", bool_text(true));
     if let Some(id) = &agreement_id {
         attributes = attributes.with("agreement_id", id);
     }
@@ -52,9 +52,9 @@ pub(super) fn unrecognised(detail: &Value, envelope: &Envelope) -> Message {
     ];
     Message {
         headline: format!("Marketplace agreement event: {detail_type}"),
-        summary: format!(
-            "AWS Marketplace sent an agreement event of type \"{detail_type}\", which has no dedicated format yet. Its full detail follows."
-        ),
+        summary: UNKNOWN_EVENT.to_owned(),
+        // Nobody can tell from here whether it matters: a person has to read it.
+        action_required: true,
         // No next steps; the position only keeps the event facts before the raw detail.
         next_steps_before: Some(sections.len()),
         sections,
