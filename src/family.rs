@@ -42,6 +42,28 @@ pub struct DetailType {
     pub parse: Parse,
 }
 
+impl DetailType {
+    /// A constant table of `N` detail types that share one topic and one parser (a family
+    /// whose parser tells its types apart by name), from its list of `(name, kind)` pairs.
+    pub const fn table<T, const N: usize>(
+        known: &[(&'static str, T)],
+        topic: TopicKind,
+        parse: Parse,
+    ) -> [DetailType; N] {
+        let mut types = [DetailType {
+            name: "",
+            topic,
+            parse,
+        }; N];
+        let mut index = 0;
+        while index < N {
+            types[index].name = known[index].0;
+            index += 1;
+        }
+        types
+    }
+}
+
 /// What a family does with a detail type of its source that it does not list: AWS adds
 /// types over time, and they still reach a person, generically, on this topic.
 #[derive(Debug, Clone, Copy)]

@@ -328,19 +328,8 @@ impl Detail for AgreementDetail {
 }
 
 /// Every listed detail type goes to the agreements topic, parsed by [`parse`].
-const DETAIL_TYPES: [DetailType; KNOWN_DETAIL_TYPES.len()] = {
-    let mut types = [DetailType {
-        name: "",
-        topic: TopicKind::AGREEMENTS,
-        parse,
-    }; KNOWN_DETAIL_TYPES.len()];
-    let mut index = 0;
-    while index < types.len() {
-        types[index].name = KNOWN_DETAIL_TYPES[index].0;
-        index += 1;
-    }
-    types
-};
+const DETAIL_TYPES: [DetailType; KNOWN_DETAIL_TYPES.len()] =
+    DetailType::table(KNOWN_DETAIL_TYPES, TopicKind::AGREEMENTS, parse);
 
 /// The agreement family as the registry lists it. New agreement types and the buyer-side
 /// "- Acceptor" ones stay generic, but on the agreements topic, where the people who follow

@@ -242,19 +242,8 @@ impl Detail for OtherCosellEvent {
     }
 }
 
-const DETAIL_TYPES: [DetailType; KNOWN_DETAIL_TYPES.len()] = {
-    let mut types = [DetailType {
-        name: "",
-        topic: TopicKind::COSELL,
-        parse,
-    }; KNOWN_DETAIL_TYPES.len()];
-    let mut index = 0;
-    while index < types.len() {
-        types[index].name = KNOWN_DETAIL_TYPES[index].0;
-        index += 1;
-    }
-    types
-};
+const DETAIL_TYPES: [DetailType; KNOWN_DETAIL_TYPES.len()] =
+    DetailType::table(&KNOWN_DETAIL_TYPES, TopicKind::COSELL, parse);
 
 /// The co-sell family as the registry lists it; detail types AWS adds later (the guide
 /// already shows Engagement Created and Updated) get the generic message on its topic.
