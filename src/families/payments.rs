@@ -160,14 +160,17 @@ impl Detail for DisbursementPaused {
 
 impl Detail for OtherPaymentEvent {
     fn compose(&self, envelope: &Envelope, _: &Found) -> Message {
-        let mut message = other::unrecognised(&self.0, envelope);
-        let detail_type = single_line(&envelope.detail_type);
-        message.headline = format!("Marketplace payout event: {detail_type}");
-        message.summary = format!(
-            "AWS Marketplace sent an event of type \"{detail_type}\" from {SOURCE}, which has no dedicated format yet. Its full detail follows."
-        );
-        message.keywords = vec!["payments".to_owned(), detail_type];
-        message
+        other::unrecognised_as(
+            &self.0,
+            envelope,
+            "Marketplace payout event",
+            |detail_type| {
+                format!(
+                    "AWS Marketplace sent an event of type \"{detail_type}\" from {SOURCE}, which has no dedicated format yet. Its full detail follows."
+                )
+            },
+            "payments",
+        )
     }
 }
 

@@ -57,3 +57,21 @@ pub fn unrecognised(detail: &Value, envelope: &Envelope) -> Message {
     message.attributes = message.attributes.with("source", &envelope.source);
     message
 }
+
+/// The generic message under another family's name: `headline` before the detail type,
+/// `summary` given the detail type, `keyword` as the family's search word. Families whose
+/// unknown detail types read like the catalog's (payouts, co-sell) share it.
+pub fn unrecognised_as(
+    detail: &Value,
+    envelope: &Envelope,
+    headline: &str,
+    summary: impl FnOnce(&str) -> String,
+    keyword: &str,
+) -> Message {
+    let mut message = unrecognised(detail, envelope);
+    let detail_type = single_line(&envelope.detail_type);
+    message.headline = format!("{headline}: {detail_type}");
+    message.summary = summary(&detail_type);
+    message.keywords = vec![keyword.to_owned(), detail_type];
+    message
+}

@@ -304,14 +304,17 @@ fn invitation_verdict(
 
 /// A co-sell detail type with no dedicated format: the generic message on the co-sell topic.
 pub(super) fn other(detail: &Value, envelope: &Envelope) -> Message {
-    let mut message = other::unrecognised(detail, envelope);
-    let detail_type = single_line(&envelope.detail_type);
-    message.headline = format!("Co-sell event: {detail_type}");
-    message.summary = format!(
-        "AWS Partner Central sent a co-sell event of type \"{detail_type}\", which has no dedicated format yet. Its full detail follows."
-    );
-    message.keywords = vec!["co-sell".to_owned(), detail_type];
-    message
+    other::unrecognised_as(
+        detail,
+        envelope,
+        "Co-sell event",
+        |detail_type| {
+            format!(
+                "AWS Partner Central sent a co-sell event of type \"{detail_type}\", which has no dedicated format yet. Its full detail follows."
+            )
+        },
+        "co-sell",
+    )
 }
 
 /// A partner-written name as one inert line.
