@@ -60,6 +60,15 @@ pub const HOME_ACCOUNT_VARIABLE: &str = "HOME_ACCOUNT_ID";
 /// family topics always get every notification.
 pub const CHAT_SEVERITIES_VARIABLE: &str = "CHAT_SEVERITIES";
 
+/// Environment variable: the routing rules (which destinations get which events, at which
+/// cadence), as inline JSON or the name/ARN of the SSM parameter holding it; unset, every
+/// event goes to its family topic at once (and to chat per [`CHAT_SEVERITIES_VARIABLE`]).
+pub const ROUTES_VARIABLE: &str = "ROUTES";
+
+/// Environment variable: the DynamoDB table (name or ARN) that holds the events queued for
+/// daily and weekly digests. Required when a route has a digest cadence.
+pub const DIGEST_TABLE_VARIABLE: &str = "DIGEST_TABLE_NAME";
+
 pub use crate::topic::{REQUIRED_TOPIC_VARIABLES, TOPIC_VARIABLES, TopicKind};
 
 mod topic_arn;
