@@ -10,13 +10,18 @@ use std::time::Duration;
 use aws_config::SdkConfig;
 
 use crate::accounts::{self, AccountNamesSource};
-use crate::aws::{self, AccountAccess, AgreementApi, CatalogApi, DynamoDbStore, SnsPublisher};
-use crate::config::{Config, LookupSetting, Publishing, TopicArn};
+use crate::aws::{
+    self, AccountAccess, AgreementApi, CatalogApi, DigestTable, DynamoDbStore, PARAMETER_TIMEOUT,
+    SnsPublisher,
+};
+use crate::config::{Config, LookupSetting, Publishing, ROUTES_VARIABLE, RoutesSource, TopicArn};
 use crate::dedupe::DurableCheck;
+use crate::digest::DigestStore;
 use crate::error::{ConfigError, PublishError};
 use crate::notification::Notification;
 use crate::notifier::Notifier;
 use crate::publish::{DryRunPublisher, Publisher};
+use crate::routing::{Routing, parse_routes};
 
 /// The publisher [`Config::publishing`] chose.
 #[derive(Debug)]
@@ -67,7 +72,41 @@ where
             accounts::resolve(source, sdk_config).await?
         }
     };
+    let routes = match &config.routes {
+        RoutesSource::Standard => None,
+        RoutesSource::Inline(text) => Some(text.clone()),
+        RoutesSource::Parameter(name) => {
+            let sdk_config = match &sdk_config {
+                Some(sdk_config) => sdk_config,
+                None => sdk_config.insert(load().await),
+            };
+            let client = aws_sdk_ssm::Client::new(sdk_config);
+            Some(
+                aws::read_parameter(&client, name, PARAMETER_TIMEOUT)
+                    .await
+                    .map_err(|reason| ConfigError::Invalid {
+                        variable: ROUTES_VARIABLE,
+                        value: name.clone(),
+                        reason,
+                    })?,
+            )
+        }
+    };
+    let routing = match routes {
+        None => None,
+        Some(text) => Some(Routing::new(
+            parse_routes(&text, config.route_context()).map_err(|reason| ConfigError::Invalid {
+                variable: ROUTES_VARIABLE,
+                value: match &config.routes {
+                    RoutesSource::Parameter(name) => format!("SSM parameter {name}"),
+                    _ => "(inline document)".to_owned(),
+                },
+                reason,
+            })?,
+        )),
+    };
     let mut durable = None;
+    let mut digests = None;
     let publisher = match config.publishing {
         Publishing::Sns => {
             let sdk_config = match &sdk_config {
@@ -75,6 +114,7 @@ where
                 None => sdk_config.insert(load().await),
             };
             durable = durable_check(config, sdk_config);
+            digests = digest_store(config, sdk_config);
             ConfiguredPublisher::Sns(SnsPublisher::from_sdk_config(sdk_config))
         }
         Publishing::DryRun => ConfiguredPublisher::DryRun(DryRunPublisher::stdout()),
@@ -112,7 +152,12 @@ where
         }
         LookupSetting::Off => (None, Duration::ZERO),
     };
-    Ok(Notifier::from_config(config, publisher)
+    let mut notifier = Notifier::from_config(config, publisher);
+    if let Some(routing) = routing {
+        notifier = notifier.with_routing(routing);
+    }
+    Ok(notifier
+        .with_digest_store(digests)
         .with_change_set_details(catalog_api, change_set_deadline)
         .with_agreement_details(agreement_api, agreement_deadline)
         .with_durable_check(durable)
@@ -134,6 +179,16 @@ fn durable_check(config: &Config, sdk_config: &SdkConfig) -> Option<DurableCheck
         config.function_name.clone(),
         config.duplicate_window,
     ))
+}
+
+/// The DynamoDB digest table when one is configured.
+fn digest_store(config: &Config, sdk_config: &SdkConfig) -> Option<Arc<dyn DigestStore>> {
+    let table = config.digest_table.as_deref()?;
+    Some(Arc::new(DigestTable::from_sdk_config(
+        sdk_config,
+        table,
+        config.function_name.clone(),
+    )))
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
-//! Channel routes: which renderings of every notification are published, where, and for
-//! which severities. The notifier delivers one per route; the configuration builds the list
-//! (text to the family topic always, chat to the chat topic when one is set).
+//! Channel routes: one rendering of a notification and where it is published (the family
+//! topic or a fixed one), optionally for some severities only. Routes
+//! ([`crate::routing`]) choose which of them each event gets, and when.
 
 use std::sync::Arc;
 
-use crate::config::{Config, TopicArn};
+use crate::config::TopicArn;
 use crate::message::Severity;
 use crate::notification::Channel;
 use crate::render::{ChatRenderer, Renderer, TextRenderer};
@@ -80,6 +80,11 @@ impl ChannelRoute {
         self.severities.is_empty() || self.severities.contains(&severity)
     }
 
+    /// Whether `other` sends the same rendering to the same destination.
+    pub fn same_as(&self, other: &ChannelRoute) -> bool {
+        self.channel() == other.channel() && self.destination == other.destination
+    }
+
     /// The topic this route publishes to for an event whose family topic is `family`.
     pub fn topic<'a>(&'a self, family: &'a TopicArn) -> &'a TopicArn {
         match &self.destination {
@@ -87,16 +92,4 @@ impl ChannelRoute {
             Destination::Topic(topic) => topic,
         }
     }
-}
-
-/// The routes a configuration asks for: the text on the family topic, then the chat
-/// rendering on `CHAT_TOPIC_ARN` for the `CHAT_SEVERITIES` when a chat topic is set.
-pub fn configured(config: &Config) -> Vec<ChannelRoute> {
-    let mut routes = vec![ChannelRoute::text()];
-    if let Some(topic) = &config.chat_topic {
-        routes.push(
-            ChannelRoute::chat(topic.clone()).with_severities(config.chat_severities.clone()),
-        );
-    }
-    routes
 }

@@ -69,6 +69,11 @@ pub enum NotifierError {
          being delivered) to {channel}; refusing it"
     )]
     PayloadMismatch { event_id: String, channel: String },
+
+    /// The digest table could not queue an event or settle a digest. Failing lets Lambda
+    /// (or the digest schedule) retry: nothing queued is lost, nothing sent is marked twice.
+    #[error("{subject}: the digest table failed: {reason}")]
+    DigestStore { subject: String, reason: String },
 }
 
 impl NotifierError {
@@ -83,6 +88,7 @@ impl NotifierError {
             Self::Publish { .. } => "PublishFailed",
             Self::DeliveryInProgress { .. } => "DeliveryInProgress",
             Self::PayloadMismatch { .. } => "PayloadMismatch",
+            Self::DigestStore { .. } => "DigestStoreFailed",
         }
     }
 }

@@ -17,9 +17,13 @@
 //!   request value, under one deadline; a failed lookup is a line, never a lost event.
 //! - [`message`] is the channel-neutral [`message::Message`] a family composes: headline,
 //!   severity, action required, summary, steps, facts, links, attributes.
-//! - [`channel`] lists the channel routes (which rendering goes to which topic, for which
-//!   severities); [`render`] holds one [`render::Renderer`] per channel (text, chat), each
-//!   producing a [`notification::Notification`] within SNS's limits.
+//! - [`routing`] decides, from the composed message's attributes, which deliveries an event
+//!   gets and when (at once, or in the daily or weekly digest); a [`channel`] route is one
+//!   delivery target (which rendering goes to which topic); [`render`] holds one
+//!   [`render::Renderer`] per channel (text, chat), each producing a
+//!   [`notification::Notification`] within SNS's limits.
+//! - [`digest`] keeps what routes send later (one line per event, in a store) and composes
+//!   a destination's pending items into one digest message.
 //! - [`topic`] is the topic table (one row per family topic); [`config`] reads the
 //!   environment into a [`Config`] once, at cold start.
 //! - [`dedupe`] keeps one event from being published twice per channel: the warm memory
@@ -43,6 +47,7 @@ pub mod bootstrap;
 pub mod channel;
 pub mod config;
 pub mod dedupe;
+pub mod digest;
 pub mod error;
 pub mod event;
 pub mod families;
@@ -60,6 +65,7 @@ pub mod publish;
 pub mod redrive;
 pub mod registry;
 pub mod render;
+pub mod routing;
 #[cfg(feature = "aws")]
 pub mod subscription;
 pub mod text;

@@ -25,6 +25,8 @@ pub struct TopicSpec {
     pub when_unset: WhenUnset,
     /// What its subscribers read, for the documentation.
     pub carries: &'static str,
+    /// The heading its events are listed under in a digest.
+    pub title: &'static str,
 }
 
 /// A family topic: a handle to its row of the table. Two handles are the same topic when
@@ -38,18 +40,21 @@ impl TopicKind {
         variable: "OFFERS_TOPIC_ARN",
         when_unset: WhenUnset::Refuse,
         carries: "Offer Released, OfferSet Released",
+        title: "Offers",
     });
     pub const CHANGE_SETS: TopicKind = TopicKind(&TopicSpec {
         name: "change-sets",
         variable: "CHANGE_SETS_TOPIC_ARN",
         when_unset: WhenUnset::Refuse,
         carries: "Change Set Succeeded, Failed, Cancelled",
+        title: "Change sets",
     });
     pub const SECURITY: TopicKind = TopicKind(&TopicSpec {
         name: "security",
         variable: "SECURITY_TOPIC_ARN",
         when_unset: WhenUnset::Refuse,
         carries: "Products Security Report Created",
+        title: "Security reports",
     });
     /// The other-events and agreements topics may be left out: their events are then
     /// skipped with a warning instead of published (the template always sets both).
@@ -60,6 +65,7 @@ impl TopicKind {
             "no dedicated format for this detail type and OTHER_EVENTS_TOPIC_ARN is not set",
         ),
         carries: "catalog detail types without a dedicated format, as generic notifications",
+        title: "Other catalog events",
     });
     pub const AGREEMENTS: TopicKind = TopicKind(&TopicSpec {
         name: "agreements",
@@ -68,6 +74,7 @@ impl TopicKind {
             "agreement events are not published because AGREEMENTS_TOPIC_ARN is not set",
         ),
         carries: "every aws.agreement-marketplace event",
+        title: "Agreements",
     });
     /// Optional like the agreements topic: without it, payout events are skipped with a
     /// warning (the template always sets it).
@@ -78,6 +85,7 @@ impl TopicKind {
             "payout events are not published because PAYMENTS_TOPIC_ARN is not set",
         ),
         carries: "every aws.marketplace event (Disbursement Paused)",
+        title: "Payouts",
     });
     /// Optional too: without it, co-sell events are skipped with a warning.
     pub const COSELL: TopicKind = TopicKind(&TopicSpec {
@@ -87,6 +95,7 @@ impl TopicKind {
             "co-sell events are not published because COSELL_TOPIC_ARN is not set",
         ),
         carries: "every aws.partnercentral-selling event (opportunities, AWS referrals)",
+        title: "Co-sell",
     });
 
     /// The table: every topic the function reads, in the order the docs list them.
@@ -121,6 +130,11 @@ impl TopicKind {
     /// A short lowercase name, used in logs and in dry-run placeholder topic names.
     pub const fn name(self) -> &'static str {
         self.0.name
+    }
+
+    /// The heading its events are listed under in a digest.
+    pub const fn title(self) -> &'static str {
+        self.0.title
     }
 }
 
@@ -223,6 +237,7 @@ mod tests {
             variable: "OFFERS_TOPIC_ARN",
             when_unset: WhenUnset::Refuse,
             carries: "",
+            title: "Offers",
         };
         assert_eq!(TopicKind::new(&COPY), TopicKind::OFFERS);
         assert_ne!(TopicKind::OFFERS, TopicKind::SECURITY);

@@ -95,17 +95,22 @@ impl AccountNamesSource {
         if value.starts_with('{') {
             return AccountNames::from_json(value).map(Self::Inline);
         }
-        let valid_parameter = value.chars().count() <= MAX_PARAMETER_NAME_CHARS
-            && (value.starts_with("arn:") && value.contains(":parameter/")
-                || value
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'/')));
-        if valid_parameter {
+        if is_parameter_reference(value) {
             Ok(Self::Parameter(value.to_owned()))
         } else {
             Err("expected a JSON object of account id to name, or an SSM parameter name (letters, digits, _ . - /) or ARN".to_owned())
         }
     }
+}
+
+/// Whether `value` looks like an SSM parameter name or ARN (what a setting that may hold its
+/// value in SSM accepts besides inline JSON).
+pub fn is_parameter_reference(value: &str) -> bool {
+    value.chars().count() <= MAX_PARAMETER_NAME_CHARS
+        && (value.starts_with("arn:") && value.contains(":parameter/")
+            || value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'/')))
 }
 
 pub fn is_account_id(value: &str) -> bool {

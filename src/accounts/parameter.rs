@@ -6,43 +6,19 @@ use std::time::Duration;
 use aws_config::SdkConfig;
 
 use super::{ACCOUNT_NAMES_VARIABLE, AccountNames, AccountNamesSource};
-use crate::aws::error as aws_error;
+pub use crate::aws::PARAMETER_TIMEOUT;
+use crate::aws::read_parameter;
 use crate::error::ConfigError;
 
-/// The bound on the read, retries included; cold start must not hang on it.
-pub const PARAMETER_TIMEOUT: Duration = Duration::from_secs(3);
-
-/// Reads the parameter (a `SecureString` is decrypted) and parses its JSON. The error says
-/// which parameter and why, for the init error Lambda records.
+/// Reads the parameter and parses its JSON. The error says which parameter and why, for the
+/// init error Lambda records.
 pub async fn load_from_parameter(
     client: &aws_sdk_ssm::Client,
     name: &str,
     timeout: Duration,
 ) -> Result<AccountNames, String> {
-    let request = client
-        .get_parameter()
-        .name(name)
-        .with_decryption(true)
-        .send();
-    let output = tokio::time::timeout(timeout, request)
-        .await
-        .map_err(|_| {
-            format!(
-                "SSM parameter {name:?} could not be read within {} ms",
-                timeout.as_millis()
-            )
-        })?
-        .map_err(|error| {
-            format!(
-                "SSM parameter {name:?} could not be read: {}",
-                aws_error::describe(&error)
-            )
-        })?;
-    let value = output
-        .parameter()
-        .and_then(|parameter| parameter.value())
-        .ok_or_else(|| format!("SSM parameter {name:?} has no value"))?;
-    AccountNames::from_json(value).map_err(|reason| format!("SSM parameter {name:?}: {reason}"))
+    let value = read_parameter(client, name, timeout).await?;
+    AccountNames::from_json(&value).map_err(|reason| format!("SSM parameter {name:?}: {reason}"))
 }
 
 /// The names as configured: inline, or read from SSM with `sdk_config`'s credentials. A

@@ -8,12 +8,13 @@
 //! attribute), plus `function`, `channel` and `event_id` for people reading the table.
 
 use std::collections::HashMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use aws_config::SdkConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
+use super::dynamodb_values::{epoch_millis, epoch_seconds, number, text};
 use crate::dedupe::{ChannelKey, Claim, DurableStore, PayloadHash, StoreError, StoreFuture};
 
 /// The partition key; the template declares the same name.
@@ -276,26 +277,6 @@ fn classify(item: &HashMap<String, AttributeValue>, payload_hash: &PayloadHash) 
         },
         _ => Claim::InProgressElsewhere,
     }
-}
-
-fn text(value: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(value.into())
-}
-
-fn number(value: u128) -> AttributeValue {
-    AttributeValue::N(value.to_string())
-}
-
-fn epoch_millis(at: SystemTime) -> u128 {
-    at.duration_since(UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_millis())
-        .unwrap_or_default()
-}
-
-fn epoch_seconds(at: SystemTime) -> u128 {
-    at.duration_since(UNIX_EPOCH)
-        .map(|elapsed| u128::from(elapsed.as_secs()))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

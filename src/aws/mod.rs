@@ -1,23 +1,28 @@
 //! The AWS adapters, the only code that talks to AWS: the SDK configuration every client is
 //! built from ([`load_sdk_config`], on the HTTPS client of `https`), the SNS publisher, the
 //! Marketplace Catalog and Agreement API clients, the DynamoDB delivery table of the durable
-//! duplicate check, the function invoker the redrive command delivers through, and short
+//! duplicate check, the digest table, SSM parameters read at cold start, the function invoker the redrive command delivers through, and short
 //! descriptions of SDK errors ([`error`]).
 
 mod account_access;
 mod agreement;
 mod catalog;
 mod delivery_table;
+mod digest_table;
+mod dynamodb_values;
 pub mod error;
 mod https;
 mod invoke;
+mod parameter;
 mod sns;
 
 pub use account_access::AccountAccess;
 pub use agreement::AgreementApi;
 pub use catalog::CatalogApi;
 pub use delivery_table::{DynamoDbStore, EXPIRATION_ATTRIBUTE, KEY_ATTRIBUTE};
+pub use digest_table::DigestTable;
 pub use invoke::{Answer, FunctionInvoker};
+pub use parameter::{PARAMETER_TIMEOUT, read_parameter};
 pub use sns::SnsPublisher;
 
 use std::time::Duration;

@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use crate::accounts::{ACCOUNT_NAMES_VARIABLE, AccountNames, AccountNamesSource, is_account_id};
+use crate::accounts::{
+    ACCOUNT_NAMES_VARIABLE, AccountNames, AccountNamesSource, is_account_id, is_parameter_reference,
+};
 use crate::error::ConfigError;
 use crate::message::Severity;
 
@@ -73,6 +75,8 @@ pub use crate::topic::{REQUIRED_TOPIC_VARIABLES, TOPIC_VARIABLES, TopicKind};
 
 mod topic_arn;
 
+use crate::routing::{RouteContext, parse_routes};
+
 pub use topic_arn::TopicArn;
 
 /// Where each family of notifications goes: a topic ARN per configured row of the topic
@@ -96,6 +100,15 @@ impl Topics {
     pub fn without(mut self, kind: TopicKind) -> Self {
         self.0.retain(|(known, _)| *known != kind);
         self
+    }
+
+    /// Every configured topic ARN, each once (families may share a topic).
+    pub fn arns(&self) -> impl Iterator<Item = &TopicArn> {
+        self.0
+            .iter()
+            .enumerate()
+            .filter(|(index, (_, arn))| !self.0[..*index].iter().any(|(_, seen)| seen == arn))
+            .map(|(_, (_, arn))| arn)
     }
 
     /// The topic for a family, or `None` when that family's topic is not configured.
@@ -153,6 +166,21 @@ pub struct Config {
     pub account_names: AccountNamesSource,
     /// Lookups for other accounts' events assume this role there; see [`CrossAccount`].
     pub cross_account: Option<CrossAccount>,
+    /// Which events go where and when ([`ROUTES_VARIABLE`]).
+    pub routes: RoutesSource,
+    /// The table digests queue in ([`DIGEST_TABLE_VARIABLE`]); `None` when no route needs it.
+    pub digest_table: Option<String>,
+}
+
+/// Where the routes come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoutesSource {
+    /// `ROUTES` unset: the family topic, and chat per `CHAT_SEVERITIES`.
+    Standard,
+    /// The routes document itself, already checked against the rest of the configuration.
+    Inline(String),
+    /// The SSM parameter holding the document, read (and checked) at cold start.
+    Parameter(String),
 }
 
 /// How enrichment reaches a seller account other than the function's own.
@@ -243,16 +271,13 @@ impl Config {
         };
         let dedupe_table = match read(DEDUPE_TABLE_VARIABLE) {
             None => None,
-            Some(value) => Some(parse_table(value.trim()).ok_or_else(|| {
-                ConfigError::Invalid {
+            Some(value) => Some(
+                parse_table(value.trim()).ok_or_else(|| ConfigError::Invalid {
                     variable: DEDUPE_TABLE_VARIABLE,
                     value: value.clone(),
-                    reason:
-                        "expected a DynamoDB table name (3-255 letters, digits, '_', '-', '.') \
-                         or a table ARN"
-                            .to_owned(),
-                }
-            })?),
+                    reason: TABLE_EXPECTED.to_owned(),
+                })?,
+            ),
         };
         let function_name =
             read(FUNCTION_NAME_VARIABLE).unwrap_or_else(|| DEFAULT_FUNCTION_NAME.to_owned());
@@ -269,6 +294,26 @@ impl Config {
         let cross_account = match read(ENRICH_ROLE_VARIABLE) {
             None => None,
             Some(role_name) => Some(cross_account(role_name, read(HOME_ACCOUNT_VARIABLE))?),
+        };
+        let digest_table = match read(DIGEST_TABLE_VARIABLE) {
+            None => None,
+            Some(value) => Some(
+                parse_table(value.trim()).ok_or_else(|| ConfigError::Invalid {
+                    variable: DIGEST_TABLE_VARIABLE,
+                    value: value.clone(),
+                    reason: TABLE_EXPECTED.to_owned(),
+                })?,
+            ),
+        };
+        let routes = match read(ROUTES_VARIABLE) {
+            None => RoutesSource::Standard,
+            Some(value) => routes_source(
+                value,
+                RouteContext {
+                    chat_topic: chat_topic.as_ref(),
+                    has_digest_table: digest_table.is_some(),
+                },
+            )?,
         };
         let topic =
             |kind: TopicKind| -> Result<Option<TopicArn>, ConfigError> {
@@ -309,7 +354,52 @@ impl Config {
             function_name,
             account_names,
             cross_account,
+            routes,
+            digest_table,
         })
+    }
+
+    /// What the routes may refer to: the chat topic and whether digests have a table.
+    pub fn route_context(&self) -> RouteContext<'_> {
+        RouteContext {
+            chat_topic: self.chat_topic.as_ref(),
+            has_digest_table: self.digest_table.is_some(),
+        }
+    }
+}
+
+/// `ROUTES`: a document (starting with `{`), checked now, or an SSM parameter's name or ARN.
+fn routes_source(value: String, context: RouteContext<'_>) -> Result<RoutesSource, ConfigError> {
+    let trimmed = value.trim();
+    if trimmed.starts_with('{') {
+        return match parse_routes(trimmed, context) {
+            Ok(_) => Ok(RoutesSource::Inline(trimmed.to_owned())),
+            Err(reason) => Err(ConfigError::Invalid {
+                variable: ROUTES_VARIABLE,
+                value: shortened(trimmed),
+                reason,
+            }),
+        };
+    }
+    if is_parameter_reference(trimmed) {
+        Ok(RoutesSource::Parameter(trimmed.to_owned()))
+    } else {
+        Err(ConfigError::Invalid {
+            variable: ROUTES_VARIABLE,
+            value: shortened(trimmed),
+            reason: "expected a routes document ({\"routes\": [...]}) or an SSM parameter name (letters, digits, _ . - /) or ARN".to_owned(),
+        })
+    }
+}
+
+/// A long setting as an error message shows it: the reason already names the part at fault.
+fn shortened(value: &str) -> String {
+    const SHOWN_CHARS: usize = 120;
+    if value.chars().count() <= SHOWN_CHARS {
+        value.to_owned()
+    } else {
+        let head: String = value.chars().take(SHOWN_CHARS).collect();
+        format!("{head}...")
     }
 }
 
@@ -372,6 +462,9 @@ fn parse_bool(value: &str) -> Option<bool> {
         _ => None,
     }
 }
+
+const TABLE_EXPECTED: &str =
+    "expected a DynamoDB table name (3-255 letters, digits, '_', '-', '.') or a table ARN";
 
 /// A table name as DynamoDB accepts it, or a table ARN (checked by DynamoDB itself).
 fn parse_table(value: &str) -> Option<String> {

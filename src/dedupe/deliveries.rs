@@ -112,10 +112,16 @@ impl Deduplication {
         })
     }
 
-    /// The message id this instance published `attempt` with on `channel`, if it did.
-    pub fn remembered(&self, attempt: &Attempt<'_>, channel: Channel) -> Option<String> {
+    /// The message id this instance published `attempt` with on `channel` to `topic`, if it
+    /// did.
+    pub fn remembered(
+        &self,
+        attempt: &Attempt<'_>,
+        channel: Channel,
+        topic: &TopicArn,
+    ) -> Option<String> {
         self.memory
-            .published_message_id(&attempt.memory_id, channel, Instant::now())
+            .published_message_id(&memory_key(attempt, topic), channel, Instant::now())
     }
 
     /// Claims the delivery of `attempt` on `channel` to `topic`: refused when this instance
@@ -127,7 +133,7 @@ impl Deduplication {
         topic: &TopicArn,
     ) -> Result<Clearance, NotifierError> {
         let event_id = attempt.event_id;
-        if let Some(message_id) = self.remembered(attempt, channel) {
+        if let Some(message_id) = self.remembered(attempt, channel, topic) {
             info!(
                 event_id,
                 channel = channel.name,
@@ -152,8 +158,12 @@ impl Deduplication {
             Admission::AlreadyPublished { message_id } => {
                 info!(event_id, channel = channel.name, topic = %topic, message_id,
                       "already delivered on this channel by another invocation: not sent again");
-                self.memory
-                    .remember(&attempt.memory_id, channel, &message_id, Instant::now());
+                self.memory.remember(
+                    &memory_key(attempt, topic),
+                    channel,
+                    &message_id,
+                    Instant::now(),
+                );
                 Ok(Clearance::PublishedBefore(message_id))
             }
         }
@@ -165,6 +175,7 @@ impl Deduplication {
         &self,
         attempt: &Attempt<'_>,
         channel: Channel,
+        topic: &TopicArn,
         held: Option<ChannelKey>,
         published: Option<&str>,
     ) {
@@ -175,8 +186,18 @@ impl Deduplication {
             }
         }
         if let Some(message_id) = published {
-            self.memory
-                .remember(&attempt.memory_id, channel, message_id, Instant::now());
+            self.memory.remember(
+                &memory_key(attempt, topic),
+                channel,
+                message_id,
+                Instant::now(),
+            );
         }
     }
+}
+
+/// One delivery in the warm memory: routes may send one rendering to several topics, and
+/// each is its own delivery. Topic ARNs never contain '#'.
+fn memory_key(attempt: &Attempt<'_>, topic: &TopicArn) -> String {
+    format!("{}#{}", attempt.memory_id, topic)
 }

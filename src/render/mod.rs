@@ -19,7 +19,21 @@ pub trait Renderer: Send + Sync {
     fn channel(&self) -> Channel;
 
     fn render(&self, message: &Message) -> Notification;
+
+    /// How many bytes of listed lines a digest may hold in this rendering: the digest
+    /// counts whatever does not fit instead of letting the rendering cut it.
+    fn digest_room(&self) -> usize {
+        TEXT_DIGEST_ROOM
+    }
 }
+
+/// SNS takes 256 KiB per message, attributes included; the rest of a text digest (subject,
+/// summary, headings, attributes) fits in what is left.
+pub const TEXT_DIGEST_ROOM: usize = 200_000;
+
+/// The chat description holds 3,000 characters; the summary, headings and the "and N more"
+/// line fit in what this leaves.
+pub const CHAT_DIGEST_ROOM: usize = 2_400;
 
 /// The e-mail/SQS text ([`text::render`]).
 #[derive(Debug, Clone, Copy, Default)]
@@ -46,5 +60,9 @@ impl Renderer for ChatRenderer {
 
     fn render(&self, message: &Message) -> Notification {
         chat::render(message)
+    }
+
+    fn digest_room(&self) -> usize {
+        CHAT_DIGEST_ROOM
     }
 }

@@ -34,6 +34,7 @@ static WIDGETS_TOPIC: TopicSpec = TopicSpec {
         "widget events are not published because WIDGETS_TOPIC_ARN is not set",
     ),
     carries: "Widget Shipped",
+    title: "Widgets",
 };
 
 static WIDGETS: Family = Family {

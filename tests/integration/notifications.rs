@@ -398,6 +398,7 @@ async fn every_sample_is_published_to_its_topic_with_its_attributes() {
                     topic_arn: topic.to_string(),
                     message_id: format!("recorded-{}", index + 1),
                 }],
+                queued: Vec::new(),
             },
             "{name}"
         );

@@ -1,9 +1,13 @@
 //! The notifier: one EventBridge payload in, one outcome out. The registry parses and routes
 //! the event to its family, the lookup service answers what the family asks, the family
-//! composes the message, then every channel route renders and publishes its copy, logging
-//! each step with structured fields. Any failure fails the invocation, and a retry sends only
-//! the channels not yet delivered; with the durable check on, each channel's delivery is also
-//! claimed in the shared delivery table first, so no other instance publishes it again.
+//! composes the message, then the routes choose its deliveries: each one sent now is
+//! rendered and published, each one for a digest is queued in the digest table. Every step
+//! is logged with structured fields. Any failure fails the invocation, and a retry sends only
+//! the deliveries not yet made; with the durable check on, each delivery is also claimed in
+//! the shared delivery table first, so no other instance publishes it again. A digest
+//! request (`{"digest": "daily"}`) sends the digests instead (`digest_run`).
+
+mod digest_run;
 
 use std::time::{Duration, SystemTime};
 
@@ -11,23 +15,29 @@ use futures_util::future::join_all;
 use serde_json::Value;
 use tracing::{error, info, warn};
 
+use std::sync::Arc;
+
 use crate::accounts::AccountNames;
-use crate::channel::{self, ChannelRoute};
+use crate::channel::ChannelRoute;
 use crate::config::{Config, TopicArn, Topics};
 use crate::dedupe::{Attempt, Clearance, Deduplication, DurableCheck};
+use crate::digest::{self, DigestItem, DigestStore, Queued, Stream};
 use crate::error::NotifierError;
 use crate::lookup::{DescribeAgreement, DescribeChangeSet, Found, Lookups};
-use crate::message::{Message, Severity};
-use crate::outcome::{Delivery, Outcome};
+use crate::message::Message;
+use crate::outcome::{Delivery, Outcome, QueuedAt};
 use crate::publish::Publisher;
 use crate::registry::{MarketplaceEvent, Registry};
+use crate::routing::{Cadence, EventFacts, Routing, Selected};
 use crate::topic::WhenUnset;
 
 pub struct Notifier<P> {
     registry: Registry,
     topics: Topics,
-    /// What is rendered and where it goes; the text on the family topic comes first.
-    channels: Vec<ChannelRoute>,
+    /// Which renderings go where, and when.
+    routing: Routing,
+    /// Where digest deliveries wait; `None` when no route has a digest cadence.
+    digests: Option<Arc<dyn DigestStore>>,
     publisher: P,
     lookups: Lookups,
     dedupe: Deduplication,
@@ -71,7 +81,8 @@ impl<P: Publisher> Notifier<P> {
         Self {
             registry: Registry::standard(),
             topics,
-            channels: vec![ChannelRoute::text()],
+            routing: Routing::standard(None, &[]),
+            digests: None,
             publisher,
             lookups: Lookups::default(),
             dedupe: Deduplication::default(),
@@ -79,13 +90,28 @@ impl<P: Publisher> Notifier<P> {
         }
     }
 
-    /// A notifier with the configured channels and duplicate window (lookups and the
-    /// durable check are added by the caller, which owns the AWS clients).
+    /// A notifier with the standard routing for the configured chat topic and the duplicate
+    /// window (routes from `ROUTES`, lookups, the digest table and the durable check are
+    /// added by the caller, which owns the AWS clients).
     pub fn from_config(config: &Config, publisher: P) -> Self {
-        let mut notifier = Self::new(config.topics.clone(), publisher)
-            .with_duplicate_window(config.duplicate_window);
-        notifier.channels = channel::configured(config);
-        notifier
+        Self::new(config.topics.clone(), publisher)
+            .with_duplicate_window(config.duplicate_window)
+            .with_routing(Routing::standard(
+                config.chat_topic.as_ref(),
+                &config.chat_severities,
+            ))
+    }
+
+    /// Routes every event by `routing` instead.
+    pub fn with_routing(mut self, routing: Routing) -> Self {
+        self.routing = routing;
+        self
+    }
+
+    /// Queues digest deliveries in `store` (`None`: no digests).
+    pub fn with_digest_store(mut self, store: Option<Arc<dyn DigestStore>>) -> Self {
+        self.digests = store;
+        self
     }
 
     /// Routes with these families instead of the standard ones.
@@ -94,12 +120,10 @@ impl<P: Publisher> Notifier<P> {
         self
     }
 
-    /// Also publishes every notification as `route` renders it (in place of a route of the
-    /// same channel).
+    /// Also publishes every notification as `route` renders it, at once (in place of every
+    /// other target of the same channel).
     pub fn with_channel(mut self, route: ChannelRoute) -> Self {
-        let channel = route.channel();
-        self.channels.retain(|known| known.channel() != channel);
-        self.channels.push(route);
+        self.routing = self.routing.with_target(route);
         self
     }
 
@@ -190,6 +214,11 @@ impl<P: Publisher> Notifier<P> {
         payload: &str,
         deadline: Option<SystemTime>,
     ) -> Result<Outcome, NotifierError> {
+        if let Some(cadence) = digest::requested(payload).inspect_err(|error| {
+            error!(error_type = error.error_type(), error = %error, "rejected digest request");
+        })? {
+            return self.send_digests(cadence, deadline).await;
+        }
         let mut event = self.registry.parse(payload).inspect_err(|error| {
             error!(error_type = error.error_type(), error = %error, "rejected event");
         })?;
@@ -205,19 +234,19 @@ impl<P: Publisher> Notifier<P> {
                 // own `Topics` may still leave one out.
                 WhenUnset::Refuse => format!("{} is not set", event.topic.variable()),
             };
-            warn!(event_id, detail_type, topic = event.topic.name(), %reason, "skipped event");
-            return Ok(Outcome::Skipped {
-                detail_type: detail_type.to_owned(),
-                event_id: event_id.to_owned(),
-                reason,
-            });
+            return Ok(skipped(&event, reason));
         };
 
-        // Every channel this instance already delivered: nothing to look up or compose.
+        // Every delivery any route can make already made by this instance: nothing to look
+        // up or compose.
         let remembered: Vec<Option<String>> = self
-            .channels
-            .iter()
-            .map(|route| self.dedupe.remembered(&attempt, route.channel()))
+            .routing
+            .targets()
+            .into_iter()
+            .map(|target| {
+                self.dedupe
+                    .remembered(&attempt, target.channel(), target.topic(family_topic))
+            })
             .collect();
         if remembered.iter().all(Option::is_some)
             && let Some(Some(message_id)) = remembered.into_iter().next()
@@ -227,42 +256,60 @@ impl<P: Publisher> Notifier<P> {
 
         let found = self.look_up(&event).await;
         let message = event.compose(&found);
-        let routes: Vec<&ChannelRoute> = self
-            .channels
-            .iter()
-            .filter(|route| {
-                let sent = route.accepts(message.severity);
-                if !sent {
-                    not_sent(event_id, detail_type, route, message.severity);
-                }
-                sent
-            })
-            .collect();
-        // Concurrently: the slowest channel sets the latency, not the sum of all.
+        let selected = self.routing.select(&EventFacts {
+            message: &message,
+            source: &envelope.source,
+        });
+        if selected.is_empty() {
+            return Ok(skipped(
+                &event,
+                format!(
+                    "no route matches it (severity {}, action_required {}, source {})",
+                    message.severity, message.action_required, envelope.source
+                ),
+            ));
+        }
+        let (now, later): (Vec<Selected<'_>>, Vec<Selected<'_>>) = selected
+            .into_iter()
+            .partition(|chosen| chosen.cadence == Cadence::Instant);
+
+        // Concurrently: the slowest delivery sets the latency, not the sum of all.
         let (event, message, attempt) = (&event, &message, &attempt);
-        let results = join_all(routes.iter().map(|route| {
-            let topic = route.topic(family_topic);
+        let results = join_all(now.iter().map(|chosen| {
+            let topic = chosen.target.topic(family_topic);
             async move {
-                let delivered = self.deliver(event, message, route, topic, attempt).await?;
-                Ok::<_, NotifierError>((route.channel().name, topic, delivered))
+                let delivered = self
+                    .deliver(event, message, chosen.target, topic, attempt)
+                    .await?;
+                Ok::<_, NotifierError>((chosen.target.channel().name, topic, delivered))
             }
         }))
         .await;
         let mut deliveries = Vec::with_capacity(results.len());
-        let mut published_now = false;
+        let mut fresh = false;
         for result in results {
             let (channel, topic, delivered) = result?;
-            published_now |= matches!(delivered, Delivered::Now(_));
+            fresh |= matches!(delivered, Delivered::Now(_));
             deliveries.push((channel, topic, delivered));
         }
-        // Every channel published before, by another instance per the delivery table: this
-        // delivery is a duplicate, named by the first channel's first publish.
-        if !published_now && let Some((_, _, first)) = deliveries.first() {
+        let queued = self.queue(event, message, &later, family_topic).await?;
+        fresh |= queued.iter().any(|at| !at.before);
+
+        // Every delivery made before, by another instance per the delivery table: this
+        // delivery is a duplicate, named by the first delivery's first publish.
+        if !fresh && let Some((_, _, first)) = deliveries.first() {
             return Ok(duplicate(
                 event_id,
                 detail_type,
                 first.message_id().to_owned(),
             ));
+        }
+        if deliveries.is_empty() {
+            return Ok(Outcome::Queued {
+                detail_type: detail_type.to_owned(),
+                event_id: event_id.to_owned(),
+                queued,
+            });
         }
         Ok(Outcome::Published {
             detail_type: detail_type.to_owned(),
@@ -275,7 +322,62 @@ impl<P: Publisher> Notifier<P> {
                     message_id: delivered.message_id().to_owned(),
                 })
                 .collect(),
+            queued,
         })
+    }
+
+    /// Queues the event for every digest delivery the routes chose; an event already
+    /// queued there (a redelivery) is not queued again.
+    async fn queue(
+        &self,
+        event: &MarketplaceEvent,
+        message: &Message,
+        later: &[Selected<'_>],
+        family_topic: &TopicArn,
+    ) -> Result<Vec<QueuedAt>, NotifierError> {
+        if later.is_empty() {
+            return Ok(Vec::new());
+        }
+        let event_id = event.envelope.id.as_str();
+        let store = self.digests.as_ref().ok_or_else(|| NotifierError::DigestStore {
+            subject: format!("event {event_id}"),
+            reason: "a route queues it for a digest but no digest table is configured (DIGEST_TABLE_NAME)"
+                .to_owned(),
+        })?;
+        let item = DigestItem::new(event, message);
+        let mut queued = Vec::with_capacity(later.len());
+        for chosen in later {
+            let stream = Stream {
+                cadence: chosen.cadence,
+                channel: chosen.target.channel().name,
+                topic: chosen.target.topic(family_topic).clone(),
+            };
+            let answer = store.queue(&stream, &item).await.map_err(|error| {
+                let error = NotifierError::DigestStore {
+                    subject: format!("event {event_id}"),
+                    reason: error.to_string(),
+                };
+                error!(event_id, cadence = %stream.cadence, topic = %stream.topic,
+                       error_type = error.error_type(), error = %error, "queueing for the digest failed");
+                error
+            })?;
+            info!(
+                event_id,
+                detail_type = %event.envelope.detail_type,
+                cadence = %stream.cadence,
+                channel = stream.channel,
+                topic = %stream.topic,
+                already_queued = answer == Queued::Before,
+                "queued for the digest"
+            );
+            queued.push(QueuedAt {
+                channel: stream.channel,
+                topic_arn: stream.topic.to_string(),
+                cadence: stream.cadence,
+                before: answer == Queued::Before,
+            });
+        }
+        Ok(queued)
     }
 
     /// Runs the lookup the event's family asks for; never fails the invocation.
@@ -331,7 +433,7 @@ impl<P: Publisher> Notifier<P> {
         }
         let published = self.publisher.publish(topic, &notification).await;
         self.dedupe
-            .settle(attempt, channel, held, published.as_deref().ok())
+            .settle(attempt, channel, topic, held, published.as_deref().ok())
             .await;
         let message_id = published
             .map_err(|error| NotifierError::Publish {
@@ -355,13 +457,13 @@ impl<P: Publisher> Notifier<P> {
     }
 }
 
-/// Logs a channel left out for the message's severity (`CHAT_SEVERITIES` for chat).
-fn not_sent(event_id: &str, detail_type: &str, route: &ChannelRoute, severity: Severity) {
-    info!(
-        event_id,
-        detail_type,
-        channel = route.channel().name,
-        %severity,
-        "rendering not sent on this channel: severity not selected for it (CHAT_SEVERITIES for chat)"
-    );
+/// The outcome of an event deliberately not delivered, logged with the reason.
+fn skipped(event: &MarketplaceEvent, reason: String) -> Outcome {
+    let (event_id, detail_type) = (&event.envelope.id, &event.envelope.detail_type);
+    warn!(%event_id, %detail_type, topic = event.topic.name(), %reason, "skipped event");
+    Outcome::Skipped {
+        detail_type: detail_type.clone(),
+        event_id: event_id.clone(),
+        reason,
+    }
 }

@@ -1,0 +1,188 @@
+//! A digest invocation: for every destination that routes of the cadence name, claim it,
+//! read what is pending, publish one digest in that destination's rendering, mark the items
+//! sent, and give the claim back. Items are marked sent only after their digest published, so
+//! a failure leaves them for the next invocation; the claim keeps two invocations at once
+//! from both sending.
+
+use std::time::{Duration, SystemTime};
+
+use chrono::Utc;
+use tracing::{error, info, warn};
+
+use super::Notifier;
+use crate::channel::{ChannelRoute, Destination};
+use crate::config::TopicArn;
+use crate::digest::{self, DigestStore, Stream};
+use crate::error::NotifierError;
+use crate::outcome::{DigestDelivery, Outcome};
+use crate::publish::Publisher;
+use crate::routing::Cadence;
+
+/// How long a claim lasts when the caller gives no deadline (direct calls, not through
+/// Lambda): the template's function timeout.
+const DEFAULT_CLAIM: Duration = Duration::from_secs(30);
+/// Added to the invocation's deadline, so clock differences never let another invocation
+/// take a claim over while its holder can still publish.
+const CLAIM_MARGIN: Duration = Duration::from_secs(5);
+
+impl<P: Publisher> Notifier<P> {
+    /// Sends the `cadence` digest of every destination with pending items. `Err` when any
+    /// destination's digest could not be sent or settled (the others are still sent), so
+    /// the schedule's retry sends what is left.
+    pub(super) async fn send_digests(
+        &self,
+        cadence: Cadence,
+        deadline: Option<SystemTime>,
+    ) -> Result<Outcome, NotifierError> {
+        let mut published = Vec::new();
+        let mut claimed_elsewhere = Vec::new();
+        let Some(store) = &self.digests else {
+            warn!(%cadence, "digest requested, but no digest table is configured: nothing to send");
+            return Ok(Outcome::Digest {
+                cadence,
+                published,
+                claimed_elsewhere,
+            });
+        };
+        let until = deadline.unwrap_or_else(|| SystemTime::now() + DEFAULT_CLAIM) + CLAIM_MARGIN;
+        let label = format!("{cadence}-digest-{}", Utc::now().format("%Y-%m-%d"));
+        let mut first_error = None;
+        for (target, stream) in self.digest_streams(cadence) {
+            match self
+                .send_digest(store.as_ref(), target, &stream, until, &label)
+                .await
+            {
+                Ok(Sent::Published(delivery)) => published.push(delivery),
+                Ok(Sent::NothingPending) => {}
+                Ok(Sent::ClaimedElsewhere) => claimed_elsewhere.push(stream.topic.to_string()),
+                Err(error) => {
+                    error!(%cadence, topic = %stream.topic, channel = stream.channel,
+                           error_type = error.error_type(), error = %error, "digest not sent");
+                    first_error.get_or_insert(error);
+                }
+            }
+        }
+        match first_error {
+            Some(error) => Err(error),
+            None => Ok(Outcome::Digest {
+                cadence,
+                published,
+                claimed_elsewhere,
+            }),
+        }
+    }
+
+    /// Every (rendering, destination) a `cadence` route names, with the family destination
+    /// standing for each configured family topic; each once.
+    fn digest_streams(&self, cadence: Cadence) -> Vec<(&ChannelRoute, Stream)> {
+        let mut streams: Vec<(&ChannelRoute, Stream)> = Vec::new();
+        for target in self.routing.digest_targets(cadence) {
+            let topics: Vec<&TopicArn> = match target.destination() {
+                Destination::FamilyTopic => self.topics.arns().collect(),
+                Destination::Topic(topic) => vec![topic],
+            };
+            for topic in topics {
+                let stream = Stream {
+                    cadence,
+                    channel: target.channel().name,
+                    topic: topic.clone(),
+                };
+                if !streams.iter().any(|(_, known)| *known == stream) {
+                    streams.push((target, stream));
+                }
+            }
+        }
+        streams
+    }
+
+    async fn send_digest(
+        &self,
+        store: &dyn DigestStore,
+        target: &ChannelRoute,
+        stream: &Stream,
+        until: SystemTime,
+        label: &str,
+    ) -> Result<Sent, NotifierError> {
+        let failed = |reason: String| NotifierError::DigestStore {
+            subject: format!("{} digest to {}", stream.cadence, stream.topic),
+            reason,
+        };
+        let Some(token) = store
+            .claim(stream, until)
+            .await
+            .map_err(|error| failed(error.to_string()))?
+        else {
+            info!(cadence = %stream.cadence, topic = %stream.topic, channel = stream.channel,
+                  "another invocation is sending this digest: left to it");
+            return Ok(Sent::ClaimedElsewhere);
+        };
+        let result = self.publish_pending(store, target, stream, label).await;
+        // Released whatever happened: after a failure the next invocation may claim at once.
+        if let Err(error) = store.release(stream, &token).await {
+            warn!(cadence = %stream.cadence, topic = %stream.topic, error = %error,
+                  "digest claim not released; it expires with the invocation");
+        }
+        result.map_err(|reason| match reason {
+            Failure::Store(reason) => failed(reason),
+            Failure::Publish(error) => error,
+        })
+    }
+
+    async fn publish_pending(
+        &self,
+        store: &dyn DigestStore,
+        target: &ChannelRoute,
+        stream: &Stream,
+        label: &str,
+    ) -> Result<Sent, Failure> {
+        let items = store
+            .pending(stream)
+            .await
+            .map_err(|error| Failure::Store(error.to_string()))?;
+        if items.is_empty() {
+            return Ok(Sent::NothingPending);
+        }
+        let renderer = target.renderer();
+        let message = digest::compose(stream.cadence, &items, renderer.digest_room(), label);
+        let notification = renderer.render(&message);
+        let message_id = self
+            .publisher
+            .publish(&stream.topic, &notification)
+            .await
+            .map_err(|error| {
+                Failure::Publish(NotifierError::Publish {
+                    event_id: label.to_owned(),
+                    topic_arn: stream.topic.to_string(),
+                    reason: error.to_string(),
+                })
+            })?;
+        info!(cadence = %stream.cadence, topic = %stream.topic, channel = stream.channel,
+              items = items.len(), message_id, "published digest");
+        store.mark_sent(stream, &items).await.map_err(|error| {
+            // Published but not marked: the next digest lists these items again. Saying so
+            // is better than losing them.
+            Failure::Store(format!(
+                "published as {message_id}, but its {} items could not be marked sent and will be listed again: {error}",
+                items.len()
+            ))
+        })?;
+        Ok(Sent::Published(DigestDelivery {
+            channel: stream.channel,
+            topic_arn: stream.topic.to_string(),
+            items: items.len(),
+            message_id,
+        }))
+    }
+}
+
+/// How one destination's digest ended.
+enum Sent {
+    Published(DigestDelivery),
+    NothingPending,
+    ClaimedElsewhere,
+}
+
+enum Failure {
+    Store(String),
+    Publish(NotifierError),
+}
