@@ -1,7 +1,8 @@
 //! template.yaml agrees with the code: the EventBridge rules send every catalog event to
 //! the function exactly once (checked with moto's EventBridge pattern matcher, not a
 //! hand-written one), the topic variables the code reads are set from topics the function
-//! may publish to, and failed events are kept.
+//! may publish to, and failed events are kept. With routes, the digest table has the keys the
+//! code writes and the schedules invoke the function with the digest requests it answers.
 //!
 //! The template is read by tests/template_patterns.py, run with the Python named by
 //! `NOTIFIER_PYTHON` (the project's venv with moto and cfn-lint; `make test` sets it).
@@ -11,8 +12,8 @@ use std::sync::OnceLock;
 
 use marketplace_catalog_notifier::aws::{EXPIRATION_ATTRIBUTE, KEY_ATTRIBUTE};
 use marketplace_catalog_notifier::config::{
-    CHAT_SEVERITIES_VARIABLE, CHAT_TOPIC_VARIABLE, DEDUPE_TABLE_VARIABLE, REQUIRED_TOPIC_VARIABLES,
-    TOPIC_VARIABLES,
+    CHAT_SEVERITIES_VARIABLE, CHAT_TOPIC_VARIABLE, DEDUPE_TABLE_VARIABLE, DIGEST_TABLE_VARIABLE,
+    REQUIRED_TOPIC_VARIABLES, ROUTES_VARIABLE, TOPIC_VARIABLES,
 };
 use marketplace_catalog_notifier::families::agreement;
 use marketplace_catalog_notifier::families::catalog::SOURCE;
@@ -334,9 +335,11 @@ fn every_topic_the_function_may_publish_to_is_read_by_the_code() {
 #[test]
 fn grants_are_scoped() {
     let (function, report) = function();
+    // Besides the stack's topics, only the topics outside it that routes may name, as
+    // listed in RouteTopicArns (checked with the routes below).
     assert_eq!(
         report["publish_unresolved"],
-        json!([]),
+        json!([route_topics_grant()]),
         "{function} has sns:Publish grants that do not name one of this stack's topics"
     );
     // DescribeAgreement has no resource type and no condition key, so IAM accepts it only
@@ -785,9 +788,11 @@ fn every_queue_is_retained() {
         BTreeSet::from([
             "DeliveryFailureQueue",
             "ProcessingFailureQueue",
-            "SubscriptionDeadLetterQueue"
+            "SubscriptionDeadLetterQueue",
+            "DigestScheduleDeadLetterQueue",
         ]),
-        "the failure queues (deployed stacks know the first two by these logical ids)"
+        "the failure queues (deployed stacks know the first two by these logical ids) and \
+         the digest schedules' dead-letter queue"
     );
     for (id, queue) in queues {
         assert_eq!(queue["DeletionPolicy"], "Retain", "{id}: DeletionPolicy");
@@ -932,9 +937,14 @@ fn the_delivery_table_and_its_grants_exist_exactly_when_durable_deduplication_is
     };
     let condition = condition.as_str();
 
+    // The table DEDUPE_TABLE_NAME names (the digest table is checked with the routes).
     let tables = report["tables"].as_object().expect("tables");
-    assert_eq!(tables.len(), 1, "expected one DynamoDB table: {tables:?}");
-    let (table, facts_of_table) = tables.iter().next().unwrap();
+    let (_, function_facts) = function();
+    let named = &function_facts["environment"][DEDUPE_TABLE_VARIABLE]["value"]["Fn::If"][1]["Ref"];
+    let (table, facts_of_table) = tables
+        .iter()
+        .find(|(table, _)| *named == table.as_str())
+        .unwrap_or_else(|| panic!("{DEDUPE_TABLE_VARIABLE} names no table of {tables:?}"));
     assert_eq!(facts_of_table["condition"], condition, "{table}: Condition");
     assert_eq!(facts_of_table["deletion_policy"], "Retain", "{table}");
     assert_eq!(facts_of_table["update_replace_policy"], "Retain", "{table}");
@@ -970,7 +980,19 @@ fn the_delivery_table_and_its_grants_exist_exactly_when_durable_deduplication_is
         json!({"Fn::If": [condition, {"Ref": table}, ""]}),
         "{function}: {DEDUPE_TABLE_VARIABLE} must name the table exactly when it exists"
     );
-    let grants = report["dynamodb_grants"].as_array().expect("grants");
+    let table_arn = json!([{"Fn::GetAtt": [table, "Arn"]}]);
+    let grants: Vec<&Value> = report["dynamodb_grants"]
+        .as_array()
+        .expect("grants")
+        .iter()
+        .filter(|grant| {
+            grant["resources"].as_array().is_some_and(|resources| {
+                resources
+                    .iter()
+                    .any(|resource| resource["Fn::GetAtt"][0] == table.as_str())
+            })
+        })
+        .collect();
     assert!(!grants.is_empty(), "{function} has no access to {table}");
     let mut actions = BTreeSet::new();
     for grant in grants {
@@ -979,8 +1001,7 @@ fn the_delivery_table_and_its_grants_exist_exactly_when_durable_deduplication_is
             "{function}: a DynamoDB grant deployed regardless of {condition}: {grant}"
         );
         assert_eq!(
-            grant["resources"],
-            json!([{"Fn::GetAtt": [table, "Arn"]}]),
+            grant["resources"], table_arn,
             "{function}: DynamoDB grants name the table only"
         );
         actions.extend(strings(&grant["actions"]));
@@ -1059,6 +1080,16 @@ fn subscription_dead_letter_queues(resources: &Value) -> BTreeSet<&str> {
         .collect()
 }
 
+/// The queues of `resources` that are an EventBridge Scheduler schedule's dead-letter queue.
+fn schedule_dead_letter_queues(resources: &Value) -> BTreeSet<&str> {
+    of_type(resources, "AWS::Scheduler::Schedule")
+        .values()
+        .filter_map(|schedule| {
+            schedule["Properties"]["Target"]["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0].as_str()
+        })
+        .collect()
+}
+
 /// Every queue of `resources` has an alarm on the age of its oldest message and one that
 /// fires again for each new arrival, both on an alarm action, and both naming the queue
 /// and the command that empties it: `make redrive` for failed events, reading the queue
@@ -1067,6 +1098,7 @@ fn assert_failure_queues_alarmed(resources: &Value, template: &str) {
     let queues = of_type(resources, "AWS::SQS::Queue");
     assert!(!queues.is_empty(), "{template} declares no queue");
     let dead_letters = subscription_dead_letter_queues(resources);
+    let schedule_dead_letters = schedule_dead_letter_queues(resources);
     for queue in queues.keys() {
         let name = get_att(queue, "QueueName");
         let arrivals = alarms_of(resources, "AWS/SQS", "NumberOfMessagesSent", &name);
@@ -1102,13 +1134,21 @@ fn assert_failure_queues_alarmed(resources: &Value, template: &str) {
             !ages.is_empty(),
             "{template}: {queue} has no alarm on ApproximateAgeOfOldestMessage"
         );
-        let command = if dead_letters.contains(queue) {
+        // A digest a schedule could not deliver is read, then sent again by invoking the
+        // function with its payload; its items wait in the digest table meanwhile.
+        let command = if dead_letters.contains(queue) || schedule_dead_letters.contains(queue) {
             format!("aws sqs receive-message --queue-url ${{{queue}}}")
         } else {
             format!("make redrive QUEUE_URL=${{{queue}}}")
         };
         for (id, alarm) in arrivals.into_iter().chain(ages) {
             let text = description(alarm);
+            if schedule_dead_letters.contains(queue) {
+                assert!(
+                    text.contains("aws lambda invoke --function-name ${NotifierFunction}"),
+                    "{template}: {id} must say how to send the digest now: {text}"
+                );
+            }
             assert!(
                 text.contains(&format!("${{{queue}.QueueName}}")),
                 "{template}: {id} must name the queue ${{{queue}.QueueName}}: {text}"
@@ -1575,5 +1615,800 @@ fn the_member_role_trusts_the_central_function_of_the_central_account_only() {
         trust["Condition"],
         json!({"StringEquals": {"aws:PrincipalAccount": "999988887777"}}),
         "the trusted role must also be of CentralAccountId"
+    );
+}
+
+// ------------------------------------------------------------ routes and digests (issue 24)
+
+/// The key attributes and the TTL attribute of the digest table, as the function writes them.
+const DIGEST_PARTITION_KEY: &str = "pk";
+const DIGEST_SORT_KEY: &str = "sk";
+const DIGEST_EXPIRY_ATTRIBUTE: &str = "expires_at";
+
+/// The DynamoDB calls the function makes on the digest table, and nothing more.
+const DIGEST_TABLE_ACTIONS: &[&str] = &[
+    "dynamodb:BatchWriteItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+];
+
+/// The payloads the schedules invoke the function with, by cadence.
+const DIGEST_INPUTS: &[(&str, &str)] = &[
+    ("daily", "{\"digest\":\"daily\"}"),
+    ("weekly", "{\"digest\":\"weekly\"}"),
+];
+
+/// Routes as a deployer passes them inline.
+const INLINE_ROUTES: &str = r#"{"routes":[{"match":{"severity":["critical"]},"to":["chat"]},{"match":{},"to":["family"],"cadence":"daily"}]}"#;
+
+/// Two topics outside the stack that routes name.
+const ROUTE_TOPICS: &str =
+    "arn:aws:sns:us-east-1:111122223333:emea-sales,arn:aws:sns:us-east-1:111122223333:apac-sales";
+
+/// The template's `sns:Publish` resource for the topics outside the stack, as written.
+fn route_topics_grant() -> Value {
+    json!({"Fn::Split": [",", reference("RouteTopicArns")]})
+}
+
+/// The template's resources and conditions evaluated as CloudFormation would for
+/// `parameters` (over the defaults, in account STACK_ACCOUNT, us-east-1). Unlike the
+/// helper's `deployed` section, this also evaluates `Fn::Select` and the list form of
+/// `Fn::Sub`, which the routes conditions and the digest schedule expressions use.
+struct Stack {
+    values: BTreeMap<String, Value>,
+}
+
+impl Stack {
+    fn with(parameters: &[(&str, &str)]) -> Self {
+        let report = &facts().report;
+        let mut values: BTreeMap<String, Value> = report["parameters"]
+            .as_object()
+            .expect("parameters")
+            .iter()
+            .map(|(name, declaration)| {
+                let default = match &declaration["Default"] {
+                    Value::String(text) => text.clone(),
+                    Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                (name.clone(), json!(default))
+            })
+            .collect();
+        for (name, value) in [
+            ("AWS::AccountId", STACK_ACCOUNT),
+            ("AWS::Region", "us-east-1"),
+            ("AWS::Partition", "aws"),
+            ("AWS::StackName", "notifier"),
+        ] {
+            values.insert(name.to_owned(), json!(value));
+        }
+        for (name, value) in parameters {
+            assert!(values.contains_key(*name), "no parameter {name}");
+            values.insert((*name).to_owned(), json!(value));
+        }
+        Self { values }
+    }
+
+    fn condition(&self, name: &str) -> bool {
+        let condition = &facts().report["conditions"][name];
+        assert!(!condition.is_null(), "no condition {name}");
+        self.evaluate(condition)
+            .as_bool()
+            .unwrap_or_else(|| panic!("condition {name} is not a boolean: {condition}"))
+    }
+
+    /// Whether a resource (or output) with this `Condition` attribute is deployed.
+    fn deploys(&self, declaration: &Value) -> bool {
+        declaration["Condition"]
+            .as_str()
+            .is_none_or(|name| self.condition(name))
+    }
+
+    fn evaluate(&self, node: &Value) -> Value {
+        match node {
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|item| self.evaluate(item))
+                    .filter(|item| *item != no_value())
+                    .collect(),
+            ),
+            Value::Object(map) if map.len() == 1 => {
+                let (key, argument) = map.iter().next().unwrap();
+                let part = |index: usize| self.evaluate(&argument[index]);
+                match key.as_str() {
+                    "Ref" => argument
+                        .as_str()
+                        .and_then(|name| self.values.get(name))
+                        .cloned()
+                        .unwrap_or_else(|| node.clone()),
+                    "Condition" => json!(self.condition(argument.as_str().expect("a name"))),
+                    "Fn::If" => {
+                        let name = argument[0].as_str().expect("a condition name");
+                        part(if self.condition(name) { 1 } else { 2 })
+                    }
+                    "Fn::Equals" => json!(part(0) == part(1)),
+                    "Fn::Not" => json!(!truthy(&part(0))),
+                    "Fn::And" => json!(
+                        self.evaluate(argument)
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .all(truthy)
+                    ),
+                    "Fn::Or" => json!(
+                        self.evaluate(argument)
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .any(truthy)
+                    ),
+                    "Fn::Split" => {
+                        let (delimiter, text) = (part(0), part(1));
+                        match (delimiter.as_str(), text.as_str()) {
+                            (Some(delimiter), Some(text)) => {
+                                json!(text.split(delimiter).collect::<Vec<_>>())
+                            }
+                            _ => node.clone(),
+                        }
+                    }
+                    "Fn::Select" => {
+                        let (index, list) = (part(0), part(1));
+                        match (
+                            index.as_u64().or_else(|| index.as_str()?.parse().ok()),
+                            list.as_array(),
+                        ) {
+                            (Some(index), Some(list)) => {
+                                list.get(index as usize).cloned().unwrap_or_else(|| {
+                                    panic!("Fn::Select {index} of {list:?}: out of range")
+                                })
+                            }
+                            _ => node.clone(),
+                        }
+                    }
+                    "Fn::Sub" => {
+                        let (text, variables) = match argument {
+                            Value::String(text) => (text.clone(), BTreeMap::new()),
+                            _ => (
+                                argument[0].as_str().expect("Fn::Sub text").to_owned(),
+                                argument[1]
+                                    .as_object()
+                                    .expect("Fn::Sub variables")
+                                    .iter()
+                                    .map(|(name, value)| (name.clone(), self.evaluate(value)))
+                                    .collect(),
+                            ),
+                        };
+                        let mut text = text;
+                        for (name, value) in variables.iter().chain(&self.values) {
+                            if let Some(value) = value.as_str() {
+                                text = text.replace(&format!("${{{name}}}"), value);
+                            }
+                        }
+                        json!(text)
+                    }
+                    _ => json!({key: self.evaluate(argument)}),
+                }
+            }
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(key, value)| (key.clone(), self.evaluate(value)))
+                    .filter(|(_, value)| *value != no_value())
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    /// A resource's properties as deployed, or `None` when its condition leaves it out.
+    fn resource(&self, id: &str) -> Option<Value> {
+        let resource = &facts().report["resources"][id];
+        assert!(resource.is_object(), "no resource {id}");
+        self.deploys(resource)
+            .then(|| self.evaluate(&resource["Properties"]))
+    }
+
+    /// The function role's inline policy statements as deployed.
+    fn function_role_statements(&self) -> Vec<Value> {
+        let (function, report) = function();
+        let role = report["role_id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{function} has a role of the stack"));
+        let properties = self.resource(role).expect("the function's role");
+        properties["Policies"]
+            .as_array()
+            .expect("inline policies")
+            .iter()
+            .flat_map(|policy| statements(&policy["PolicyDocument"]).into_iter().cloned())
+            .collect()
+    }
+}
+
+fn no_value() -> Value {
+    reference("AWS::NoValue")
+}
+
+fn truthy(value: &Value) -> bool {
+    value
+        .as_bool()
+        .unwrap_or_else(|| panic!("a condition evaluated to {value}, not a boolean"))
+}
+
+/// Whether the parameter's AllowedPattern accepts `value` as a whole, as CloudFormation
+/// checks it (tried with Python's `re.fullmatch` from `NOTIFIER_PYTHON`).
+fn pattern_accepts(parameter: &str, value: &str) -> bool {
+    let pattern = facts().report["parameters"][parameter]["AllowedPattern"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{parameter} has no AllowedPattern"))
+        .to_owned();
+    let python = std::env::var(crate::support::template::PYTHON_VARIABLE).expect("NOTIFIER_PYTHON");
+    let status = std::process::Command::new(python)
+        .args([
+            "-c",
+            "import re, sys; sys.exit(0 if re.fullmatch(sys.argv[1], sys.argv[2]) else 1)",
+            &pattern,
+            value,
+        ])
+        .status()
+        .expect("python runs");
+    status.success()
+}
+
+/// The condition that is true exactly when `Routes` is set: the digest resources' own.
+fn routes_condition() -> &'static str {
+    let on = json!({"Fn::Not": [{"Fn::Equals": [reference("Routes"), ""]}]});
+    let conditions: Vec<&String> = facts().report["conditions"]
+        .as_object()
+        .expect("conditions")
+        .iter()
+        .filter(|(_, condition)| **condition == on)
+        .map(|(name, _)| name)
+        .collect();
+    let [condition] = conditions.as_slice() else {
+        panic!("expected one condition equal to {on}, found {conditions:?}");
+    };
+    condition.as_str()
+}
+
+/// The digest table: the one DIGEST_TABLE_NAME names.
+fn digest_table() -> &'static str {
+    let (function, report) = function();
+    report["environment"][DIGEST_TABLE_VARIABLE]["value"]["Fn::If"][1]["Ref"]
+        .as_str()
+        .unwrap_or_else(|| {
+            panic!("{function}: {DIGEST_TABLE_VARIABLE} must be !If [<routes>, !Ref <table>, ...]")
+        })
+}
+
+/// The two digest schedules, by the cadence their payload asks for.
+fn digest_schedules() -> BTreeMap<String, (&'static str, &'static Value)> {
+    let schedules = resources_of("AWS::Scheduler::Schedule");
+    let by_cadence: BTreeMap<String, (&str, &Value)> = schedules
+        .iter()
+        .map(|(id, schedule)| {
+            let input = schedule["Properties"]["Target"]["Input"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{id}: Target.Input is JSON text"));
+            let payload: Value = serde_json::from_str(input)
+                .unwrap_or_else(|error| panic!("{id}: Target.Input {input} is not JSON: {error}"));
+            let cadence = payload["digest"].as_str().unwrap_or_default().to_owned();
+            (cadence, (*id, *schedule))
+        })
+        .collect();
+    assert_eq!(
+        by_cadence.len(),
+        schedules.len(),
+        "two schedules ask for the same digest: {schedules:?}"
+    );
+    by_cadence
+}
+
+#[test]
+fn the_function_reads_the_routes_and_the_digest_table_only_when_routes_are_set() {
+    let (function, _) = function();
+    let written = &facts().report["written_environment"][function];
+    let condition = routes_condition();
+    assert_eq!(
+        written[ROUTES_VARIABLE],
+        json!({"Fn::If": [condition, reference("Routes"), no_value()]}),
+        "{function}: {ROUTES_VARIABLE} is the Routes parameter as given, unset without it"
+    );
+    assert_eq!(
+        written[DIGEST_TABLE_VARIABLE],
+        json!({"Fn::If": [condition, reference(digest_table()), no_value()]}),
+        "{function}: {DIGEST_TABLE_VARIABLE} names the digest table exactly when it exists"
+    );
+    let environment = |parameters: &[(&str, &str)]| {
+        Stack::with(parameters)
+            .resource(function)
+            .expect("the function")["Environment"]["Variables"]
+            .clone()
+    };
+    let default = environment(&[]);
+    for variable in [ROUTES_VARIABLE, DIGEST_TABLE_VARIABLE] {
+        assert!(
+            default.get(variable).is_none(),
+            "{function}: {variable} is set without routes: today's behaviour needs it unset"
+        );
+    }
+    for routes in [INLINE_ROUTES, "/notifier/routes"] {
+        let set = environment(&[("Routes", routes)]);
+        assert_eq!(
+            set[ROUTES_VARIABLE], routes,
+            "{function}: {ROUTES_VARIABLE}"
+        );
+        assert_eq!(set[DIGEST_TABLE_VARIABLE], reference(digest_table()));
+    }
+}
+
+#[test]
+fn the_routes_parameter_takes_json_or_an_ssm_parameter_and_its_defaults_are_off() {
+    let parameters = &facts().report["parameters"];
+    for (name, default) in [
+        ("Routes", ""),
+        ("RouteTopicArns", ""),
+        ("DailyDigestTime", "08:00"),
+        ("WeeklyDigestDay", "MON"),
+        ("DigestTimezone", "UTC"),
+    ] {
+        assert_eq!(parameters[name]["Default"], default, "{name}: Default");
+    }
+    for accepted in [
+        "",
+        INLINE_ROUTES,
+        "{\n  \"routes\": []\n}",
+        "/notifier/routes",
+        "notifier-routes",
+        "arn:aws:ssm:us-east-1:123456789012:parameter/notifier/routes",
+    ] {
+        assert!(
+            pattern_accepts("Routes", accepted),
+            "Routes refuses {accepted:?}"
+        );
+    }
+    for refused in [
+        " {\"routes\": []}",
+        "routes please",
+        "arn:aws:s3:::bucket/routes.json",
+    ] {
+        assert!(
+            !pattern_accepts("Routes", refused),
+            "Routes accepts {refused:?}"
+        );
+    }
+    assert!(pattern_accepts("RouteTopicArns", ROUTE_TOPICS));
+    assert!(!pattern_accepts(
+        "RouteTopicArns",
+        "arn:aws:sns:us-east-1:111122223333:a, arn:aws:sns:us-east-1:111122223333:b"
+    ));
+    assert!(!pattern_accepts(
+        "RouteTopicArns",
+        "arn:aws:sns:us-east-1:111122223333:orders.fifo"
+    ));
+    for time in ["00:00", "08:00", "17:30", "23:59"] {
+        assert!(pattern_accepts("DailyDigestTime", time), "{time}");
+    }
+    for time in ["8:00", "24:00", "12:60", "noon"] {
+        assert!(!pattern_accepts("DailyDigestTime", time), "{time}");
+    }
+    for zone in [
+        "UTC",
+        "Europe/Berlin",
+        "America/Argentina/Buenos_Aires",
+        "Etc/GMT+5",
+    ] {
+        assert!(pattern_accepts("DigestTimezone", zone), "{zone}");
+    }
+    assert!(!pattern_accepts("DigestTimezone", "Europe/Berlin; UTC"));
+}
+
+#[test]
+fn the_function_may_read_the_routes_parameter_it_is_given_and_no_other() {
+    let parameter_arn = "arn:aws:ssm:us-east-1:123456789012:parameter/notifier/routes";
+    for (routes, expected) in [
+        ("", None),
+        (INLINE_ROUTES, None),
+        ("/notifier/routes", Some(parameter_arn)),
+        (
+            "notifier-routes",
+            Some("arn:aws:ssm:us-east-1:123456789012:parameter/notifier-routes"),
+        ),
+        (parameter_arn, Some(parameter_arn)),
+    ] {
+        let statements = Stack::with(&[("Routes", routes)]).function_role_statements();
+        let reads: Vec<&Value> = statements
+            .iter()
+            .filter(|statement| statement["Action"] == "ssm:GetParameter")
+            .map(|statement| &statement["Resource"])
+            .collect();
+        let expected: Vec<Value> = expected.into_iter().map(|arn| json!(arn)).collect();
+        assert_eq!(
+            reads,
+            expected.iter().collect::<Vec<_>>(),
+            "Routes={routes}: ssm:GetParameter on the routes parameter only, and only when it is one"
+        );
+        // A SecureString is decrypted through SSM, not by the function directly.
+        let decrypts = statements.iter().any(|statement| {
+            statement["Action"] == "kms:Decrypt"
+                && statement["Condition"]["StringEquals"]["kms:ViaService"]
+                    == "ssm.us-east-1.amazonaws.com"
+        });
+        assert_eq!(
+            decrypts,
+            !expected.is_empty(),
+            "Routes={routes}: kms:Decrypt through SSM"
+        );
+    }
+}
+
+#[test]
+fn the_function_may_publish_to_exactly_the_listed_route_topics() {
+    let publish_targets = |parameters: &[(&str, &str)]| -> Vec<Value> {
+        Stack::with(parameters)
+            .function_role_statements()
+            .into_iter()
+            .filter(|statement| statement["Action"] == "sns:Publish")
+            .flat_map(|statement| match &statement["Resource"] {
+                Value::Array(resources) => resources.clone(),
+                resource => vec![resource.clone()],
+            })
+            .filter(|resource| resource.is_string())
+            .collect()
+    };
+    let listed: Vec<Value> = ROUTE_TOPICS.split(',').map(|arn| json!(arn)).collect();
+    assert_eq!(
+        publish_targets(&[("Routes", INLINE_ROUTES), ("RouteTopicArns", ROUTE_TOPICS)]),
+        listed,
+        "with routes, exactly the listed topics outside the stack"
+    );
+    assert_eq!(
+        publish_targets(&[("RouteTopicArns", ROUTE_TOPICS)]),
+        Vec::<Value>::new(),
+        "without routes nothing names those topics: no grant"
+    );
+    assert_eq!(
+        publish_targets(&[("Routes", INLINE_ROUTES)]),
+        Vec::<Value>::new(),
+        "no topic listed: no grant outside the stack"
+    );
+}
+
+#[test]
+fn the_digest_table_has_the_keys_the_code_writes_and_is_kept() {
+    let report = &facts().report;
+    let table = digest_table();
+    let facts_of_table = &report["tables"][table];
+    assert!(
+        facts_of_table.is_object(),
+        "{table} is not a DynamoDB table"
+    );
+    assert_eq!(
+        facts_of_table["condition"],
+        routes_condition(),
+        "{table}: Condition"
+    );
+    assert_eq!(facts_of_table["deletion_policy"], "Retain", "{table}");
+    assert_eq!(facts_of_table["update_replace_policy"], "Retain", "{table}");
+    let properties = &facts_of_table["properties"];
+    assert_eq!(properties["BillingMode"], "PAY_PER_REQUEST", "{table}");
+    assert_eq!(
+        properties["KeySchema"],
+        json!([
+            {"AttributeName": DIGEST_PARTITION_KEY, "KeyType": "HASH"},
+            {"AttributeName": DIGEST_SORT_KEY, "KeyType": "RANGE"}
+        ]),
+        "{table}: the code's partition and sort keys"
+    );
+    let definitions: BTreeSet<(&str, &str)> = properties["AttributeDefinitions"]
+        .as_array()
+        .expect("AttributeDefinitions")
+        .iter()
+        .map(|definition| {
+            (
+                definition["AttributeName"].as_str().unwrap(),
+                definition["AttributeType"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        definitions,
+        BTreeSet::from([(DIGEST_PARTITION_KEY, "S"), (DIGEST_SORT_KEY, "S")]),
+        "{table}: both keys are strings, and no other attribute is declared (no index)"
+    );
+    assert!(
+        properties["GlobalSecondaryIndexes"].is_null()
+            && properties["LocalSecondaryIndexes"].is_null()
+    );
+    assert_eq!(
+        properties["TimeToLiveSpecification"],
+        json!({"AttributeName": DIGEST_EXPIRY_ATTRIBUTE, "Enabled": true}),
+        "{table}: items expire through TTL on the attribute the code writes"
+    );
+    assert_eq!(
+        properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"], true,
+        "{table}: point-in-time recovery"
+    );
+    assert_eq!(
+        properties["SSESpecification"]["SSEEnabled"], true,
+        "{table}: encryption"
+    );
+    let output = &report["outputs"]["DigestTableName"];
+    assert_eq!(output["Value"], reference(table), "DigestTableName output");
+    assert_eq!(
+        output["Condition"],
+        routes_condition(),
+        "DigestTableName output"
+    );
+}
+
+#[test]
+fn the_function_may_queue_and_collect_digest_items_on_its_table_only() {
+    let (function, report) = function();
+    let table = digest_table();
+    let grants: Vec<&Value> = report["dynamodb_grants"]
+        .as_array()
+        .expect("grants")
+        .iter()
+        .filter(|grant| {
+            grant["resources"]
+                .to_string()
+                .contains(&format!("\"{table}\""))
+        })
+        .collect();
+    assert_eq!(
+        grants.len(),
+        1,
+        "{function}: one statement on {table}: {grants:?}"
+    );
+    let grant = grants[0];
+    assert_eq!(
+        grant["condition"],
+        routes_condition(),
+        "{function}: the digest grant is deployed with the table, not regardless of it"
+    );
+    assert_eq!(
+        grant["resources"],
+        json!([get_att(table, "Arn")]),
+        "{function}: on the table itself (no index, no other table)"
+    );
+    assert_eq!(
+        strings(&grant["actions"]),
+        DIGEST_TABLE_ACTIONS.iter().copied().collect(),
+        "{function}: exactly the calls the digests make"
+    );
+}
+
+#[test]
+fn the_digest_schedules_invoke_the_function_daily_and_weekly_at_the_chosen_time() {
+    let (function, _) = function();
+    let schedules = digest_schedules();
+    let cadences: BTreeSet<&str> = schedules.keys().map(String::as_str).collect();
+    assert_eq!(
+        cadences,
+        DIGEST_INPUTS.iter().map(|(cadence, _)| *cadence).collect(),
+        "one schedule per digest cadence, with the payload the function answers"
+    );
+    for (cadence, input) in DIGEST_INPUTS {
+        let (id, schedule) = schedules[*cadence];
+        assert_eq!(
+            schedule["Condition"],
+            routes_condition(),
+            "{id}: created with routes only"
+        );
+        let properties = &schedule["Properties"];
+        let target = &properties["Target"];
+        assert_eq!(
+            target["Arn"],
+            get_att(function, "Arn"),
+            "{id} invokes {function}"
+        );
+        let payload: Value = serde_json::from_str(target["Input"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            payload,
+            serde_json::from_str::<Value>(input).unwrap(),
+            "{id}: Input"
+        );
+        assert_eq!(
+            properties["ScheduleExpressionTimezone"],
+            reference("DigestTimezone"),
+            "{id}: the time is the deployer's, in their time zone"
+        );
+        assert_eq!(
+            properties["FlexibleTimeWindow"],
+            json!({"Mode": "OFF"}),
+            "{id}"
+        );
+        assert!(
+            properties["State"].is_null() || properties["State"] == "ENABLED",
+            "{id}"
+        );
+        // Retried for invoke failures, and given up within the hour: the items wait for
+        // the next digest rather than a late retry.
+        let retry = &target["RetryPolicy"];
+        assert!(
+            retry["MaximumRetryAttempts"]
+                .as_u64()
+                .is_some_and(|attempts| attempts >= 1),
+            "{id}: RetryPolicy retries: {retry}"
+        );
+        assert!(
+            retry["MaximumEventAgeInSeconds"]
+                .as_u64()
+                .is_some_and(|age| age <= 3600),
+            "{id}: RetryPolicy gives up within the hour: {retry}"
+        );
+        let queue = target["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0]
+            .as_str()
+            .unwrap_or_else(|| panic!("{id}: DeadLetterConfig is a queue of the stack"));
+        assert!(
+            resources_of("AWS::SQS::Queue").contains_key(queue),
+            "{id}: {queue}"
+        );
+    }
+    // The expressions are built from the parameters: the defaults, and a later time on
+    // another day.
+    let expressions = |parameters: &[(&str, &str)]| -> [Value; 2] {
+        let stack = Stack::with(parameters);
+        ["daily", "weekly"].map(|cadence| {
+            stack
+                .resource(schedules[cadence].0)
+                .expect("deployed with routes")["ScheduleExpression"]
+                .clone()
+        })
+    };
+    assert_eq!(
+        expressions(&[("Routes", INLINE_ROUTES)]),
+        [json!("cron(00 08 * * ? *)"), json!("cron(00 08 ? * MON *)")]
+    );
+    assert_eq!(
+        expressions(&[
+            ("Routes", "/notifier/routes"),
+            ("DailyDigestTime", "17:30"),
+            ("WeeklyDigestDay", "FRI")
+        ]),
+        [json!("cron(30 17 * * ? *)"), json!("cron(30 17 ? * FRI *)")]
+    );
+    // Every day the parameter allows is one EventBridge Scheduler's cron knows by name.
+    assert_eq!(
+        strings(&facts().report["parameters"]["WeeklyDigestDay"]["AllowedValues"]),
+        BTreeSet::from(["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"])
+    );
+    // Without routes, no schedule and no table.
+    let stack = Stack::with(&[]);
+    for (cadence, (id, _)) in &schedules {
+        assert!(
+            stack.resource(id).is_none(),
+            "the {cadence} schedule {id} exists without routes"
+        );
+    }
+    assert!(
+        stack.resource(digest_table()).is_none(),
+        "the digest table exists without routes"
+    );
+}
+
+#[test]
+fn the_schedule_role_may_only_invoke_the_function_and_keep_failed_digests() {
+    let (function, _) = function();
+    let schedules = digest_schedules();
+    let roles: BTreeSet<&str> = schedules
+        .values()
+        .map(|(id, schedule)| {
+            schedule["Properties"]["Target"]["RoleArn"]["Fn::GetAtt"][0]
+                .as_str()
+                .unwrap_or_else(|| panic!("{id}: RoleArn is a role of the stack"))
+        })
+        .collect();
+    let queues: BTreeSet<&str> = schedules
+        .values()
+        .filter_map(|(_, schedule)| {
+            schedule["Properties"]["Target"]["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0].as_str()
+        })
+        .collect();
+    let (roles, queues): (Vec<&str>, Vec<&str>) =
+        (roles.into_iter().collect(), queues.into_iter().collect());
+    let ([role], [queue]) = (roles.as_slice(), queues.as_slice()) else {
+        panic!("the schedules share one role and one dead-letter queue: {roles:?} {queues:?}");
+    };
+    let (role, queue) = (*role, *queue);
+    let resource = resources_of("AWS::IAM::Role")[role];
+    assert_eq!(
+        resource["Condition"],
+        routes_condition(),
+        "{role}: created with the schedules"
+    );
+    let properties = &resource["Properties"];
+    assert!(
+        properties["ManagedPolicyArns"].is_null(),
+        "{role} has managed policies"
+    );
+    let trust = statements(&properties["AssumeRolePolicyDocument"]);
+    assert_eq!(
+        trust,
+        vec![&json!({
+            "Effect": "Allow",
+            "Principal": {"Service": "scheduler.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": reference("AWS::AccountId")}}
+        })],
+        "{role}: assumed by EventBridge Scheduler for this account's schedules only"
+    );
+    let granted: BTreeSet<(String, String)> = properties["Policies"]
+        .as_array()
+        .expect("inline policies")
+        .iter()
+        .flat_map(|policy| statements(&policy["PolicyDocument"]))
+        .map(|statement| {
+            assert_eq!(statement["Effect"], "Allow", "{role}: {statement}");
+            assert!(statement["Condition"].is_null(), "{role}: {statement}");
+            (
+                statement["Action"].to_string(),
+                statement["Resource"].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        granted,
+        BTreeSet::from([
+            (
+                json!("lambda:InvokeFunction").to_string(),
+                get_att(function, "Arn").to_string()
+            ),
+            (
+                json!("sqs:SendMessage").to_string(),
+                get_att(queue, "Arn").to_string()
+            ),
+        ]),
+        "{role}: invoke {function} and send to {queue}, nothing else"
+    );
+}
+
+#[test]
+fn a_digest_the_scheduler_could_not_deliver_raises_an_alarm() {
+    let resources = &facts().report["resources"];
+    for queue in schedule_dead_letter_queues(resources) {
+        let declaration = &resources[queue];
+        assert_eq!(declaration["Condition"], routes_condition(), "{queue}");
+        let properties = &declaration["Properties"];
+        assert_eq!(
+            properties["SqsManagedSseEnabled"], true,
+            "{queue}: encrypted"
+        );
+        assert_eq!(
+            properties["MessageRetentionPeriod"], 1_209_600,
+            "{queue}: 14 days"
+        );
+        let waiting: Vec<_> = alarms_of(
+            resources,
+            "AWS/SQS",
+            "ApproximateNumberOfMessagesVisible",
+            &get_att(queue, "QueueName"),
+        )
+        .into_iter()
+        .filter(|(_, alarm)| {
+            alarm["Threshold"] == 0 && alarm["ComparisonOperator"] == "GreaterThanThreshold"
+        })
+        .collect();
+        assert!(
+            !waiting.is_empty(),
+            "{queue} has no alarm on messages visible > 0"
+        );
+        for (id, alarm) in waiting {
+            assert_eq!(
+                alarm["AlarmActions"],
+                json!([reference(alarms_topic())]),
+                "{id} notifies the alarms topic"
+            );
+            assert_eq!(
+                resources[id]["Condition"],
+                routes_condition(),
+                "{id}: with its queue"
+            );
+        }
+    }
+    assert!(
+        !schedule_dead_letter_queues(resources).is_empty(),
+        "the digest schedules keep no dead letters"
     );
 }
