@@ -97,6 +97,15 @@ CHAT_LINT_PARAMETERS := SlackWorkspaceId=T012AB3CD SlackChannelId=C012AB3CDE \
 ACCOUNTS_LINT_PARAMETERS := OrganizationId=o-abcdef1234 AccountIds=111122223333,444455556666 \
   AccountNamesParameter=/marketplace/account-names
 
+# Sample routes parameters, so the lint also runs with the digest table, the schedules, their
+# role and dead-letter queue, and the function's digest, SSM and route-topic grants on: routes
+# inline (a JSON value passes through --parameters whole: it splits at the first "=" only),
+# and routes held in an SSM parameter.
+ROUTES_LINT_PARAMETERS := 'Routes={"routes":[{"match":{},"to":["family"],"cadence":"daily"}]}' \
+  RouteTopicArns=arn:aws:sns:us-east-1:111122223333:emea-sales,arn:aws:sns:us-east-1:111122223333:apac-sales \
+  DailyDigestTime=17:30 WeeklyDigestDay=FRI DigestTimezone=Europe/Berlin
+ROUTES_PARAMETER_LINT_PARAMETERS := Routes=/notifier/routes
+
 # The member-account forwarder (templates/forwarder.yaml) is plain CloudFormation for
 # StackSets; both linters check it as well.
 FORWARDER_TEMPLATE := templates/forwarder.yaml
@@ -106,10 +115,12 @@ FORWARDER_TEMPLATE := templates/forwarder.yaml
 # step runs SAM CLI's expansion instead, the one `make build` and `make deploy` use, and
 # then the SAM translator, offline. Its --config-env names no section of samconfig.toml,
 # whose `lint = true` would otherwise turn it into the cfn-lint run above.
-lint-template: venv venv-sam ## Lint template.yaml (with and without chat channels and several accounts) and templates/forwarder.yaml with cfn-lint (pinned) and `sam validate`
+lint-template: venv venv-sam ## Lint template.yaml (with and without chat channels, several accounts and routes) and templates/forwarder.yaml with cfn-lint (pinned) and `sam validate`
 	$(VENV_BIN)/cfn-lint template.yaml
 	$(VENV_BIN)/cfn-lint template.yaml --parameters $(CHAT_LINT_PARAMETERS)
 	$(VENV_BIN)/cfn-lint template.yaml --parameters $(ACCOUNTS_LINT_PARAMETERS)
+	$(VENV_BIN)/cfn-lint template.yaml --parameters $(ROUTES_LINT_PARAMETERS)
+	$(VENV_BIN)/cfn-lint template.yaml --parameters $(ROUTES_PARAMETER_LINT_PARAMETERS)
 	$(VENV_BIN)/cfn-lint $(FORWARDER_TEMPLATE)
 	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --region $(DEPLOY_REGION)
 	SAM_CLI_TELEMETRY=0 $(SAM_LANGUAGE_EXTENSIONS) $(SAM) validate --region $(DEPLOY_REGION) --config-env translate-only
