@@ -20,7 +20,10 @@ pub use account_access::AccountAccess;
 pub use agreement::AgreementApi;
 pub use catalog::CatalogApi;
 pub use delivery_table::{DynamoDbStore, EXPIRATION_ATTRIBUTE, KEY_ATTRIBUTE};
-pub use digest_table::DigestTable;
+pub use digest_table::{
+    DigestTable, EXPIRES_AT as DIGEST_EXPIRES_AT, PARTITION_KEY as DIGEST_PARTITION_KEY,
+    SORT_KEY as DIGEST_SORT_KEY,
+};
 pub use invoke::{Answer, FunctionInvoker};
 pub use parameter::{PARAMETER_TIMEOUT, read_parameter};
 pub use sns::SnsPublisher;

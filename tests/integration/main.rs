@@ -16,6 +16,7 @@ mod limits;
 mod notifications;
 mod operator_commands;
 mod readme;
+mod routes;
 mod runtime_api;
 mod several_accounts;
 mod sns_publisher;

@@ -11,6 +11,7 @@
 
 pub mod contract;
 pub mod delivery_table;
+pub mod digest_table;
 pub mod eventbridge;
 pub mod fault_proxy;
 pub mod http_server;

@@ -400,6 +400,21 @@ impl Moto {
         deliveries
     }
 
+    /// [`Self::take_exactly`] as SNS deliveries (subject, message, attributes): for a queue
+    /// subscribed to a topic that a test reads again later.
+    pub async fn take_exactly_deliveries(
+        &self,
+        queue: &Queue,
+        expected: usize,
+        within: Duration,
+    ) -> Vec<Delivery> {
+        self.take_exactly(queue, expected, within)
+            .await
+            .iter()
+            .map(|message| Delivery::from_sqs_body(message.body().expect("a body")))
+            .collect()
+    }
+
     /// Receives exactly `expected` messages as SQS returns them (body and message
     /// attributes) and deletes them, then checks the queue is empty: for a queue a test
     /// reads again later, or one that is not an SNS subscriber (raw delivery, EventBridge).
