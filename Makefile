@@ -15,6 +15,8 @@ VENV_STAMP := $(VENV)/.requirements-installed
 EVENT ?=
 # Which renderings `make demo` shows: both, text (e-mail/SQS) or chat (Slack/Teams JSON).
 FORMAT ?= both
+# `make demo DIGEST=daily` (or weekly): queue every sample for that digest and show it.
+DIGEST ?=
 # Kept so `make test` can close with one total over every cargo test binary.
 CARGO_TEST_LOG := .run/cargo-test.log
 
@@ -37,8 +39,8 @@ $(VENV_STAMP): requirements/test.txt
 	$(VENV)/bin/python -m pip install --disable-pip-version-check --quiet -r requirements/test.txt
 	touch $@
 
-demo: ## Render every sample event in events/ to stdout, text and chat (dry run): FORMAT=text|chat for one
-	FORMAT="$(FORMAT)" cargo run --quiet --no-default-features --bin notifier-demo -- events/*.json
+demo: ## Render every sample event in events/ to stdout, text and chat (dry run): FORMAT=text|chat for one, DIGEST=daily|weekly for the digest
+	FORMAT="$(FORMAT)" DIGEST="$(DIGEST)" cargo run --quiet --no-default-features --bin notifier-demo -- events/*.json
 
 test: venv ## Run the Rust tests (unit and integration) against a throwaway moto server on 127.0.0.1
 	@mkdir -p $(dir $(CARGO_TEST_LOG))

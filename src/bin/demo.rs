@@ -2,18 +2,27 @@
 //! through the dry-run publisher: no AWS account, no network. Both renderings are shown —
 //! the e-mail/SQS text and the chat JSON — unless `FORMAT=text` or `FORMAT=chat` picks one.
 //!
+//! With `DIGEST=daily` (or `weekly`) every event is queued for that digest instead, by one
+//! route to the family topics and chat, in this process's memory; then the digest request
+//! the stack's schedule sends publishes one digest per destination.
+//!
 //! It is built without the crate's `aws` feature (`make demo`), so a first run compiles
 //! only the pure core: no AWS SDK, no TLS.
 //!
-//! Usage: [FORMAT=both|text|chat] cargo run --no-default-features --bin notifier-demo -- events/*.json
+//! Usage: [FORMAT=both|text|chat] [DIGEST=daily|weekly] cargo run --no-default-features --bin notifier-demo -- events/*.json
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use marketplace_catalog_notifier::config::{CHAT_TOPIC_VARIABLE, DRY_RUN_VARIABLE, TopicArn};
+use marketplace_catalog_notifier::config::{
+    CHAT_TOPIC_VARIABLE, DIGEST_TABLE_VARIABLE, DRY_RUN_VARIABLE, ROUTES_VARIABLE, TopicArn,
+};
+use marketplace_catalog_notifier::digest::MemoryStore;
 use marketplace_catalog_notifier::error::PublishError;
 use marketplace_catalog_notifier::notification::{Channel, Notification};
 use marketplace_catalog_notifier::publish::{DryRunPublisher, Publisher};
-use marketplace_catalog_notifier::{Config, Notifier};
+use marketplace_catalog_notifier::routing::{Routing, parse_routes};
+use marketplace_catalog_notifier::{Config, Notifier, Outcome};
 
 /// Where the demo's chat renderings "go": a placeholder, as for the family topics.
 const DEMO_CHAT_TOPIC: &str = "arn:aws:sns:us-east-1:000000000000:dry-run-chat";
@@ -69,11 +78,27 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let digest = match std::env::var("DIGEST").unwrap_or_default().trim() {
+        "" => None,
+        cadence @ ("daily" | "weekly") => Some(cadence.to_owned()),
+        other => {
+            eprintln!("DIGEST={other:?}: expected daily or weekly");
+            return ExitCode::from(2);
+        }
+    };
+    // Every event to the family topics and chat, at the digest's cadence.
+    let routes = digest.as_ref().map(|cadence| {
+        format!(
+            r#"{{"routes": [{{"match": {{}}, "to": ["family", "chat"], "cadence": "{cadence}"}}]}}"#
+        )
+    });
     // Placeholder topics for every family and for chat, so every event shows where it
     // would go.
     let config = match Config::from_lookup(|name| match name {
         DRY_RUN_VARIABLE => Some("true".to_owned()),
         CHAT_TOPIC_VARIABLE => Some(DEMO_CHAT_TOPIC.to_owned()),
+        ROUTES_VARIABLE => routes.clone(),
+        DIGEST_TABLE_VARIABLE => routes.as_ref().map(|_| "in-memory".to_owned()),
         _ => None,
     }) {
         Ok(config) => config,
@@ -86,7 +111,21 @@ async fn main() -> ExitCode {
         format,
         printer: DryRunPublisher::stdout(),
     };
-    let notifier = Notifier::new(config.topics, publisher).with_chat_topic(config.chat_topic);
+    let mut notifier =
+        Notifier::new(config.topics.clone(), publisher).with_chat_topic(config.chat_topic.clone());
+    if let Some(routes) = &routes {
+        match parse_routes(routes, config.route_context()) {
+            Ok(routes) => {
+                notifier = notifier
+                    .with_routing(Routing::new(routes))
+                    .with_digest_store(Some(Arc::new(MemoryStore::default())));
+            }
+            Err(reason) => {
+                eprintln!("{reason}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
 
     let mut failures = 0;
     for path in &paths {
@@ -105,6 +144,27 @@ async fn main() -> ExitCode {
             Err(error) => Err(error),
         };
         match result {
+            // Queued events print nothing more: the digest below shows them.
+            Ok(Outcome::Queued { .. }) => println!(
+                "Queued for the {} digest.",
+                digest.as_deref().unwrap_or_default()
+            ),
+            Ok(outcome) => println!(
+                "Outcome:    {}",
+                serde_json::to_string(&outcome).unwrap_or_else(|error| error.to_string())
+            ),
+            Err(error) => {
+                failures += 1;
+                println!("Error:      {error}");
+            }
+        }
+    }
+    if let Some(cadence) = &digest {
+        println!("\n=== the {cadence} digest ===");
+        match notifier
+            .handle(serde_json::json!({ "digest": cadence }))
+            .await
+        {
             Ok(outcome) => println!(
                 "Outcome:    {}",
                 serde_json::to_string(&outcome).unwrap_or_else(|error| error.to_string())
@@ -117,7 +177,7 @@ async fn main() -> ExitCode {
     }
     println!(
         "\n{} event(s) rendered, {failures} rejected.",
-        paths.len() - failures
+        paths.len().saturating_sub(failures)
     );
     if failures == 0 {
         ExitCode::SUCCESS

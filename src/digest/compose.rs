@@ -45,40 +45,51 @@ pub fn compose(cadence: Cadence, items: &[DigestItem], room: usize, label: &str)
         )
     };
 
-    let mut groups: BTreeMap<&str, Vec<&DigestItem>> = BTreeMap::new();
-    for item in items {
-        groups.entry(item.group.as_str()).or_default().push(item);
-    }
-    let mut groups: Vec<(&str, Vec<&DigestItem>)> = groups.into_iter().collect();
-    for (_, members) in &mut groups {
-        members.sort_by(|a, b| urgency(b).cmp(&urgency(a)).then(a.time.cmp(&b.time)));
-    }
-    // Groups with the most urgent item first; ties by name (the map's order, kept by a stable sort).
-    groups.sort_by_key(|(_, members)| std::cmp::Reverse(most_urgent(members)));
-
-    let mut sections = Vec::with_capacity(groups.len() + 1);
+    // What is listed is chosen across all groups, most urgent first, so a short channel
+    // (chat) shows what needs action rather than whichever group sorts first.
+    let mut by_urgency: Vec<&DigestItem> = items.iter().collect();
+    by_urgency.sort_by(|a, b| urgency(b).cmp(&urgency(a)).then(a.time.cmp(&b.time)));
+    let totals = group_sizes(items);
     let mut left = room;
-    let mut listed = 0;
-    'groups: for (title, members) in &groups {
-        let heading = format!("{title} ({})", members.len());
-        if heading.len() + HEADING_OVERHEAD > left {
+    let mut chosen: BTreeMap<&str, Vec<(&DigestItem, Line)>> = BTreeMap::new();
+    for item in by_urgency {
+        let line = line(item);
+        let heading = if chosen.contains_key(item.group.as_str()) {
+            0
+        } else {
+            item.group.len() + HEADING_OVERHEAD
+        };
+        let cost = line_length(&line) + LINE_OVERHEAD + heading;
+        if cost > left {
             break;
         }
-        left -= heading.len() + HEADING_OVERHEAD;
-        let mut section = Section::new(heading);
-        for item in members {
-            let line = line(item);
-            if line.len() + LINE_OVERHEAD > left {
-                sections.push(section);
-                break 'groups;
-            }
-            left -= line.len() + LINE_OVERHEAD;
-            section.lines.push(Line::Bullet(line));
-            listed += 1;
-        }
-        sections.push(section);
+        left -= cost;
+        chosen
+            .entry(item.group.as_str())
+            .or_default()
+            .push((item, line));
     }
-    sections.retain(|section| !section.lines.is_empty());
+    let listed: usize = chosen.values().map(Vec::len).sum();
+    let mut groups: Vec<(&str, Vec<(&DigestItem, Line)>)> = chosen.into_iter().collect();
+    // Groups with the most urgent item first; ties by name (the map's order, kept by a
+    // stable sort). Within a group the lines keep their urgency order.
+    groups.sort_by_key(|(_, members)| {
+        std::cmp::Reverse(
+            members
+                .first()
+                .map_or((false, Severity::Info), |(item, _)| urgency(item)),
+        )
+    });
+    let mut sections: Vec<Section> = groups
+        .into_iter()
+        .map(|(title, members)| Section {
+            title: format!(
+                "{title} ({})",
+                totals.get(title).copied().unwrap_or_default()
+            ),
+            lines: members.into_iter().map(|(_, line)| line).collect(),
+        })
+        .collect();
     if listed < items.len() {
         sections.push(Section {
             title: "Not listed".to_owned(),
@@ -115,34 +126,47 @@ fn urgency(item: &DigestItem) -> (bool, Severity) {
     (item.action_required, item.severity)
 }
 
-fn most_urgent(members: &[&DigestItem]) -> (bool, Severity) {
-    members
-        .iter()
-        .map(|item| urgency(item))
-        .max()
-        .unwrap_or((false, Severity::Info))
+/// How many items each group has, listed or not.
+fn group_sizes(items: &[DigestItem]) -> BTreeMap<&str, usize> {
+    let mut sizes = BTreeMap::new();
+    for item in items {
+        *sizes.entry(item.group.as_str()).or_default() += 1;
+    }
+    sizes
 }
 
-/// "[ACTION] [ERROR] headline · account · 2026-12-01 14:03 UTC · link"
-fn line(item: &DigestItem) -> String {
-    let mut line = String::with_capacity(item.headline.len() + 96);
+fn line_length(line: &Line) -> usize {
+    match line {
+        Line::LinkedBullet { text, url } => text.len() + url.len(),
+        Line::Bullet(text) => text.len(),
+        _ => 0,
+    }
+}
+
+/// "ACTION · ERROR · headline · account · 2026-12-01 14:03 UTC", with its link: the words
+/// lead so a list can be scanned, and no brackets (chat markdown would take them for links).
+fn line(item: &DigestItem) -> Line {
+    let mut text = String::with_capacity(item.headline.len() + 64);
     if item.action_required {
-        line.push_str("[ACTION] ");
+        text.push_str("ACTION · ");
     }
     if item.severity != Severity::Info {
-        let _ = write!(line, "[{}] ", item.severity.as_str().to_uppercase());
+        text.push_str(&item.severity.as_str().to_uppercase());
+        text.push_str(" · ");
     }
-    line.push_str(&item.headline);
+    text.push_str(&item.headline);
     if let Some(account) = &item.account {
-        line.push_str(" · ");
-        line.push_str(account);
+        text.push_str(" · ");
+        text.push_str(account);
     }
-    let _ = write!(line, " · {}", item.time.format("%Y-%m-%d %H:%M UTC"));
-    if let Some(link) = &item.link {
-        line.push_str(" · ");
-        line.push_str(link);
+    let _ = write!(text, " · {}", item.time.format("%Y-%m-%d %H:%M UTC"));
+    match &item.link {
+        Some(url) => Line::LinkedBullet {
+            text,
+            url: url.clone(),
+        },
+        None => Line::Bullet(text),
     }
-    line
 }
 
 #[cfg(test)]
@@ -179,9 +203,13 @@ mod tests {
                     .lines
                     .iter()
                     .map(|line| match line {
-                        Line::Bullet(text) | Line::Prose(text) => {
-                            text.split(" · ").next().unwrap_or_default().to_owned()
-                        }
+                        Line::Bullet(text)
+                        | Line::Prose(text)
+                        | Line::LinkedBullet { text, .. } => text
+                            .split(" · ")
+                            .take_while(|part| !part.starts_with("Acme"))
+                            .collect::<Vec<_>>()
+                            .join(" · "),
                         other => format!("{other:?}"),
                     })
                     .collect();
@@ -210,27 +238,28 @@ mod tests {
                 (
                     "Agreements (3)".to_owned(),
                     vec![
-                        "[ACTION] [WARNING] Event 3".to_owned(),
-                        "[CRITICAL] Event 5".to_owned(),
+                        "ACTION · WARNING · Event 3".to_owned(),
+                        "CRITICAL · Event 5".to_owned(),
                         "Event 2".to_owned()
                     ]
                 ),
                 (
                     "Security reports (1)".to_owned(),
-                    vec!["[ERROR] Event 4".to_owned()]
+                    vec!["ERROR · Event 4".to_owned()]
                 ),
                 (
                     "Offers (2)".to_owned(),
-                    vec!["[WARNING] Event 6".to_owned(), "Event 1".to_owned()]
+                    vec!["WARNING · Event 6".to_owned(), "Event 1".to_owned()]
                 ),
             ]
         );
-        let Line::Bullet(first) = &message.sections[0].lines[0] else {
-            panic!("a bullet");
-        };
         assert_eq!(
-            first,
-            "[ACTION] [WARNING] Event 3 · Acme EU (111122223333) · 2026-12-01 08:03 UTC · https://aws.amazon.com/marketplace/management/3"
+            message.sections[0].lines[0],
+            Line::LinkedBullet {
+                text: "ACTION · WARNING · Event 3 · Acme EU (111122223333) · 2026-12-01 08:03 UTC"
+                    .to_owned(),
+                url: "https://aws.amazon.com/marketplace/management/3".to_owned()
+            }
         );
         assert_eq!(message.attributes.get("digest"), Some("daily"));
         assert_eq!(message.attributes.get("detail_type"), Some("Daily digest"));
@@ -239,7 +268,10 @@ mod tests {
     #[test]
     fn what_does_not_fit_is_counted_not_cut() {
         let items: Vec<DigestItem> = (0..500)
-            .map(|id| item(id, "Agreements", Severity::Info, id % 50 == 0))
+            .map(|id| {
+                let group = if id % 2 == 0 { "Agreements" } else { "Offers" };
+                item(id, group, Severity::Info, id % 50 == 0)
+            })
             .collect();
         let message = compose(Cadence::Weekly, &items, 2_000, "2026-W49");
         assert_eq!(
@@ -261,11 +293,23 @@ mod tests {
                 500 - lines
             ))]
         );
-        // The ones needing action are listed before any that do not.
-        let Line::Bullet(first) = &message.sections[0].lines[0] else {
-            panic!("a bullet");
-        };
-        assert!(first.starts_with("[ACTION]"), "{first}");
+        // Every one needing action is listed before any that does not.
+        let listed: Vec<&Line> = message
+            .sections
+            .iter()
+            .filter(|section| section.title != "Not listed")
+            .flat_map(|section| &section.lines)
+            .collect();
+        assert!(listed.len() >= 10, "{} listed", listed.len());
+        let needing_action: Vec<bool> = listed
+            .iter()
+            .map(|line| matches!(line, Line::LinkedBullet { text, .. } if text.starts_with("ACTION")))
+            .collect();
+        assert_eq!(needing_action.iter().filter(|flag| **flag).count(), 10);
+        assert!(
+            needing_action[..10].iter().all(|flag| *flag),
+            "{needing_action:?}"
+        );
     }
 
     #[test]

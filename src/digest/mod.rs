@@ -2,14 +2,17 @@
 //! worth: headline, severity, whether action is needed, account, time, link) under their
 //! destination ([`Stream`]), and a scheduled invocation turns each destination's pending
 //! items into one message ([`compose`]). The store ([`DigestStore`]) is DynamoDB in the
-//! function (`crate::aws::DigestTable`); composing needs none.
+//! function (`crate::aws::DigestTable`), or this process's memory ([`MemoryStore`]) where
+//! there is no AWS account (the demo); composing needs none.
 
 mod compose;
 mod item;
+mod memory;
 mod store;
 
 pub use compose::{DIGEST_DETAIL_TYPE_SUFFIX, compose};
 pub use item::DigestItem;
+pub use memory::MemoryStore;
 pub use store::{ClaimToken, DigestStore, Queued, Stream};
 
 use serde::Deserialize;

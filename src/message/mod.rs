@@ -194,6 +194,8 @@ pub enum Line {
     Field { label: String, value: String },
     /// "- text"
     Bullet(String),
+    /// "- text: url", the link kept apart so chat shows it as a link (a digest's line).
+    LinkedBullet { text: String, url: String },
     /// An indented continuation of the previous bullet (an error under a change).
     Detail(String),
     /// Verbatim text such as pretty-printed JSON (the generic rendering).

@@ -186,3 +186,196 @@ enum Failure {
     Store(String),
     Publish(NotifierError),
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::config::{TopicKind, Topics};
+    use crate::digest::MemoryStore;
+    use crate::notification::Channel;
+    use crate::publish::RecordingPublisher;
+    use crate::routing::{RouteContext, Routing, parse_routes};
+
+    const AGREEMENTS: &str = "arn:aws:sns:us-east-1:123456789012:agreements";
+    const CHANGE_SETS: &str = "arn:aws:sns:us-east-1:123456789012:change-sets";
+    const TEAM: &str = "arn:aws:sns:us-east-1:123456789012:team";
+
+    fn notifier(routes: &str) -> Notifier<RecordingPublisher> {
+        let routes = parse_routes(
+            routes,
+            RouteContext {
+                chat_topic: None,
+                has_digest_table: true,
+            },
+        )
+        .unwrap_or_else(|reason| panic!("{reason}"));
+        let topics = Topics::new()
+            .with(TopicKind::AGREEMENTS, TopicArn::parse(AGREEMENTS).unwrap())
+            .with(
+                TopicKind::CHANGE_SETS,
+                TopicArn::parse(CHANGE_SETS).unwrap(),
+            );
+        Notifier::new(topics, RecordingPublisher::new())
+            .with_routing(Routing::new(routes))
+            .with_digest_store(Some(Arc::new(MemoryStore::default())))
+    }
+
+    fn event(id: &str, detail_type: &str) -> Value {
+        json!({
+            "version": "0", "id": id, "detail-type": detail_type,
+            "source": "aws.marketplacecatalog", "account": "123456789012",
+            "time": "2026-12-01T10:00:00Z", "region": "us-east-1", "resources": [],
+            "detail": {"requestId": "r", "Catalog": "AWSMarketplace", "ChangeSetId": format!("cs-{id}"),
+                       "ChangeSetName": "Update pricing", "FailureCode": "CLIENT_ERROR"}
+        })
+    }
+
+    async fn digest(notifier: &Notifier<RecordingPublisher>, cadence: &str) -> Outcome {
+        notifier
+            .handle(json!({ "digest": cadence }))
+            .await
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    #[tokio::test]
+    async fn each_destination_gets_one_digest_of_exactly_its_pending_items_once() {
+        let notifier = notifier(&format!(
+            r#"{{"routes": [
+                {{"match": {{"detail_type": ["Change Set Failed"]}}, "to": [{{"topic": "{TEAM}", "format": "chat"}}], "cadence": "weekly", "continue": true}},
+                {{"match": {{}}, "to": ["family"], "cadence": "daily"}}
+            ]}}"#
+        ));
+        for (id, detail_type) in [
+            ("e-1", "Change Set Succeeded"),
+            ("e-2", "Change Set Failed"),
+            ("e-3", "Change Set Cancelled"),
+            // A redelivery: queued once.
+            ("e-1", "Change Set Succeeded"),
+        ] {
+            let outcome = notifier.handle(event(id, detail_type)).await.unwrap();
+            assert!(matches!(outcome, Outcome::Queued { .. }), "{outcome:?}");
+        }
+        assert!(notifier.publisher().published().is_empty());
+
+        let Outcome::Digest { published, .. } = digest(&notifier, "daily").await else {
+            panic!("a digest outcome");
+        };
+        assert_eq!(published.len(), 1);
+        assert_eq!(
+            (published[0].topic_arn.as_str(), published[0].items),
+            (CHANGE_SETS, 3)
+        );
+        let sent = notifier.publisher().published();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].notification.channel(), Channel::TEXT);
+        assert_eq!(
+            sent[0].notification.subject().as_str(),
+            "Daily digest: 3 events, 2 need action"
+        );
+
+        let Outcome::Digest { published, .. } = digest(&notifier, "weekly").await else {
+            panic!("a digest outcome");
+        };
+        assert_eq!(
+            (published[0].topic_arn.as_str(), published[0].items),
+            (TEAM, 1)
+        );
+        let sent = notifier.publisher().published();
+        assert_eq!(sent[1].notification.channel(), Channel::CHAT);
+
+        // Sent once: nothing pending any more.
+        for cadence in ["daily", "weekly"] {
+            let Outcome::Digest { published, .. } = digest(&notifier, cadence).await else {
+                panic!("a digest outcome");
+            };
+            assert!(published.is_empty(), "{cadence}");
+        }
+        assert_eq!(notifier.publisher().published().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_failed_publish_keeps_the_items_and_fails_the_invocation() {
+        let notifier =
+            notifier(r#"{"routes": [{"match": {}, "to": ["family"], "cadence": "daily"}]}"#);
+        notifier
+            .handle(event("e-1", "Change Set Succeeded"))
+            .await
+            .unwrap();
+        notifier.publisher().fail_with(Some("SNS is down"));
+        let error = notifier
+            .handle(json!({"digest": "daily"}))
+            .await
+            .expect_err("the publish failed");
+        assert_eq!(error.error_type(), "PublishFailed");
+        assert!(error.to_string().contains("SNS is down"), "{error}");
+        notifier.publisher().fail_with(None);
+        let Outcome::Digest { published, .. } = digest(&notifier, "daily").await else {
+            panic!("a digest outcome");
+        };
+        assert_eq!(published.len(), 1);
+        assert_eq!(published[0].items, 1);
+    }
+
+    #[tokio::test]
+    async fn a_destination_claimed_by_another_invocation_is_left_to_it() {
+        let store = Arc::new(MemoryStore::default());
+        let notifier =
+            notifier(r#"{"routes": [{"match": {}, "to": ["family"], "cadence": "daily"}]}"#)
+                .with_digest_store(Some(store.clone()));
+        notifier
+            .handle(event("e-1", "Change Set Succeeded"))
+            .await
+            .unwrap();
+        let stream = Stream {
+            cadence: Cadence::Daily,
+            channel: Channel::TEXT.name,
+            topic: TopicArn::parse(CHANGE_SETS).unwrap(),
+        };
+        let held = store
+            .claim(&stream, SystemTime::now() + Duration::from_secs(60))
+            .await
+            .unwrap()
+            .expect("free");
+        let Outcome::Digest {
+            published,
+            claimed_elsewhere,
+            ..
+        } = digest(&notifier, "daily").await
+        else {
+            panic!("a digest outcome");
+        };
+        assert!(published.is_empty());
+        assert_eq!(claimed_elsewhere, [CHANGE_SETS]);
+        store.release(&stream, &held).await.unwrap();
+        let Outcome::Digest { published, .. } = digest(&notifier, "daily").await else {
+            panic!("a digest outcome");
+        };
+        assert_eq!(published.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_digest_request_without_a_store_sends_nothing_and_an_unknown_cadence_is_refused() {
+        let topics = Topics::new().with(
+            TopicKind::CHANGE_SETS,
+            TopicArn::parse(CHANGE_SETS).unwrap(),
+        );
+        let notifier = Notifier::new(topics, RecordingPublisher::new());
+        assert_eq!(
+            digest(&notifier, "daily").await,
+            Outcome::Digest {
+                cadence: Cadence::Daily,
+                published: Vec::new(),
+                claimed_elsewhere: Vec::new(),
+            }
+        );
+        let error = notifier
+            .handle(json!({"digest": "monthly"}))
+            .await
+            .expect_err("refused");
+        assert!(error.to_string().contains("\"monthly\""), "{error}");
+    }
+}

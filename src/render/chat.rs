@@ -276,6 +276,12 @@ fn write_section(text: &mut String, section: &Section) {
                 text.push_str("• ");
                 neutralise_into(text, line);
             }
+            Line::LinkedBullet { text: line, url } => {
+                text.push_str("• ");
+                neutralise_into(text, line);
+                text.push_str(": ");
+                text.push_str(&safe_url(url));
+            }
             Line::Detail(line) => {
                 text.push_str("    ↳ ");
                 neutralise_into(text, line);

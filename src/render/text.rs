@@ -70,6 +70,7 @@ fn write_section(body: &mut Body, section: &Section) {
         match line {
             Line::Field { label, value } => body.field(label, value),
             Line::Bullet(text) => body.bullet(text),
+            Line::LinkedBullet { text, url } => body.bullet_link(text, url),
             Line::Detail(text) => body.indented(text),
             Line::Verbatim(text) => body.raw(text),
             Line::Prose(text) => body.paragraph(text),
