@@ -1,19 +1,23 @@
 //! Per-event cost of the notifier's pure work: the EventBridge payload bytes parsed into a
 //! typed event, routed to its topic family and rendered into an SNS-ready notification, for
 //! every sample event in `events/`, in both renderings (e-mail/SQS text and chat JSON); plus
-//! the SNS limit enforcement on hostile input.
+//! the SNS limit enforcement on hostile input; and a digest of 10,000 queued events in both
+//! renderings.
 //!
 //! `make bench` runs this and copies the medians into BENCHMARKS.md.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
+use chrono::{TimeZone, Utc};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use marketplace_catalog_notifier::digest::{self, DigestItem};
 use marketplace_catalog_notifier::lookup::Found;
 use marketplace_catalog_notifier::message::{Attributes, Severity};
 use marketplace_catalog_notifier::notification::{Channel, Notification, Subject};
 use marketplace_catalog_notifier::registry::MarketplaceEvent;
-use marketplace_catalog_notifier::render;
+use marketplace_catalog_notifier::render::{self, ChatRenderer, Renderer, TextRenderer};
+use marketplace_catalog_notifier::routing::Cadence;
 use serde_json::value::RawValue;
 
 /// The offer with 30,000 targeted buyers is measured on its own: it is the size outlier,
@@ -160,5 +164,72 @@ fn limits(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, seed_events, phases, large_offer, limits);
+/// Items in the digest benchmark: a busy seller's week.
+const DIGEST_ITEMS: usize = 10_000;
+
+/// A digest of [`DIGEST_ITEMS`] queued events (every family, every severity, one in seven
+/// needing action), composed and rendered in both formats, as a digest invocation does for
+/// each destination once its items are read.
+fn digest(c: &mut Criterion) {
+    let groups = [
+        "Offers",
+        "Change sets",
+        "Security reports",
+        "Agreements",
+        "Payouts",
+        "Co-sell",
+    ];
+    let start = Utc
+        .with_ymd_and_hms(2026, 11, 24, 0, 0, 0)
+        .single()
+        .expect("a valid time");
+    let items: Vec<DigestItem> = (0..DIGEST_ITEMS)
+        .map(|index| DigestItem {
+            event_id: format!("8f5e0b6c-{index:04}-4f1e-9d8a-2c3b4a5d6e7f"),
+            headline: format!(
+                "Agreement ends in 30 days: Acme Log Analytics Enterprise, buyer {:012}",
+                index * 7919
+            ),
+            severity: Severity::ALL[index % Severity::ALL.len()],
+            action_required: index % 7 == 0,
+            account: Some(format!(
+                "Acme EU ({:012})",
+                111_122_223_333_u64 + (index % 3) as u64
+            )),
+            time: start + chrono::Duration::seconds(index as i64 * 60),
+            link: Some("https://aws.amazon.com/marketplace/management/agreements".to_owned()),
+            group: groups[index % groups.len()].to_owned(),
+        })
+        .collect();
+    let compose_and_render = |items: &[DigestItem]| {
+        let text_message = digest::compose(
+            Cadence::Weekly,
+            items,
+            TextRenderer.digest_room(),
+            "weekly-digest",
+        );
+        let text = TextRenderer.render(&text_message);
+        let chat_message = digest::compose(
+            Cadence::Weekly,
+            items,
+            ChatRenderer.digest_room(),
+            "weekly-digest",
+        );
+        let chat = ChatRenderer.render(&chat_message);
+        (text, chat)
+    };
+    // Fail before measuring: both fit SNS's limits without being cut.
+    let (text, chat) = compose_and_render(&items);
+    assert_eq!(text.truncated_bytes(), 0, "the text digest was cut");
+    assert_eq!(chat.truncated_bytes(), 0, "the chat digest was cut");
+    assert!(text.size_in_bytes() <= 262_144 && chat.size_in_bytes() <= 262_144);
+    let mut group = c.benchmark_group("digest");
+    group.throughput(Throughput::Elements(DIGEST_ITEMS as u64));
+    group.bench_function("10000_items_both_formats", |b| {
+        b.iter(|| compose_and_render(black_box(&items)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, seed_events, phases, large_offer, limits, digest);
 criterion_main!(benches);

@@ -313,6 +313,23 @@ mod tests {
     }
 
     #[test]
+    fn ten_thousand_items_fit_both_renderings_uncut() {
+        use crate::render::{ChatRenderer, Renderer, TextRenderer};
+        let items: Vec<DigestItem> = (0..10_000)
+            .map(|id| item(id, "Agreements", Severity::ALL[id % 4], id % 7 == 0))
+            .collect();
+        for renderer in [&TextRenderer as &dyn Renderer, &ChatRenderer] {
+            let message = compose(Cadence::Daily, &items, renderer.digest_room(), "d");
+            let notification = renderer.render(&message);
+            assert_eq!(notification.truncated_bytes(), 0, "{:?}", renderer.channel());
+            // Nor cut by the chat rendering's own description limit.
+            assert!(!notification.body().contains("cut here"), "{:?}", renderer.channel());
+            let last = message.sections.last().unwrap();
+            assert_eq!(last.title, "Not listed", "{:?}", renderer.channel());
+        }
+    }
+
+    #[test]
     fn an_empty_digest_says_so() {
         let message = compose(Cadence::Daily, &[], 200_000, "2026-12-02");
         assert_eq!(message.headline, "Daily digest: 0 events, 0 need action");
