@@ -321,9 +321,18 @@ mod tests {
         for renderer in [&TextRenderer as &dyn Renderer, &ChatRenderer] {
             let message = compose(Cadence::Daily, &items, renderer.digest_room(), "d");
             let notification = renderer.render(&message);
-            assert_eq!(notification.truncated_bytes(), 0, "{:?}", renderer.channel());
+            assert_eq!(
+                notification.truncated_bytes(),
+                0,
+                "{:?}",
+                renderer.channel()
+            );
             // Nor cut by the chat rendering's own description limit.
-            assert!(!notification.body().contains("cut here"), "{:?}", renderer.channel());
+            assert!(
+                !notification.body().contains("cut here"),
+                "{:?}",
+                renderer.channel()
+            );
             let last = message.sections.last().unwrap();
             assert_eq!(last.title, "Not listed", "{:?}", renderer.channel());
         }
