@@ -415,3 +415,34 @@ async fn a_mistake_in_routes_is_an_init_error_naming_the_route_and_field() {
         "{message}"
     );
 }
+
+/// Routes refuse match keys outside `ROUTE_KEYS`, so that list must hold every attribute a
+/// notification carries: otherwise a route could not match what a filter policy can.
+#[test]
+fn every_attribute_a_sample_is_published_with_is_a_key_routes_accept() {
+    use marketplace_catalog_notifier::lookup::Found;
+    use marketplace_catalog_notifier::registry::MarketplaceEvent;
+    use marketplace_catalog_notifier::render::{Renderer, TextRenderer};
+    use marketplace_catalog_notifier::routing::ROUTE_KEYS;
+
+    let mut seen = std::collections::BTreeSet::new();
+    for (name, payload) in sample_events() {
+        let event =
+            MarketplaceEvent::parse(payload).unwrap_or_else(|error| panic!("{name}: {error}"));
+        let notification = TextRenderer.render(&event.compose(&Found::Nothing));
+        for (attribute, _) in notification.attributes().iter() {
+            assert!(
+                ROUTE_KEYS.contains(&attribute),
+                "{name}: attribute {attribute:?} is not in ROUTE_KEYS"
+            );
+            seen.insert(attribute);
+        }
+    }
+    // And the list names nothing no sample carries, besides `source` (the envelope's).
+    for key in ROUTE_KEYS.iter().filter(|key| **key != "source") {
+        assert!(
+            seen.contains(key),
+            "no sample carries {key:?}: is it still an attribute?"
+        );
+    }
+}
