@@ -1,8 +1,8 @@
 //! The AWS adapters, the only code that talks to AWS: the SDK configuration every client is
 //! built from ([`load_sdk_config`], on the HTTPS client of `https`), the SNS publisher, the
-//! Marketplace Catalog and Agreement API clients, the DynamoDB delivery table of the durable
-//! duplicate check, the function invoker the redrive command delivers through, and short
-//! descriptions of SDK errors ([`error`]).
+//! Marketplace Catalog and Agreement API clients, the Partner Central Selling client, the
+//! DynamoDB delivery table of the durable duplicate check, the function invoker the redrive
+//! command delivers through, and short descriptions of SDK errors ([`error`]).
 
 mod account_access;
 mod agreement;
@@ -11,6 +11,7 @@ mod delivery_table;
 pub mod error;
 mod https;
 mod invoke;
+mod partner_central;
 mod sns;
 
 pub use account_access::AccountAccess;
@@ -18,6 +19,7 @@ pub use agreement::AgreementApi;
 pub use catalog::CatalogApi;
 pub use delivery_table::{DynamoDbStore, EXPIRATION_ATTRIBUTE, KEY_ATTRIBUTE};
 pub use invoke::{Answer, FunctionInvoker};
+pub use partner_central::PartnerCentralApi;
 pub use sns::SnsPublisher;
 
 use std::time::Duration;
@@ -49,7 +51,7 @@ pub async fn load_sdk_config() -> SdkConfig {
         .await
 }
 
-/// The limits of a best-effort lookup (change set, agreement) whose whole answer must come
+/// The limits of a best-effort lookup (change set, agreement, co-sell) whose whole answer must come
 /// within `deadline`: each attempt gets half of it, and one quick retry at most, since a late
 /// answer is worth less than a prompt notification and the real error (a 500, AccessDenied)
 /// should surface before the deadline hides it.
