@@ -1,5 +1,5 @@
-//! Builds the notifier a [`Config`] describes: which publisher, whether change sets and
-//! agreements are looked up within which deadline, and whether deliveries are checked against
+//! Builds the notifier a [`Config`] describes: which publisher, whether change sets,
+//! agreements and co-sell invitations and opportunities are looked up within which deadline, and whether deliveries are checked against
 //! the durable delivery table. Shared by the Lambda bootstrap ([`crate::lambda`]) and
 //! any other executable that must handle events exactly as the function does.
 
@@ -12,7 +12,7 @@ use aws_config::SdkConfig;
 use crate::accounts::{self, AccountNamesSource};
 use crate::aws::{
     self, AccountAccess, AgreementApi, CatalogApi, DigestTable, DynamoDbStore, PARAMETER_TIMEOUT,
-    SnsPublisher,
+    PartnerCentralApi, SnsPublisher,
 };
 use crate::config::{Config, LookupSetting, Publishing, ROUTES_VARIABLE, RoutesSource, TopicArn};
 use crate::dedupe::DurableCheck;
@@ -152,6 +152,22 @@ where
         }
         LookupSetting::Off => (None, Duration::ZERO),
     };
+    let (partner_central_api, cosell_deadline) = match config.cosell_lookup {
+        LookupSetting::On { deadline } => {
+            let sdk_config = match &sdk_config {
+                Some(sdk_config) => sdk_config,
+                None => sdk_config.insert(load().await),
+            };
+            (
+                Some(PartnerCentralApi::new(
+                    account_access(config, sdk_config),
+                    deadline,
+                )),
+                deadline,
+            )
+        }
+        LookupSetting::Off => (None, Duration::ZERO),
+    };
     let mut notifier = Notifier::from_config(config, publisher);
     if let Some(routing) = routing {
         notifier = notifier.with_routing(routing);
@@ -160,6 +176,7 @@ where
         .with_digest_store(digests)
         .with_change_set_details(catalog_api, change_set_deadline)
         .with_agreement_details(agreement_api, agreement_deadline)
+        .with_cosell_details(partner_central_api, cosell_deadline)
         .with_durable_check(durable)
         .with_account_names(account_names))
 }
@@ -212,6 +229,8 @@ mod tests {
         config.publishing = publishing;
         config.change_set_lookup = change_set_lookup;
         config.agreement_lookup = agreement_lookup;
+        // Each test below that wants the co-sell lookup turns it on itself.
+        config.cosell_lookup = LookupSetting::Off;
         config
     }
 
@@ -302,6 +321,46 @@ mod tests {
             );
             assert_eq!(notifier.change_set_deadline(), change_set, "{case}");
             assert_eq!(notifier.agreement_deadline(), agreement, "{case}");
+            assert_eq!(load_count.load(Ordering::Relaxed), loads, "{case}");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_cosell_lookup_gets_its_client_and_deadline_and_loads_aws_only_when_on() {
+        let deadline = Duration::from_millis(900);
+        for (publishing, cosell_lookup, expected, loads) in [
+            (
+                Publishing::DryRun,
+                LookupSetting::On { deadline },
+                Some(deadline),
+                1,
+            ),
+            (Publishing::DryRun, LookupSetting::Off, None, 0),
+            (
+                Publishing::Sns,
+                LookupSetting::On { deadline },
+                Some(deadline),
+                1,
+            ),
+        ] {
+            let load_count = AtomicUsize::new(0);
+            let load = || {
+                load_count.fetch_add(1, Ordering::Relaxed);
+                async {
+                    SdkConfig::builder()
+                        .behavior_version(BehaviorVersion::latest())
+                        .region(Region::new("us-east-1"))
+                        .build()
+                }
+            };
+            let mut configured = config(publishing, LookupSetting::Off, LookupSetting::Off);
+            configured.cosell_lookup = cosell_lookup;
+            let notifier = notifier_with(&configured, load)
+                .await
+                .unwrap_or_else(|error| panic!("{publishing:?}: {error}"));
+            let case = format!("{publishing:?} with {cosell_lookup:?}");
+            assert_eq!(notifier.cosell_deadline(), expected, "{case}");
+            assert_eq!(notifier.agreement_deadline(), None, "{case}");
             assert_eq!(load_count.load(Ordering::Relaxed), loads, "{case}");
         }
     }

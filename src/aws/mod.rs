@@ -1,7 +1,8 @@
 //! The AWS adapters, the only code that talks to AWS: the SDK configuration every client is
 //! built from ([`load_sdk_config`], on the HTTPS client of `https`), the SNS publisher, the
-//! Marketplace Catalog and Agreement API clients, the DynamoDB delivery table of the durable
-//! duplicate check, the digest table, SSM parameters read at cold start, the function invoker the redrive command delivers through, and short
+//! Marketplace Catalog and Agreement API clients, the Partner Central Selling client, the
+//! DynamoDB delivery table of the durable duplicate check, the digest table, SSM parameters
+//! read at cold start, the function invoker the redrive command delivers through, and short
 //! descriptions of SDK errors ([`error`]).
 
 mod account_access;
@@ -14,6 +15,7 @@ pub mod error;
 mod https;
 mod invoke;
 mod parameter;
+mod partner_central;
 mod sns;
 
 pub use account_access::AccountAccess;
@@ -26,6 +28,7 @@ pub use digest_table::{
 };
 pub use invoke::{Answer, FunctionInvoker};
 pub use parameter::{PARAMETER_TIMEOUT, read_parameter};
+pub use partner_central::PartnerCentralApi;
 pub use sns::SnsPublisher;
 
 use std::time::Duration;
@@ -57,7 +60,7 @@ pub async fn load_sdk_config() -> SdkConfig {
         .await
 }
 
-/// The limits of a best-effort lookup (change set, agreement) whose whole answer must come
+/// The limits of a best-effort lookup (change set, agreement, co-sell) whose whole answer must come
 /// within `deadline`: each attempt gets half of it, and one quick retry at most, since a late
 /// answer is worth less than a prompt notification and the real error (a 500, AccessDenied)
 /// should surface before the deadline hides it.

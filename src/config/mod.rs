@@ -41,6 +41,10 @@ pub const ENRICH_VARIABLE: &str = "ENRICH_CHANGE_SETS";
 /// buyer) and the product title with `DescribeEntity`.
 pub const ENRICH_AGREEMENTS_VARIABLE: &str = "ENRICH_AGREEMENTS";
 
+/// Environment variable: look co-sell invitations (`GetEngagementInvitation`: customer,
+/// project, expiry) and opportunities (`GetOpportunity`: stage) up in Partner Central.
+pub const ENRICH_COSELL_VARIABLE: &str = "ENRICH_COSELL";
+
 /// Environment variable: the bound, in milliseconds, on that lookup.
 pub const ENRICH_TIMEOUT_VARIABLE: &str = "ENRICH_TIMEOUT_MS";
 
@@ -129,7 +133,7 @@ pub enum Publishing {
     DryRun,
 }
 
-/// Whether one kind of lookup (change sets, agreements) runs, and how long one lookup may
+/// Whether one kind of lookup (change sets, agreements, co-sell) runs, and how long one lookup may
 /// take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LookupSetting {
@@ -154,6 +158,9 @@ pub struct Config {
     /// Whether agreement notifications are enriched through the Agreement API (and the
     /// Catalog API for the product title), within the same deadline as change sets.
     pub agreement_lookup: LookupSetting,
+    /// Whether co-sell notifications are enriched through the Partner Central Selling API,
+    /// within the same deadline.
+    pub cosell_lookup: LookupSetting,
     /// Where the chat rendering of every notification goes, when set.
     pub chat_topic: Option<TopicArn>,
     /// The severities sent to chat; empty means all.
@@ -221,6 +228,14 @@ impl Config {
             None => !dry_run,
             Some(value) => parse_bool(&value).ok_or_else(|| ConfigError::Invalid {
                 variable: ENRICH_AGREEMENTS_VARIABLE,
+                value,
+                reason: "expected true or false".to_owned(),
+            })?,
+        };
+        let enrich_cosell = match read(ENRICH_COSELL_VARIABLE) {
+            None => !dry_run,
+            Some(value) => parse_bool(&value).ok_or_else(|| ConfigError::Invalid {
+                variable: ENRICH_COSELL_VARIABLE,
                 value,
                 reason: "expected true or false".to_owned(),
             })?,
@@ -348,6 +363,7 @@ impl Config {
             duplicate_window,
             change_set_lookup: LookupSetting::from_switch(enrich_change_sets, enrich_timeout),
             agreement_lookup: LookupSetting::from_switch(enrich_agreements, enrich_timeout),
+            cosell_lookup: LookupSetting::from_switch(enrich_cosell, enrich_timeout),
             chat_topic,
             chat_severities,
             dedupe_table,

@@ -136,6 +136,32 @@ fn agreement_enrichment_is_on_by_default_except_in_a_dry_run() {
 }
 
 #[test]
+fn cosell_enrichment_is_on_by_default_except_in_a_dry_run_and_shares_the_deadline() {
+    let mut vars = required_vars();
+    vars.push(("ENRICH_TIMEOUT_MS", "750"));
+    let on = LookupSetting::On {
+        deadline: std::time::Duration::from_millis(750),
+    };
+    assert_eq!(config(&vars).unwrap().cosell_lookup, on);
+    let dry = config(&[("NOTIFIER_DRY_RUN", "true")]).unwrap();
+    assert_eq!(dry.cosell_lookup, LookupSetting::Off);
+    let dry_on = config(&[("NOTIFIER_DRY_RUN", "true"), ("ENRICH_COSELL", "yes")]).unwrap();
+    assert!(matches!(dry_on.cosell_lookup, LookupSetting::On { .. }));
+
+    let mut vars = required_vars();
+    vars.push(("ENRICH_COSELL", "false"));
+    assert_eq!(config(&vars).unwrap().cosell_lookup, LookupSetting::Off);
+
+    let mut vars = required_vars();
+    vars.push(("ENRICH_COSELL", "sometimes"));
+    let message = config(&vars).unwrap_err().to_string();
+    assert!(
+        message.contains("ENRICH_COSELL") && message.contains("sometimes"),
+        "{message}"
+    );
+}
+
+#[test]
 fn each_missing_required_variable_is_named() {
     for missing in REQUIRED_TOPIC_VARIABLES {
         let vars: Vec<_> = required_vars()

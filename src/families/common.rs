@@ -1,6 +1,6 @@
 //! What every family's message takes from the envelope, built in one place: the base
 //! attributes (detail type, event id, account), the base message, the closing "Event"
-//! section and the region.
+//! section and the region; and the one line a failed lookup leaves.
 
 use crate::event::Envelope;
 use crate::message::{Attributes, Message, Section, Severity};
@@ -13,6 +13,16 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 /// whether it matters, so a person has to read it.
 pub const UNKNOWN_EVENT: &str =
     "AWS sent an event this notifier does not know yet; read it (its full detail follows).";
+
+/// The one line a notification carries when its lookup gave no answer: what could not be
+/// fetched ("Agreement", "Co-sell") and the error code alone, never AWS's message, which
+/// may name a role or an account (the function's log has it).
+pub fn details_unavailable(what: &str, code: &str) -> String {
+    format!(
+        "{what} details could not be fetched ({}).",
+        single_line(code)
+    )
+}
 
 /// The attributes every notification carries, before the type-specific ones. `account`
 /// lets a team subscribe to its own seller accounts' notifications.

@@ -6,12 +6,16 @@
 mod agreement;
 mod agreement_facts;
 mod change_set;
+mod cosell;
 mod service;
 
 pub use agreement::{DescribeAgreement, TIMEOUT_CODE, look_up};
 pub use agreement_facts::{AgreementFacts, AgreementLookup};
 pub use change_set::{
     ChangeError, ChangeReport, ChangeSetReport, DescribeChangeSet, Enrichment, enrich,
+};
+pub use cosell::{
+    CosellLookup, CosellRequest, InvitationFacts, OpportunityFacts, PartnerCentral, look_up_cosell,
 };
 pub use service::Lookups;
 
@@ -38,6 +42,16 @@ pub enum LookupRequest<'a> {
         product_id: Option<&'a str>,
         product_title: Option<&'a str>,
     },
+    /// `GetEngagementInvitation` in the event's catalog (`AWS` or `Sandbox`).
+    EngagementInvitation {
+        catalog: &'a str,
+        invitation_id: &'a str,
+    },
+    /// `GetOpportunity` in the event's catalog.
+    Opportunity {
+        catalog: &'a str,
+        opportunity_id: &'a str,
+    },
 }
 
 /// What the lookups found for one event, as composition sees it.
@@ -48,10 +62,13 @@ pub enum Found {
     Nothing,
     ChangeSet(Enrichment),
     Agreement(AgreementLookup),
+    /// An engagement invitation's or an opportunity's facts from Partner Central.
+    Cosell(CosellLookup),
 }
 
 static NO_CHANGE_SET: Enrichment = Enrichment::NotAttempted;
 static NO_AGREEMENT: AgreementLookup = AgreementLookup::NotAttempted;
+static NO_COSELL: CosellLookup = CosellLookup::NotAttempted;
 
 impl Found {
     /// The change-set lookup's answer (`NotAttempted` when there was none).
@@ -70,11 +87,20 @@ impl Found {
         }
     }
 
+    /// The co-sell lookup's answer (`NotAttempted` when there was none).
+    pub fn cosell(&self) -> &CosellLookup {
+        match self {
+            Found::Cosell(lookup) => lookup,
+            _ => &NO_COSELL,
+        }
+    }
+
     /// Why a lookup that was attempted gave no usable answer, for the log.
     pub fn unavailable(&self) -> Option<&str> {
         match self {
             Found::ChangeSet(Enrichment::Unavailable(reason))
-            | Found::Agreement(AgreementLookup::Unavailable(reason)) => Some(reason),
+            | Found::Agreement(AgreementLookup::Unavailable(reason))
+            | Found::Cosell(CosellLookup::Unavailable(reason)) => Some(reason),
             _ => None,
         }
     }

@@ -23,7 +23,7 @@ use crate::config::{Config, TopicArn, Topics};
 use crate::dedupe::{Attempt, Clearance, Deduplication, DurableCheck};
 use crate::digest::{self, DigestItem, DigestStore, Queued, Stream};
 use crate::error::NotifierError;
-use crate::lookup::{DescribeAgreement, DescribeChangeSet, Found, Lookups};
+use crate::lookup::{DescribeAgreement, DescribeChangeSet, Found, Lookups, PartnerCentral};
 use crate::message::Message;
 use crate::outcome::{Delivery, Outcome, QueuedAt};
 use crate::publish::Publisher;
@@ -157,6 +157,17 @@ impl<P: Publisher> Notifier<P> {
         self
     }
 
+    /// Enriches co-sell notifications (invitations, opportunities) through `api`, waiting
+    /// at most `timeout`; `None` leaves that lookup off.
+    pub fn with_cosell_details<C: PartnerCentral + Send + Sync + 'static>(
+        mut self,
+        api: Option<C>,
+        timeout: Duration,
+    ) -> Self {
+        self.lookups = self.lookups.with_cosell(api, timeout);
+        self
+    }
+
     /// Checks every channel's delivery against `durable` too, so other instances' publishes
     /// count; `None` leaves the check off.
     pub fn with_durable_check(mut self, durable: Option<DurableCheck>) -> Self {
@@ -197,6 +208,12 @@ impl<P: Publisher> Notifier<P> {
     #[cfg(test)]
     pub(crate) fn agreement_deadline(&self) -> Option<Duration> {
         self.lookups.agreement_deadline()
+    }
+
+    /// The co-sell lookup's deadline, `None` when that lookup is off.
+    #[cfg(test)]
+    pub(crate) fn cosell_deadline(&self) -> Option<Duration> {
+        self.lookups.cosell_deadline()
     }
 
     /// Handles one event given as a JSON value (the redrive command, tests): the same work as

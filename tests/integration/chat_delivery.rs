@@ -17,7 +17,8 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response};
 use marketplace_catalog_notifier::config::{
-    CHAT_TOPIC_VARIABLE, ENRICH_AGREEMENTS_VARIABLE, ENRICH_VARIABLE, TopicArn, TopicKind,
+    CHAT_TOPIC_VARIABLE, ENRICH_AGREEMENTS_VARIABLE, ENRICH_COSELL_VARIABLE, ENRICH_VARIABLE,
+    TopicArn, TopicKind,
 };
 use marketplace_catalog_notifier::registry::MarketplaceEvent;
 use marketplace_catalog_notifier::render::{ChatRenderer, TextRenderer};
@@ -96,10 +97,11 @@ async fn subscribe_http(moto: &Moto, topic: &TopicArn, url: &str) {
 fn env(families: &[(String, String)], chat_topic: Option<&TopicArn>) -> Vec<(String, String)> {
     let mut env = moto::process_env();
     env.extend(families.iter().cloned());
-    // moto has no Marketplace Catalog or Agreement API: without lookups the delivered
+    // moto has no Marketplace Catalog, Agreement or Partner Central API: without lookups the delivered
     // bodies are exactly the registry's renderings.
     env.push((ENRICH_VARIABLE.to_owned(), "false".to_owned()));
     env.push((ENRICH_AGREEMENTS_VARIABLE.to_owned(), "false".to_owned()));
+    env.push((ENRICH_COSELL_VARIABLE.to_owned(), "false".to_owned()));
     if let Some(topic) = chat_topic {
         env.push((CHAT_TOPIC_VARIABLE.to_owned(), topic.to_string()));
     }

@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use hyper::StatusCode;
 use marketplace_catalog_notifier::config::{
-    DUPLICATE_WINDOW_VARIABLE, ENRICH_AGREEMENTS_VARIABLE, ENRICH_VARIABLE, TopicArn, TopicKind,
-    Topics,
+    DUPLICATE_WINDOW_VARIABLE, ENRICH_AGREEMENTS_VARIABLE, ENRICH_COSELL_VARIABLE, ENRICH_VARIABLE,
+    TopicArn, TopicKind, Topics,
 };
 use marketplace_catalog_notifier::notification::Notification;
 use serde_json::{Value, json};
@@ -58,12 +58,14 @@ fn assert_published(reply: &Value, payload: &Value, topic: &TopicArn, context: &
 }
 
 /// The environment the function runs with on moto: endpoint, credentials, the families'
-/// topics, and enrichment off (moto has no Marketplace Catalog or Agreement API).
+/// topics, and enrichment off (moto has no Marketplace Catalog, Agreement or Partner Central
+/// API).
 fn function_env(families: &Families) -> Vec<(String, String)> {
     let mut env = moto::process_env();
     env.extend(families.env());
     env.push((ENRICH_VARIABLE.to_owned(), "false".to_owned()));
     env.push((ENRICH_AGREEMENTS_VARIABLE.to_owned(), "false".to_owned()));
+    env.push((ENRICH_COSELL_VARIABLE.to_owned(), "false".to_owned()));
     env
 }
 

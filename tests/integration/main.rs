@@ -7,6 +7,7 @@ mod agreement_details;
 mod change_set_details;
 mod chat;
 mod chat_delivery;
+mod cosell_details;
 mod durable_dedupe;
 mod end_to_end;
 mod extension;

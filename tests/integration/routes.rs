@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 
 use hyper::StatusCode;
 use marketplace_catalog_notifier::config::{
-    DIGEST_TABLE_VARIABLE, ENRICH_AGREEMENTS_VARIABLE, ENRICH_VARIABLE, ROUTES_VARIABLE, TopicKind,
+    DIGEST_TABLE_VARIABLE, ENRICH_AGREEMENTS_VARIABLE, ENRICH_COSELL_VARIABLE, ENRICH_VARIABLE,
+    ROUTES_VARIABLE, TopicKind,
 };
 use serde_json::{Value, json};
 
@@ -51,6 +52,7 @@ impl World {
         // moto has no Marketplace APIs; lookups have their own suites.
         env.push((ENRICH_VARIABLE.to_owned(), "false".to_owned()));
         env.push((ENRICH_AGREEMENTS_VARIABLE.to_owned(), "false".to_owned()));
+        env.push((ENRICH_COSELL_VARIABLE.to_owned(), "false".to_owned()));
         env.push((ROUTES_VARIABLE.to_owned(), routes.to_owned()));
         env.push((DIGEST_TABLE_VARIABLE.to_owned(), self.table.clone()));
         env

@@ -8,7 +8,8 @@
 use std::collections::BTreeMap;
 
 use marketplace_catalog_notifier::config::{
-    DEDUPE_TABLE_VARIABLE, ENRICH_AGREEMENTS_VARIABLE, ENRICH_VARIABLE, TopicArn, TopicKind,
+    DEDUPE_TABLE_VARIABLE, ENRICH_AGREEMENTS_VARIABLE, ENRICH_COSELL_VARIABLE, ENRICH_VARIABLE,
+    TopicArn, TopicKind,
 };
 use marketplace_catalog_notifier::event::MISSING_EVENT_ID;
 use marketplace_catalog_notifier::publish::readable;
@@ -109,11 +110,13 @@ async fn publishes_every_sample_rejects_bad_input_and_keeps_serving() {
     let families = moto.families(true).await;
     let mut env = moto::process_env();
     env.extend(families.env());
-    // moto has no Marketplace Catalog or Agreement API to enrich from (enrichment has its
-    // own tests in tests/integration/change_set_details.rs and agreement_details.rs); off,
+    // moto has no Marketplace Catalog, Agreement or Partner Central API to enrich from
+    // (enrichment has its own tests: change_set_details.rs, agreement_details.rs,
+    // cosell_details.rs); off,
     // the body is exactly `registry::render_text`'s.
     env.push((ENRICH_VARIABLE.to_owned(), "false".to_owned()));
     env.push((ENRICH_AGREEMENTS_VARIABLE.to_owned(), "false".to_owned()));
+    env.push((ENRICH_COSELL_VARIABLE.to_owned(), "false".to_owned()));
     let mut lambda = Lambda::start(&env).await;
 
     let (held_back, first): (Vec<_>, Vec<_>) = sample_events()

@@ -1,7 +1,9 @@
 //! The message for a co-sell event: what happened to which opportunity, invitation or
 //! engagement, in the partner's terms. An AWS referral (Engagement Invitation Created, the
 //! receiving side) is the one that needs a person: it says how long is left to answer, and
-//! its severity rises as the expiry nears. Sandbox events say they are tests, first.
+//! its severity rises as the expiry nears. Sandbox events say they are tests, first. What
+//! Partner Central's lookup found (customer, project, expiry, stage) is added when it came;
+//! when it did not, one line says so.
 
 use chrono::TimeDelta;
 use serde_json::Value;
@@ -9,9 +11,10 @@ use serde_json::Value;
 use super::{Change, CosellEvent, Kind};
 use crate::event::Envelope;
 use crate::families::catalog::other;
-use crate::families::common::{base_message, event_section};
-use crate::message::{Link, Message, NextStep, Section, Severity};
-use crate::text::{NOT_GIVEN, count, or_not_given, single_line, timestamp};
+use crate::families::common::{base_message, details_unavailable, event_section};
+use crate::lookup::{CosellLookup, InvitationFacts, OpportunityFacts};
+use crate::message::{Line, Link, Message, NextStep, Section, Severity};
+use crate::text::{NOT_GIVEN, count, or_not_given, shorten, single_line, timestamp, written_name};
 
 /// AWS Partner Central, where opportunities and invitations are answered.
 pub const PARTNER_CENTRAL: &str = "https://partnercentral.awspartner.com/";
@@ -52,7 +55,7 @@ fn expiry_words(time_left: TimeDelta, at: &str) -> String {
     format!("{} (before {at})", expiry_short(time_left))
 }
 
-pub(super) fn compose(event: &CosellEvent, envelope: &Envelope) -> Message {
+pub(super) fn compose(event: &CosellEvent, envelope: &Envelope, lookup: &CosellLookup) -> Message {
     let detail = &event.detail;
     let sandbox = detail.is_sandbox();
     let catalog = or_not_given(detail.catalog.as_deref());
@@ -75,6 +78,11 @@ pub(super) fn compose(event: &CosellEvent, envelope: &Envelope) -> Message {
                 Change::Expired => "expired",
             };
             facts.push_field("Opportunity", &opportunity_text);
+            let found = lookup.opportunity().map(OpportunityWords::from);
+            if let Some(found) = &found {
+                found.add_facts(&mut facts);
+            }
+            let stage = found.as_ref().and_then(|found| found.stage.clone());
             if let Some(url) = detail
                 .opportunity
                 .as_ref()
@@ -83,24 +91,43 @@ pub(super) fn compose(event: &CosellEvent, envelope: &Envelope) -> Message {
             {
                 facts.push_field("Opportunity page", single_line(url));
             }
-            steps.push(
-                NextStep::new(format!(
+            let open = match &stage {
+                Some(_) => format!(
+                    "Open opportunity {opportunity_text} in AWS Partner Central to see what changed"
+                ),
+                None => format!(
                     "Open opportunity {opportunity_text} in AWS Partner Central to see its stage and what changed (the event carries only its identifier)"
-                ))
-                .with_link(partner_central.clone()),
-            );
+                ),
+            };
+            steps.push(NextStep::new(open).with_link(partner_central.clone()));
+            let about = found
+                .as_ref()
+                .map(|found| about(found.customer.as_deref(), found.project.as_deref()))
+                .unwrap_or_default();
+            let (headline_stage, summary_stage) = match &stage {
+                Some(stage) => (
+                    format!(" ({stage})"),
+                    format!(" It is in the {stage} stage."),
+                ),
+                None => (String::new(), String::new()),
+            };
             (
-                format!("Co-sell opportunity {word}: {opportunity_text}"),
+                format!("Co-sell opportunity {word}: {opportunity_text}{headline_stage}"),
                 Severity::Info,
                 false,
                 format!(
-                    "Opportunity {opportunity_text} was {word} in AWS Partner Central (catalog {catalog})."
+                    "Opportunity {opportunity_text}{about} was {word} in AWS Partner Central (catalog {catalog}).{summary_stage}"
                 ),
             )
         }
-        Kind::Invitation(change) => {
-            invitation_verdict(event, change, envelope, &mut facts, &mut steps)
-        }
+        Kind::Invitation(change) => invitation_verdict(
+            event,
+            change,
+            envelope,
+            lookup.invitation(),
+            &mut facts,
+            &mut steps,
+        ),
         Kind::Member => {
             let member = detail.engagement_member.clone().unwrap_or_default();
             let who = match (
@@ -157,6 +184,10 @@ pub(super) fn compose(event: &CosellEvent, envelope: &Envelope) -> Message {
         }
     };
 
+    // Refused or late: the notification goes out with what the event says, and says so.
+    if let Some(code) = lookup.unavailable() {
+        facts.push(Line::Bullet(details_unavailable("Co-sell", code)));
+    }
     let mut message = base_message(envelope, if sandbox { Severity::Info } else { severity });
     message.action_required = action_required && !sandbox;
     message.headline = if sandbox {
@@ -199,16 +230,24 @@ fn invitation_verdict(
     event: &CosellEvent,
     change: Change,
     envelope: &Envelope,
+    found: Option<&InvitationFacts>,
     facts: &mut Section,
     steps: &mut Vec<NextStep>,
 ) -> (String, Severity, bool, String) {
     let detail = &event.detail;
     let invitation = detail.engagement_invitation.clone().unwrap_or_default();
     let id = or_not_given(invitation.id.as_deref());
+    // A name before an account id: the event's, else the one Partner Central gave.
     let sender = invitation
         .sender_company_name
         .as_deref()
+        .filter(|name| !name.trim().is_empty())
         .map(or_single)
+        .or_else(|| {
+            found
+                .and_then(|found| found.sender.as_deref())
+                .map(or_single)
+        })
         .or_else(|| {
             invitation
                 .sender_account_id
@@ -216,12 +255,22 @@ fn invitation_verdict(
                 .map(|account| format!("account {}", single_line(account)))
         })
         .unwrap_or_else(|| "AWS".to_owned());
+    let customer = found
+        .and_then(|found| found.customer.as_deref())
+        .map(written_name);
+    let project = found
+        .and_then(|found| found.project_title.as_deref())
+        .map(written_name);
+    let about = about(customer.as_deref(), project.as_deref());
     let kind = match invitation.payload_type.as_deref() {
         Some("LeadInvitation") => "lead",
         Some("OpportunityInvitation") => "opportunity",
         _ => "co-sell",
     };
-    let expires = detail.expires_at();
+    // The event's own expiry first; Partner Central's when the event lacks one.
+    let expires = detail
+        .expires_at()
+        .or_else(|| found.and_then(|found| found.expires_at));
     let time_left = expires.map(|at| at - envelope.time);
     let (expiry, expiry_headline) = match (expires, time_left) {
         (Some(at), Some(left)) => (expiry_words(left, &timestamp(&at)), expiry_short(left)),
@@ -244,6 +293,12 @@ fn invitation_verdict(
             .map_or(NOT_GIVEN.to_owned(), single_line),
     );
     facts.push_field("From", &sender);
+    if let Some(customer) = &customer {
+        facts.push_field("Customer", customer);
+    }
+    if let Some(project) = &project {
+        facts.push_field("Project", project);
+    }
     facts.push_field("Kind", kind);
     facts.push_field(
         "Your side",
@@ -267,12 +322,15 @@ fn invitation_verdict(
                     detail.catalog.as_deref().map_or("AWS".to_owned(), single_line)
                 )),
             );
+            // The customer says more than the sender (AWS, usually) and the subject has
+            // room for one name; the summary names both.
+            let who = customer.as_deref().map_or_else(|| sender.clone(), shorten);
             (
-                format!("Co-sell {kind} invitation {expiry_headline}: {sender}"),
+                format!("Co-sell {kind} invitation {expiry_headline}: {who}"),
                 invitation_severity(time_left, detail.is_sandbox(), false),
                 true,
                 format!(
-                    "{sender} invited you to co-sell ({kind} invitation {id}). It {expiry}: answer it in AWS Partner Central before then, or it expires."
+                    "{sender} invited you to co-sell ({kind} invitation {id}){about}. It {expiry}: answer it in AWS Partner Central before then, or it expires."
                 ),
             )
         }
@@ -280,7 +338,7 @@ fn invitation_verdict(
             format!("Co-sell invitation sent: {id}"),
             Severity::Info,
             false,
-            format!("Your {kind} invitation {id} was created and sent."),
+            format!("Your {kind} invitation {id}{about} was created and sent."),
         ),
         other => {
             let (word, outcome) = match other {
@@ -296,7 +354,7 @@ fn invitation_verdict(
                 format!("Co-sell invitation {word}: {id}"),
                 Severity::Info,
                 false,
-                format!("The {kind} invitation {id} from {sender} {outcome}."),
+                format!("The {kind} invitation {id} from {sender}{about} {outcome}."),
             )
         }
     }
@@ -320,4 +378,49 @@ pub(super) fn other(detail: &Value, envelope: &Envelope) -> Message {
 /// A partner-written name as one inert line.
 fn or_single(name: &str) -> String {
     or_not_given(Some(name))
+}
+
+/// ` for Acme Corp: "Data lake migration"`: who and what an invitation or opportunity is
+/// about, as far as the lookup said; empty when it said neither.
+fn about(customer: Option<&str>, project: Option<&str>) -> String {
+    match (customer, project) {
+        (Some(customer), Some(project)) => format!(" for {customer}: \"{project}\""),
+        (Some(customer), None) => format!(" for {customer}"),
+        (None, Some(project)) => format!(": \"{project}\""),
+        (None, None) => String::new(),
+    }
+}
+
+/// What `GetOpportunity` said, each value already one inert line.
+struct OpportunityWords {
+    stage: Option<String>,
+    review_status: Option<String>,
+    project: Option<String>,
+    customer: Option<String>,
+}
+
+impl From<&OpportunityFacts> for OpportunityWords {
+    fn from(facts: &OpportunityFacts) -> Self {
+        Self {
+            stage: facts.stage.as_deref().map(single_line),
+            review_status: facts.review_status.as_deref().map(single_line),
+            project: facts.project_title.as_deref().map(written_name),
+            customer: facts.customer.as_deref().map(written_name),
+        }
+    }
+}
+
+impl OpportunityWords {
+    fn add_facts(&self, facts: &mut Section) {
+        for (label, value) in [
+            ("Customer", &self.customer),
+            ("Project", &self.project),
+            ("Stage", &self.stage),
+            ("AWS review", &self.review_status),
+        ] {
+            if let Some(value) = value.as_deref().filter(|value| !value.is_empty()) {
+                facts.push_field(label, value);
+            }
+        }
+    }
 }

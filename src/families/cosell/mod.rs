@@ -4,7 +4,8 @@
 //! the AWS Partner Central Selling API", whose example bodies the typed detail follows);
 //! every field is optional, so a shape AWS changes still reaches a person. `catalog` is
 //! `AWS`, or `Sandbox` for a partner's tests: those are marked as test events and never
-//! rise above `info`.
+//! rise above `info`. Invitation and opportunity events ask Partner Central for what the
+//! event leaves out (customer, project, expiry, stage) in the event's catalog.
 
 mod compose;
 
@@ -15,7 +16,7 @@ use serde_json::value::RawValue;
 
 use crate::event::{Envelope, FieldError, typed, untyped};
 use crate::family::{Detail, DetailType, Family, Otherwise, boxed};
-use crate::lookup::Found;
+use crate::lookup::{Found, LookupRequest};
 use crate::message::Message;
 use crate::topic::TopicKind;
 
@@ -231,8 +232,25 @@ fn parse(detail_type: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldE
 }
 
 impl Detail for CosellEvent {
-    fn compose(&self, envelope: &Envelope, _: &Found) -> Message {
-        compose::compose(self, envelope)
+    /// An invitation's customer, project and expiry, or an opportunity's stage, from the
+    /// catalog the event names; without a catalog or an identifier there is nothing to ask.
+    fn lookup(&self) -> Option<LookupRequest<'_>> {
+        let catalog = present(self.detail.catalog.as_deref())?.trim();
+        match self.kind {
+            Kind::Invitation(_) => Some(LookupRequest::EngagementInvitation {
+                catalog,
+                invitation_id: self.detail.invitation_id()?.trim(),
+            }),
+            Kind::Opportunity(_) => Some(LookupRequest::Opportunity {
+                catalog,
+                opportunity_id: self.detail.opportunity_id()?.trim(),
+            }),
+            Kind::Member | Kind::Snapshot => None,
+        }
+    }
+
+    fn compose(&self, envelope: &Envelope, found: &Found) -> Message {
+        compose::compose(self, envelope, found.cosell())
     }
 }
 

@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 
 use super::{AgreementDetail, Party};
 use crate::event::Envelope;
-use crate::families::common::{base_attributes, base_message, event_section};
+use crate::families::common::{base_attributes, base_message, details_unavailable, event_section};
 use crate::lookup::AgreementLookup;
 use crate::message::{Attributes, Line, Link, Message, NextStep, Section, Severity};
 use crate::text::{single_line, timestamp};
@@ -159,10 +159,9 @@ impl Essentials<'_> {
     /// The line saying the lookup failed, or nothing.
     fn lookup_note(&self) -> Option<Line> {
         match self.lookup {
-            AgreementLookup::Unavailable(code) => Some(Line::Bullet(format!(
-                "Agreement details could not be fetched ({}).",
-                single_line(code)
-            ))),
+            AgreementLookup::Unavailable(code) => {
+                Some(Line::Bullet(details_unavailable("Agreement", code)))
+            }
             _ => None,
         }
     }
