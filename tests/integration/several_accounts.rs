@@ -614,8 +614,8 @@ fn the_central_bus_admits_exactly_the_organization_or_the_listed_accounts() {
     let organization = bus_policies(json!({"OrganizationId": "o-abcdef1234"}));
     assert_eq!(organization.len(), 1, "{organization:?}");
     assert_eq!(organization[0]["Action"], "events:PutEvents");
-    // The organization, and only the Marketplace sources the rules take (issue 21; the
-    // sources are checked against the rules in template.rs).
+    // The organization, and only the Marketplace sources the rules take (the sources are
+    // checked against the rules in template.rs).
     let handled: Vec<&str> = registry::sources().collect();
     let sources = json!({"events:source": handled});
     assert_eq!(

@@ -1618,12 +1618,12 @@ fn the_member_role_trusts_the_central_function_of_the_central_account_only() {
     );
 }
 
-// ------------------------------------------------------------ routes and digests (issue 24)
+// ------------------------------------------------------------ routes and digests
 
-/// The key attributes and the TTL attribute of the digest table, as the function writes them.
-const DIGEST_PARTITION_KEY: &str = "pk";
-const DIGEST_SORT_KEY: &str = "sk";
-const DIGEST_EXPIRY_ATTRIBUTE: &str = "expires_at";
+/// The digest table's keys and TTL attribute, as the function's store names them.
+use marketplace_catalog_notifier::aws::{
+    DIGEST_EXPIRES_AT as DIGEST_EXPIRY_ATTRIBUTE, DIGEST_PARTITION_KEY, DIGEST_SORT_KEY,
+};
 
 /// The DynamoDB calls the function makes on the digest table, and nothing more.
 const DIGEST_TABLE_ACTIONS: &[&str] = &[
