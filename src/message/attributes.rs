@@ -48,13 +48,14 @@ impl Attributes {
         self
     }
 
-    /// `first`, then each of these attributes in order, by the rules of [`Self::with`]:
-    /// what `Attributes::new().with(first…)` folded over `self` gives, without making each
-    /// value one line again.
-    pub fn after(&self, name: &'static str, value: &str) -> Self {
-        self.iter()
+    /// `name: value` first, then these attributes in order, by the rules of
+    /// [`Self::with`]: what `Attributes::new().with(name, value)` folded over these gives,
+    /// without making each value one line again or copying it.
+    pub fn led_by(self, name: &'static str, value: &str) -> Self {
+        self.0
+            .into_iter()
             .fold(Attributes::new().with(name, value), |all, (name, value)| {
-                all.with_normalised(name, value.to_owned())
+                all.with_normalised(name, value)
             })
     }
 

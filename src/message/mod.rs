@@ -85,7 +85,7 @@ impl Message {
     /// so a subscription filter can page only on what needs a person and no family's
     /// attributes can crowd it out, then the family's own.
     pub fn published_attributes(&self) -> Attributes {
-        self.attributes.after(
+        self.attributes.clone().led_by(
             "action_required",
             if self.action_required {
                 "true"
