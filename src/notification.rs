@@ -111,10 +111,7 @@ impl Notification {
         attributes: Attributes,
     ) -> Self {
         // Severity goes first so that no family's attributes can crowd it out.
-        let attributes = attributes.iter().fold(
-            Attributes::new().with("severity", severity.as_str()),
-            |all, (name, value)| all.with(name, value),
-        );
+        let attributes = attributes.led_by("severity", severity.as_str());
         let body = clean_body(body.into());
         // The subject is counted too: it costs little and keeps a margin on the real limit.
         let budget = MAX_MESSAGE_BYTES

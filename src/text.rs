@@ -38,6 +38,13 @@ pub fn is_format_or_invisible(c: char) -> bool {
 /// format characters (bidi controls, zero-width characters) are dropped, runs of
 /// whitespace collapse into one space, and the ends are trimmed.
 pub fn single_line(text: &str) -> String {
+    let mut line = String::with_capacity(text.len());
+    single_line_into(&mut line, text);
+    line
+}
+
+/// [`single_line`], appended to `out`.
+pub fn single_line_into(out: &mut String, text: &str) {
     // Most values (ids, names, dates) are already one clean line of printable ASCII.
     let bytes = text.as_bytes();
     let already_clean = bytes.iter().all(|&b| (b' '..=b'~').contains(&b))
@@ -45,25 +52,25 @@ pub fn single_line(text: &str) -> String {
         && bytes.last() != Some(&b' ')
         && !text.contains("  ");
     if already_clean {
-        return text.to_owned();
+        out.push_str(text);
+        return;
     }
-    let mut line = String::with_capacity(text.len());
+    let start = out.len();
     let mut pending_space = false;
     for c in text.chars() {
         if is_format_or_invisible(c) {
             continue;
         }
         if c.is_whitespace() || c.is_control() {
-            pending_space = !line.is_empty();
+            pending_space = out.len() > start;
         } else {
             if pending_space {
-                line.push(' ');
+                out.push(' ');
                 pending_space = false;
             }
-            line.push(c);
+            out.push(c);
         }
     }
-    line
 }
 
 /// A seller-, partner- or buyer-written name as one inert line: [`single_line`], and any
@@ -71,19 +78,20 @@ pub fn single_line(text: &str) -> String {
 /// `www[.]evil[.]example`) so a mail or chat client does not turn a name someone else
 /// wrote into a link: clients link bare domains too, not only URLs.
 pub fn written_name(text: &str) -> String {
-    defang_domains(&defang_urls(&single_line(text)))
+    defang_domains(defang_urls(single_line(text)))
 }
 
 /// Every domain-like word (two or more dot-separated labels of letters, digits and
 /// hyphens, the last one 2 to 24 letters, as top-level domains are) gets `[.]` for its dots.
 /// Version numbers (`1.2.3`) and abbreviations (`Inc.`, `e.g.`) are left alone.
-fn defang_domains(text: &str) -> String {
+fn defang_domains(text: String) -> String {
     let is_label_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
+    // Most names have no dot at all: they are handed back as they are, not copied.
     if !text.contains('.') {
-        return text.to_owned();
+        return text;
     }
     let mut out = String::with_capacity(text.len() + 8);
-    let mut rest = text;
+    let mut rest = text.as_str();
     while let Some(start) = rest.find(is_label_char) {
         out.push_str(&rest[..start]);
         let word_len = rest[start..]
@@ -102,23 +110,23 @@ fn defang_domains(text: &str) -> String {
 }
 
 fn looks_like_domain(word: &str) -> bool {
-    let labels: Vec<&str> = word.split('.').collect();
-    let Some(last) = labels.last() else {
+    // Two labels or more, none empty: a dot, and none at either end or next to another.
+    let Some((_, last)) = word.rsplit_once('.') else {
         return false;
     };
-    labels.len() >= 2
-        && labels.iter().all(|label| !label.is_empty())
+    !word.starts_with('.')
+        && !word.contains("..")
         && (2..=24).contains(&last.len())
         && last.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 /// `http://` and `https://` (any case) become `hxxp://` and `hxxps://`.
-fn defang_urls(text: &str) -> String {
+fn defang_urls(text: String) -> String {
     if !text.contains("://") {
-        return text.to_owned();
+        return text;
     }
     let mut out = String::with_capacity(text.len() + 4);
-    let mut rest = text;
+    let mut rest = text.as_str();
     while let Some(at) = rest.find("://") {
         let (before, after) = rest.split_at(at);
         // The scheme is the letters just before "://", however the word they end began
@@ -174,12 +182,13 @@ pub fn or_not_given(value: Option<&str>) -> String {
 /// Joins the first `shown` items and says how many more there are, so a list of
 /// thousands of ids stays readable.
 pub fn list_with_more<T: AsRef<str>>(items: &[T], shown: usize) -> String {
-    let mut text = items
-        .iter()
-        .take(shown)
-        .map(|item| single_line(item.as_ref()))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let mut text = String::new();
+    for (index, item) in items.iter().take(shown).enumerate() {
+        if index > 0 {
+            text.push_str(", ");
+        }
+        single_line_into(&mut text, item.as_ref());
+    }
     if items.len() > shown {
         text.push_str(&format!(" ... and {} more", items.len() - shown));
     }

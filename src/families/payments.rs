@@ -204,7 +204,7 @@ pub fn disbursement_paused(facts: &DisbursementPaused, envelope: &Envelope) -> M
     {
         steps.push(
             NextStep::new("Follow the remediation steps AWS linked in the event")
-                .with_link(Link::new("Remediation steps for this pause", link)),
+                .with_link(Link::new("Remediation steps for this pause", link.clone())),
         );
     }
     steps.push(NextStep::new(

@@ -26,18 +26,37 @@ impl Attributes {
     /// Adds an attribute unless its value is empty once made one line; a value that is not
     /// there is better left out than sent empty (SNS rejects empty values). Attributes past
     /// the tenth are dropped, so the common ones must be added first.
-    pub fn with(mut self, name: &'static str, value: &str) -> Self {
+    pub fn with(self, name: &'static str, value: &str) -> Self {
         debug_assert!(is_valid_attribute_name(name), "bad attribute name {name}");
-        let value: String = single_line(value)
-            .chars()
-            .take(MAX_ATTRIBUTE_VALUE_CHARS)
-            .collect();
-        let value = value.trim_end().to_owned();
+        // One string per value: cut and trimmed in place rather than copied for each step.
+        let mut value = single_line(value);
+        if let Some((end, _)) = value.char_indices().nth(MAX_ATTRIBUTE_VALUE_CHARS) {
+            value.truncate(end);
+        }
+        value.truncate(value.trim_end().len());
+        self.with_normalised(name, value)
+    }
+
+    /// [`Self::with`] for a value that already went through it (one of another
+    /// `Attributes`): making it one line, cutting and trimming it again would change
+    /// nothing, so only the emptiness, count and duplicate rules are applied.
+    fn with_normalised(mut self, name: &'static str, value: String) -> Self {
         if !value.is_empty() && self.0.len() < MAX_ATTRIBUTES {
             self.0.retain(|(existing, _)| *existing != name);
             self.0.push((name, value));
         }
         self
+    }
+
+    /// `name: value` first, then these attributes in order, by the rules of
+    /// [`Self::with`]: what `Attributes::new().with(name, value)` folded over these gives,
+    /// without making each value one line again or copying it.
+    pub fn led_by(self, name: &'static str, value: &str) -> Self {
+        self.0
+            .into_iter()
+            .fold(Attributes::new().with(name, value), |all, (name, value)| {
+                all.with_normalised(name, value)
+            })
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {

@@ -11,6 +11,13 @@ pub use attributes::{
 };
 pub use severity::Severity;
 
+use std::borrow::Cow;
+
+/// Wording a message holds: fixed words borrowed for the program's life (labels, section
+/// titles, most next steps and links), or text composed for this event. Fixed words are
+/// most of a message, and borrowing them spares a copy of each for every event.
+pub type Text = Cow<'static, str>;
+
 /// One notification's facts, in the reader's terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -78,16 +85,13 @@ impl Message {
     /// so a subscription filter can page only on what needs a person and no family's
     /// attributes can crowd it out, then the family's own.
     pub fn published_attributes(&self) -> Attributes {
-        self.attributes.iter().fold(
-            Attributes::new().with(
-                "action_required",
-                if self.action_required {
-                    "true"
-                } else {
-                    "false"
-                },
-            ),
-            |all, (name, value)| all.with(name, value),
+        self.attributes.clone().led_by(
+            "action_required",
+            if self.action_required {
+                "true"
+            } else {
+                "false"
+            },
         )
     }
 
@@ -102,14 +106,14 @@ impl Message {
 /// Something a reader should do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NextStep {
-    pub text: String,
+    pub text: Text,
     /// A command to copy, e.g. the describe-change-set CLI call.
     pub command: Option<String>,
     pub link: Option<Link>,
 }
 
 impl NextStep {
-    pub fn new(text: impl Into<String>) -> Self {
+    pub fn new(text: impl Into<Text>) -> Self {
         Self {
             text: text.into(),
             command: None,
@@ -130,12 +134,12 @@ impl NextStep {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
-    pub label: String,
-    pub url: String,
+    pub label: Text,
+    pub url: Text,
 }
 
 impl Link {
-    pub fn new(label: impl Into<String>, url: impl Into<String>) -> Self {
+    pub fn new(label: impl Into<Text>, url: impl Into<Text>) -> Self {
         Self {
             label: label.into(),
             url: url.into(),
@@ -146,27 +150,27 @@ impl Link {
 /// A titled group of facts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
-    pub title: String,
+    pub title: Text,
     pub lines: Vec<Line>,
 }
 
 impl Section {
-    pub fn new(title: impl Into<String>) -> Self {
+    pub fn new(title: impl Into<Text>) -> Self {
         Self {
             title: title.into(),
             lines: Vec::new(),
         }
     }
 
-    pub fn field(mut self, label: impl Into<String>, value: impl ToString) -> Self {
+    pub fn field(mut self, label: impl Into<Text>, value: impl FactValue) -> Self {
         self.push_field(label, value);
         self
     }
 
     /// Adds "label: value", unless the value only says the event did not give it
     /// ([`crate::text::NOT_GIVEN`]): a fact the event does not give is left out.
-    pub fn push_field(&mut self, label: impl Into<String>, value: impl ToString) -> &mut Self {
-        let value = value.to_string();
+    pub fn push_field(&mut self, label: impl Into<Text>, value: impl FactValue) -> &mut Self {
+        let value = value.into_value();
         if value != crate::text::NOT_GIVEN {
             self.lines.push(Line::Field {
                 label: label.into(),
@@ -187,11 +191,54 @@ impl Section {
     }
 }
 
+/// A fact's value as [`Section::field`] takes it: a `String` composed for the event is
+/// kept as it is, not copied; borrowed text is copied once; numbers are written out.
+pub trait FactValue {
+    fn into_value(self) -> String;
+}
+
+impl FactValue for String {
+    fn into_value(self) -> String {
+        self
+    }
+}
+
+impl FactValue for &String {
+    fn into_value(self) -> String {
+        self.clone()
+    }
+}
+
+impl FactValue for &str {
+    fn into_value(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl FactValue for Text {
+    fn into_value(self) -> String {
+        self.into_owned()
+    }
+}
+
+/// Counts (products, versions, buyers) are facts too.
+macro_rules! numbers_are_fact_values {
+    ($($number:ty),*) => {$(
+        impl FactValue for $number {
+            fn into_value(self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+
+numbers_are_fact_values!(u8, u16, u32, u64, usize, i32, i64);
+
 /// One line of a section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Line {
     /// "label: value", aligned in text.
-    Field { label: String, value: String },
+    Field { label: Text, value: String },
     /// "- text"
     Bullet(String),
     /// "- text: url", the link kept apart so chat shows it as a link (a digest's line).

@@ -12,10 +12,22 @@ impl Body {
         Self::default()
     }
 
+    /// An empty body with room for `bytes`, so a notification's text is written without
+    /// growing the buffer as it goes.
+    pub fn with_capacity(bytes: usize) -> Self {
+        Self(String::with_capacity(bytes))
+    }
+
     /// A paragraph of prose, separated from what follows by a blank line.
     pub fn paragraph(&mut self, text: &str) -> &mut Self {
         self.end_section();
         self.line("", text, "\n\n")
+    }
+
+    /// A paragraph made of `lead` and `text`, with no string built for the pair.
+    pub fn paragraph_after(&mut self, lead: &str, text: &str) -> &mut Self {
+        self.end_section();
+        self.line(lead, text, "\n\n")
     }
 
     /// Starts a titled section.

@@ -98,13 +98,21 @@ fn is_plain_ascii(byte: u8) -> bool {
 /// Text that may span lines (pretty-printed JSON) made safe inside a code block: it keeps
 /// its lines and indentation, but cannot close the block or mention anyone.
 pub fn neutralise_block(text: &str) -> String {
-    text.lines()
-        .map(|line| {
-            let indent = line.len() - line.trim_start().len();
-            format!("{}{}", &line[..indent], neutralise(line))
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::with_capacity(text.len());
+    neutralise_block_into(&mut out, text);
+    out
+}
+
+/// [`neutralise_block`], appended to `out`.
+pub fn neutralise_block_into(out: &mut String, text: &str) {
+    for (index, line) in text.lines().enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        let indent = line.len() - line.trim_start().len();
+        out.push_str(&line[..indent]);
+        neutralise_into(out, line);
+    }
 }
 
 #[cfg(test)]

@@ -12,12 +12,9 @@ use crate::notification::{Channel, Notification, Subject};
 pub const NEXT_STEPS_TITLE: &str = "What to do";
 
 pub fn render(message: &Message) -> Notification {
-    let mut body = Body::new();
+    let mut body = Body::with_capacity(size_hint(message));
     body.paragraph(&message.summary);
-    body.paragraph(&format!(
-        "Action required: {}",
-        message.action_required_word()
-    ));
+    body.paragraph_after("Action required: ", message.action_required_word());
     let steps_at = message.next_steps_index();
     for (index, section) in message.sections.iter().enumerate() {
         if index == steps_at {
@@ -35,6 +32,43 @@ pub fn render(message: &Message) -> Notification {
         message.severity,
         message.published_attributes(),
     )
+}
+
+/// About how long the text will be: the message's own text and the layout around it
+/// (labels padded to their column, indents, line breaks), so the body is written into
+/// one buffer sized once.
+fn size_hint(message: &Message) -> usize {
+    const LAYOUT: usize = 32;
+    let lines: usize = message
+        .sections
+        .iter()
+        .map(|section| {
+            section.title.len()
+                + LAYOUT
+                + section
+                    .lines
+                    .iter()
+                    .map(|line| match line {
+                        Line::Field { value, .. } => value.len() + LAYOUT,
+                        Line::Bullet(text)
+                        | Line::Detail(text)
+                        | Line::Verbatim(text)
+                        | Line::Prose(text) => text.len() + LAYOUT,
+                    })
+                    .sum::<usize>()
+        })
+        .sum();
+    let steps: usize = message
+        .next_steps
+        .iter()
+        .map(|step| {
+            step.text.len()
+                + step.command.as_ref().map_or(0, String::len)
+                + step.link.as_ref().map_or(0, |link| link.url.len())
+                + LAYOUT
+        })
+        .sum();
+    message.summary.len() + lines + steps + 2 * LAYOUT
 }
 
 /// Subjects of anything above `info` start with the severity, so inbox rules and a

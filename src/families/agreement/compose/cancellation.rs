@@ -59,7 +59,7 @@ pub(super) fn cancellation(
     let mut steps = Vec::new();
     let verdict = match event {
         Cancellation::PendingApproval => {
-            steps.push(step(&format!(
+            steps.push(step(format!(
                 "Tell the buyer about the request and ask for an answer before {}; without one, AWS approves the cancellation automatically then.",
                 timestamp(&deadline)
             )));

@@ -212,7 +212,7 @@ mod tests {
             assert_eq!(verdict.action_required, action, "{status:?} {product:?}");
         }
         let unknown = ended(Some("EXPIRED"), ProductType::Unknown);
-        let texts: Vec<&str> = unknown.steps.iter().map(|s| s.text.as_str()).collect();
+        let texts: Vec<&str> = unknown.steps.iter().map(|s| s.text.as_ref()).collect();
         assert!(texts.iter().any(|t| t.starts_with("SaaS:")), "{texts:?}");
         assert!(
             texts.iter().any(|t| t.starts_with("Container:")),

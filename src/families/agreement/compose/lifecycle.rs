@@ -113,7 +113,7 @@ pub(super) fn lifecycle(
                 when(end),
                 when(renewal.lockout_start_time),
             );
-            steps.push(step(&amended.step));
+            steps.push(step(amended.step));
             (
                 format!("{}: {label}, buyer {buyer}", amended.headline),
                 Severity::Info,
@@ -149,17 +149,17 @@ pub(super) fn lifecycle(
                 .is_some_and(|deadline| deadline <= envelope.time);
             let close = days_left.is_none_or(|days| days <= ENDING_WARNING_DAYS) || lockout_started;
             if renews {
-                steps.push(step(&format!(
+                steps.push(step(format!(
                     "Nothing is needed for it to renew; the renewal decision deadline is {}.",
                     when(renewal.lockout_start_time)
                 )));
             } else if close {
-                steps.push(step(&format!(
+                steps.push(step(format!(
                     "Contact the buyer about a renewal and prepare a renewal offer before {}.",
                     when(end)
                 )));
             } else {
-                steps.push(step(&format!(
+                steps.push(step(format!(
                     "Nothing is needed yet: AWS sends this notice again as the end approaches. To keep the buyer, plan a renewal offer before {}.",
                     when(end)
                 )));

@@ -19,7 +19,7 @@ use super::{AgreementDetail, Party};
 use crate::event::Envelope;
 use crate::families::common::{base_attributes, base_message, details_unavailable, event_section};
 use crate::lookup::AgreementLookup;
-use crate::message::{Attributes, Line, Link, Message, NextStep, Section, Severity};
+use crate::message::{Attributes, Line, Link, Message, NextStep, Section, Severity, Text};
 use crate::text::{single_line, timestamp};
 
 use billing_adjustment::billing_adjustment;
@@ -211,8 +211,8 @@ fn describe_agreement_step(agreement_id: &str) -> NextStep {
 fn agreements_page() -> Link {
     Link {
         label: "Agreements in AWS Partner Central (formerly the AWS Marketplace Management Portal)"
-            .to_owned(),
-        url: AGREEMENTS_PAGE.to_owned(),
+            .into(),
+        url: AGREEMENTS_PAGE.into(),
     }
 }
 
@@ -279,7 +279,7 @@ fn when(at: Option<DateTime<Utc>>) -> String {
 }
 
 /// A field for a fact the event or the lookup gave, or nothing: a missing fact is left out.
-fn known(label: &str, value: Option<&str>) -> Option<Line> {
+fn known(label: &'static str, value: Option<&str>) -> Option<Line> {
     value
         .map(single_line)
         .filter(|value| !value.is_empty())
@@ -287,7 +287,7 @@ fn known(label: &str, value: Option<&str>) -> Option<Line> {
 }
 
 /// A time field, or nothing when the time is not known.
-fn known_time(label: &str, at: Option<DateTime<Utc>>) -> Option<Line> {
+fn known_time(label: &'static str, at: Option<DateTime<Utc>>) -> Option<Line> {
     at.map(|at| field(label, timestamp(&at)))
 }
 
@@ -326,23 +326,23 @@ fn yes_no(value: bool) -> String {
     if value { "yes" } else { "no" }.to_owned()
 }
 
-fn field(label: &str, value: String) -> Line {
+fn field(label: &'static str, value: String) -> Line {
     Line::Field {
-        label: label.to_owned(),
+        label: label.into(),
         value,
     }
 }
 
-fn section(title: &str, lines: Vec<Line>) -> Section {
+fn section(title: &'static str, lines: Vec<Line>) -> Section {
     Section {
-        title: title.to_owned(),
+        title: title.into(),
         lines,
     }
 }
 
-fn step(text: &str) -> NextStep {
+fn step(text: impl Into<Text>) -> NextStep {
     NextStep {
-        text: text.to_owned(),
+        text: text.into(),
         command: None,
         link: None,
     }
