@@ -86,13 +86,14 @@ pub fn compose(cadence: Cadence, items: &[DigestItem], room: usize, label: &str)
             title: format!(
                 "{title} ({})",
                 totals.get(title).copied().unwrap_or_default()
-            ),
+            )
+            .into(),
             lines: members.into_iter().map(|(_, line)| line).collect(),
         })
         .collect();
     if listed < items.len() {
         sections.push(Section {
-            title: "Not listed".to_owned(),
+            title: "Not listed".into(),
             lines: vec![Line::Prose(format!(
                 "and {} more, left out to fit this message",
                 items.len() - listed
@@ -213,7 +214,7 @@ mod tests {
                         other => format!("{other:?}"),
                     })
                     .collect();
-                (section.title.clone(), lines)
+                (section.title.to_string(), lines)
             })
             .collect()
     }

@@ -30,7 +30,7 @@ impl DigestItem {
             .iter()
             .find_map(|step| step.link.as_ref())
             .or_else(|| message.links.first())
-            .map(|link| link.url.clone());
+            .map(|link| link.url.to_string());
         Self {
             event_id: event.envelope.id.clone(),
             headline: message.headline.clone(),

@@ -347,7 +347,7 @@ fn write_section(text: &mut String, section: &Section) {
                 text.push_str("• ");
                 neutralise_into(text, line);
                 text.push_str(": ");
-                text.push_str(&safe_url(url));
+                write_safe_url(text, url);
             }
             Line::Detail(line) => {
                 text.push_str("    ↳ ");

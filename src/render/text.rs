@@ -54,6 +54,7 @@ fn size_hint(message: &Message) -> usize {
                         | Line::Detail(text)
                         | Line::Verbatim(text)
                         | Line::Prose(text) => text.len() + LAYOUT,
+                        Line::LinkedBullet { text, url } => text.len() + url.len() + LAYOUT,
                     })
                     .sum::<usize>()
         })
