@@ -7,6 +7,7 @@
 //! rise above `info`.
 
 mod compose;
+mod ledger;
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -15,6 +16,7 @@ use serde_json::value::RawValue;
 
 use crate::event::{Envelope, FieldError, typed, untyped};
 use crate::family::{Detail, DetailType, Family, Otherwise, boxed};
+use crate::ledger::LedgerChange;
 use crate::lookup::Found;
 use crate::message::Message;
 use crate::topic::TopicKind;
@@ -233,6 +235,10 @@ fn parse(detail_type: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldE
 impl Detail for CosellEvent {
     fn compose(&self, envelope: &Envelope, _: &Found) -> Message {
         compose::compose(self, envelope)
+    }
+
+    fn ledger(&self, envelope: &Envelope, _: &Found) -> Option<LedgerChange> {
+        ledger::change(self, envelope)
     }
 }
 
