@@ -10,9 +10,11 @@ mod change;
 mod item;
 mod relative;
 mod report;
+mod table;
 
 pub use apply::{Applied, apply};
 pub use change::{Closing, LedgerChange};
 pub use item::{Entry, ItemId, Kind, OpenItem, RETENTION};
 pub use relative::deadline_words;
 pub use report::{DUE_SOON, Report, section};
+pub use table::{Filter, table};
