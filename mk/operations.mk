@@ -16,7 +16,7 @@ URL ?=
 
 redrive: ## Hand the events kept in a failure queue back to the function: make redrive QUEUE_URL=<url> FUNCTION_NAME=<name> [DRY_RUN=true]
 	@if [[ -z "$(QUEUE_URL)" || -z "$(FUNCTION_NAME)" ]]; then \
-	  echo "usage: make redrive QUEUE_URL=<DeliveryFailureQueueUrl or ProcessingFailureQueueUrl> FUNCTION_NAME=<the stack's NotifierFunction> [DRY_RUN=true]" >&2; \
+	  echo "usage: make redrive QUEUE_URL=<DeliveryFailureQueueUrl or ProcessingFailureQueueUrl> FUNCTION_NAME=<the stack's NotifierFunctionArn, or the function's name> [DRY_RUN=true]" >&2; \
 	  exit 2; \
 	fi
 	cargo run --quiet --bin notifier-redrive -- --queue-url '$(QUEUE_URL)' --function-name '$(FUNCTION_NAME)' $(if $(filter true,$(DRY_RUN)),--dry-run)
@@ -41,14 +41,14 @@ DIGEST_TABLE_NAME ?=
 
 open-items: ## Print the open items (cancellation requests, agreements ending, ...): make open-items DIGEST_TABLE_NAME=<table> FUNCTION_NAME=<name> [ACCOUNT=<id>] [KIND=<kind>]
 	@if [[ -z "$(DIGEST_TABLE_NAME)" || -z "$(FUNCTION_NAME)" ]]; then \
-	  echo "usage: make open-items DIGEST_TABLE_NAME=<the stack's DigestTable> FUNCTION_NAME=<the stack's NotifierFunction> [ACCOUNT=<account id>] [KIND=cancellation-request|agreement-ending|security-report|aws-referral|paused-disbursement]" >&2; \
+	  echo "usage: make open-items DIGEST_TABLE_NAME=<the stack's DigestTable> FUNCTION_NAME=<the stack's NotifierFunctionArn, or the function's name> [ACCOUNT=<account id>] [KIND=cancellation-request|agreement-ending|security-report|aws-referral|paused-disbursement]" >&2; \
 	  exit 2; \
 	fi
 	DIGEST_TABLE_NAME='$(DIGEST_TABLE_NAME)' FUNCTION_NAME='$(FUNCTION_NAME)' cargo run --quiet --bin notifier-open-items -- $(if $(ACCOUNT),--account '$(ACCOUNT)') $(if $(KIND),--kind '$(KIND)')
 
 close-item: ## Close one open item by hand (a paused disbursement fixed): make close-item ID=<kind>#<key> DIGEST_TABLE_NAME=<table> FUNCTION_NAME=<name>
 	@if [[ -z "$(ID)" || -z "$(DIGEST_TABLE_NAME)" || -z "$(FUNCTION_NAME)" ]]; then \
-	  echo "usage: make close-item ID=<kind>#<key, as make open-items prints it> DIGEST_TABLE_NAME=<the stack's DigestTable> FUNCTION_NAME=<the stack's NotifierFunction>" >&2; \
+	  echo "usage: make close-item ID=<kind>#<key, as make open-items prints it> DIGEST_TABLE_NAME=<the stack's DigestTable> FUNCTION_NAME=<the stack's NotifierFunctionArn, or the function's name>" >&2; \
 	  exit 2; \
 	fi
 	DIGEST_TABLE_NAME='$(DIGEST_TABLE_NAME)' FUNCTION_NAME='$(FUNCTION_NAME)' cargo run --quiet --bin notifier-open-items -- --close '$(ID)'

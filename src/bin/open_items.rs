@@ -49,6 +49,20 @@ fn command(args: &[String]) -> Result<Command, String> {
     }
 }
 
+/// The function's name as Lambda gives it to the function (what qualifies its ledger),
+/// from the name itself or the stack's `NotifierFunctionArn` output.
+fn function_name(value: String) -> Result<String, String> {
+    if !value.starts_with("arn:") {
+        return Ok(value);
+    }
+    value
+        .split_once(":function:")
+        .and_then(|(_, rest)| rest.split(':').next())
+        .filter(|name| !name.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(|| format!("FUNCTION_NAME: {value:?} is not a Lambda function ARN"))
+}
+
 fn setting(name: &str) -> Result<String, String> {
     std::env::var(name)
         .ok()
@@ -63,7 +77,7 @@ async fn main() -> ExitCode {
     let (command, table_name, function) = match (
         command(&args),
         setting("DIGEST_TABLE_NAME"),
-        setting("FUNCTION_NAME"),
+        setting("FUNCTION_NAME").and_then(function_name),
     ) {
         (Ok(command), Ok(table_name), Ok(function)) => (command, table_name, function),
         (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => {

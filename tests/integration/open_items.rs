@@ -426,4 +426,20 @@ async fn the_weekly_report_lists_what_is_open_until_its_closing_event() {
         "closed aws-referral#engi-e2e\n"
     );
     assert_eq!(world.listed(&[]), ["cancellation-request#acr-soon"]);
+    // The stack's NotifierFunctionArn output names the same function.
+    let by_arn = Command::new(OPEN_ITEMS)
+        .env_clear()
+        .envs(moto::process_env())
+        .env("DIGEST_TABLE_NAME", &world.table)
+        .env(
+            "FUNCTION_NAME",
+            format!("arn:aws:lambda:us-east-1:123456789012:function:{FUNCTION}"),
+        )
+        .output()
+        .expect("notifier-open-items runs");
+    assert!(
+        String::from_utf8_lossy(&by_arn.stdout).contains("cancellation-request#acr-soon"),
+        "{}",
+        String::from_utf8_lossy(&by_arn.stderr)
+    );
 }
