@@ -123,3 +123,67 @@ async fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &[&str]) -> Vec<String> {
+        text.iter().map(|arg| (*arg).to_owned()).collect()
+    }
+
+    #[test]
+    fn reads_filters_or_one_item_to_close() {
+        let Ok(Command::List(filter)) = command(&args(&[
+            "--account",
+            "111122223333",
+            "--kind",
+            "aws-referral",
+        ])) else {
+            panic!("a listing");
+        };
+        assert_eq!(filter.account.as_deref(), Some("111122223333"));
+        assert_eq!(filter.kind, Some(Kind::AwsReferral));
+        let Ok(Command::Close(id)) = command(&args(&["--close", "paused-disbursement#pi-1"]))
+        else {
+            panic!("a closing");
+        };
+        assert_eq!(id.to_string(), "paused-disbursement#pi-1");
+        for (given, expected) in [
+            (
+                &["--kind", "referral"][..],
+                "--kind: \"referral\" is not a kind",
+            ),
+            (&["--account"][..], "--account: needs a value"),
+            (
+                &["--close", "pi-1"][..],
+                "--close: \"pi-1\" is not an item id",
+            ),
+            (
+                &["--close", "aws-referral#x", "--kind", "aws-referral"][..],
+                "--close takes an item id alone",
+            ),
+            (&["list"][..], "unknown argument \"list\""),
+        ] {
+            let Err(error) = command(&args(given)) else {
+                panic!("{given:?} refused");
+            };
+            assert!(error.contains(expected), "{given:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn takes_the_function_by_name_or_arn() {
+        assert_eq!(
+            function_name("notifier".to_owned()),
+            Ok("notifier".to_owned())
+        );
+        assert_eq!(
+            function_name(
+                "arn:aws:lambda:us-east-1:123456789012:function:stack-Notifier-AbC:live".to_owned()
+            ),
+            Ok("stack-Notifier-AbC".to_owned())
+        );
+        assert!(function_name("arn:aws:sns:us-east-1:123456789012:topic".to_owned()).is_err());
+    }
+}
