@@ -159,7 +159,8 @@ impl Detail for DisbursementPaused {
     }
 
     /// Open until someone closes it by hand (no event says the bank details were fixed) or
-    /// it is 30 days old; keyed by the payment instrument, else the account.
+    /// it is 30 days old; keyed by the payment instrument, else the account. A later pause
+    /// of the same instrument opens it again after a closing by hand, hence a replacement.
     fn ledger(&self, envelope: &Envelope, _: &Found) -> Option<LedgerChange> {
         let facts = if self.payment_instrument.is_none() {
             DisbursementPaused::read(self.detail.clone(), &envelope.resources)
@@ -177,7 +178,7 @@ impl Detail for DisbursementPaused {
             .as_deref()
             .map(|reason| format!(": {}", single_line(reason)))
             .unwrap_or_default();
-        Some(LedgerChange::Open(OpenItem {
+        Some(LedgerChange::Replace(OpenItem {
             id: ItemId::new(Kind::PausedDisbursement, key),
             account: envelope.account_label(),
             title: format!("Disbursements paused until the bank account is fixed{reason}"),
@@ -387,7 +388,7 @@ mod tests {
             json!({"paymentInstrument": {"arn": "arn:aws:payments::123456789012:payment-instrument/pi-1"}}),
             &[],
         );
-        let Some(LedgerChange::Open(item)) = paused.ledger(&envelope("p-1"), &Found::Nothing)
+        let Some(LedgerChange::Replace(item)) = paused.ledger(&envelope("p-1"), &Found::Nothing)
         else {
             panic!("opens");
         };
@@ -403,7 +404,7 @@ mod tests {
         let unnamed = DisbursementPaused::read(json!({}), &[]);
         let change = unnamed.ledger(&envelope("p-2"), &Found::Nothing);
         assert!(
-            matches!(&change, Some(LedgerChange::Open(item)) if item.id.to_string() == "paused-disbursement#123456789012"),
+            matches!(&change, Some(LedgerChange::Replace(item)) if item.id.to_string() == "paused-disbursement#123456789012"),
             "{change:?}"
         );
     }

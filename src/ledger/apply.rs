@@ -57,9 +57,13 @@ pub fn apply(current: Option<&Entry>, change: &LedgerChange) -> Applied {
     }
 }
 
-/// Kinds whose key is reused by later openings (one security report per account).
+/// Kinds whose key is reused by later openings (one security report per account, one
+/// paused instrument that may be paused again).
 fn replaceable(item: &super::OpenItem) -> bool {
-    item.id.kind == super::Kind::SecurityReport
+    matches!(
+        item.id.kind,
+        super::Kind::SecurityReport | super::Kind::PausedDisbursement
+    )
 }
 
 #[cfg(test)]
@@ -212,6 +216,24 @@ mod tests {
             close(kind, "clean", 12),
         ]);
         assert_eq!(left, Some(Entry::Open(second)));
+    }
+
+    #[test]
+    fn a_disbursement_paused_again_after_a_closing_by_hand_is_open_again() {
+        let kind = Kind::PausedDisbursement;
+        let left = replay(&[
+            LedgerChange::Replace(item(kind, "paused-1", 0)),
+            close(kind, "closed by hand", 24),
+            LedgerChange::Replace(item(kind, "paused-2", 48)),
+        ]);
+        assert_eq!(left.as_ref().map(Entry::event), Some("paused-2"));
+        // The first pause redelivered after the closing stays closed.
+        let left = replay(&[
+            LedgerChange::Replace(item(kind, "paused-1", 0)),
+            close(kind, "closed by hand", 24),
+            LedgerChange::Replace(item(kind, "paused-1", 0)),
+        ]);
+        assert!(left.as_ref().and_then(Entry::open).is_none(), "{left:?}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub enum LedgerChange {
     /// Opens the item unless it was closed already (a closing event may arrive first).
     Open(OpenItem),
     /// Opens the item, or replaces an older one or an older closing: the account's latest
-    /// security report is the one that counts.
+    /// security report is the one that counts, and an instrument paused again is open again.
     Replace(OpenItem),
     /// Closes the item, open or not yet seen.
     Close(Closing),
