@@ -21,7 +21,7 @@ use crate::error::{ConfigError, PublishError};
 use crate::notification::Notification;
 use crate::notifier::Notifier;
 use crate::publish::{DryRunPublisher, Publisher};
-use crate::routing::{Routing, parse_routes};
+use crate::routing::parse_routing;
 
 /// The publisher [`Config::publishing`] chose.
 #[derive(Debug)]
@@ -94,16 +94,18 @@ where
     };
     let routing = match routes {
         None => None,
-        Some(text) => Some(Routing::new(
-            parse_routes(&text, config.route_context()).map_err(|reason| ConfigError::Invalid {
-                variable: ROUTES_VARIABLE,
-                value: match &config.routes {
-                    RoutesSource::Parameter(name) => format!("SSM parameter {name}"),
-                    _ => "(inline document)".to_owned(),
-                },
-                reason,
+        Some(text) => Some(
+            parse_routing(&text, config.route_context()).map_err(|reason| {
+                ConfigError::Invalid {
+                    variable: ROUTES_VARIABLE,
+                    value: match &config.routes {
+                        RoutesSource::Parameter(name) => format!("SSM parameter {name}"),
+                        _ => "(inline document)".to_owned(),
+                    },
+                    reason,
+                }
             })?,
-        )),
+        ),
     };
     let mut durable = None;
     let mut digests = None;

@@ -9,6 +9,7 @@ use std::fmt;
 use serde_json::value::RawValue;
 
 use crate::event::{Envelope, FieldError};
+use crate::ledger::LedgerChange;
 use crate::lookup::{Found, LookupRequest};
 use crate::message::Message;
 use crate::topic::TopicKind;
@@ -22,6 +23,12 @@ pub trait Detail: fmt::Debug + Send + Sync + Any {
 
     /// The channel-neutral message, with whatever the lookup found.
     fn compose(&self, envelope: &Envelope, found: &Found) -> Message;
+
+    /// What the event opens, closes or replaces in the ledger of open items, with whatever
+    /// the lookup found (an agreement's value); `None` (the default) touches nothing.
+    fn ledger(&self, _envelope: &Envelope, _found: &Found) -> Option<LedgerChange> {
+        None
+    }
 }
 
 impl dyn Detail {

@@ -23,7 +23,8 @@
 //!   [`render::Renderer`] per channel (text, chat), each producing a
 //!   [`notification::Notification`] within SNS's limits.
 //! - [`digest`] keeps what routes send later (one line per event, in a store) and composes
-//!   a destination's pending items into one digest message.
+//!   a destination's pending items into one digest message; [`ledger`] tracks what events
+//!   leave open (a cancellation request, an agreement ending) until another event closes it.
 //! - [`topic`] is the topic table (one row per family topic); [`config`] reads the
 //!   environment into a [`Config`] once, at cold start.
 //! - [`dedupe`] keeps one event from being published twice per channel: the warm memory
@@ -54,6 +55,7 @@ pub mod families;
 pub mod family;
 #[cfg(feature = "aws")]
 pub mod lambda;
+pub mod ledger;
 pub mod logging;
 pub mod lookup;
 pub mod message;

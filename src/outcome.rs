@@ -39,6 +39,8 @@ pub struct DigestDelivery {
     pub topic_arn: String,
     /// How many queued events it covered.
     pub items: usize,
+    /// How many open items it listed (said only when some were).
+    pub open_items: usize,
     pub message_id: String,
 }
 
@@ -141,15 +143,19 @@ impl Serialize for Listed<'_> {
     }
 }
 
-/// `{topicArn, format, items, messageId}`: one published digest.
+/// `{topicArn, format, items, openItems, messageId}`: one published digest (`openItems`
+/// only when it listed some).
 struct Sent<'a>(&'a DigestDelivery);
 
 impl Serialize for Sent<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(4))?;
+        let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("topicArn", &self.0.topic_arn)?;
         map.serialize_entry("format", self.0.channel)?;
         map.serialize_entry("items", &self.0.items)?;
+        if self.0.open_items > 0 {
+            map.serialize_entry("openItems", &self.0.open_items)?;
+        }
         map.serialize_entry("messageId", &self.0.message_id)?;
         map.end()
     }
@@ -359,6 +365,7 @@ mod tests {
                 channel: "chat",
                 topic_arn: "arn:aws:sns:us-east-1:123456789012:chat".into(),
                 items: 37,
+                open_items: 0,
                 message_id: "m-9".into(),
             }],
             claimed_elsewhere: Vec::new(),

@@ -8,7 +8,8 @@
 //! - an item: `sk` = `item#<event id>` with `event_id`, `headline`, `severity`,
 //!   `action_required`, `account`, `time`, `link`, `group`, `queued_at`; once its digest is
 //!   published, `sent_at` too. Queued with a conditional put, so an event is queued once;
-//! - the claim: `sk` = `claim` with `token` and `claimed_until` (epoch ms).
+//! - the claim: `sk` = `claim` with `token` and `claimed_until` (epoch ms);
+//! - the ledger of open items, in its own partition (`super::ledger_items`).
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
@@ -23,6 +24,7 @@ use tracing::error;
 use super::dynamodb_values::{epoch_millis, epoch_seconds, number, text};
 use crate::dedupe::{StoreError, StoreFuture};
 use crate::digest::{ClaimToken, DigestItem, DigestStore, Queued, Stream};
+use crate::ledger::{LedgerChange, OpenItem};
 use crate::message::Severity;
 
 /// The partition key; the template declares the same name.
@@ -90,7 +92,19 @@ impl DigestTable {
         )
     }
 
-    fn failed(&self, doing: &str, error: impl std::fmt::Display) -> StoreError {
+    pub(super) fn client(&self) -> &aws_sdk_dynamodb::Client {
+        &self.client
+    }
+
+    pub(super) fn table(&self) -> &str {
+        &self.table
+    }
+
+    pub(super) fn function(&self) -> &str {
+        &self.function
+    }
+
+    pub(super) fn failed(&self, doing: &str, error: impl std::fmt::Display) -> StoreError {
         StoreError(format!("{doing} in {}: {error}", self.table))
     }
 
@@ -316,6 +330,14 @@ impl DigestStore for DigestTable {
                 )),
             }
         })
+    }
+
+    fn apply_ledger<'a>(&'a self, change: &'a LedgerChange) -> StoreFuture<'a, bool> {
+        Box::pin(self.apply_change(change))
+    }
+
+    fn open_items(&self) -> StoreFuture<'_, Vec<OpenItem>> {
+        Box::pin(self.list_open())
     }
 }
 

@@ -1,8 +1,9 @@
 //! The AWS adapters, the only code that talks to AWS: the SDK configuration every client is
 //! built from ([`load_sdk_config`], on the HTTPS client of `https`), the SNS publisher, the
 //! Marketplace Catalog and Agreement API clients, the Partner Central Selling client, the
-//! DynamoDB delivery table of the durable duplicate check, the digest table, SSM parameters
-//! read at cold start, the function invoker the redrive command delivers through, and short
+//! DynamoDB delivery table of the durable duplicate check, the digest table (and the ledger
+//! of open items in it), SSM parameters read at cold start, the function invoker the redrive
+//! command delivers through, and short
 //! descriptions of SDK errors ([`error`]).
 
 mod account_access;
@@ -14,6 +15,7 @@ mod dynamodb_values;
 pub mod error;
 mod https;
 mod invoke;
+mod ledger_items;
 mod parameter;
 mod partner_central;
 mod sns;
@@ -27,6 +29,7 @@ pub use digest_table::{
     SORT_KEY as DIGEST_SORT_KEY,
 };
 pub use invoke::{Answer, FunctionInvoker};
+pub use ledger_items::partition as ledger_partition;
 pub use parameter::{PARAMETER_TIMEOUT, read_parameter};
 pub use partner_central::PartnerCentralApi;
 pub use sns::SnsPublisher;

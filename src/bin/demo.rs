@@ -21,7 +21,7 @@ use marketplace_catalog_notifier::digest::MemoryStore;
 use marketplace_catalog_notifier::error::PublishError;
 use marketplace_catalog_notifier::notification::{Channel, Notification};
 use marketplace_catalog_notifier::publish::{DryRunPublisher, Publisher};
-use marketplace_catalog_notifier::routing::{Routing, parse_routes};
+use marketplace_catalog_notifier::routing::parse_routing;
 use marketplace_catalog_notifier::{Config, Notifier, Outcome};
 
 /// Where the demo's chat renderings "go": a placeholder, as for the family topics.
@@ -114,10 +114,10 @@ async fn main() -> ExitCode {
     let mut notifier =
         Notifier::new(config.topics.clone(), publisher).with_chat_topic(config.chat_topic.clone());
     if let Some(routes) = &routes {
-        match parse_routes(routes, config.route_context()) {
-            Ok(routes) => {
+        match parse_routing(routes, config.route_context()) {
+            Ok(routing) => {
                 notifier = notifier
-                    .with_routing(Routing::new(routes))
+                    .with_routing(routing)
                     .with_digest_store(Some(Arc::new(MemoryStore::default())));
             }
             Err(reason) => {

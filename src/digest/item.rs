@@ -25,12 +25,7 @@ pub struct DigestItem {
 impl DigestItem {
     /// The line `message`, composed for `event`, contributes to a digest.
     pub fn new(event: &MarketplaceEvent, message: &Message) -> Self {
-        let link = message
-            .next_steps
-            .iter()
-            .find_map(|step| step.link.as_ref())
-            .or_else(|| message.links.first())
-            .map(|link| link.url.to_string());
+        let link = message.first_link().map(str::to_owned);
         Self {
             event_id: event.envelope.id.clone(),
             headline: message.headline.clone(),

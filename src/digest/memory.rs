@@ -1,14 +1,18 @@
 //! A digest store in this process's memory, for runs with no AWS account (`make demo
 //! DIGEST=daily`) and for tests of the digest logic. It keeps the same promises as the
 //! DynamoDB table: an event is queued once per destination, a claim excludes others until
-//! it expires or is released, and sent items are not pending.
+//! it expires or is released, and sent items are not pending; the ledger applies each change
+//! once and forgets items past their expiry.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::SystemTime;
 
+use chrono::Utc;
+
 use super::{ClaimToken, DigestItem, DigestStore, Queued, Stream};
 use crate::dedupe::StoreFuture;
+use crate::ledger::{Applied, Entry, ItemId, LedgerChange, OpenItem, apply};
 
 #[derive(Debug, Default)]
 pub struct MemoryStore {
@@ -22,6 +26,8 @@ struct State {
     /// Per destination: the claim's token and when it expires.
     claims: HashMap<String, (String, SystemTime)>,
     tokens: u64,
+    /// The ledger: per item id, the item or its closed marker.
+    ledger: HashMap<ItemId, Entry>,
 }
 
 /// One key per destination, as the table's partition.
@@ -123,5 +129,38 @@ impl DigestStore for MemoryStore {
             }
         });
         Box::pin(async move { Ok(()) })
+    }
+
+    fn apply_ledger<'a>(&'a self, change: &'a LedgerChange) -> StoreFuture<'a, bool> {
+        let changed = self.with_state(|state| {
+            let now = Utc::now();
+            // Past its expiry an entry is gone, as the table's TTL would have removed it.
+            let current = state
+                .ledger
+                .get(change.id())
+                .filter(|entry| entry.expires_at() > now);
+            match apply(current, change) {
+                Applied::Write(entry) => {
+                    state.ledger.insert(change.id().clone(), entry);
+                    true
+                }
+                Applied::Unchanged => false,
+            }
+        });
+        Box::pin(async move { Ok(changed) })
+    }
+
+    fn open_items(&self) -> StoreFuture<'_, Vec<OpenItem>> {
+        let items = self.with_state(|state| {
+            let now = Utc::now();
+            state
+                .ledger
+                .values()
+                .filter(|entry| entry.expires_at() > now)
+                .filter_map(Entry::open)
+                .cloned()
+                .collect()
+        });
+        Box::pin(async move { Ok(items) })
     }
 }

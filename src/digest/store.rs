@@ -1,6 +1,7 @@
 //! Where digest items wait: the interface the notifier queues through and the digest run
-//! reads, claims and settles through. Every call is idempotent or guarded, so a retried
-//! invocation neither queues an event twice nor sends a digest twice after a success.
+//! reads, claims and settles through; the same store keeps the ledger of open items. Every
+//! call is idempotent or guarded, so a retried invocation neither queues an event twice,
+//! nor sends a digest twice after a success, nor changes the ledger twice.
 
 use std::time::SystemTime;
 
@@ -9,6 +10,7 @@ use crate::dedupe::StoreFuture;
 use crate::routing::Cadence;
 
 use super::DigestItem;
+use crate::ledger::{LedgerChange, OpenItem};
 
 /// One digest's destination: a cadence, a rendering (by its channel's name) and a topic.
 /// Each has its own pending items and its own claim.
@@ -54,4 +56,12 @@ pub trait DigestStore: Send + Sync {
 
     /// Gives the claim back (after a success or a failure) if `token` still holds it.
     fn release<'a>(&'a self, stream: &'a Stream, token: &'a ClaimToken) -> StoreFuture<'a, ()>;
+
+    /// Applies one event's change to the ledger (see `ledger::apply`); `true` when it
+    /// changed what is stored, `false` when it changed nothing (a redelivery, an opening
+    /// already closed, a change older than what is stored).
+    fn apply_ledger<'a>(&'a self, change: &'a LedgerChange) -> StoreFuture<'a, bool>;
+
+    /// Every item open now (closed and expired ones left out), in no particular order.
+    fn open_items(&self) -> StoreFuture<'_, Vec<OpenItem>>;
 }

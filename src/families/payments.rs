@@ -17,6 +17,7 @@ use crate::event::{Envelope, FieldError, untyped};
 use crate::families::catalog::other;
 use crate::families::common::{base_message, event_section};
 use crate::family::{Detail, DetailType, Family, Otherwise, boxed};
+use crate::ledger::{ItemId, Kind, LedgerChange, OpenItem};
 use crate::lookup::Found;
 use crate::message::{Line, Link, Message, NextStep, Section, Severity};
 use crate::text::{NOT_GIVEN, single_line};
@@ -155,6 +156,38 @@ impl Detail for DisbursementPaused {
             self.clone()
         };
         disbursement_paused(&facts, envelope)
+    }
+
+    /// Open until someone closes it by hand (no event says the bank details were fixed) or
+    /// it is 30 days old; keyed by the payment instrument, else the account. A later pause
+    /// of the same instrument opens it again after a closing by hand, hence a replacement.
+    fn ledger(&self, envelope: &Envelope, _: &Found) -> Option<LedgerChange> {
+        let facts = if self.payment_instrument.is_none() {
+            DisbursementPaused::read(self.detail.clone(), &envelope.resources)
+        } else {
+            self.clone()
+        };
+        let key = facts
+            .payment_instrument
+            .as_deref()
+            .map(single_line)
+            .or_else(|| envelope.account.clone())
+            .unwrap_or_else(|| "(no account)".to_owned());
+        let reason = facts
+            .reason
+            .as_deref()
+            .map(|reason| format!(": {}", single_line(reason)))
+            .unwrap_or_default();
+        Some(LedgerChange::Replace(OpenItem {
+            id: ItemId::new(Kind::PausedDisbursement, key),
+            account: envelope.account_label(),
+            title: format!("Disbursements paused until the bank account is fixed{reason}"),
+            deadline: None,
+            value: None,
+            link: facts.remediation_link.clone(),
+            opened_by: envelope.id.clone(),
+            opened_at: envelope.time,
+        }))
     }
 }
 
@@ -337,5 +370,42 @@ mod tests {
         assert_eq!(join(&["a"]), "a");
         assert_eq!(join(&["a", "b"]), "a and b");
         assert_eq!(join(&["a", "b", "c"]), "a, b and c");
+    }
+
+    #[test]
+    fn a_paused_disbursement_is_open_by_instrument_else_account_without_a_deadline() {
+        let envelope = |id: &str| Envelope {
+            id: id.to_owned(),
+            detail_type: DISBURSEMENT_PAUSED.to_owned(),
+            source: SOURCE.to_owned(),
+            account: Some("123456789012".to_owned()),
+            time: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+            region: None,
+            resources: Vec::new(),
+            account_names: Default::default(),
+        };
+        let paused = DisbursementPaused::read(
+            json!({"paymentInstrument": {"arn": "arn:aws:payments::123456789012:payment-instrument/pi-1"}}),
+            &[],
+        );
+        let Some(LedgerChange::Replace(item)) = paused.ledger(&envelope("p-1"), &Found::Nothing)
+        else {
+            panic!("opens");
+        };
+        assert_eq!(
+            item.id.to_string(),
+            "paused-disbursement#arn:aws:payments::123456789012:payment-instrument/pi-1"
+        );
+        assert_eq!(item.deadline, None);
+        assert_eq!(
+            item.expires_at(),
+            item.opened_at + chrono::TimeDelta::days(30)
+        );
+        let unnamed = DisbursementPaused::read(json!({}), &[]);
+        let change = unnamed.ledger(&envelope("p-2"), &Found::Nothing);
+        assert!(
+            matches!(&change, Some(LedgerChange::Replace(item)) if item.id.to_string() == "paused-disbursement#123456789012"),
+            "{change:?}"
+        );
     }
 }

@@ -96,6 +96,16 @@ impl Message {
     }
 
     /// The index of the section the text rendering lists the next steps before.
+    /// Where to act or read more: the first next step's link, else the first link. A digest
+    /// line and an open item point there.
+    pub fn first_link(&self) -> Option<&str> {
+        self.next_steps
+            .iter()
+            .find_map(|step| step.link.as_ref())
+            .or_else(|| self.links.first())
+            .map(|link| link.url.as_ref())
+    }
+
     pub fn next_steps_index(&self) -> usize {
         self.next_steps_before
             .unwrap_or_else(|| self.sections.len().saturating_sub(1))

@@ -2,7 +2,10 @@
 //! read what is pending, publish one digest in that destination's rendering, mark the items
 //! sent, and give the claim back. Items are marked sent only after their digest published, so
 //! a failure leaves them for the next invocation; the claim keeps two invocations at once
-//! from both sending.
+//! from both sending. Destinations of the open-items report get the ledger first ("Still
+//! open", or on the daily digest when the report is weekly, what is due within 48 hours),
+//! and get a digest for it even with no events pending. The ledger is the state at the time
+//! of the digest, not a queue: each digest lists what is open then.
 
 use std::time::{Duration, SystemTime};
 
@@ -14,6 +17,7 @@ use crate::channel::{ChannelRoute, Destination};
 use crate::config::TopicArn;
 use crate::digest::{self, DigestStore, Stream};
 use crate::error::NotifierError;
+use crate::ledger::{self, OpenItem, Report};
 use crate::outcome::{DigestDelivery, Outcome};
 use crate::publish::Publisher;
 use crate::routing::Cadence;
@@ -46,10 +50,28 @@ impl<P: Publisher> Notifier<P> {
         };
         let until = deadline.unwrap_or_else(|| SystemTime::now() + DEFAULT_CLAIM) + CLAIM_MARGIN;
         let label = format!("{cadence}-digest-{}", Utc::now().format("%Y-%m-%d"));
+        let report = self.open_items_report(cadence);
+        // Read once for every destination: each lists the same state.
+        let open_items = match report {
+            Some(_) => store.open_items().await.map_err(|error| {
+                let error = NotifierError::DigestStore {
+                    subject: format!("{cadence} digest's open items"),
+                    reason: error.to_string(),
+                };
+                error!(%cadence, error_type = error.error_type(), error = %error,
+                       "open items unreadable: no digest sent");
+                error
+            })?,
+            None => Vec::new(),
+        };
         let mut first_error = None;
         for (target, stream) in self.digest_streams(cadence) {
+            let open = report.map(|report| {
+                let listed = report.select(&self.open_items_for(&stream, &open_items), Utc::now());
+                (report, listed)
+            });
             match self
-                .send_digest(store.as_ref(), target, &stream, until, &label)
+                .send_digest(store.as_ref(), target, &stream, until, &label, open)
                 .await
             {
                 Ok(Sent::Published(delivery)) => published.push(delivery),
@@ -72,11 +94,64 @@ impl<P: Publisher> Notifier<P> {
         }
     }
 
-    /// Every (rendering, destination) a `cadence` route names, with the family destination
-    /// standing for each configured family topic; each once.
+    /// Which open items the `cadence` digest lists: all in the report's cadence; those due
+    /// soon in the daily digest when the report is weekly; none otherwise.
+    fn open_items_report(&self, cadence: Cadence) -> Option<Report> {
+        let report = self.routing.open_items()?;
+        if report.cadence == cadence {
+            Some(Report::All)
+        } else if cadence == Cadence::Daily {
+            Some(Report::DueSoon)
+        } else {
+            None
+        }
+    }
+
+    /// The open items `stream` lists: all of them on a topic the report names; on a family
+    /// topic (`"family"`), those of the kinds whose events go there.
+    fn open_items_for(&self, stream: &Stream, items: &[OpenItem]) -> Vec<OpenItem> {
+        let Some(report) = self.routing.open_items() else {
+            return Vec::new();
+        };
+        let mut everything = false;
+        let mut family = false;
+        for target in report
+            .targets
+            .iter()
+            .filter(|target| target.channel().name == stream.channel)
+        {
+            match target.destination() {
+                Destination::Topic(topic) => everything |= *topic == stream.topic,
+                Destination::FamilyTopic => family = true,
+            }
+        }
+        items
+            .iter()
+            .filter(|item| {
+                everything
+                    || (family && self.topics.arn_for(item.id.kind.topic()) == Some(&stream.topic))
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Every (rendering, destination) a `cadence` route names, and those of the open-items
+    /// report when this digest lists open items, with the family destination standing for
+    /// each configured family topic; each once.
     fn digest_streams(&self, cadence: Cadence) -> Vec<(&ChannelRoute, Stream)> {
         let mut streams: Vec<(&ChannelRoute, Stream)> = Vec::new();
-        for target in self.routing.digest_targets(cadence) {
+        let report_targets = self
+            .routing
+            .open_items()
+            .filter(|_| self.open_items_report(cadence).is_some())
+            .map(|report| report.targets.iter().collect::<Vec<_>>())
+            .unwrap_or_default();
+        for target in self
+            .routing
+            .digest_targets(cadence)
+            .into_iter()
+            .chain(report_targets)
+        {
             let topics: Vec<&TopicArn> = match target.destination() {
                 Destination::FamilyTopic => self.topics.arns().collect(),
                 Destination::Topic(topic) => vec![topic],
@@ -102,6 +177,7 @@ impl<P: Publisher> Notifier<P> {
         stream: &Stream,
         until: SystemTime,
         label: &str,
+        open: Option<(Report, Vec<OpenItem>)>,
     ) -> Result<Sent, NotifierError> {
         let failed = |reason: String| NotifierError::DigestStore {
             subject: format!("{} digest to {}", stream.cadence, stream.topic),
@@ -116,7 +192,9 @@ impl<P: Publisher> Notifier<P> {
                   "another invocation is sending this digest: left to it");
             return Ok(Sent::ClaimedElsewhere);
         };
-        let result = self.publish_pending(store, target, stream, label).await;
+        let result = self
+            .publish_pending(store, target, stream, label, open)
+            .await;
         // Released whatever happened: after a failure the next invocation may claim at once.
         if let Err(error) = store.release(stream, &token).await {
             warn!(cadence = %stream.cadence, topic = %stream.topic, error = %error,
@@ -134,16 +212,35 @@ impl<P: Publisher> Notifier<P> {
         target: &ChannelRoute,
         stream: &Stream,
         label: &str,
+        open: Option<(Report, Vec<OpenItem>)>,
     ) -> Result<Sent, Failure> {
         let items = store
             .pending(stream)
             .await
             .map_err(|error| Failure::Store(error.to_string()))?;
-        if items.is_empty() {
+        let open = open.filter(|(_, listed)| !listed.is_empty());
+        if items.is_empty() && open.is_none() {
             return Ok(Sent::NothingPending);
         }
         let renderer = target.renderer();
-        let message = digest::compose(stream.cadence, &items, renderer.digest_room(), label);
+        let room = renderer.digest_room();
+        let mut open_count = 0;
+        let message = match open {
+            None => digest::compose(stream.cadence, &items, room, label),
+            Some((report, listed)) => {
+                // The open items lead, but leave the events half the room when there are any.
+                let open_room = if items.is_empty() { room } else { room / 2 };
+                let (section, used) = ledger::section(report, &listed, Utc::now(), open_room);
+                let mut message = digest::compose(stream.cadence, &items, room - used, label);
+                message
+                    .headline
+                    .push_str(&report.headline_part(listed.len()));
+                message.action_required = true;
+                message.sections.insert(0, section);
+                open_count = listed.len();
+                message
+            }
+        };
         let notification = renderer.render(&message);
         let message_id = self
             .publisher
@@ -157,7 +254,7 @@ impl<P: Publisher> Notifier<P> {
                 })
             })?;
         info!(cadence = %stream.cadence, topic = %stream.topic, channel = stream.channel,
-              items = items.len(), message_id, "published digest");
+              items = items.len(), open_items = open_count, message_id, "published digest");
         store.mark_sent(stream, &items).await.map_err(|error| {
             // Published but not marked: the next digest lists these items again. Saying so
             // is better than losing them.
@@ -170,6 +267,7 @@ impl<P: Publisher> Notifier<P> {
             channel: stream.channel,
             topic_arn: stream.topic.to_string(),
             items: items.len(),
+            open_items: open_count,
             message_id,
         }))
     }
@@ -198,14 +296,14 @@ mod tests {
     use crate::digest::MemoryStore;
     use crate::notification::Channel;
     use crate::publish::RecordingPublisher;
-    use crate::routing::{RouteContext, Routing, parse_routes};
+    use crate::routing::{RouteContext, parse_routing};
 
     const AGREEMENTS: &str = "arn:aws:sns:us-east-1:123456789012:agreements";
     const CHANGE_SETS: &str = "arn:aws:sns:us-east-1:123456789012:change-sets";
     const TEAM: &str = "arn:aws:sns:us-east-1:123456789012:team";
 
     fn notifier(routes: &str) -> Notifier<RecordingPublisher> {
-        let routes = parse_routes(
+        let routing = parse_routing(
             routes,
             RouteContext {
                 chat_topic: None,
@@ -220,7 +318,7 @@ mod tests {
                 TopicArn::parse(CHANGE_SETS).unwrap(),
             );
         Notifier::new(topics, RecordingPublisher::new())
-            .with_routing(Routing::new(routes))
+            .with_routing(routing)
             .with_digest_store(Some(Arc::new(MemoryStore::default())))
     }
 
@@ -377,5 +475,86 @@ mod tests {
             .await
             .expect_err("refused");
         assert!(error.to_string().contains("\"monthly\""), "{error}");
+    }
+
+    /// A cancellation request submitted `days_ago` days ago (it auto-approves 7 days after).
+    fn cancellation_request(id: &str, request: &str, days_ago: i64) -> Value {
+        let time = (Utc::now() - chrono::TimeDelta::days(days_ago)).to_rfc3339();
+        json!({
+            "version": "0", "id": id,
+            "detail-type": "Agreement Cancellation Request Pending Approval - Proposer",
+            "source": "aws.agreement-marketplace", "account": "123456789012",
+            "time": time, "region": "us-east-1", "resources": [],
+            "detail": {"agreement": {"id": format!("agmt-{request}"), "acceptorId": "845735284135"},
+                       "agreementCancellationRequest": {"id": request}}
+        })
+    }
+
+    #[tokio::test]
+    async fn the_report_lists_open_items_first_and_the_daily_digest_what_is_due_soon() {
+        let notifier = notifier(&format!(
+            r#"{{"routes": [{{"match": {{}}, "to": ["family"], "cadence": "daily"}}],
+                "open_items": {{"to": [{{"topic": "{TEAM}", "format": "text"}}, "family"], "cadence": "weekly"}}}}"#
+        ));
+        // Due in a week, and due in under a day.
+        for (id, request, days_ago) in [("e-1", "acr-late", 0), ("e-2", "acr-soon", 6)] {
+            notifier
+                .handle(cancellation_request(id, request, days_ago))
+                .await
+                .unwrap();
+        }
+        // The weekly digest lists both on the team topic and the agreements topic, with no
+        // events pending there.
+        let Outcome::Digest { published, .. } = digest(&notifier, "weekly").await else {
+            panic!("a digest outcome");
+        };
+        let mut listed: Vec<(&str, usize, usize)> = published
+            .iter()
+            .map(|sent| (sent.topic_arn.as_str(), sent.items, sent.open_items))
+            .collect();
+        listed.sort();
+        assert_eq!(listed, [(AGREEMENTS, 0, 2), (TEAM, 0, 2)]);
+        let sent = notifier.publisher().published();
+        let body = sent[0].notification.body();
+        assert!(
+            sent[0]
+                .notification
+                .subject()
+                .as_str()
+                .ends_with(", 2 still open"),
+            "{:?}",
+            sent[0].notification.subject()
+        );
+        assert!(body.contains("Still open: 2"), "{body}");
+        let soon = body.find("acr-soon").or_else(|| body.find("agmt-acr-soon"));
+        let late = body.find("agmt-acr-late");
+        assert!(soon < late && soon.is_some(), "sorted by deadline: {body}");
+
+        // The daily digest carries the events and, on the report's destinations, only what
+        // is due within 48 hours.
+        let Outcome::Digest { published, .. } = digest(&notifier, "daily").await else {
+            panic!("a digest outcome");
+        };
+        let mut listed: Vec<(&str, usize, usize)> = published
+            .iter()
+            .map(|sent| (sent.topic_arn.as_str(), sent.items, sent.open_items))
+            .collect();
+        listed.sort();
+        assert_eq!(listed, [(AGREEMENTS, 2, 1), (TEAM, 0, 1)]);
+        let sent = notifier.publisher().published();
+        let team = sent
+            .iter()
+            .skip(2)
+            .find(|sent| sent.topic.as_str() == TEAM)
+            .expect("the team's daily digest");
+        let body = team.notification.body();
+        assert!(body.contains("Due within 48 hours: 1"), "{body}");
+        assert!(
+            body.contains("agmt-acr-soon") && !body.contains("agmt-acr-late"),
+            "{body}"
+        );
+
+        // A change-set family topic gets no open items: none of its kinds go there.
+        assert!(published.iter().all(|sent| sent.topic_arn != CHANGE_SETS));
     }
 }

@@ -5,9 +5,12 @@
 //! is logged with structured fields. Any failure fails the invocation, and a retry sends only
 //! the deliveries not yet made; with the durable check on, each delivery is also claimed in
 //! the shared delivery table first, so no other instance publishes it again. A digest
-//! request (`{"digest": "daily"}`) sends the digests instead (`digest_run`).
+//! request (`{"digest": "daily"}`) sends the digests instead (`digest_run`). With a digest
+//! table, what the event opens or closes in the ledger of open items is recorded first
+//! (`ledger`).
 
 mod digest_run;
+mod ledger;
 
 use std::time::{Duration, SystemTime};
 
@@ -273,6 +276,7 @@ impl<P: Publisher> Notifier<P> {
 
         let found = self.look_up(&event).await;
         let message = event.compose(&found);
+        self.record_open_items(&event, &message, &found).await?;
         let selected = self.routing.select(&EventFacts {
             message: &message,
             source: &envelope.source,

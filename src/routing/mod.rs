@@ -7,7 +7,7 @@ mod matcher;
 mod spec;
 
 pub use matcher::{EventFacts, Match, ROUTE_KEYS};
-pub use spec::{RouteContext, parse_routes};
+pub use spec::{RouteContext, parse_routes, parse_routing};
 
 use serde::{Deserialize, Serialize};
 
@@ -86,15 +86,37 @@ pub struct Selected<'a> {
     pub cadence: Cadence,
 }
 
-/// The routes, in order.
+/// Which digests open with the ledger of open items: those of `cadence` to `targets`
+/// (`"open_items"` in `ROUTES`).
+#[derive(Debug, Clone)]
+pub struct OpenItemsReport {
+    pub targets: Vec<ChannelRoute>,
+    pub cadence: Cadence,
+}
+
+/// The routes, in order, and the open-items report if there is one.
 #[derive(Debug, Clone, Default)]
 pub struct Routing {
     routes: Vec<Route>,
+    open_items: Option<OpenItemsReport>,
 }
 
 impl Routing {
     pub fn new(routes: Vec<Route>) -> Self {
-        Self { routes }
+        Self {
+            routes,
+            open_items: None,
+        }
+    }
+
+    /// These routes, with digests that open with the open items.
+    pub fn with_open_items(mut self, report: OpenItemsReport) -> Self {
+        self.open_items = Some(report);
+        self
+    }
+
+    pub fn open_items(&self) -> Option<&OpenItemsReport> {
+        self.open_items.as_ref()
     }
 
     /// Today's routing without `ROUTES`: the text on the family topic for every event, and
@@ -106,7 +128,10 @@ impl Routing {
                 ChannelRoute::chat(topic.clone()).with_severities(chat_severities.to_vec()),
             ]));
         }
-        Self { routes }
+        Self {
+            routes,
+            open_items: None,
+        }
     }
 
     /// These routes with `target` sent every event that reaches the end of the routes at

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::matcher::{Match, ROUTE_KEYS};
-use super::{Cadence, Route};
+use super::{Cadence, OpenItemsReport, Route, Routing};
 use crate::channel::{ChannelRoute, Destination};
 use crate::config::TopicArn;
 use crate::render::{ChatRenderer, TextRenderer};
@@ -17,6 +17,21 @@ use crate::render::{ChatRenderer, TextRenderer};
 #[serde(deny_unknown_fields)]
 struct Document {
     routes: Vec<RouteSpec>,
+    #[serde(default)]
+    open_items: Option<OpenItemsSpec>,
+}
+
+/// `"open_items": {"to": [...], "cadence": "weekly"}`: which digests open with the ledger.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenItemsSpec {
+    to: Vec<DestinationSpec>,
+    #[serde(default = "weekly")]
+    cadence: Cadence,
+}
+
+fn weekly() -> Cadence {
+    Cadence::Weekly
 }
 
 #[derive(Debug, Deserialize)]
@@ -63,8 +78,15 @@ pub struct RouteContext<'a> {
 }
 
 /// The routes in `text` (the `ROUTES` JSON), checked against `context`. The error names the
-/// route by index (`routes[2].to[0]: ...`).
+/// route by index (`routes[2].to[0]: ...`). The `open_items` report is checked too; use
+/// [`parse_routing`] to keep it.
 pub fn parse_routes(text: &str, context: RouteContext<'_>) -> Result<Vec<Route>, String> {
+    parse_routing(text, context).map(|routing| routing.routes().to_vec())
+}
+
+/// The whole `ROUTES` document: the routes and, if the document has one, the open-items
+/// report (errors name it `open_items.to[0]: ...`).
+pub fn parse_routing(text: &str, context: RouteContext<'_>) -> Result<Routing, String> {
     if !text.trim_start().starts_with('{') {
         return Err("not a routes document: expected a JSON object {\"routes\": [...]}".to_owned());
     }
@@ -86,12 +108,48 @@ pub fn parse_routes(text: &str, context: RouteContext<'_>) -> Result<Vec<Route>,
     if document.routes.is_empty() {
         return Err("routes: empty; without routes no event would be delivered (leave ROUTES unset for the default routing)".to_owned());
     }
-    document
+    let routes = document
         .routes
         .into_iter()
         .enumerate()
         .map(|(index, spec)| route(index, spec, context))
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    let routing = Routing::new(routes);
+    Ok(match document.open_items {
+        Some(spec) => routing.with_open_items(open_items(spec, context)?),
+        None => routing,
+    })
+}
+
+fn open_items(spec: OpenItemsSpec, context: RouteContext<'_>) -> Result<OpenItemsReport, String> {
+    if spec.cadence == Cadence::Instant {
+        return Err(
+            "open_items.cadence: instant is not a report cadence (expected \"daily\" or \"weekly\")"
+                .to_owned(),
+        );
+    }
+    if !context.has_digest_table {
+        return Err(
+            "open_items: needs DIGEST_TABLE_NAME, the table the ledger of open items is kept in"
+                .to_owned(),
+        );
+    }
+    if spec.to.is_empty() {
+        return Err("open_items.to: no destination".to_owned());
+    }
+    let targets = spec
+        .to
+        .into_iter()
+        .enumerate()
+        .map(|(position, destination)| {
+            target(destination, context)
+                .map_err(|reason| format!("open_items.to[{position}]: {reason}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(OpenItemsReport {
+        targets,
+        cadence: spec.cadence,
+    })
 }
 
 fn route(index: usize, spec: RouteSpec, context: RouteContext<'_>) -> Result<Route, String> {
@@ -205,6 +263,32 @@ mod tests {
     }
 
     #[test]
+    fn reads_the_open_items_report() {
+        let chat = TopicArn::parse(CHAT).unwrap();
+        let routing = parse_routing(
+            r#"{"routes": [{"to": ["family"]}],
+                "open_items": {"to": ["chat", {"topic": "arn:aws:sns:us-east-1:111122223333:sales-ops", "format": "text"}], "cadence": "daily"}}"#,
+            context(Some(&chat), true),
+        )
+        .unwrap();
+        let report = routing.open_items().expect("a report");
+        assert_eq!(report.cadence, Cadence::Daily);
+        assert_eq!(report.targets.len(), 2);
+        let routing = parse_routing(
+            r#"{"routes": [{"to": ["family"]}], "open_items": {"to": ["family"]}}"#,
+            context(None, true),
+        )
+        .unwrap();
+        assert_eq!(
+            routing.open_items().map(|r| r.cadence),
+            Some(Cadence::Weekly)
+        );
+        let routing =
+            parse_routing(r#"{"routes": [{"to": ["family"]}]}"#, context(None, false)).unwrap();
+        assert!(routing.open_items().is_none());
+    }
+
+    #[test]
     fn every_mistake_names_the_route_and_field() {
         let chat = TopicArn::parse(CHAT).unwrap();
         for (text, context, expected) in [
@@ -268,6 +352,41 @@ mod tests {
                 r#"{"routes": [{"to": ["family"], "continue": "yes"}]}"#,
                 context(None, false),
                 "routes[0].continue: invalid type",
+            ),
+            (
+                r#"{"routes": [{"to": ["family"]}], "open_items": {"to": ["family"]}}"#,
+                context(None, false),
+                "open_items: needs DIGEST_TABLE_NAME",
+            ),
+            (
+                r#"{"routes": [{"to": ["family"]}], "open_items": {"to": []}}"#,
+                context(None, true),
+                "open_items.to: no destination",
+            ),
+            (
+                r#"{"routes": [{"to": ["family"]}], "open_items": {"to": ["family", "chatt"]}}"#,
+                context(None, true),
+                "open_items.to[1]: unknown destination \"chatt\"",
+            ),
+            (
+                r#"{"routes": [{"to": ["family"]}], "open_items": {"to": ["chat"]}}"#,
+                context(None, true),
+                "open_items.to[0]: \"chat\" needs CHAT_TOPIC_ARN",
+            ),
+            (
+                r#"{"routes": [{"to": ["family"]}], "open_items": {"to": ["family"], "cadence": "instant"}}"#,
+                context(None, true),
+                "open_items.cadence: instant is not a report cadence",
+            ),
+            (
+                r#"{"routes": [{"to": ["family"]}], "open_items": {"to": ["family"], "cadence": "monthly"}}"#,
+                context(None, true),
+                "open_items.cadence: unknown variant `monthly`",
+            ),
+            (
+                r#"{"routes": [{"to": ["family"]}], "open_items": {"to": ["family"], "when": "weekly"}}"#,
+                context(None, true),
+                "open_items.when: unknown field `when`",
             ),
         ] {
             let error = parse_routes(text, context).expect_err(text);

@@ -15,6 +15,7 @@ mod fuzz_corpus;
 mod hostile;
 mod limits;
 mod notifications;
+mod open_items;
 mod operator_commands;
 mod readme;
 mod routes;

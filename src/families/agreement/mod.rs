@@ -5,6 +5,7 @@
 
 pub mod compose;
 pub mod details;
+mod ledger;
 
 pub use compose::compose;
 pub use details::{BillingAdjustmentDetail, CancellationDetail, LifecycleDetail};
@@ -14,6 +15,7 @@ use serde_json::value::RawValue;
 
 use crate::event::{Envelope, FieldError, typed, untyped};
 use crate::family::{Detail, DetailType, Family, Otherwise, boxed};
+use crate::ledger::LedgerChange;
 use crate::lookup::{Found, LookupRequest};
 use crate::message::Message;
 use crate::topic::TopicKind;
@@ -324,6 +326,10 @@ impl Detail for AgreementDetail {
 
     fn compose(&self, envelope: &Envelope, found: &Found) -> Message {
         compose(self, envelope, found.agreement())
+    }
+
+    fn ledger(&self, envelope: &Envelope, found: &Found) -> Option<LedgerChange> {
+        ledger::change(self, envelope, found)
     }
 }
 

@@ -11,6 +11,7 @@ use serde_json::value::RawValue;
 use crate::event::{Envelope, FieldError, typed};
 use crate::families::common::{base_message, event_section};
 use crate::family::{Detail, boxed};
+use crate::ledger::{Closing, ItemId, Kind, LedgerChange, OpenItem};
 use crate::lookup::Found;
 use crate::message::{Line, Link, Message, NextStep, Section, Severity};
 use crate::text::count;
@@ -50,6 +51,41 @@ pub fn parse(_: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldError> 
 impl Detail for SecurityReport {
     fn compose(&self, envelope: &Envelope, _: &Found) -> Message {
         security_report(self, envelope)
+    }
+
+    /// The account's latest report is what counts: one with issues replaces the last, one
+    /// without closes it.
+    fn ledger(&self, envelope: &Envelope, _: &Found) -> Option<LedgerChange> {
+        let key = envelope
+            .account
+            .clone()
+            .unwrap_or_else(|| "(no account)".to_owned());
+        let id = ItemId::new(Kind::SecurityReport, key);
+        if self.number_of_products_with_issues == 0 && self.number_of_versions_with_issues == 0 {
+            return Some(LedgerChange::Close(Closing {
+                id,
+                by: envelope.id.clone(),
+                at: envelope.time,
+            }));
+        }
+        Some(LedgerChange::Replace(OpenItem {
+            id,
+            account: envelope.account_label(),
+            title: format!(
+                "Security report: {} with issues ({} of their latest)",
+                count(self.number_of_products_with_issues, "product", "products"),
+                count(
+                    self.number_of_latest_versions_with_issues,
+                    "version",
+                    "versions"
+                ),
+            ),
+            deadline: Some(self.upcoming_resolution_due_date),
+            value: None,
+            link: None,
+            opened_by: envelope.id.clone(),
+            opened_at: envelope.time,
+        }))
     }
 }
 
@@ -302,5 +338,39 @@ mod tests {
             "overdue by less than a day"
         );
         assert_eq!(time_left_words(TimeDelta::days(-3)), "overdue by 3 days");
+    }
+
+    #[test]
+    fn a_report_with_issues_replaces_the_last_and_one_without_closes_it() {
+        let envelope = crate::event::Envelope {
+            id: "report-1".to_owned(),
+            detail_type: "Products Security Report Created".to_owned(),
+            source: "aws.marketplacecatalog".to_owned(),
+            account: Some("111122223333".to_owned()),
+            time: DateTime::<Utc>::UNIX_EPOCH,
+            region: None,
+            resources: Vec::new(),
+            account_names: Default::default(),
+        };
+        let Some(LedgerChange::Replace(item)) = report(true).ledger(&envelope, &Found::Nothing)
+        else {
+            panic!("a report with issues replaces the account's last");
+        };
+        assert_eq!(item.id.to_string(), "security-report#111122223333");
+        assert_eq!(
+            item.deadline,
+            Some(report(true).upcoming_resolution_due_date)
+        );
+        let clean = SecurityReport {
+            number_of_products_with_issues: 0,
+            number_of_versions_with_issues: 0,
+            number_of_latest_versions_with_issues: 0,
+            ..report(false)
+        };
+        let change = clean.ledger(&envelope, &Found::Nothing);
+        assert!(
+            matches!(&change, Some(LedgerChange::Close(closing)) if closing.id == item.id),
+            "{change:?}"
+        );
     }
 }

@@ -8,6 +8,7 @@
 //! event leaves out (customer, project, expiry, stage) in the event's catalog.
 
 mod compose;
+mod ledger;
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -16,6 +17,7 @@ use serde_json::value::RawValue;
 
 use crate::event::{Envelope, FieldError, typed, untyped};
 use crate::family::{Detail, DetailType, Family, Otherwise, boxed};
+use crate::ledger::LedgerChange;
 use crate::lookup::{Found, LookupRequest};
 use crate::message::Message;
 use crate::topic::TopicKind;
@@ -251,6 +253,10 @@ impl Detail for CosellEvent {
 
     fn compose(&self, envelope: &Envelope, found: &Found) -> Message {
         compose::compose(self, envelope, found.cosell())
+    }
+
+    fn ledger(&self, envelope: &Envelope, _: &Found) -> Option<LedgerChange> {
+        ledger::change(self, envelope)
     }
 }
 

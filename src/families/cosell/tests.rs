@@ -289,3 +289,40 @@ fn an_unavailable_lookup_adds_one_line_and_changes_nothing_else() {
         assert_eq!(lines.len(), without.sections[0].lines.len() + 1);
     }
 }
+
+#[test]
+fn a_received_referral_is_open_until_answered_or_expired() {
+    use crate::ledger::LedgerChange;
+    let (envelope, typed) = event(
+        "Engagement Invitation Created",
+        referral("AWS", "2026-12-11T09:00:00Z", "Receiver"),
+    );
+    let Some(LedgerChange::Open(item)) = typed.ledger(&envelope, &Found::default()) else {
+        panic!("opens");
+    };
+    assert_eq!(item.id.to_string(), "aws-referral#engi-1");
+    assert_eq!(
+        item.deadline.map(|at| at.to_rfc3339()),
+        Some("2026-12-11T09:00:00+00:00".to_owned())
+    );
+    for closing in [
+        "Engagement Invitation Accepted",
+        "Engagement Invitation Rejected",
+        "Engagement Invitation Expired",
+    ] {
+        let (envelope, typed) = event(closing, referral("AWS", "", "Receiver"));
+        let change = typed.ledger(&envelope, &Found::default());
+        assert!(
+            matches!(&change, Some(LedgerChange::Close(c)) if c.id == item.id),
+            "{closing}: {change:?}"
+        );
+    }
+    // Sent invitations and Sandbox tests are not tracked.
+    for (catalog, side) in [("AWS", "Sender"), ("Sandbox", "Receiver")] {
+        let (envelope, typed) = event(
+            "Engagement Invitation Created",
+            referral(catalog, "2026-12-11T09:00:00Z", side),
+        );
+        assert_eq!(typed.ledger(&envelope, &Found::default()), None);
+    }
+}
