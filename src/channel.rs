@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
-use crate::config::TopicArn;
 use crate::message::Severity;
 use crate::notification::Channel;
 use crate::render::{ChatRenderer, Renderer, TextRenderer};
+use crate::topic_arn::TopicArn;
 
 /// Where a route's rendering goes.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -72,6 +72,7 @@ pub mod routing;
 pub mod subscription;
 pub mod text;
 pub mod topic;
+pub mod topic_arn;
 
 pub use config::Config;
 pub use error::NotifierError;

@@ -77,11 +77,9 @@ pub const DIGEST_TABLE_VARIABLE: &str = "DIGEST_TABLE_NAME";
 
 pub use crate::topic::{REQUIRED_TOPIC_VARIABLES, TOPIC_VARIABLES, TopicKind};
 
-mod topic_arn;
-
 use crate::routing::{RouteContext, parse_routes};
 
-pub use topic_arn::TopicArn;
+pub use crate::topic_arn::TopicArn;
 
 /// Where each family of notifications goes: a topic ARN per configured row of the topic
 /// table; a topic left unset has none.

@@ -12,8 +12,8 @@ pub use spec::{RouteContext, parse_routes, parse_routing};
 use serde::{Deserialize, Serialize};
 
 use crate::channel::ChannelRoute;
-use crate::config::TopicArn;
 use crate::message::Severity;
+use crate::topic_arn::TopicArn;
 
 /// When a route's destinations get an event.
 #[derive(

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use super::matcher::{Match, ROUTE_KEYS};
 use super::{Cadence, OpenItemsReport, Route, Routing};
 use crate::channel::{ChannelRoute, Destination};
-use crate::config::TopicArn;
 use crate::render::{ChatRenderer, TextRenderer};
+use crate::topic_arn::TopicArn;
 
 /// `{"routes": [...]}` as written.
 #[derive(Debug, Deserialize)]

@@ -4,7 +4,7 @@ use std::fmt;
 
 /// A validated ARN of a standard SNS topic.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TopicArn(pub(super) String);
+pub struct TopicArn(pub(crate) String);
 
 impl TopicArn {
     /// Checks the shape `arn:<partition>:sns:<region>:<12-digit account>:<topic name>`,
