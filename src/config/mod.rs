@@ -4,9 +4,7 @@
 
 use std::time::Duration;
 
-use crate::accounts::{
-    ACCOUNT_NAMES_VARIABLE, AccountNames, AccountNamesSource, is_account_id, is_parameter_reference,
-};
+use crate::accounts::{ACCOUNT_NAMES_VARIABLE, AccountNames, AccountNamesSource, is_account_id};
 use crate::error::ConfigError;
 use crate::message::Severity;
 
@@ -77,7 +75,11 @@ pub const DIGEST_TABLE_VARIABLE: &str = "DIGEST_TABLE_NAME";
 
 pub use crate::topic::{REQUIRED_TOPIC_VARIABLES, TOPIC_VARIABLES, TopicKind};
 
-use crate::routing::{RouteContext, parse_routes};
+use crate::routing::RouteContext;
+
+mod routes;
+
+use routes::routes_source;
 
 pub use crate::topic_arn::TopicArn;
 
@@ -379,41 +381,6 @@ impl Config {
             chat_topic: self.chat_topic.as_ref(),
             has_digest_table: self.digest_table.is_some(),
         }
-    }
-}
-
-/// `ROUTES`: a document (starting with `{`), checked now, or an SSM parameter's name or ARN.
-fn routes_source(value: String, context: RouteContext<'_>) -> Result<RoutesSource, ConfigError> {
-    let trimmed = value.trim();
-    if trimmed.starts_with('{') {
-        return match parse_routes(trimmed, context) {
-            Ok(_) => Ok(RoutesSource::Inline(trimmed.to_owned())),
-            Err(reason) => Err(ConfigError::Invalid {
-                variable: ROUTES_VARIABLE,
-                value: shortened(trimmed),
-                reason,
-            }),
-        };
-    }
-    if is_parameter_reference(trimmed) {
-        Ok(RoutesSource::Parameter(trimmed.to_owned()))
-    } else {
-        Err(ConfigError::Invalid {
-            variable: ROUTES_VARIABLE,
-            value: shortened(trimmed),
-            reason: "expected a routes document ({\"routes\": [...]}) or an SSM parameter name (letters, digits, _ . - /) or ARN".to_owned(),
-        })
-    }
-}
-
-/// A long setting as an error message shows it: the reason already names the part at fault.
-fn shortened(value: &str) -> String {
-    const SHOWN_CHARS: usize = 120;
-    if value.chars().count() <= SHOWN_CHARS {
-        value.to_owned()
-    } else {
-        let head: String = value.chars().take(SHOWN_CHARS).collect();
-        format!("{head}...")
     }
 }
 

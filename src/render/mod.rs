@@ -5,6 +5,7 @@
 
 mod body;
 pub mod chat;
+mod json_text;
 pub mod neutralise;
 pub mod text;
 

@@ -1,0 +1,68 @@
+//! Writing JSON string values in place, as the chat rendering builds its payload: cut to a
+//! character limit, escaped by JSON's rules only where needed, closed.
+
+/// Cuts what was written to `out` since `start` to `max_chars` characters, the last of
+/// them `ellipsis`, and trims the spaces the cut leaves before it. Text that fits stays
+/// as it is.
+pub(super) fn cut_from(out: &mut String, start: usize, max_chars: usize, ellipsis: &str) {
+    let written = &out[start..];
+    // No more bytes than the limit is no more characters either.
+    if written.len() <= max_chars || written.chars().count() <= max_chars {
+        return;
+    }
+    let keep = max_chars.saturating_sub(ellipsis.chars().count());
+    let end = written
+        .char_indices()
+        .nth(keep)
+        .map_or(written.len(), |(at, _)| at);
+    let end = start + written[..end].trim_end().len();
+    out.truncate(end);
+    out.push_str(ellipsis);
+}
+
+/// Ends a JSON string whose text was written to `out` from `start`: escapes that text
+/// where it needs it (rarely: neutralised text has no control characters), then adds the
+/// closing quote.
+pub(super) fn close_string(out: &mut String, start: usize) {
+    if out.as_bytes()[start..].iter().any(|&b| needs_escape(b)) {
+        let text = out.split_off(start);
+        push_escaped(out, &text);
+    }
+    out.push('"');
+}
+
+fn needs_escape(byte: u8) -> bool {
+    byte < 0x20 || byte == b'"' || byte == b'\\'
+}
+
+/// Appends `text` as the inside of a JSON string, escaped as serde_json escapes it:
+/// quotation mark, reverse solidus, the short forms of backspace, form feed, line feed,
+/// carriage return and tab, `\u00XX` for the other control characters, everything else
+/// as it is. Bytes are looked at one by one: every byte escaped is ASCII, and no byte of a
+/// multi-byte character is.
+pub(super) fn push_escaped(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut plain_from = 0;
+    for (at, &byte) in text.as_bytes().iter().enumerate() {
+        if !needs_escape(byte) {
+            continue;
+        }
+        out.push_str(&text[plain_from..at]);
+        plain_from = at + 1;
+        match byte {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => {
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(byte >> 4)]));
+                out.push(char::from(HEX[usize::from(byte & 0xf)]));
+            }
+        }
+    }
+    out.push_str(&text[plain_from..]);
+}
