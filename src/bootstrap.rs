@@ -68,7 +68,7 @@ where
     let account_names = match &config.account_names {
         AccountNamesSource::Inline(names) => names.clone(),
         source @ AccountNamesSource::Parameter(_) => {
-            let sdk_config = sdk_config.insert(load().await);
+            let sdk_config = loaded(&mut sdk_config, &load).await;
             accounts::resolve(source, sdk_config).await?
         }
     };
@@ -76,10 +76,7 @@ where
         RoutesSource::Standard => None,
         RoutesSource::Inline(text) => Some(text.clone()),
         RoutesSource::Parameter(name) => {
-            let sdk_config = match &sdk_config {
-                Some(sdk_config) => sdk_config,
-                None => sdk_config.insert(load().await),
-            };
+            let sdk_config = loaded(&mut sdk_config, &load).await;
             let client = aws_sdk_ssm::Client::new(sdk_config);
             Some(
                 aws::read_parameter(&client, name, PARAMETER_TIMEOUT)
@@ -111,65 +108,37 @@ where
     let mut digests = None;
     let publisher = match config.publishing {
         Publishing::Sns => {
-            let sdk_config = match &sdk_config {
-                Some(sdk_config) => sdk_config,
-                None => sdk_config.insert(load().await),
-            };
+            let sdk_config = loaded(&mut sdk_config, &load).await;
             durable = durable_check(config, sdk_config);
             digests = digest_store(config, sdk_config);
             ConfiguredPublisher::Sns(SnsPublisher::from_sdk_config(sdk_config))
         }
         Publishing::DryRun => ConfiguredPublisher::DryRun(DryRunPublisher::stdout()),
     };
-    let (catalog_api, change_set_deadline) = match config.change_set_lookup {
-        LookupSetting::On { deadline } => {
-            let sdk_config = match &sdk_config {
-                Some(sdk_config) => sdk_config,
-                None => sdk_config.insert(load().await),
-            };
-            (
-                Some(CatalogApi::new(
-                    account_access(config, sdk_config),
-                    deadline,
-                )),
-                deadline,
-            )
-        }
-        // Without a client the deadline is never used.
-        LookupSetting::Off => (None, Duration::ZERO),
-    };
-    let (agreement_api, agreement_deadline) = match config.agreement_lookup {
-        LookupSetting::On { deadline } => {
-            let sdk_config = match &sdk_config {
-                Some(sdk_config) => sdk_config,
-                None => sdk_config.insert(load().await),
-            };
-            (
-                Some(AgreementApi::new(
-                    account_access(config, sdk_config),
-                    deadline,
-                )),
-                deadline,
-            )
-        }
-        LookupSetting::Off => (None, Duration::ZERO),
-    };
-    let (partner_central_api, cosell_deadline) = match config.cosell_lookup {
-        LookupSetting::On { deadline } => {
-            let sdk_config = match &sdk_config {
-                Some(sdk_config) => sdk_config,
-                None => sdk_config.insert(load().await),
-            };
-            (
-                Some(PartnerCentralApi::new(
-                    account_access(config, sdk_config),
-                    deadline,
-                )),
-                deadline,
-            )
-        }
-        LookupSetting::Off => (None, Duration::ZERO),
-    };
+    let (catalog_api, change_set_deadline) = lookup_client(
+        config,
+        config.change_set_lookup,
+        &mut sdk_config,
+        &load,
+        CatalogApi::new,
+    )
+    .await;
+    let (agreement_api, agreement_deadline) = lookup_client(
+        config,
+        config.agreement_lookup,
+        &mut sdk_config,
+        &load,
+        AgreementApi::new,
+    )
+    .await;
+    let (partner_central_api, cosell_deadline) = lookup_client(
+        config,
+        config.cosell_lookup,
+        &mut sdk_config,
+        &load,
+        PartnerCentralApi::new,
+    )
+    .await;
     let mut notifier = Notifier::from_config(config, publisher);
     if let Some(routing) = routing {
         notifier = notifier.with_routing(routing);
@@ -181,6 +150,42 @@ where
         .with_cosell_details(partner_central_api, cosell_deadline)
         .with_durable_check(durable)
         .with_account_names(account_names))
+}
+
+/// The SDK configuration, loaded by `load` the first time something needs it.
+async fn loaded<'a, F>(slot: &'a mut Option<SdkConfig>, load: &impl Fn() -> F) -> &'a SdkConfig
+where
+    F: Future<Output = SdkConfig>,
+{
+    let config = match slot.take() {
+        Some(config) => config,
+        None => load().await,
+    };
+    slot.insert(config)
+}
+
+/// One lookup's client, made by `client` when `setting` turns the lookup on, with its
+/// deadline; without a client the deadline is never used.
+async fn lookup_client<C, F>(
+    config: &Config,
+    setting: LookupSetting,
+    sdk_config: &mut Option<SdkConfig>,
+    load: &impl Fn() -> F,
+    client: impl FnOnce(AccountAccess, Duration) -> C,
+) -> (Option<C>, Duration)
+where
+    F: Future<Output = SdkConfig>,
+{
+    match setting {
+        LookupSetting::On { deadline } => {
+            let sdk_config = loaded(sdk_config, load).await;
+            (
+                Some(client(account_access(config, sdk_config), deadline)),
+                deadline,
+            )
+        }
+        LookupSetting::Off => (None, Duration::ZERO),
+    }
 }
 
 /// Lookups reach the event's seller account: with its own credentials for the function's
