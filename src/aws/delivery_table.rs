@@ -11,10 +11,9 @@ use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
 use aws_config::SdkConfig;
-use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
-use super::dynamodb_values::{epoch_millis, epoch_seconds, number, text};
+use super::dynamodb_values::{client, epoch_millis, epoch_seconds, number, text};
 use crate::dedupe::{ChannelKey, Claim, DurableStore, PayloadHash, StoreError, StoreFuture};
 
 /// The partition key; the template declares the same name.
@@ -52,16 +51,8 @@ impl DynamoDbStore {
     /// A store on `table` (name or ARN) with the shared SDK configuration and tighter
     /// timeouts than the publisher's.
     pub fn from_sdk_config(config: &SdkConfig, table: impl Into<String>) -> Self {
-        let timeouts = TimeoutConfig::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-            .operation_timeout(OPERATION_TIMEOUT)
-            .build();
-        let client_config = aws_sdk_dynamodb::config::Builder::from(config)
-            .timeout_config(timeouts)
-            .build();
         Self {
-            client: aws_sdk_dynamodb::Client::from_conf(client_config),
+            client: client(config, CONNECT_TIMEOUT, ATTEMPT_TIMEOUT, OPERATION_TIMEOUT),
             table: table.into(),
         }
     }

@@ -15,13 +15,12 @@ use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
 use aws_config::SdkConfig;
-use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use chrono::{DateTime, Utc};
 use futures_util::future::join_all;
 use tracing::error;
 
-use super::dynamodb_values::{epoch_millis, epoch_seconds, number, text};
+use super::dynamodb_values::{client, epoch_millis, epoch_seconds, number, text};
 use crate::dedupe::{StoreError, StoreFuture};
 use crate::digest::{ClaimToken, DigestItem, DigestStore, Queued, Stream};
 use crate::ledger::{LedgerChange, OpenItem};
@@ -70,16 +69,8 @@ impl DigestTable {
         table: impl Into<String>,
         function: impl Into<String>,
     ) -> Self {
-        let timeouts = TimeoutConfig::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-            .operation_timeout(OPERATION_TIMEOUT)
-            .build();
-        let client_config = aws_sdk_dynamodb::config::Builder::from(config)
-            .timeout_config(timeouts)
-            .build();
         Self {
-            client: aws_sdk_dynamodb::Client::from_conf(client_config),
+            client: client(config, CONNECT_TIMEOUT, ATTEMPT_TIMEOUT, OPERATION_TIMEOUT),
             table: table.into(),
             function: function.into(),
         }
