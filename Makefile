@@ -17,12 +17,16 @@ EVENT ?=
 FORMAT ?= both
 # `make demo DIGEST=daily` (or weekly): queue every sample for that digest and show it.
 DIGEST ?=
+# The features of every dev-profile build here (tests, lint, the bench smoke run, the operator
+# commands): one set everywhere, so each build reuses the dependencies another compiled.
+# `redrive` adds the redrive command and its two SDK clients (Cargo.toml).
+DEV_FEATURES := --features redrive
 # Kept so `make test` can close with one total over every cargo test binary.
 CARGO_TEST_LOG := .run/cargo-test.log
 
 -include mk/*.mk
 
-.PHONY: help venv demo test check lint fmt invoke check-event clean
+.PHONY: help venv demo test test-build check lint fmt invoke check-event clean
 
 help: ## Show this list of targets
 	@echo "Usage: make <target> [VAR=value]"
@@ -50,13 +54,18 @@ test: venv ## Run the Rust tests (unit and integration) against a throwaway moto
 	AWS_SECRET_ACCESS_KEY=testing \
 	AWS_EC2_METADATA_DISABLED=true \
 	NOTIFIER_PYTHON="$(VENV_BIN)/python" \
-	scripts/with-moto.sh cargo test 2>&1 | tee $(CARGO_TEST_LOG)
+	scripts/with-moto.sh cargo test $(DEV_FEATURES) 2>&1 | tee $(CARGO_TEST_LOG)
 	@# cargo ends on the doctest line (often "0 passed"); close with the total over all test binaries.
 	@awk '/^test result:/ { for (i = 2; i <= NF; i++) { \
 	    if ($$i ~ /^passed/) passed += $$(i - 1); \
 	    if ($$i ~ /^failed/) failed += $$(i - 1); \
 	    if ($$i ~ /^ignored/) ignored += $$(i - 1) } } \
 	  END { printf "cargo-test: %d passed, %d failed, %d skipped\n", passed, failed, ignored }' $(CARGO_TEST_LOG)
+
+# The tests' build alone: it needs neither .venv nor moto, so CI starts it while .venv
+# installs, and `make test` then finds it done.
+test-build: ## Compile the tests without running them
+	cargo test --no-run $(DEV_FEATURES)
 
 # What CI runs (.ci/run), in the same order. The bootstrap build comes before the bench
 # smoke run, which measures that same binary, so the release dependency tree is compiled
@@ -77,7 +86,7 @@ CLIPPY := CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__ RUSTC_WORKS
 
 lint: ## Check formatting and run clippy with warnings as errors
 	cargo fmt --check
-	$(CLIPPY) cargo build --all-targets
+	$(CLIPPY) cargo build --all-targets $(DEV_FEATURES)
 	@# The demo's build: the pure core without the `aws` feature must stay warning-free too.
 	$(CLIPPY) cargo build --no-default-features --bin notifier-demo
 

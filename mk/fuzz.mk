@@ -14,4 +14,4 @@ $(CARGO_FUZZ):
 fuzz: $(CARGO_FUZZ) ## Fuzz parse + render for FUZZ_SECONDS (default 60); new inputs go to fuzz/corpus
 	RUSTC_BOOTSTRAP=1 $(CARGO_FUZZ) run $(FUZZ_TARGET) fuzz/corpus/$(FUZZ_TARGET) \
 	  -- -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10
-	cargo test --quiet --test integration fuzz_corpus
+	cargo test --quiet $(DEV_FEATURES) --test integration fuzz_corpus

@@ -19,14 +19,14 @@ redrive: ## Hand the events kept in a failure queue back to the function: make r
 	  echo "usage: make redrive QUEUE_URL=<DeliveryFailureQueueUrl or ProcessingFailureQueueUrl> FUNCTION_NAME=<the stack's NotifierFunctionArn, or the function's name> [DRY_RUN=true]" >&2; \
 	  exit 2; \
 	fi
-	cargo run --quiet --bin notifier-redrive -- --queue-url '$(QUEUE_URL)' --function-name '$(FUNCTION_NAME)' $(if $(filter true,$(DRY_RUN)),--dry-run)
+	cargo run --quiet $(DEV_FEATURES) --bin notifier-redrive -- --queue-url '$(QUEUE_URL)' --function-name '$(FUNCTION_NAME)' $(if $(filter true,$(DRY_RUN)),--dry-run)
 
 confirm-subscription: ## Confirm an e-mail subscription so only AWS credentials can unsubscribe it: make confirm-subscription URL='<link>'
 	@if [[ -z "$(URL)" ]]; then \
 	  echo "usage: make confirm-subscription URL='<the confirmation link from the e-mail>'" >&2; \
 	  exit 2; \
 	fi
-	cargo run --quiet --bin notifier-confirm-subscription -- '$(URL)'
+	cargo run --quiet $(DEV_FEATURES) --bin notifier-confirm-subscription -- '$(URL)'
 
 # `make open-items` prints the ledger of open items the function keeps in its digest table
 # (DIGEST_TABLE_NAME, the stack's DigestTable; FUNCTION_NAME, the deployed function, whose
@@ -44,11 +44,11 @@ open-items: ## Print the open items (cancellation requests, agreements ending, .
 	  echo "usage: make open-items DIGEST_TABLE_NAME=<the stack's DigestTable> FUNCTION_NAME=<the stack's NotifierFunctionArn, or the function's name> [ACCOUNT=<account id>] [KIND=cancellation-request|agreement-ending|security-report|aws-referral|paused-disbursement]" >&2; \
 	  exit 2; \
 	fi
-	DIGEST_TABLE_NAME='$(DIGEST_TABLE_NAME)' FUNCTION_NAME='$(FUNCTION_NAME)' cargo run --quiet --bin notifier-open-items -- $(if $(ACCOUNT),--account '$(ACCOUNT)') $(if $(KIND),--kind '$(KIND)')
+	DIGEST_TABLE_NAME='$(DIGEST_TABLE_NAME)' FUNCTION_NAME='$(FUNCTION_NAME)' cargo run --quiet $(DEV_FEATURES) --bin notifier-open-items -- $(if $(ACCOUNT),--account '$(ACCOUNT)') $(if $(KIND),--kind '$(KIND)')
 
 close-item: ## Close one open item by hand (a paused disbursement fixed): make close-item ID=<kind>#<key> DIGEST_TABLE_NAME=<table> FUNCTION_NAME=<name>
 	@if [[ -z "$(ID)" || -z "$(DIGEST_TABLE_NAME)" || -z "$(FUNCTION_NAME)" ]]; then \
 	  echo "usage: make close-item ID=<kind>#<key, as make open-items prints it> DIGEST_TABLE_NAME=<the stack's DigestTable> FUNCTION_NAME=<the stack's NotifierFunctionArn, or the function's name>" >&2; \
 	  exit 2; \
 	fi
-	DIGEST_TABLE_NAME='$(DIGEST_TABLE_NAME)' FUNCTION_NAME='$(FUNCTION_NAME)' cargo run --quiet --bin notifier-open-items -- --close '$(ID)'
+	DIGEST_TABLE_NAME='$(DIGEST_TABLE_NAME)' FUNCTION_NAME='$(FUNCTION_NAME)' cargo run --quiet $(DEV_FEATURES) --bin notifier-open-items -- --close '$(ID)'

@@ -36,8 +36,10 @@
 //! Parsing, composing and rendering are pure: no async, no AWS. The `aws` feature (on by
 //! default) adds everything that talks to AWS or to the Lambda Runtime API: `aws` (SDK
 //! clients and lookup adapters), `bootstrap` (builds the notifier a `Config` describes),
-//! `lambda` (the runtime loop), `redrive` and `subscription` (operator commands). Without it
-//! the crate is the pure core, which is all `make demo` needs. [`accounts`], [`text`] and
+//! `lambda` (the runtime loop) and `subscription` (an operator command); the `redrive`
+//! feature adds `redrive`, the command that hands failed events back to the function, and
+//! the two SDK clients only it uses. Without `aws` the crate is the pure core, which is all
+//! `make demo` needs. [`accounts`], [`text`] and
 //! [`logging`] are small helpers used throughout.
 
 pub mod accounts;
@@ -63,7 +65,7 @@ pub mod notification;
 pub mod notifier;
 pub mod outcome;
 pub mod publish;
-#[cfg(feature = "aws")]
+#[cfg(feature = "redrive")]
 pub mod redrive;
 pub mod registry;
 pub mod render;

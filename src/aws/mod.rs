@@ -14,6 +14,7 @@ mod digest_table;
 mod dynamodb_values;
 pub mod error;
 mod https;
+#[cfg(feature = "redrive")]
 mod invoke;
 mod ledger_items;
 mod parameter;
@@ -28,6 +29,7 @@ pub use digest_table::{
     DigestTable, EXPIRES_AT as DIGEST_EXPIRES_AT, PARTITION_KEY as DIGEST_PARTITION_KEY,
     SORT_KEY as DIGEST_SORT_KEY,
 };
+#[cfg(feature = "redrive")]
 pub use invoke::{Answer, FunctionInvoker};
 pub use ledger_items::partition as ledger_partition;
 pub use parameter::{PARAMETER_TIMEOUT, read_parameter};

@@ -16,6 +16,8 @@ mod hostile;
 mod limits;
 mod notifications;
 mod open_items;
+// `notifier-redrive` is built only with the `redrive` feature, which `make test` turns on.
+#[cfg(feature = "redrive")]
 mod operator_commands;
 mod readme;
 mod routes;
