@@ -17,6 +17,11 @@ WITH_TOOLS := PATH="$(VENV_BIN):$$PATH" SAM_CLI_TELEMETRY=0 $(SAM_LANGUAGE_EXTEN
 # The x86_64 check build gets its own directory so it never replaces the arm64
 # bootstrap that `make lambda-deploy` uploads (both default to target/lambda/).
 X86_LAMBDA_DIR := target/lambda-x86_64
+# The x86_64 check build compiles in a target directory of its own: cargo locks its build
+# directory for the whole of a build, and a release build shares nothing with the dev
+# profile's, so CI builds the bootstrap while the tests compile and run instead of after
+# them. bench/bench.sh builds there too, so the bootstrap it measures is the one built here.
+export LAMBDA_TARGET_DIR := $(CURDIR)/target/lambda-build
 
 # `make lambda-deploy` settings (make variables or exported environment variables).
 FUNCTION_NAME ?= $(BINARY)
@@ -127,7 +132,7 @@ lint-template: venv venv-sam ## Lint template.yaml (with and without chat channe
 	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --region $(DEPLOY_REGION) --template-file $(FORWARDER_TEMPLATE)
 
 lambda-build-x86: venv ## Check `cargo lambda build --release` (x86_64) produces the bootstrap (the one bench measures)
-	$(WITH_TOOLS) cargo lambda build --release --x86-64 --bin $(BINARY) --lambda-dir $(X86_LAMBDA_DIR)
+	$(WITH_TOOLS) CARGO_TARGET_DIR="$(LAMBDA_TARGET_DIR)" cargo lambda build --release --x86-64 --bin $(BINARY) --lambda-dir $(X86_LAMBDA_DIR)
 	@bootstrap="$(X86_LAMBDA_DIR)/$(BINARY)/bootstrap"; \
 	if [[ ! -x "$$bootstrap" ]]; then \
 	  echo "lambda-build-x86: cargo lambda build did not produce $$bootstrap" >&2; \
