@@ -77,9 +77,8 @@ where
         RoutesSource::Inline(text) => Some(text.clone()),
         RoutesSource::Parameter(name) => {
             let sdk_config = loaded(&mut sdk_config, &load).await;
-            let client = aws_sdk_ssm::Client::new(sdk_config);
             Some(
-                aws::read_parameter(&client, name, PARAMETER_TIMEOUT)
+                aws::read_parameter(sdk_config, name, PARAMETER_TIMEOUT)
                     .await
                     .map_err(|reason| ConfigError::Invalid {
                         variable: ROUTES_VARIABLE,

@@ -13,11 +13,11 @@ use crate::error::ConfigError;
 /// Reads the parameter and parses its JSON. The error says which parameter and why, for the
 /// init error Lambda records.
 pub async fn load_from_parameter(
-    client: &aws_sdk_ssm::Client,
+    sdk_config: &SdkConfig,
     name: &str,
     timeout: Duration,
 ) -> Result<AccountNames, String> {
-    let value = read_parameter(client, name, timeout).await?;
+    let value = read_parameter(sdk_config, name, timeout).await?;
     AccountNames::from_json(&value).map_err(|reason| format!("SSM parameter {name:?}: {reason}"))
 }
 
@@ -30,8 +30,7 @@ pub async fn resolve(
     match source {
         AccountNamesSource::Inline(names) => Ok(names.clone()),
         AccountNamesSource::Parameter(name) => {
-            let client = aws_sdk_ssm::Client::new(sdk_config);
-            load_from_parameter(&client, name, PARAMETER_TIMEOUT)
+            load_from_parameter(sdk_config, name, PARAMETER_TIMEOUT)
                 .await
                 .map_err(|reason| ConfigError::Invalid {
                     variable: ACCOUNT_NAMES_VARIABLE,

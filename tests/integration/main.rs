@@ -24,6 +24,7 @@ mod routes;
 mod runtime_api;
 mod several_accounts;
 mod sns_publisher;
+mod ssm_parameters;
 mod template;
 mod tls;
 mod wording;

@@ -323,16 +323,7 @@ async fn a_refused_assume_role_still_publishes_and_says_why() {
 async fn account_names_come_from_an_ssm_parameter_read_at_cold_start() {
     let world = World::new().await;
     let parameter = format!("/{}", unique_name("account-names"));
-    aws_sdk_ssm::Client::new(&moto::sdk_config().await)
-        .put_parameter()
-        .name(&parameter)
-        .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
-        .value(r#"{"111122223333": "Acme EU from SSM"}"#)
-        // Idempotent: on a loaded machine the SDK may retry a put moto already applied.
-        .overwrite(true)
-        .send()
-        .await
-        .expect("PutParameter");
+    moto::put_secure_parameter(&parameter, r#"{"111122223333": "Acme EU from SSM"}"#).await;
     let mut env = moto::process_env();
     env.extend(world.families.env());
     env.push(("ENRICH_CHANGE_SETS".to_owned(), "false".to_owned()));
@@ -357,7 +348,7 @@ async fn account_names_come_from_an_ssm_parameter_read_at_cold_start() {
     let message = body["errorMessage"].as_str().unwrap_or_default();
     assert!(message.contains("ACCOUNT_NAMES"), "{message}");
     assert!(
-        message.contains(&format!("{parameter}-missing")),
+        message.contains(&format!("{parameter}-missing")) && message.contains("ParameterNotFound"),
         "{message}"
     );
 }

@@ -1,6 +1,7 @@
 //! An SNS/SQS world on the local moto server that `make test` starts (scripts/with-moto.sh
 //! exports its address as `MOTO_ENDPOINT`): unique topics, an SQS queue subscribed to each,
-//! and reading back the SNS envelopes the queues receive.
+//! and reading back the SNS envelopes the queues receive; SSM parameters to read at cold
+//! start.
 //!
 //! Every test creates its own uniquely named topics and queues, so tests run in parallel
 //! against one server and nothing is ever reset.
@@ -44,6 +45,60 @@ pub fn process_env() -> Vec<(String, String)> {
     .into_iter()
     .map(|(name, value)| (name.to_owned(), value))
     .collect()
+}
+
+/// Stores a `SecureString` parameter in moto's SSM (`PutParameter`, overwriting: on a loaded
+/// machine a retried put must not fail). A plain AWS JSON 1.1 request: the notifier has no SSM
+/// client to write with, and moto reads the region from the credential scope and checks no
+/// signature.
+pub async fn put_secure_parameter(name: &str, value: &str) {
+    use http_body_util::{BodyExt, Full};
+    use hyper::body::Bytes;
+    use hyper_util::rt::TokioIo;
+
+    let endpoint = endpoint();
+    let authority = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let stream = tokio::net::TcpStream::connect(authority)
+        .await
+        .unwrap_or_else(|error| panic!("connect to moto at {authority}: {error}"));
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .expect("an HTTP/1 connection to moto");
+    let driver = tokio::spawn(connection);
+    let body = serde_json::json!({
+        "Name": name,
+        "Value": value,
+        "Type": "SecureString",
+        "Overwrite": true,
+    });
+    let request = hyper::Request::post("/")
+        .header("host", authority)
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amz-target", "AmazonSSM.PutParameter")
+        .header(
+            "authorization",
+            "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ssm/aws4_request, \
+             SignedHeaders=host, Signature=0",
+        )
+        .body(Full::new(Bytes::from(body.to_string())))
+        .expect("a PutParameter request");
+    let response = sender
+        .send_request(request)
+        .await
+        .expect("moto answers PutParameter");
+    let status = response.status();
+    let answer = response
+        .into_body()
+        .collect()
+        .await
+        .map(|body| body.to_bytes())
+        .unwrap_or_default();
+    driver.abort();
+    assert!(
+        status.is_success(),
+        "PutParameter {name}: {status} {}",
+        String::from_utf8_lossy(&answer)
+    );
 }
 
 /// The SDK configuration the binary uses ([`load_sdk_config`]: region, credentials and
