@@ -19,7 +19,6 @@ bench-venv: $(BENCH_VENV_STAMP) ## Create .venv-bench with the Python peer's pac
 # Rebuilt from scratch whenever the pinned requirements change. The venv ignores itself in
 # git, as venvs made by newer Pythons do.
 $(BENCH_VENV_STAMP): requirements/bench.txt
-	$(PYTHON) -m venv --clear $(BENCH_VENV)
+	$(call make-venv,$(BENCH_VENV),requirements/bench.txt)
 	printf '*\n' > $(BENCH_VENV)/.gitignore
-	$(BENCH_VENV)/bin/python -m pip install --disable-pip-version-check --quiet -r requirements/bench.txt
 	touch $@

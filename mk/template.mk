@@ -40,8 +40,7 @@ CARGO_LAMBDA_DEPLOY_FLAGS ?=
 venv-sam: $(VENV_SAM_STAMP) ## Create .venv-sam with the pinned AWS SAM CLI (apart from .venv: its boto3 pin clashes with moto's)
 
 $(VENV_SAM_STAMP): requirements/sam.txt
-	$(PYTHON) -m venv --clear $(VENV_SAM)
-	$(VENV_SAM)/bin/python -m pip install --disable-pip-version-check --quiet -r requirements/sam.txt
+	$(call make-venv,$(VENV_SAM),requirements/sam.txt)
 	touch $@
 
 build: venv venv-sam ## Build the arm64 function with `sam build` (cargo-lambda) into .aws-sam/
