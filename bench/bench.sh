@@ -50,6 +50,11 @@ if [[ "$(id -u)" == "0" ]]; then
   boost=(nice -n -10)
 fi
 
+# The criterion pass first: it does not need the bootstrap, so when CI runs this while its
+# release build is still going, it uses the other CPU instead of waiting for cargo's lock.
+echo "bench: per-event cost (criterion)"
+CRITERION_HOME="$criterion_home" "${boost[@]}" cargo bench "${bench_profile[@]}" --bench notify -- --noplot "${criterion_args[@]}"
+
 # The binary measured is the one deployed: cargo-lambda's release build (its CPU target and
 # panic strategy included), in the same place `make lambda-build-x86` builds it, so neither
 # build repeats the other.
@@ -60,9 +65,6 @@ PATH="$root/.venv/bin:$PATH" CARGO_TARGET_DIR="${LAMBDA_TARGET_DIR:-$root/target
   cargo lambda build --release --x86-64 --bin marketplace-catalog-notifier \
   --lambda-dir target/lambda-x86_64
 export NOTIFIER_BINARY="$root/target/lambda-x86_64/marketplace-catalog-notifier/bootstrap"
-
-echo "bench: per-event cost (criterion)"
-CRITERION_HOME="$criterion_home" "${boost[@]}" cargo bench "${bench_profile[@]}" --bench notify -- --noplot "${criterion_args[@]}"
 
 echo "bench: cold starts, $runs per series, against moto on loopback"
 # with-moto.sh starts moto_server on a free 127.0.0.1 port and stops it however we exit.
