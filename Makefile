@@ -19,8 +19,9 @@ FORMAT ?= both
 DIGEST ?=
 # The features of every dev-profile build here (tests, lint, the bench smoke run, the operator
 # commands): one set everywhere, so each build reuses the dependencies another compiled.
-# `redrive` adds the redrive command and its two SDK clients (Cargo.toml).
-DEV_FEATURES := --features redrive
+# `redrive` adds the redrive command and its two SDK clients (Cargo.toml). Exported for
+# bench/bench.sh, whose smoke run builds its benchmarks in the dev profile too.
+export DEV_FEATURES := --features redrive
 # Kept so `make test` can close with one total over every cargo test binary.
 CARGO_TEST_LOG := .run/cargo-test.log
 

@@ -27,8 +27,10 @@ if [[ "${BENCH_QUICK:-}" == "1" ]]; then
   criterion_args=(--warm-up-time 0.05 --measurement-time 0.1 --sample-size 10)
   # Checks that the benchmarks run, not how fast: the dev profile reuses the dependencies
   # `make test` compiled, instead of building the AWS SDK once more in an optimised profile.
-  # The same features as `make test` (Makefile DEV_FEATURES), or its dependencies would not match.
-  bench_profile=(--profile dev --features redrive)
+  # The same features as `make test` (DEV_FEATURES, exported by the Makefile), or its
+  # dependencies would not match.
+  read -r -a dev_features <<<"${DEV_FEATURES:-}"
+  bench_profile=(--profile dev "${dev_features[@]}")
   out_dir="$(mktemp -d "${TMPDIR:-/tmp}/notifier-bench.XXXXXX")"
   markdown="$out_dir/BENCHMARKS.md"
   plot="$out_dir/cold-start.png"
@@ -61,7 +63,7 @@ CRITERION_HOME="$criterion_home" "${boost[@]}" cargo bench "${bench_profile[@]}"
 echo "bench: building the release bootstrap with cargo-lambda"
 # --bin: the operator commands are not shipped; building them too would add one whole-program
 # (LTO) link each to every run.
-PATH="$root/.venv/bin:$PATH" CARGO_TARGET_DIR="${LAMBDA_TARGET_DIR:-$root/target/lambda-build}" \
+PATH="$root/.venv/bin:$PATH" CARGO_TARGET_DIR="${LAMBDA_TARGET_DIR:?set by make (mk/template.mk)}" \
   cargo lambda build --release --x86-64 --bin marketplace-catalog-notifier \
   --lambda-dir target/lambda-x86_64
 export NOTIFIER_BINARY="$root/target/lambda-x86_64/marketplace-catalog-notifier/bootstrap"
