@@ -58,14 +58,10 @@ echo "bench: per-event cost (criterion)"
 CRITERION_HOME="$criterion_home" "${boost[@]}" cargo bench "${bench_profile[@]}" --bench notify -- --noplot "${criterion_args[@]}"
 
 # The binary measured is the one deployed: cargo-lambda's release build (its CPU target and
-# panic strategy included), in the same place `make lambda-build-x86` builds it, so neither
-# build repeats the other.
+# panic strategy included), built by `make lambda-build-x86`, so neither repeats the other
+# and the two never build at once.
 echo "bench: building the release bootstrap with cargo-lambda"
-# --bin: the operator commands are not shipped; building them too would add one whole-program
-# (LTO) link each to every run.
-PATH="$root/.venv/bin:$PATH" CARGO_TARGET_DIR="${LAMBDA_TARGET_DIR:?set by make (mk/template.mk)}" \
-  cargo lambda build --release --x86-64 --bin marketplace-catalog-notifier \
-  --lambda-dir target/lambda-x86_64
+"${MAKE:-make}" --no-print-directory lambda-build-x86
 export NOTIFIER_BINARY="$root/target/lambda-x86_64/marketplace-catalog-notifier/bootstrap"
 
 echo "bench: cold starts, $runs per series, against moto on loopback"

@@ -9,10 +9,10 @@ BENCH_VENV_STAMP := $(BENCH_VENV)/.requirements-installed
 .PHONY: bench bench-quick bench-venv
 
 bench: venv $(BENCH_VENV_STAMP) ## Run benchmarks and regenerate BENCHMARKS.md
-	bench/bench.sh
+	MAKE="$(MAKE)" bench/bench.sh
 
 bench-quick: venv $(BENCH_VENV_STAMP) ## Check that the benchmarks run (few runs, report to a temp dir)
-	BENCH_QUICK=1 bench/bench.sh
+	BENCH_QUICK=1 MAKE="$(MAKE)" bench/bench.sh
 
 bench-venv: $(BENCH_VENV_STAMP) ## Create .venv-bench with the Python peer's packages and matplotlib
 

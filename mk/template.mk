@@ -20,8 +20,8 @@ X86_LAMBDA_DIR := target/lambda-x86_64
 # The x86_64 check build compiles in a target directory of its own: cargo locks its build
 # directory for the whole of a build, and a release build shares nothing with the dev
 # profile's, so CI builds the bootstrap while the tests compile and run instead of after
-# them. bench/bench.sh builds there too, so the bootstrap it measures is the one built here.
-export LAMBDA_TARGET_DIR := $(CURDIR)/target/lambda-build
+# them. bench/bench.sh builds through this target too, so it measures the bootstrap built here.
+LAMBDA_TARGET_DIR := $(CURDIR)/target/lambda-build
 
 # `make lambda-deploy` settings (make variables or exported environment variables).
 FUNCTION_NAME ?= $(BINARY)
@@ -130,8 +130,13 @@ lint-template: venv venv-sam ## Lint template.yaml (with and without chat channe
 	SAM_CLI_TELEMETRY=0 $(SAM_LANGUAGE_EXTENSIONS) $(SAM) validate --region $(DEPLOY_REGION) --config-env translate-only
 	SAM_CLI_TELEMETRY=0 $(SAM) validate --lint --region $(DEPLOY_REGION) --template-file $(FORWARDER_TEMPLATE)
 
+# cargo-lambda moves the binary cargo made into --lambda-dir once cargo has released its lock,
+# so two of these at once (CI's build and the bench smoke run's) could both find the build
+# fresh and race for that one file: the whole step, move included, holds a lock of its own.
 lambda-build-x86: venv ## Check `cargo lambda build --release` (x86_64) produces the bootstrap (the one bench measures)
-	$(WITH_TOOLS) CARGO_TARGET_DIR="$(LAMBDA_TARGET_DIR)" cargo lambda build --release --x86-64 --bin $(BINARY) --lambda-dir $(X86_LAMBDA_DIR)
+	mkdir -p "$(LAMBDA_TARGET_DIR)"
+	$(WITH_TOOLS) CARGO_TARGET_DIR="$(LAMBDA_TARGET_DIR)" flock "$(LAMBDA_TARGET_DIR)/.lambda-build.lock" \
+	  cargo lambda build --release --x86-64 --bin $(BINARY) --lambda-dir $(X86_LAMBDA_DIR)
 	@bootstrap="$(X86_LAMBDA_DIR)/$(BINARY)/bootstrap"; \
 	if [[ ! -x "$$bootstrap" ]]; then \
 	  echo "lambda-build-x86: cargo lambda build did not produce $$bootstrap" >&2; \
