@@ -176,29 +176,45 @@ fn is_allowed_in_body(c: char) -> bool {
     c == '\n' || c == '\t' || !(c.is_control() || crate::text::is_format(c))
 }
 
-/// Whether every character is allowed. Bodies are mostly printable ASCII: runs of it are
-/// skipped byte by byte, and only the other characters are decoded and looked up.
+/// Whether every character is allowed. Bodies are mostly printable ASCII: it is checked
+/// eight bytes at a time, and only the other characters (line breaks, tabs, anything not
+/// ASCII) are decoded and looked up one by one.
 fn is_clean(body: &str) -> bool {
-    let is_plain = |b: &u8| (b' '..=b'~').contains(b) | (*b == b'\n') | (*b == b'\t');
-    let mut rest = body;
+    let mut at = 0;
     loop {
-        // Whole 32-byte blocks first, with no early exit inside a block, so the compiler
-        // can check a block at once; then byte by byte up to the next other character.
-        let blocks = rest
-            .as_bytes()
-            .chunks_exact(32)
-            .take_while(|block| block.iter().fold(true, |all, b| all & is_plain(b)))
-            .count();
-        let rest_after_blocks = &rest.as_bytes()[blocks * 32..];
-        let plain = blocks * 32 + rest_after_blocks.iter().take_while(|b| is_plain(b)).count();
-        rest = &rest[plain..];
-        let mut chars = rest.chars();
+        at += printable_ascii_words(&body.as_bytes()[at..]) * WORD;
+        let mut chars = body[at..].chars();
         match chars.next() {
             None => return true,
             Some(c) if !is_allowed_in_body(c) => return false,
-            Some(_) => rest = chars.as_str(),
+            Some(c) => at += c.len_utf8(),
         }
     }
+}
+
+/// Bytes per word in [`printable_ascii_words`].
+const WORD: usize = 8;
+
+/// How many whole 8-byte words at the start of `bytes` hold only printable ASCII
+/// (`' '..='~'`). Each word is tested at once, by the classic bit tricks for "some byte has
+/// its high bit set", "some byte is below 0x20" and "some byte is 0x7F", which are exact
+/// about whether such a byte exists (not about which one it is, which is not needed here).
+fn printable_ascii_words(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; WORD]);
+    const HIGH_BITS: u64 = ONES * 0x80;
+    bytes
+        .chunks_exact(WORD)
+        .take_while(|word| {
+            let mut array = [0; WORD];
+            array.copy_from_slice(word);
+            let word = u64::from_ne_bytes(array);
+            let not_ascii = word & HIGH_BITS;
+            let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH_BITS;
+            let delete = word ^ (ONES * 0x7F);
+            let has_delete = delete.wrapping_sub(ONES) & !delete & HIGH_BITS;
+            not_ascii | below_space | has_delete == 0
+        })
+        .count()
 }
 
 fn fit_body(body: String, budget: usize) -> (String, usize) {
@@ -292,6 +308,38 @@ mod tests {
             n.size_in_bytes() > MAX_MESSAGE_BYTES - 300,
             "cut no more than needed"
         );
+    }
+
+    #[test]
+    fn only_printable_ascii_words_are_skipped_whole() {
+        assert_eq!(printable_ascii_words(b"abcdefgh ~~~~~~~ xyz"), 2);
+        for odd in [b'\n', b'\t', 0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xFF] {
+            for position in 0..WORD {
+                let mut word = *b"abcdefghijklmnop";
+                word[WORD + position] = odd;
+                assert_eq!(printable_ascii_words(&word), 1, "{odd:#x} at {position}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_cleanliness_check_agrees_with_the_character_rule() {
+        let samples = [
+            "plain text long enough for several words\n\twith lines",
+            "ends with delete\u{7f}",
+            "a zero-width\u{200B}space after many ordinary characters",
+            "é ü • ↳ ℹ️ and then ASCII again for a while",
+            "control \u{1b} in the middle of a long enough line",
+            "C1 control \u{85} here",
+            "",
+        ];
+        for sample in samples {
+            assert_eq!(
+                is_clean(sample),
+                sample.chars().all(is_allowed_in_body),
+                "{sample:?}"
+            );
+        }
     }
 
     #[test]
