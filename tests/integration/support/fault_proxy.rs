@@ -45,7 +45,9 @@ pub enum Fault {
     /// up by then), forwarding nothing.
     Stall(Duration),
     /// Forward the proxy's first `passes` requests (counted since it started), then stall
-    /// every later one as [`Fault::Stall`] does: a process can be stopped at a known point.
+    /// every later one as [`Fault::Stall`] does: a process can be stopped at a known point
+    /// (the redrive command's tests, built with the `redrive` feature).
+    #[cfg_attr(not(feature = "redrive"), allow(dead_code))]
     PassThenStall { passes: usize, stall: Duration },
 }
 

@@ -15,6 +15,8 @@ pub mod digest_table;
 pub mod eventbridge;
 pub mod fault_proxy;
 pub mod http_server;
+// The Invoke endpoint serves `notifier-redrive`, built only with the `redrive` feature.
+#[cfg(feature = "redrive")]
 pub mod invoke;
 pub mod lambda;
 pub mod lookups;
