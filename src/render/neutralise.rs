@@ -88,12 +88,25 @@ pub fn neutralise_into(out: &mut String, text: &str) {
 /// ASCII that is printed as it is whatever comes next: not a space or control character,
 /// and none of the characters markdown or mentions give a meaning to.
 fn is_plain_ascii(byte: u8) -> bool {
-    byte.is_ascii_graphic()
-        && !matches!(
-            byte,
-            b'<' | b'>' | b'[' | b']' | b'`' | b'*' | b'~' | b'|' | b'_' | b'@' | b'#' | b':'
-        )
+    PLAIN_ASCII[usize::from(byte)]
 }
+
+/// [`is_plain_ascii`] for every byte, worked out once when compiling: one load per byte in
+/// the scan over each run of plain text.
+static PLAIN_ASCII: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_graphic()
+            && !matches!(
+                b,
+                b'<' | b'>' | b'[' | b']' | b'`' | b'*' | b'~' | b'|' | b'_' | b'@' | b'#' | b':'
+            );
+        byte += 1;
+    }
+    table
+};
 
 /// Text that may span lines (pretty-printed JSON) made safe inside a code block: it keeps
 /// its lines and indentation, but cannot close the block or mention anyone.
