@@ -46,12 +46,7 @@ pub fn single_line(text: &str) -> String {
 /// [`single_line`], appended to `out`.
 pub fn single_line_into(out: &mut String, text: &str) {
     // Most values (ids, names, dates) are already one clean line of printable ASCII.
-    let bytes = text.as_bytes();
-    let already_clean = bytes.iter().all(|&b| (b' '..=b'~').contains(&b))
-        && bytes.first() != Some(&b' ')
-        && bytes.last() != Some(&b' ')
-        && !text.contains("  ");
-    if already_clean {
+    if is_one_clean_line(text.as_bytes()) {
         out.push_str(text);
         return;
     }
@@ -71,6 +66,20 @@ pub fn single_line_into(out: &mut String, text: &str) {
             out.push(c);
         }
     }
+}
+
+/// Whether `bytes` are already what [`single_line`] makes of them, in one pass: printable
+/// ASCII, no space at either end, no two spaces in a row.
+fn is_one_clean_line(bytes: &[u8]) -> bool {
+    // Starting as if after a space refuses a leading one the same way as a doubled one.
+    let mut after_space = true;
+    for &byte in bytes {
+        if !(b' '..=b'~').contains(&byte) || (byte == b' ' && after_space) {
+            return false;
+        }
+        after_space = byte == b' ';
+    }
+    bytes.is_empty() || !after_space
 }
 
 /// A seller-, partner- or buyer-written name as one inert line: [`single_line`], and any
@@ -243,6 +252,17 @@ pub fn count(n: u64, singular: &str, plural: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_text_single_line_would_leave_alone_counts_as_clean() {
+        for clean in ["", "a", "offer-1", "Acme Data Platform v2.0"] {
+            assert!(is_one_clean_line(clean.as_bytes()), "{clean:?}");
+            assert_eq!(single_line(clean), clean);
+        }
+        for unclean in [" a", "a ", " ", "a  b", "a\tb", "é", "a\u{7f}"] {
+            assert!(!is_one_clean_line(unclean.as_bytes()), "{unclean:?}");
+        }
+    }
 
     #[test]
     fn single_line_collapses_whitespace_and_controls() {
