@@ -75,6 +75,7 @@ pub mod subscription;
 pub mod text;
 pub mod topic;
 pub mod topic_arn;
+pub mod word_scan;
 
 pub use config::Config;
 pub use error::NotifierError;

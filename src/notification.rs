@@ -176,13 +176,13 @@ fn is_allowed_in_body(c: char) -> bool {
     c == '\n' || c == '\t' || !(c.is_control() || crate::text::is_format(c))
 }
 
-/// Whether every character is allowed. Bodies are mostly printable ASCII: it is checked
-/// eight bytes at a time, and only the other characters (line breaks, tabs, anything not
-/// ASCII) are decoded and looked up one by one.
+/// Whether every character is allowed. Bodies are mostly printable ASCII, checked a word at
+/// a time; only the other characters (line breaks, tabs, anything not ASCII) are decoded and
+/// looked up one by one.
 fn is_clean(body: &str) -> bool {
     let mut at = 0;
     loop {
-        at += printable_ascii_words(&body.as_bytes()[at..]) * WORD;
+        at += crate::word_scan::printable_ascii_prefix(&body.as_bytes()[at..]);
         let mut chars = body[at..].chars();
         match chars.next() {
             None => return true,
@@ -190,31 +190,6 @@ fn is_clean(body: &str) -> bool {
             Some(c) => at += c.len_utf8(),
         }
     }
-}
-
-/// Bytes per word in [`printable_ascii_words`].
-const WORD: usize = 8;
-
-/// How many whole 8-byte words at the start of `bytes` hold only printable ASCII
-/// (`' '..='~'`). Each word is tested at once, by the classic bit tricks for "some byte has
-/// its high bit set", "some byte is below 0x20" and "some byte is 0x7F", which are exact
-/// about whether such a byte exists (not about which one it is, which is not needed here).
-fn printable_ascii_words(bytes: &[u8]) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; WORD]);
-    const HIGH_BITS: u64 = ONES * 0x80;
-    bytes
-        .chunks_exact(WORD)
-        .take_while(|word| {
-            let mut array = [0; WORD];
-            array.copy_from_slice(word);
-            let word = u64::from_ne_bytes(array);
-            let not_ascii = word & HIGH_BITS;
-            let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH_BITS;
-            let delete = word ^ (ONES * 0x7F);
-            let has_delete = delete.wrapping_sub(ONES) & !delete & HIGH_BITS;
-            not_ascii | below_space | has_delete == 0
-        })
-        .count()
 }
 
 fn fit_body(body: String, budget: usize) -> (String, usize) {
@@ -308,18 +283,6 @@ mod tests {
             n.size_in_bytes() > MAX_MESSAGE_BYTES - 300,
             "cut no more than needed"
         );
-    }
-
-    #[test]
-    fn only_printable_ascii_words_are_skipped_whole() {
-        assert_eq!(printable_ascii_words(b"abcdefgh ~~~~~~~ xyz"), 2);
-        for odd in [b'\n', b'\t', 0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xFF] {
-            for position in 0..WORD {
-                let mut word = *b"abcdefghijklmnop";
-                word[WORD + position] = odd;
-                assert_eq!(printable_ascii_words(&word), 1, "{odd:#x} at {position}");
-            }
-        }
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Writing JSON string values in place, as the chat rendering builds its payload: cut to a
 //! character limit, escaped by JSON's rules only where needed, closed.
 
+use crate::word_scan::json_plain_prefix;
+
 /// Cuts what was written to `out` since `start` to `max_chars` characters, the last of
 /// them `ellipsis`, and trims the spaces the cut leaves before it. Text that fits stays
 /// as it is.
@@ -24,31 +26,29 @@ pub(super) fn cut_from(out: &mut String, start: usize, max_chars: usize, ellipsi
 /// where it needs it (rarely: neutralised text has no control characters), then adds the
 /// closing quote.
 pub(super) fn close_string(out: &mut String, start: usize) {
-    if out.as_bytes()[start..].iter().any(|&b| needs_escape(b)) {
+    let written = &out.as_bytes()[start..];
+    if json_plain_prefix(written) < written.len() {
         let text = out.split_off(start);
         push_escaped(out, &text);
     }
     out.push('"');
 }
 
-fn needs_escape(byte: u8) -> bool {
-    byte < 0x20 || byte == b'"' || byte == b'\\'
-}
-
 /// Appends `text` as the inside of a JSON string, escaped as serde_json escapes it:
 /// quotation mark, reverse solidus, the short forms of backspace, form feed, line feed,
 /// carriage return and tab, `\u00XX` for the other control characters, everything else
-/// as it is. Bytes are looked at one by one: every byte escaped is ASCII, and no byte of a
-/// multi-byte character is.
+/// as it is. The runs between escapes are found a word at a time and copied whole: every
+/// byte escaped is ASCII, and no byte of a multi-byte character is one.
 pub(super) fn push_escaped(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut plain_from = 0;
-    for (at, &byte) in text.as_bytes().iter().enumerate() {
-        if !needs_escape(byte) {
-            continue;
-        }
-        out.push_str(&text[plain_from..at]);
-        plain_from = at + 1;
+    let mut rest = text;
+    loop {
+        let plain = json_plain_prefix(rest.as_bytes());
+        out.push_str(&rest[..plain]);
+        let Some(&byte) = rest.as_bytes().get(plain) else {
+            return;
+        };
+        rest = &rest[plain + 1..];
         match byte {
             b'"' => out.push_str("\\\""),
             b'\\' => out.push_str("\\\\"),
@@ -64,5 +64,4 @@ pub(super) fn push_escaped(out: &mut String, text: &str) {
             }
         }
     }
-    out.push_str(&text[plain_from..]);
 }

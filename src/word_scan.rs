@@ -1,0 +1,113 @@
+//! Scans over text eight bytes at a time, for the checks every notification's body goes
+//! through (is it printable, does it need JSON escapes): each 8-byte word is tested at once
+//! with the classic bit tricks, which say exactly whether such a byte is in the word (not
+//! which one it is: the caller looks at that word byte by byte).
+
+const WORD: usize = 8;
+const ONES: u64 = u64::from_ne_bytes([0x01; WORD]);
+const HIGH_BITS: u64 = ONES * 0x80;
+
+/// How many bytes at the start of `bytes` are known to pass `plain`, found a whole word at
+/// a time with `word_is_plain`, then byte by byte up to the first byte that fails.
+fn plain_prefix(
+    bytes: &[u8],
+    word_is_plain: impl Fn(u64) -> bool,
+    plain: impl Fn(u8) -> bool,
+) -> usize {
+    let words = bytes
+        .chunks_exact(WORD)
+        .take_while(|word| {
+            let mut array = [0; WORD];
+            array.copy_from_slice(word);
+            word_is_plain(u64::from_ne_bytes(array))
+        })
+        .count();
+    let from = words * WORD;
+    from + bytes[from..]
+        .iter()
+        .take_while(|&&byte| plain(byte))
+        .count()
+}
+
+/// Whether some byte of `word` is below `limit` (at most 0x80).
+const fn has_byte_below(word: u64, limit: u8) -> bool {
+    word.wrapping_sub(ONES * limit as u64) & !word & HIGH_BITS != 0
+}
+
+/// Whether some byte of `word` is `byte`.
+const fn has_byte(word: u64, byte: u8) -> bool {
+    let matches_are_zero = word ^ (ONES * byte as u64);
+    matches_are_zero.wrapping_sub(ONES) & !matches_are_zero & HIGH_BITS != 0
+}
+
+/// How many bytes at the start of `bytes` are printable ASCII (`' '..='~'`).
+pub fn printable_ascii_prefix(bytes: &[u8]) -> usize {
+    plain_prefix(
+        bytes,
+        |word| word & HIGH_BITS == 0 && !has_byte_below(word, b' ') && !has_byte(word, 0x7F),
+        |byte| (b' '..=b'~').contains(&byte),
+    )
+}
+
+/// Whether a byte must be escaped inside a JSON string: the quotation mark, the reverse
+/// solidus and the control characters. No byte of a multi-byte character is one of them.
+pub const fn needs_json_escape(byte: u8) -> bool {
+    byte < 0x20 || byte == b'"' || byte == b'\\'
+}
+
+/// How many bytes at the start of `bytes` can go into a JSON string as they are.
+pub fn json_plain_prefix(bytes: &[u8]) -> usize {
+    plain_prefix(
+        bytes,
+        |word| !has_byte_below(word, 0x20) && !has_byte(word, b'"') && !has_byte(word, b'\\'),
+        |byte| !needs_json_escape(byte),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every odd byte at every position of the second word, and in the tail after it.
+    fn each_placement(odd: u8, check: impl Fn(&[u8], usize)) {
+        for position in 0..2 * WORD + 3 {
+            let mut bytes = *b"abcdefgh ~~~~~~~ xyzw";
+            bytes[position] = odd;
+            check(&bytes, position);
+        }
+    }
+
+    #[test]
+    fn printable_prefixes_stop_at_the_first_other_byte() {
+        assert_eq!(printable_ascii_prefix(b"abcdefgh ~~~~~~~ xyz"), 20);
+        assert_eq!(printable_ascii_prefix(b""), 0);
+        for odd in [b'\n', b'\t', 0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xFF] {
+            each_placement(odd, |bytes, position| {
+                assert_eq!(printable_ascii_prefix(bytes), position, "{odd:#x}");
+            });
+        }
+    }
+
+    #[test]
+    fn json_prefixes_stop_at_the_first_byte_to_escape() {
+        let nothing_to_escape = "é ü • ~ ' / ℹ️ and then enough ASCII for whole words";
+        assert_eq!(
+            json_plain_prefix(nothing_to_escape.as_bytes()),
+            nothing_to_escape.len()
+        );
+        for odd in [b'"', b'\\', b'\n', 0x00, 0x1F] {
+            each_placement(odd, |bytes, position| {
+                assert_eq!(json_plain_prefix(bytes), position, "{odd:#x}");
+            });
+        }
+    }
+
+    #[test]
+    fn the_word_tests_agree_with_the_byte_tests_for_every_byte() {
+        for byte in 0..=u8::MAX {
+            let word = u64::from_ne_bytes([b'a', b'b', byte, b'c', b'd', b'e', b'f', b'g']);
+            assert_eq!(has_byte_below(word, 0x20), byte < 0x20, "{byte:#x}");
+            assert_eq!(has_byte(word, b'"'), byte == b'"', "{byte:#x}");
+        }
+    }
+}
