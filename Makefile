@@ -41,12 +41,12 @@ venv: $(VENV_STAMP) ## Create .venv with the pinned Python tools (moto, cargo-la
 # Every venv here is made the same way: a fresh venv, uv in it, then the pinned requirements
 # installed by uv, which resolves, downloads and unpacks in parallel and skips byte-compiling
 # (Python compiles what it imports, when it imports it): about 16 s and as many CPU-seconds
-# for .venv, against 71 s and 67 with pip. $(call make-venv,DIR,REQUIREMENTS)
+# for .venv, against 71 s and 67 with pip. $(call make-venv,DIR,REQUIREMENTS[,UV FLAGS])
 UV_VERSION := 0.13.8
 define make-venv
 $(PYTHON) -m venv --clear $(1)
 $(1)/bin/python -m pip install --disable-pip-version-check --quiet uv==$(UV_VERSION)
-$(1)/bin/uv pip install --quiet --python $(1)/bin/python -r $(2)
+$(1)/bin/uv pip install --quiet --python $(1)/bin/python $(3) -r $(2)
 endef
 
 # Rebuilt from scratch whenever the pinned requirements change.

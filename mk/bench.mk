@@ -17,8 +17,11 @@ bench-quick: venv $(BENCH_VENV_STAMP) ## Check that the benchmarks run (few runs
 bench-venv: $(BENCH_VENV_STAMP) ## Create .venv-bench with the Python peer's packages and matplotlib
 
 # Rebuilt from scratch whenever the pinned requirements change. The venv ignores itself in
-# git, as venvs made by newer Pythons do.
+# git, as venvs made by newer Pythons do. Its packages are compiled to bytecode as they are
+# installed, as pip does and as they are in a Lambda deployment package: uv leaves that to
+# the first import, and the peer runs with PYTHONDONTWRITEBYTECODE, so it would compile
+# boto3 and pydantic at every cold start and look more than twice as slow as it is.
 $(BENCH_VENV_STAMP): requirements/bench.txt
-	$(call make-venv,$(BENCH_VENV),requirements/bench.txt)
+	$(call make-venv,$(BENCH_VENV),requirements/bench.txt,--compile-bytecode)
 	printf '*\n' > $(BENCH_VENV)/.gitignore
 	touch $@
