@@ -110,7 +110,15 @@ where
             let sdk_config = loaded(&mut sdk_config, &load).await;
             durable = durable_check(config, sdk_config);
             digests = digest_store(config, sdk_config);
-            ConfiguredPublisher::Sns(SnsPublisher::from_sdk_config(sdk_config))
+            let publisher = SnsPublisher::from_sdk_config(sdk_config);
+            // The first notification's SDK set-up (credentials, endpoint, signing) at init.
+            // A failure here is only logged: the first real publish meets it and reports it.
+            if let Some(topic) = config.topics.arns().next()
+                && let Err(reason) = publisher.prepare(topic).await
+            {
+                tracing::debug!(%reason, "preparing the first publish at init failed");
+            }
+            ConfiguredPublisher::Sns(publisher)
         }
         Publishing::DryRun => ConfiguredPublisher::DryRun(DryRunPublisher::stdout()),
     };

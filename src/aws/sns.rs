@@ -4,6 +4,11 @@
 
 use aws_config::SdkConfig;
 use aws_sdk_sns::types::MessageAttributeValue;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
 use std::collections::HashMap;
 
 use crate::config::TopicArn;
@@ -22,6 +27,52 @@ impl SnsPublisher {
         Self {
             client: aws_sdk_sns::Client::new(config),
         }
+    }
+}
+
+impl SnsPublisher {
+    /// Takes a `Publish` to `topic` through the SDK's pipeline up to the moment it would be
+    /// sent (serialising, resolving the endpoint, loading credentials, signing) and stops it
+    /// there, so that what the first notification would pay to set those up is paid at
+    /// init. Nothing is sent. An error other than the stop itself is returned to be logged:
+    /// the first real publish meets it again and reports it.
+    pub async fn prepare(&self, topic: &TopicArn) -> Result<(), String> {
+        let result = self
+            .client
+            .publish()
+            .topic_arn(topic.as_str())
+            .message(PREPARED_MESSAGE)
+            .customize()
+            .interceptor(StopBeforeSending)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Err("a publish meant to stop before sending was sent".to_owned()),
+            Err(error) if super::error::describe(&error).contains(STOPPED) => Ok(()),
+            Err(error) => Err(super::error::describe(&error)),
+        }
+    }
+}
+
+const PREPARED_MESSAGE: &str = "prepared at init, never sent";
+const STOPPED: &str = "stopped before sending: prepared at init";
+
+/// Ends a request just before it is handed to the HTTP client.
+#[derive(Debug)]
+struct StopBeforeSending;
+
+impl Intercept for StopBeforeSending {
+    fn name(&self) -> &'static str {
+        "StopBeforeSending"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        Err(STOPPED.into())
     }
 }
 
@@ -58,5 +109,58 @@ impl Publisher for SnsPublisher {
         output.message_id.ok_or_else(|| {
             PublishError("SNS accepted the message but returned no MessageId".to_owned())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_config::{BehaviorVersion, Region};
+    use aws_sdk_sns::config::{Credentials, SharedCredentialsProvider};
+
+    use super::*;
+
+    const TOPIC: &str = "arn:aws:sns:us-east-1:123456789012:marketplace-events";
+
+    fn publisher(endpoint: &str) -> SnsPublisher {
+        let config = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "AKIDEXAMPLE",
+                "secret",
+                None,
+                None,
+                "test",
+            )))
+            .endpoint_url(endpoint)
+            .build();
+        SnsPublisher::from_sdk_config(&config)
+    }
+
+    fn topic() -> TopicArn {
+        TopicArn::parse(TOPIC).unwrap_or_else(|error| panic!("test topic: {error}"))
+    }
+
+    #[tokio::test]
+    async fn preparing_goes_through_signing_and_sends_nothing() {
+        // Nothing listens on port 1: a request that reached the network would fail to
+        // connect, and prepare would report that instead of its own stop.
+        let prepared = publisher("http://127.0.0.1:1").prepare(&topic()).await;
+        assert_eq!(prepared, Ok(()));
+    }
+
+    #[tokio::test]
+    async fn a_publish_to_the_same_closed_port_does_fail_to_connect() {
+        let notification = crate::notification::Notification::new(
+            crate::notification::Channel::TEXT,
+            crate::notification::Subject::new("s"),
+            "body",
+            crate::message::Severity::Info,
+            crate::message::Attributes::new(),
+        );
+        let published = publisher("http://127.0.0.1:1")
+            .publish(&topic(), &notification)
+            .await;
+        assert!(published.is_err(), "{published:?}");
     }
 }
