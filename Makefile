@@ -98,9 +98,6 @@ CLIPPY := CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__ RUSTC_WORKS
 lint: ## Check formatting and run clippy with warnings as errors
 	cargo fmt --check
 	$(CLIPPY) cargo build --all-targets $(DEV_FEATURES)
-	@# And the default feature set, the one `cargo clippy --all-targets` checks: test support
-	@# that only the redrive command's tests use must not turn into dead code without them.
-	$(CLIPPY) cargo build --all-targets
 	@# The demo's build: the pure core without the `aws` feature must stay warning-free too.
 	$(CLIPPY) cargo build --no-default-features --bin notifier-demo
 
