@@ -28,9 +28,7 @@ impl SnsPublisher {
             client: aws_sdk_sns::Client::new(config),
         }
     }
-}
 
-impl SnsPublisher {
     /// Takes a `Publish` to `topic` through the SDK's pipeline up to the moment it would be
     /// sent (serialising, resolving the endpoint, loading credentials, signing) and stops it
     /// there, so that what the first notification would pay to set those up is paid at
@@ -46,20 +44,31 @@ impl SnsPublisher {
             .interceptor(StopBeforeSending)
             .send()
             .await;
-        match result {
-            Ok(_) => Err("a publish meant to stop before sending was sent".to_owned()),
-            Err(error) if super::error::describe(&error).contains(STOPPED) => Ok(()),
-            Err(error) => Err(super::error::describe(&error)),
+        let Err(error) = result else {
+            return Err("a publish meant to stop before sending was sent".to_owned());
+        };
+        // The SDK wraps the interceptor's error; it is found by its type in the chain.
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+        while let Some(current) = cause {
+            if current.is::<Stopped>() {
+                return Ok(());
+            }
+            cause = current.source();
         }
+        Err(super::error::describe(&error))
     }
 }
 
 const PREPARED_MESSAGE: &str = "prepared at init, never sent";
-const STOPPED: &str = "stopped before sending: prepared at init";
 
 /// Ends a request just before it is handed to the HTTP client.
 #[derive(Debug)]
 struct StopBeforeSending;
+
+/// The error [`StopBeforeSending`] ends a request with.
+#[derive(Debug, thiserror::Error)]
+#[error("stopped before sending: prepared at init")]
+struct Stopped;
 
 impl Intercept for StopBeforeSending {
     fn name(&self) -> &'static str {
@@ -72,7 +81,7 @@ impl Intercept for StopBeforeSending {
         _: &RuntimeComponents,
         _: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        Err(STOPPED.into())
+        Err(Box::new(Stopped))
     }
 }
 
