@@ -18,10 +18,10 @@ bench-venv: $(BENCH_VENV_STAMP) ## Create .venv-bench with the Python peer's pac
 
 # Rebuilt from scratch whenever the pinned requirements change. The venv ignores itself in
 # git, as venvs made by newer Pythons do. Its packages are compiled to bytecode as they are
-# installed, as pip does and as they are in a Lambda deployment package: uv leaves that to
-# the first import, and the peer runs with PYTHONDONTWRITEBYTECODE, so it would compile
-# boto3 and pydantic at every cold start and look more than twice as slow as it is.
+# installed (make-venv), as they are in a Lambda deployment package: the peer runs with
+# PYTHONDONTWRITEBYTECODE, and compiling boto3 and pydantic at every cold start would make
+# it look more than twice as slow as it is.
 $(BENCH_VENV_STAMP): requirements/bench.txt
-	$(call make-venv,$(BENCH_VENV),requirements/bench.txt,--compile-bytecode)
+	$(call make-venv,$(BENCH_VENV),requirements/bench.txt)
 	printf '*\n' > $(BENCH_VENV)/.gitignore
 	touch $@
