@@ -36,7 +36,7 @@ pub fn neutralise_into(out: &mut String, text: &str) {
     while !rest.is_empty() {
         // Runs of ordinary ASCII (letters, digits, most punctuation) need no decision and
         // are copied whole; only the characters after them go one by one.
-        let plain = rest.bytes().take_while(|&b| is_plain_ascii(b)).count();
+        let plain = plain_run(rest.as_bytes());
         if plain > 0 {
             if pending_space {
                 out.push(' ');
@@ -82,6 +82,26 @@ pub fn neutralise_into(out: &mut String, text: &str) {
             _ => out.push(look_alike(c).unwrap_or(c)),
         }
         previous = Some(c);
+    }
+}
+
+/// How many bytes at the start of `bytes` are copied as they are: plain ASCII, and the single
+/// spaces between plain characters (words). A lone space between two plain characters is
+/// exactly what the character-by-character path writes for it; a run of spaces, a leading
+/// or a trailing one is left to that path, which collapses or drops it.
+fn plain_run(bytes: &[u8]) -> usize {
+    let mut end = 0;
+    loop {
+        while end < bytes.len() && is_plain_ascii(bytes[end]) {
+            end += 1;
+        }
+        let word_follows = end > 0
+            && bytes.get(end) == Some(&b' ')
+            && bytes.get(end + 1).is_some_and(|&next| is_plain_ascii(next));
+        if !word_follows {
+            return end;
+        }
+        end += 1;
     }
 }
 
@@ -166,6 +186,21 @@ mod tests {
             "CLIENT_ERROR own_offer"
         );
         assert_eq!(neutralise("🚀 launch"), "🚀 launch");
+    }
+
+    #[test]
+    fn spaces_between_words_stay_single_and_the_rules_still_see_them() {
+        assert_eq!(
+            neutralise("  Acme   Data Platform v2 "),
+            "Acme Data Platform v2"
+        );
+        assert_eq!(neutralise("x _y_ z"), "x ˍyˍ z");
+        assert_eq!(neutralise("mail @here now"), "mail ＠here now");
+        assert_eq!(
+            neutralise("see https://x.example now"),
+            "see https∶//x.example now"
+        );
+        assert_eq!(neutralise("a \u{200B} b"), "a b");
     }
 
     #[test]
