@@ -210,7 +210,8 @@ def target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]
             f"≤ {ZIP_MB:g} MB",
             megabytes(results["zip_bytes"]),
             verdict(zip_mb, ZIP_MB, " MB"),
-            f"The stripped binary is {megabytes(results['binary_bytes'])}.",
+            f"The stripped binary is {megabytes(results['binary_bytes'])}. What each SDK "
+            "client adds: bench/build-times.md, \"What each SDK client costs\".",
         )
     )
     return rows
