@@ -1,12 +1,14 @@
 """Report what template.yaml declares, for tests/integration/template.rs to check against the code.
 
-Reads a JSON request on stdin:
+Reads JSON requests on stdin, one per line, until stdin closes:
 
     {"template": "/path/to/template.yaml",
      "parameters": {"AccountIds": "111122223333"},   (optional; else the defaults)
      "events": [{"name": "events/x.json", "event": {...EventBridge envelope...}}, ...]}
 
-and prints one JSON object of facts on stdout:
+and answers each with one line on stdout: {"report": {...}} or {"error": "why"}. A test
+process keeps its helpers running between requests, so cfn-lint and moto are imported once
+per helper, not once per request. The report is one JSON object of facts:
 
     functions  per AWS::Serverless::Function: environment variables (each a
                {"ref": LogicalId} or {"value": raw}), the topics its policies
@@ -58,6 +60,7 @@ is printed on stderr with a non-zero exit status.
 
 import json
 import sys
+import traceback
 from types import SimpleNamespace
 
 from cfnlint.decode import cfn_yaml
@@ -256,9 +259,12 @@ def expand_language_extensions(template, filename):
     return expanded, written
 
 
+class Refused(Exception):
+    """A request the helper cannot answer; its message is the answer's "error"."""
+
+
 def fail(message):
-    print(f"template_patterns.py: {message}", file=sys.stderr)
-    sys.exit(2)
+    raise Refused(message)
 
 
 def plain(node):
@@ -474,11 +480,8 @@ def compile_pattern(rule):
         fail(f"rule {rule['id']}: EventBridge rejects its pattern {pattern!r}: {error}")
 
 
-def main():
-    try:
-        request = json.load(sys.stdin)
-    except json.JSONDecodeError as error:
-        fail(f"stdin is not a JSON request: {error}")
+def report(request):
+    """The facts of one request, as the module's docstring lists them."""
     try:
         loaded = cfn_yaml.load(request["template"])
     except Exception as error:
@@ -597,32 +600,44 @@ def main():
             "boundary": properties.get("PermissionsBoundary"),
         }
 
-    json.dump(
-        {
-            "functions": functions,
-            "topics": topics,
-            "rules": rules,
-            "matches": matches,
-            "resources": resources,
-            "chat_channels": chat_channels,
-            "roles": roles,
-            "tables": tables,
-            "parameters": template.get("Parameters") or {},
-            "conditions": template.get("Conditions") or {},
-            "mappings": template.get("Mappings") or {},
-            "written_environment": written_environment,
-            "deployed": resolver.deployed(resources),
-            "outputs": template.get("Outputs") or {},
-            "loops": plain(template_loops),
-            "archives": archives,
-            "archive_matches": archive_matches,
-            "rejected_by": rejected_by(template, resolver),
-            "parameter_sets": parameter_sets,
-        },
-        sys.stdout,
-        indent=1,
-        sort_keys=True,
-    )
+    return {
+        "functions": functions,
+        "topics": topics,
+        "rules": rules,
+        "matches": matches,
+        "resources": resources,
+        "chat_channels": chat_channels,
+        "roles": roles,
+        "tables": tables,
+        "parameters": template.get("Parameters") or {},
+        "conditions": template.get("Conditions") or {},
+        "mappings": template.get("Mappings") or {},
+        "written_environment": written_environment,
+        "deployed": resolver.deployed(resources),
+        "outputs": template.get("Outputs") or {},
+        "loops": plain(template_loops),
+        "archives": archives,
+        "archive_matches": archive_matches,
+        "rejected_by": rejected_by(template, resolver),
+        "parameter_sets": parameter_sets,
+    }
+
+
+def main():
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            answer = {"report": report(json.loads(line))}
+        except json.JSONDecodeError as error:
+            answer = {"error": f"the request is not JSON: {error}"}
+        except Refused as error:
+            answer = {"error": str(error)}
+        except Exception:  # one bad request must not end the helper the others share
+            answer = {"error": traceback.format_exc()}
+        # One line per answer: JSON escapes every line break inside its strings.
+        sys.stdout.write(json.dumps(answer, sort_keys=True) + "\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -6,9 +6,11 @@
 //! written into the tests, so a topic or rule added to the template is exercised too.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -52,79 +54,126 @@ pub fn report_parameter_sets(template: &str, sets: &[Value]) -> Vec<Value> {
         .clone()
 }
 
-/// Sends one request to tests/template_patterns.py and returns its JSON report.
+/// Sends one request to a tests/template_patterns.py helper and returns its JSON report.
+///
+/// Helpers stay running between requests: importing cfn-lint and moto is most of what a
+/// request costs, and the suite sends dozens. A request takes an idle helper, or starts one
+/// when every helper is busy (tests run in parallel), and gives it back once answered. A
+/// helper that fails to answer is stopped, not given back. Helpers end when the test process
+/// does: their stdin closes with it.
 fn run(request: &Value) -> Value {
-    let python = std::env::var(PYTHON_VARIABLE)
-        .ok()
-        .filter(|python| !python.trim().is_empty())
-        .unwrap_or_else(|| {
+    let idle = || IDLE_HELPERS.lock().unwrap_or_else(PoisonError::into_inner);
+    let popped = idle().pop();
+    let mut helper = popped.unwrap_or_else(Helper::start);
+    match helper.ask(request) {
+        Ok(report) => {
+            idle().push(helper);
+            report
+        }
+        Err(problem) => {
+            let stderr = helper.stop();
             panic!(
-                "{PYTHON_VARIABLE} is not set: template.yaml is read with cfn-lint from the \
-                 project's venv. Run `make test`, or set {PYTHON_VARIABLE}=.venv/bin/python"
+                "{} {problem}\n{stderr}",
+                root().join("tests").join("template_patterns.py").display()
             )
-        });
-    let script = root().join("tests").join("template_patterns.py");
-    let mut child = Command::new(&python)
-        .arg(&script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|error| panic!("cannot run {PYTHON_VARIABLE}={python}: {error}"));
-    // Pipes are written and read on their own threads, so a helper that dies early or
-    // prints a lot cannot block the test; the helper itself is killed if it overstays.
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    let body = request.to_string();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(body.as_bytes());
-    });
-    let stdout = read_on_a_thread(child.stdout.take().expect("piped stdout"));
-    let stderr = read_on_a_thread(child.stderr.take().expect("piped stderr"));
-    let status = wait_bounded(&mut child, HELPER_TIMEOUT)
-        .unwrap_or_else(|| panic!("{} still runs after {HELPER_TIMEOUT:?}", script.display()));
-    writer.join().expect("the stdin writer does not panic");
-    let stdout = stdout.join().expect("the stdout reader does not panic");
-    let stderr = stderr.join().expect("the stderr reader does not panic");
-    assert!(
-        status.success(),
-        "{} failed ({status}):\n{}",
-        script.display(),
-        String::from_utf8_lossy(&stderr)
-    );
-    serde_json::from_slice(&stdout).unwrap_or_else(|error| {
-        panic!(
-            "{} printed no JSON report ({error}):\n{}",
-            script.display(),
-            String::from_utf8_lossy(&stdout)
-        )
-    })
+        }
+    }
 }
 
-/// How long the helper may take: it loads cfn-lint and moto, a few seconds on a busy machine.
+static IDLE_HELPERS: Mutex<Vec<Helper>> = Mutex::new(Vec::new());
+
+/// How long the helper may take for one request: the first loads cfn-lint and moto, a few
+/// seconds on a busy machine.
 const HELPER_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Reads a pipe to its end on another thread.
-fn read_on_a_thread(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
-    std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        bytes
-    })
+/// One running helper: a request goes in on its stdin as one line, its answer comes back on
+/// stdout as one line, read on a thread of its own so that waiting for it can time out.
+struct Helper {
+    child: Child,
+    stdin: ChildStdin,
+    answers: Receiver<String>,
+    stderr: Arc<Mutex<Vec<u8>>>,
 }
 
-/// Waits for `child` to exit for at most `limit`; kills it and returns `None` after that.
-fn wait_bounded(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
-    let deadline = Instant::now() + limit;
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Some(status),
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
+impl Helper {
+    fn start() -> Self {
+        let python = std::env::var(PYTHON_VARIABLE)
+            .ok()
+            .filter(|python| !python.trim().is_empty())
+            .unwrap_or_else(|| {
+                panic!(
+                    "{PYTHON_VARIABLE} is not set: template.yaml is read with cfn-lint from the \
+                     project's venv. Run `make test`, or set {PYTHON_VARIABLE}=.venv/bin/python"
+                )
+            });
+        let script = root().join("tests").join("template_patterns.py");
+        let mut child = Command::new(&python)
+            .arg(&script)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot run {PYTHON_VARIABLE}={python}: {error}"));
+        let stdin = child.stdin.take().expect("piped stdin");
+        let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let (sender, answers) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stdout.lines() {
+                let Ok(line) = line else { break };
+                if sender.send(line).is_err() {
+                    break;
+                }
             }
+        });
+        // Kept whole, so a helper that fails can say why.
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let mut pipe = child.stderr.take().expect("piped stderr");
+        let kept = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut chunk = [0_u8; 4096];
+            while let Ok(read @ 1..) = pipe.read(&mut chunk) {
+                kept.lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .extend_from_slice(&chunk[..read]);
+            }
+        });
+        Self {
+            child,
+            stdin,
+            answers,
+            stderr,
         }
+    }
+
+    /// The report for `request`, or what went wrong: the helper's own error, its exit, or
+    /// its silence past [`HELPER_TIMEOUT`].
+    fn ask(&mut self, request: &Value) -> Result<Value, String> {
+        writeln!(self.stdin, "{request}")
+            .and_then(|()| self.stdin.flush())
+            .map_err(|error| format!("did not take the request: {error}"))?;
+        let line = match self.answers.recv_timeout(HELPER_TIMEOUT) {
+            Ok(line) => line,
+            Err(RecvTimeoutError::Timeout) => {
+                return Err(format!("did not answer within {HELPER_TIMEOUT:?}"));
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err("exited without answering".to_owned());
+            }
+        };
+        let mut answer: Value = serde_json::from_str(&line)
+            .map_err(|error| format!("answered with no JSON ({error}): {line}"))?;
+        match answer["error"].as_str() {
+            Some(error) => Err(format!("refused the request: {error}")),
+            None => Ok(answer["report"].take()),
+        }
+    }
+
+    /// Stops the helper and returns what it wrote on stderr.
+    fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let stderr = self.stderr.lock().unwrap_or_else(PoisonError::into_inner);
+        String::from_utf8_lossy(&stderr).into_owned()
     }
 }
 
