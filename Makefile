@@ -43,8 +43,9 @@ venv: $(VENV_STAMP) ## Create .venv with the pinned Python tools (moto, cargo-la
 # against 71 s with pip). Every module is compiled to bytecode as it is installed, as pip
 # does: uv would leave that to the first import, and where PYTHONDONTWRITEBYTECODE is set
 # nothing is ever written back, so every start compiled its imports again. cfn-lint took
-# 5.3 s to import that way and 1.5 s with bytecode, and the tests start it dozens of times
-# (tests/template_patterns.py), besides moto_server and sam. $(call make-venv,DIR,REQUIREMENTS)
+# 5.3 s to import that way and 1.5 s with bytecode; it is started by the tests' template
+# helpers (tests/template_patterns.py) and by lint-template, beside moto_server and sam.
+# $(call make-venv,DIR,REQUIREMENTS)
 UV_VERSION := 0.13.8
 define make-venv
 $(PYTHON) -m venv --clear $(1)
