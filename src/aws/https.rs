@@ -8,14 +8,53 @@ use aws_smithy_http_client::{
     Builder,
     tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode},
 };
-use aws_smithy_runtime_api::client::http::SharedHttpClient;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
 
 /// The HTTPS client for [`super::load_sdk_config`].
 pub fn https_client() -> SharedHttpClient {
-    Builder::new()
-        .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
-        .tls_context(tls_context())
-        .build_https()
+    SharedHttpClient::new(WithoutThrowawayConnector(
+        Builder::new()
+            .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+            .tls_context(tls_context())
+            .build_https(),
+    ))
+}
+
+/// The SDK's HTTPS client without its check at client construction. That check builds a
+/// connector, TLS configuration and trust anchors included, and drops it. It exists to read
+/// the system's certificate store early, which this client never reads. It ran for every
+/// client built: the SNS client at init, and the client of every lookup. The connector
+/// requests use is built once, on first use (at init, by `SnsPublisher::prepare`), and
+/// cached by the SDK's client as before.
+#[derive(Debug)]
+struct WithoutThrowawayConnector(SharedHttpClient);
+
+impl HttpClient for WithoutThrowawayConnector {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        self.0.http_connector(settings, components)
+    }
+
+    fn validate_final_config(
+        &self,
+        components: &RuntimeComponents,
+        cfg: &ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.validate_final_config(components, cfg)
+    }
+
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        self.0.connector_metadata()
+    }
 }
 
 /// A TLS context whose only trust anchors are the Mozilla roots.

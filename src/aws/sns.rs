@@ -5,10 +5,12 @@
 use aws_config::SdkConfig;
 use aws_sdk_sns::types::MessageAttributeValue;
 use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::http::{HttpClient, HttpConnectorSettings};
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::timeout::TimeoutConfig;
 use std::collections::HashMap;
 
 use crate::config::TopicArn;
@@ -78,9 +80,20 @@ impl Intercept for StopBeforeSending {
     fn read_before_transmit(
         &self,
         _: &BeforeTransmitInterceptorContextRef<'_>,
-        _: &RuntimeComponents,
-        _: &mut ConfigBag,
+        components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        // The HTTP client builds its connector (the TLS configuration and its trust anchors)
+        // on first use and caches it by these timeouts: asked for here with the settings the
+        // SDK's transmit step would use, it is built at init instead of on the first publish.
+        if let (Some(http_client), Some(timeouts)) =
+            (components.http_client(), cfg.load::<TimeoutConfig>())
+        {
+            let mut settings = HttpConnectorSettings::builder();
+            settings.set_connect_timeout(timeouts.connect_timeout());
+            settings.set_read_timeout(timeouts.read_timeout());
+            http_client.http_connector(&settings.build(), components);
+        }
         Err(Box::new(Stopped))
     }
 }
