@@ -54,8 +54,8 @@ with moto's EventBridge implementation, the template is read with cfn-lint's
 CloudFormation YAML loader (so !Ref, !GetAtt and !Sub parse). A template with the
 AWS::LanguageExtensions transform is expanded first with cfn-lint's implementation of it
 (the one `make lint-template` checks), so every section above lists the resources and
-outputs Fn::ForEach makes, under their own logical ids, and never the loops. Any problem
-is printed on stderr with a non-zero exit status.
+outputs Fn::ForEach makes, under their own logical ids, and never the loops. A request the
+helper cannot answer gets {"error": "why"} as its answer, and the helper goes on to the next.
 """
 
 import json
