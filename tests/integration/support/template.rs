@@ -72,15 +72,16 @@ fn run(request: &Value) -> Value {
         }
         Err(problem) => {
             let stderr = helper.stop();
-            panic!(
-                "{} {problem}\n{stderr}",
-                root().join("tests").join("template_patterns.py").display()
-            )
+            panic!("{} {problem}\n{stderr}", helper_script().display())
         }
     }
 }
 
 static IDLE_HELPERS: Mutex<Vec<Helper>> = Mutex::new(Vec::new());
+
+fn helper_script() -> std::path::PathBuf {
+    root().join("tests").join("template_patterns.py")
+}
 
 /// How long the helper may take for one request: the first loads cfn-lint and moto, a few
 /// seconds on a busy machine.
@@ -106,7 +107,7 @@ impl Helper {
                      project's venv. Run `make test`, or set {PYTHON_VARIABLE}=.venv/bin/python"
                 )
             });
-        let script = root().join("tests").join("template_patterns.py");
+        let script = helper_script();
         let mut child = Command::new(&python)
             .arg(&script)
             .stdin(Stdio::piped())
