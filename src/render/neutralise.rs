@@ -85,28 +85,42 @@ pub fn neutralise_into(out: &mut String, text: &str) {
     }
 }
 
-/// How many bytes at the start of `bytes` are copied as they are: plain ASCII, and the single
-/// spaces between plain characters (words). A lone space between two plain characters is
-/// exactly what the character-by-character path writes for it; a run of spaces, a leading
-/// or a trailing one is left to that path, which collapses or drops it.
+/// How many bytes at the start of `bytes` are copied as they are: plain ASCII, the single
+/// spaces between words, and the characters whose meaning depends on their neighbours
+/// (`:`, `@`, `#`, `_`) where the next byte, an ASCII character, shows they mean nothing.
+/// The character-by-character path would write each of these bytes unchanged; whatever it
+/// has to decide (a run of spaces, a leading one, a neighbour that is not ASCII and may be
+/// invisible) is left to it.
 fn plain_run(bytes: &[u8]) -> usize {
     let mut end = 0;
-    loop {
-        while end < bytes.len() && is_plain_ascii(bytes[end]) {
-            end += 1;
-        }
-        let word_follows = end > 0
-            && bytes.get(end) == Some(&b' ')
-            && bytes.get(end + 1).is_some_and(|&next| is_plain_ascii(next));
-        if !word_follows {
-            return end;
+    while let Some(&byte) = bytes.get(end) {
+        let next = bytes.get(end + 1).copied();
+        let next_is_ascii =
+            |rule: fn(u8) -> bool| next.is_none_or(|next| next.is_ascii() && rule(next));
+        let copied = match byte {
+            // Collapsing and trimming are the other path's: only a space between two
+            // characters it would write is copied here.
+            b' ' => end > 0 && next.is_some_and(|next| next.is_ascii_graphic()),
+            b':' => next_is_ascii(|next| next != b'/'),
+            b'@' | b'#' => next_is_ascii(|next| !next.is_ascii_alphabetic()),
+            b'_' => {
+                end > 0
+                    && bytes[end - 1].is_ascii_alphanumeric()
+                    && next.is_some_and(|next| next.is_ascii_alphanumeric())
+            }
+            _ => is_plain_ascii(byte),
+        };
+        if !copied {
+            break;
         }
         end += 1;
     }
+    end
 }
 
 /// ASCII that is printed as it is whatever comes next: not a space or control character,
-/// and none of the characters markdown or mentions give a meaning to.
+/// and none of the characters markdown or mentions give a meaning to, alone or by what
+/// follows them.
 fn is_plain_ascii(byte: u8) -> bool {
     PLAIN_ASCII[usize::from(byte)]
 }
@@ -209,6 +223,51 @@ mod tests {
         assert_eq!(neutralise("line\nbreak\ttab"), "line break tab");
         assert_eq!(neutralise("@\u{200B}here"), "＠here");
         assert_eq!(neutralise("https:\u{2060}//x"), "https∶//x");
+    }
+
+    /// [`neutralise_into`] with every character taken on its own: what the runs it copies
+    /// whole must add up to.
+    fn neutralise_char_by_char(text: &str) -> String {
+        let mut out = String::new();
+        let visible: Vec<char> = text
+            .chars()
+            .filter(|&c| !is_format_or_invisible(c))
+            .collect();
+        let mut pending_space = false;
+        let mut previous: Option<char> = None;
+        for (index, &c) in visible.iter().enumerate() {
+            if c.is_whitespace() || c.is_control() {
+                pending_space = !out.is_empty();
+                previous = Some(' ');
+                continue;
+            }
+            if std::mem::take(&mut pending_space) {
+                out.push(' ');
+            }
+            let next = visible.get(index + 1).copied();
+            out.push(match c {
+                '_' if !(previous.is_some_and(char::is_alphanumeric)
+                    && next.is_some_and(char::is_alphanumeric)) =>
+                {
+                    'ˍ'
+                }
+                '@' if next.is_some_and(char::is_alphabetic) => '＠',
+                '#' if next.is_some_and(char::is_alphabetic) => '＃',
+                ':' if next == Some('/') => '∶',
+                _ => look_alike(c).unwrap_or(c),
+            });
+            previous = Some(c);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn copying_runs_whole_gives_what_each_character_would(
+            text in "[ aZ9:/@#_<`.\\n\\t\\u{200b}\\u{2060}é🚀]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(neutralise(&text), neutralise_char_by_char(&text));
+        }
     }
 
     #[test]
