@@ -51,12 +51,18 @@ impl Attributes {
     /// `name: value` first, then these attributes in order, by the rules of
     /// [`Self::with`]: what `Attributes::new().with(name, value)` folded over these gives,
     /// without making each value one line again or copying it.
-    pub fn led_by(self, name: &'static str, value: &str) -> Self {
-        self.0
-            .into_iter()
-            .fold(Attributes::new().with(name, value), |all, (name, value)| {
-                all.with_normalised(name, value)
-            })
+    pub fn led_by(mut self, name: &'static str, value: &str) -> Self {
+        // Folded that way, an attribute of the same name here would replace the leading
+        // one, and every other attribute would keep its place behind it: the same list is
+        // made by putting the leading attribute in front, without copying the others.
+        if self.get(name).is_some() {
+            return self;
+        }
+        if let Some(lead) = Attributes::new().with(name, value).0.pop() {
+            self.0.insert(0, lead);
+            self.0.truncate(MAX_ATTRIBUTES);
+        }
+        self
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -127,6 +133,36 @@ mod tests {
             .fold(Attributes::new(), |acc, name| acc.with(name, "v"));
         assert_eq!(attributes.len(), MAX_ATTRIBUTES);
         assert_eq!(attributes.get("b0"), None);
+    }
+
+    #[test]
+    fn a_leading_attribute_goes_first_unless_it_is_already_there() {
+        let family = Attributes::new()
+            .with("offer_id", "offer-1")
+            .with("detail_type", "Offer Released");
+        let led = family.clone().led_by("severity", " info\n");
+        let names: Vec<_> = led.iter().collect();
+        assert_eq!(
+            names,
+            [
+                ("severity", "info"),
+                ("offer_id", "offer-1"),
+                ("detail_type", "Offer Released")
+            ]
+        );
+        assert_eq!(family.clone().led_by("offer_id", "other"), family);
+        assert_eq!(family.clone().led_by("severity", " \n"), family);
+
+        let full = (0..MAX_ATTRIBUTES).fold(Attributes::new(), |all, index| {
+            all.with(
+                ["a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9"][index],
+                "v",
+            )
+        });
+        let led = full.led_by("severity", "info");
+        assert_eq!(led.len(), MAX_ATTRIBUTES);
+        assert_eq!(led.iter().next(), Some(("severity", "info")));
+        assert_eq!(led.get("a9"), None, "the last one makes room");
     }
 
     #[test]

@@ -281,6 +281,10 @@ fn description(message: &Message) -> String {
             write_link(&mut text, link);
         }
     }
+    // No text has more characters than bytes: most descriptions are not counted at all.
+    if text.len() <= MAX_DESCRIPTION_CHARS {
+        return text;
+    }
     let total = text.chars().count();
     if total <= MAX_DESCRIPTION_CHARS {
         return text;
