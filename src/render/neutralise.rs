@@ -93,7 +93,15 @@ pub fn neutralise_into(out: &mut String, text: &str) {
 /// invisible) is left to it.
 fn plain_run(bytes: &[u8]) -> usize {
     let mut end = 0;
-    while let Some(&byte) = bytes.get(end) {
+    loop {
+        // The tight loop over what needs no look at its neighbours, then one decision.
+        end += bytes[end..]
+            .iter()
+            .take_while(|&&byte| is_plain_ascii(byte))
+            .count();
+        let Some(&byte) = bytes.get(end) else {
+            return end;
+        };
         let next = bytes.get(end + 1).copied();
         let next_is_ascii =
             |rule: fn(u8) -> bool| next.is_none_or(|next| next.is_ascii() && rule(next));
@@ -108,14 +116,13 @@ fn plain_run(bytes: &[u8]) -> usize {
                     && bytes[end - 1].is_ascii_alphanumeric()
                     && next.is_some_and(|next| next.is_ascii_alphanumeric())
             }
-            _ => is_plain_ascii(byte),
+            _ => false,
         };
         if !copied {
-            break;
+            return end;
         }
         end += 1;
     }
-    end
 }
 
 /// ASCII that is printed as it is whatever comes next: not a space or control character,
