@@ -133,7 +133,7 @@ lint-template: venv venv-sam ## Lint template.yaml (with and without chat channe
 # cargo-lambda moves the binary cargo made into --lambda-dir once cargo has released its lock,
 # so two of these at once (CI's build and the bench smoke run's) could both find the build
 # fresh and race for that one file: the whole step, move included, holds a lock of its own.
-lambda-build-x86: venv ## Check `cargo lambda build --release` (x86_64) produces the bootstrap (the one bench measures)
+lambda-build-x86: venv ## Check `cargo lambda build --release` (x86_64) produces the bootstrap (the one bench measures), linked position-dependent
 	mkdir -p "$(LAMBDA_TARGET_DIR)"
 	$(WITH_TOOLS) CARGO_TARGET_DIR="$(LAMBDA_TARGET_DIR)" flock "$(LAMBDA_TARGET_DIR)/.lambda-build.lock" \
 	  cargo lambda build --release --x86-64 --bin $(BINARY) --lambda-dir $(X86_LAMBDA_DIR)
@@ -142,4 +142,8 @@ lambda-build-x86: venv ## Check `cargo lambda build --release` (x86_64) produces
 	  echo "lambda-build-x86: cargo lambda build did not produce $$bootstrap" >&2; \
 	  exit 1; \
 	fi; \
-	echo "lambda-build-x86: $$bootstrap ($$(du -h "$$bootstrap" | cut -f1))"
+	if ! readelf -h "$$bootstrap" | grep -q 'Type: *EXEC '; then \
+	  echo "lambda-build-x86: $$bootstrap is position-independent; build.rs links it at a fixed address" >&2; \
+	  exit 1; \
+	fi; \
+	echo "lambda-build-x86: $$bootstrap ($$(du -h "$$bootstrap" | cut -f1), position-dependent)"
