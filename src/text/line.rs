@@ -1,0 +1,154 @@
+//! One clean line from any text: control characters and line breaks become spaces, format
+//! and invisible characters are dropped, whitespace collapses. Every seller-, partner- or
+//! buyer-written value goes through here before it is shown.
+
+/// Unicode format characters (general category Cf): among them the bidi embeddings,
+/// overrides and isolates (U+202A–U+202E, U+2066–U+2069), the zero-width spaces, joiners
+/// and direction marks (U+200B–U+200F) and the byte-order mark (U+FEFF). They are invisible
+/// and can hide or reorder what a name says.
+pub fn is_format(c: char) -> bool {
+    // Nearly every character checked is below the first format character (U+00AD): one
+    // comparison answers for them instead of the whole list.
+    c >= '\u{00AD}'
+        && matches!(c,
+        '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
+        | '\u{0890}' | '\u{0891}' | '\u{08E2}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{110BD}' | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// [`is_format`], and the other characters that show nothing: the combining grapheme
+/// joiner, Hangul and Mongolian fillers, variation selectors, unassigned tag characters.
+pub fn is_format_or_invisible(c: char) -> bool {
+    c >= '\u{00AD}'
+        && (is_format(c)
+            || matches!(c,
+            '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}' | '\u{2065}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FFA0}' | '\u{E0000}'..='\u{E0FFF}'))
+}
+
+/// Turns any text into one clean line: control characters and line breaks become spaces,
+/// format characters (bidi controls, zero-width characters) are dropped, runs of
+/// whitespace collapse into one space, and the ends are trimmed.
+pub fn single_line(text: &str) -> String {
+    let mut line = String::with_capacity(text.len());
+    single_line_into(&mut line, text);
+    line
+}
+
+/// [`single_line`], appended to `out`.
+pub fn single_line_into(out: &mut String, text: &str) {
+    let start = out.len();
+    let mut pending_space = false;
+    let mut rest = text;
+    loop {
+        // Words of printable ASCII, and the single spaces between them, are copied whole;
+        // only what follows them is looked at character by character.
+        let words = ascii_words_len(rest.as_bytes());
+        if words > 0 {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push_str(&rest[..words]);
+            rest = &rest[words..];
+        }
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else { break };
+        rest = chars.as_str();
+        if is_format_or_invisible(c) {
+            continue;
+        }
+        if c.is_whitespace() || c.is_control() {
+            pending_space = out.len() > start;
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+}
+
+/// How many bytes at the start of `bytes` are printable ASCII other than the space, and
+/// the single spaces between them: exactly what the character-by-character path would copy
+/// unchanged. A run of spaces, and a space at either end, is left to that path.
+fn ascii_words_len(bytes: &[u8]) -> usize {
+    let is_word_byte = |byte: &u8| (b'!'..=b'~').contains(byte);
+    let mut end = 0;
+    loop {
+        end += bytes[end..]
+            .iter()
+            .take_while(|byte| is_word_byte(byte))
+            .count();
+        let word_follows = end > 0
+            && bytes.get(end) == Some(&b' ')
+            && bytes.get(end + 1).is_some_and(is_word_byte);
+        if !word_follows {
+            return end;
+        }
+        end += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`single_line`] by its definition, one character at a time: what the word runs it
+    /// copies whole must add up to.
+    fn single_line_char_by_char(text: &str) -> String {
+        let mut line = String::new();
+        let mut pending_space = false;
+        for c in text.chars().filter(|&c| !is_format_or_invisible(c)) {
+            if c.is_whitespace() || c.is_control() {
+                pending_space = !line.is_empty();
+            } else {
+                if std::mem::take(&mut pending_space) {
+                    line.push(' ');
+                }
+                line.push(c);
+            }
+        }
+        line
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn copying_words_whole_gives_what_each_character_would(
+            text in "[ a-z~!\\t\\n\\u{0}\\u{85}\\u{a0}\\u{200b}\\u{202e}\\u{3000}é🚀]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(single_line(&text), single_line_char_by_char(&text));
+        }
+    }
+
+    #[test]
+    fn clean_lines_are_copied_as_they_are() {
+        for clean in ["", "a", "offer-1", "Acme Data Platform v2.0", "~!x y"] {
+            assert_eq!(single_line(clean), clean);
+        }
+        for (unclean, line) in [(" a", "a"), ("a ", "a"), (" ", ""), ("a  b", "a b")] {
+            assert_eq!(single_line(unclean), line);
+        }
+    }
+
+    #[test]
+    fn single_line_collapses_whitespace_and_controls() {
+        assert_eq!(single_line("  a\n\tb\r\n\u{0}c  "), "a b c");
+        assert_eq!(single_line("\n\n"), "");
+        assert_eq!(single_line("🚀 launch"), "🚀 launch");
+    }
+
+    #[test]
+    fn format_characters_are_dropped() {
+        assert_eq!(
+            single_line("a\u{202E}b\u{200B}c\u{2066}d\u{FEFF}e\u{200F}"),
+            "abcde"
+        );
+        assert_eq!(single_line("\u{200B} \u{200B}x"), "x");
+    }
+}
