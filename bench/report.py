@@ -76,16 +76,17 @@ def target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]
 
     first_next = rust["first_next"].median
     why = (
-        f"A dry run, which loads no SDK configuration and builds no SNS client, asks after "
-        f"{ms(dry['first_next'].median)}: the SDK's share of init is "
-        f"{ms(first_next - dry['first_next'].median)}: the SDK configuration, the SNS client "
-        "and its HTTPS client, whose trust anchors are the Mozilla roots compiled into the "
-        "binary (the system's certificate store, which the SDK reads by default, is not read), "
-        "and the first publish prepared (a `Publish` taken through credentials, endpoint rules "
-        "and SigV4 signing and stopped before it is sent, its HTTP connector and TLS "
-        "configuration built once; the SDK's own check, which built and dropped one for every "
-        "client, is left out: 1.1 ms less to the first `next` over 260 interleaved cold starts "
-        "on 2026-12-02). The binary is linked at a fixed address, so the dynamic loader "
+        "The function reads its settings and asks for its first event; the SDK configuration, "
+        "the SNS client and its HTTPS client (whose trust anchors are the Mozilla roots "
+        "compiled into the binary, not the system's certificate store), and the first publish "
+        "prepared (a `Publish` taken through credentials, endpoint rules and SigV4 signing and "
+        "stopped before it is sent, its HTTP connector and TLS configuration built once) are "
+        "built on a second thread meanwhile: 1.25–1.28 ms less to the first `next` and "
+        "0.39–0.51 ms less to the first response over two runs of 40 and 60 interleaved cold "
+        "starts on 2026-12-03 (bench/build-times.md, \"SDK clients built beside the first "
+        "request\"). A dry run, which builds no SDK client, asks after "
+        f"{ms(dry['first_next'].median)}. The binary is linked at a fixed address, so the "
+        "dynamic loader "
         "applies no relocations to it before `main`: 0.57 ms less to the first `next` and "
         "0.5 ms less to the first response over two runs of 100 interleaved cold starts on "
         "2026-12-02 (bench/build-times.md, \"Position-dependent bootstrap\"). "
@@ -127,11 +128,11 @@ def target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]
             f"`next` to response takes {ms(handling)} ({ms(dry_handling)} in a dry run). "
             f"moto itself needs {ms(moto)} per Publish on a warm connection; the rest is the "
             "first request's new connection and moto's first request on it, and the publish's "
-            "own work. The SDK's one-time set-up for it (credentials, endpoint rules, signing, "
-            "the HTTP connector and its TLS configuration) is done at init, and no connector is "
-            "built and dropped any more: 2.6–2.9 ms less to the first response than with the "
-            "connector built on the first publish and a throwaway one per client (260 "
-            "interleaved cold starts on 2026-12-02).",
+            "own work, and what is left of the SDK's set-up (credentials, endpoint rules, "
+            "signing, the HTTP connector and its TLS configuration), which runs beside the "
+            "request for the event and is never redone for a later one. Preparing it before "
+            "the first publish instead of on it, with no throwaway connector per client, took "
+            "2.6–2.9 ms off the first response (260 interleaved cold starts on 2026-12-02).",
         )
     )
 

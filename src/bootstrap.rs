@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use aws_config::SdkConfig;
 
-use crate::accounts::{self, AccountNamesSource};
+use crate::accounts::{self, AccountNames, AccountNamesSource};
 use crate::aws::{
     self, AccountAccess, AgreementApi, CatalogApi, DigestTable, DynamoDbStore, PARAMETER_TIMEOUT,
     PartnerCentralApi, SnsPublisher,
@@ -21,7 +21,7 @@ use crate::error::{ConfigError, PublishError};
 use crate::notification::Notification;
 use crate::notifier::Notifier;
 use crate::publish::{DryRunPublisher, Publisher};
-use crate::routing::parse_routing;
+use crate::routing::{Routing, parse_routing};
 
 /// The publisher [`Config::publishing`] chose.
 #[derive(Debug)]
@@ -46,21 +46,50 @@ impl Publisher for ConfiguredPublisher {
 /// The notifier as the function runs it.
 pub type ConfiguredNotifier = Notifier<ConfiguredPublisher>;
 
+/// What must be right before the function asks for its first event: the account names and
+/// the routes, which may come from SSM parameters, and the SDK configuration when reading
+/// them needed it (the clients reuse it). Everything that can make a cold start fail with a
+/// setting's name is here; building the clients, in [`Settings::notifier`], cannot fail.
+#[derive(Debug)]
+pub struct Settings {
+    account_names: AccountNames,
+    routing: Option<Routing>,
+    sdk_config: Option<SdkConfig>,
+}
+
 /// Builds the notifier `config` describes, loading the AWS SDK configuration from the
 /// environment only when something in it talks to AWS. Fails when the account names' SSM
 /// parameter cannot be read: the function must not start naming accounts wrongly.
 pub async fn notifier(config: &Config) -> Result<ConfiguredNotifier, ConfigError> {
-    notifier_with(config, aws::load_sdk_config).await
+    Ok(settings(config).await?.notifier(config).await)
+}
+
+/// The settings `config` names, read and checked: the first, fallible half of [`notifier`].
+pub async fn settings(config: &Config) -> Result<Settings, ConfigError> {
+    settings_with(config, aws::load_sdk_config).await
 }
 
 /// [`notifier`] with the SDK configuration from `load`, called at most once: a dry run
 /// without lookups or SSM names talks to no AWS service, so it needs no region or
 /// credentials. A dry run publishes nothing, so it has no delivery to record in the table
 /// either.
+#[cfg(test)]
 async fn notifier_with<F>(
     config: &Config,
     load: impl Fn() -> F,
 ) -> Result<ConfiguredNotifier, ConfigError>
+where
+    F: Future<Output = SdkConfig>,
+{
+    Ok(settings_with(config, &load)
+        .await?
+        .notifier_with(config, &load)
+        .await)
+}
+
+/// [`settings`] with the SDK configuration from `load`, called only when a setting lives in
+/// SSM.
+async fn settings_with<F>(config: &Config, load: impl Fn() -> F) -> Result<Settings, ConfigError>
 where
     F: Future<Output = SdkConfig>,
 {
@@ -103,60 +132,86 @@ where
             })?,
         ),
     };
-    let mut durable = None;
-    let mut digests = None;
-    let publisher = match config.publishing {
-        Publishing::Sns => {
-            let sdk_config = loaded(&mut sdk_config, &load).await;
-            durable = durable_check(config, sdk_config);
-            digests = digest_store(config, sdk_config);
-            let publisher = SnsPublisher::from_sdk_config(sdk_config);
-            // The first notification's SDK set-up (credentials, endpoint, signing) at init.
-            // A failure here is only logged: the first real publish meets it and reports it.
-            if let Some(topic) = config.topics.arns().next()
-                && let Err(reason) = publisher.prepare(topic).await
-            {
-                tracing::debug!(%reason, "preparing the first publish at init failed");
-            }
-            ConfiguredPublisher::Sns(publisher)
-        }
-        Publishing::DryRun => ConfiguredPublisher::DryRun(DryRunPublisher::stdout()),
-    };
-    let (catalog_api, change_set_deadline) = lookup_client(
-        config,
-        config.change_set_lookup,
-        &mut sdk_config,
-        &load,
-        CatalogApi::new,
-    )
-    .await;
-    let (agreement_api, agreement_deadline) = lookup_client(
-        config,
-        config.agreement_lookup,
-        &mut sdk_config,
-        &load,
-        AgreementApi::new,
-    )
-    .await;
-    let (partner_central_api, cosell_deadline) = lookup_client(
-        config,
-        config.cosell_lookup,
-        &mut sdk_config,
-        &load,
-        PartnerCentralApi::new,
-    )
-    .await;
-    let mut notifier = Notifier::from_config(config, publisher);
-    if let Some(routing) = routing {
-        notifier = notifier.with_routing(routing);
+    Ok(Settings {
+        account_names,
+        routing,
+        sdk_config,
+    })
+}
+
+impl Settings {
+    /// The notifier: the publisher and the clients `config` asks for, built on these
+    /// settings. The second half of [`notifier`], which cannot fail, so the function can
+    /// ask for its first event while this runs.
+    pub async fn notifier(self, config: &Config) -> ConfiguredNotifier {
+        self.notifier_with(config, aws::load_sdk_config).await
     }
-    Ok(notifier
-        .with_digest_store(digests)
-        .with_change_set_details(catalog_api, change_set_deadline)
-        .with_agreement_details(agreement_api, agreement_deadline)
-        .with_cosell_details(partner_central_api, cosell_deadline)
-        .with_durable_check(durable)
-        .with_account_names(account_names))
+
+    async fn notifier_with<F>(self, config: &Config, load: impl Fn() -> F) -> ConfiguredNotifier
+    where
+        F: Future<Output = SdkConfig>,
+    {
+        let Self {
+            account_names,
+            routing,
+            mut sdk_config,
+        } = self;
+        let mut durable = None;
+        let mut digests = None;
+        let publisher = match config.publishing {
+            Publishing::Sns => {
+                let sdk_config = loaded(&mut sdk_config, &load).await;
+                durable = durable_check(config, sdk_config);
+                digests = digest_store(config, sdk_config);
+                let publisher = SnsPublisher::from_sdk_config(sdk_config);
+                // The first notification's SDK set-up (credentials, endpoint, signing)
+                // before the first event. A failure here is only logged: the first real
+                // publish meets it and reports it.
+                if let Some(topic) = config.topics.arns().next()
+                    && let Err(reason) = publisher.prepare(topic).await
+                {
+                    tracing::debug!(%reason, "preparing the first publish at init failed");
+                }
+                ConfiguredPublisher::Sns(publisher)
+            }
+            Publishing::DryRun => ConfiguredPublisher::DryRun(DryRunPublisher::stdout()),
+        };
+        let (catalog_api, change_set_deadline) = lookup_client(
+            config,
+            config.change_set_lookup,
+            &mut sdk_config,
+            &load,
+            CatalogApi::new,
+        )
+        .await;
+        let (agreement_api, agreement_deadline) = lookup_client(
+            config,
+            config.agreement_lookup,
+            &mut sdk_config,
+            &load,
+            AgreementApi::new,
+        )
+        .await;
+        let (partner_central_api, cosell_deadline) = lookup_client(
+            config,
+            config.cosell_lookup,
+            &mut sdk_config,
+            &load,
+            PartnerCentralApi::new,
+        )
+        .await;
+        let mut notifier = Notifier::from_config(config, publisher);
+        if let Some(routing) = routing {
+            notifier = notifier.with_routing(routing);
+        }
+        notifier
+            .with_digest_store(digests)
+            .with_change_set_details(catalog_api, change_set_deadline)
+            .with_agreement_details(agreement_api, agreement_deadline)
+            .with_cosell_details(partner_central_api, cosell_deadline)
+            .with_durable_check(durable)
+            .with_account_names(account_names)
+    }
 }
 
 /// The SDK configuration, loaded by `load` the first time something needs it.
