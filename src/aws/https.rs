@@ -1,7 +1,7 @@
 //! The HTTPS client every AWS SDK client shares: rustls on aws-lc-rs, trusting the Mozilla
-//! root certificates compiled into the binary (`webpki-root-certs`) rather than the
-//! system's certificate store, which the SDK's default client reads and parses on every
-//! cold start. Certificate validation is the SDK's own, unchanged: only where the roots come
+//! root certificates compiled into the binary (`webpki-root-certs`, written out as PEM by
+//! build.rs) rather than the system's certificate store, which the SDK's default client
+//! reads and parses on every cold start. Certificate validation is the SDK's own, unchanged: only where the roots come
 //! from differs.
 
 use aws_smithy_http_client::{
@@ -59,7 +59,7 @@ impl HttpClient for WithoutThrowawayConnector {
 
 /// A TLS context whose only trust anchors are the Mozilla roots.
 fn tls_context() -> TlsContext {
-    let trust_store = TrustStore::empty().with_pem_certificate(mozilla_roots_pem());
+    let trust_store = TrustStore::empty().with_pem_certificate(MOZILLA_ROOTS_PEM);
     // `build` only moves its fields into the context (aws-smithy-http-client 1.x) and cannot
     // fail; should a later version validate here, the SDK's default context (the system
     // store) is the safe fallback, equally strict, only slower to load.
@@ -69,17 +69,9 @@ fn tls_context() -> TlsContext {
         .unwrap_or_default()
 }
 
-/// The SDK's trust store takes PEM only; the roots are shipped as DER, so they are wrapped
-/// here (about 0.2 MB of base64, far cheaper than finding and reading the system's files).
-fn mozilla_roots_pem() -> Vec<u8> {
-    let mut pem = Vec::with_capacity(256 * 1024);
-    for certificate in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
-        pem.extend_from_slice(b"-----BEGIN CERTIFICATE-----\n");
-        pem.extend_from_slice(aws_smithy_types::base64::encode(certificate.as_ref()).as_bytes());
-        pem.extend_from_slice(b"\n-----END CERTIFICATE-----\n");
-    }
-    pem
-}
+/// The Mozilla roots as PEM, the only form the SDK's trust store takes: build.rs encodes
+/// the DER certificates `webpki-root-certs` publishes, so no cold start has to.
+const MOZILLA_ROOTS_PEM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/mozilla-roots.pem"));
 
 #[cfg(test)]
 mod tests {
@@ -88,8 +80,7 @@ mod tests {
 
     #[test]
     fn every_mozilla_root_survives_the_pem_round_trip() {
-        let pem = mozilla_roots_pem();
-        let decoded = CertificateDer::pem_slice_iter(&pem)
+        let decoded = CertificateDer::pem_slice_iter(MOZILLA_ROOTS_PEM)
             .collect::<Result<Vec<_>, _>>()
             .expect("the PEM written here parses");
         assert!(decoded.len() > 100, "{} roots", decoded.len());
