@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use aws_config::SdkConfig;
 
-use crate::accounts::{self, AccountNames, AccountNamesSource};
+use crate::accounts::{self, ACCOUNT_NAMES_VARIABLE, AccountNames, AccountNamesSource};
 use crate::aws::{
     self, AccountAccess, AgreementApi, CatalogApi, DigestTable, DynamoDbStore, PARAMETER_TIMEOUT,
-    PartnerCentralApi, SnsPublisher,
+    ParameterStore, PartnerCentralApi, SnsPublisher,
 };
 use crate::config::{Config, LookupSetting, Publishing, ROUTES_VARIABLE, RoutesSource, TopicArn};
 use crate::dedupe::DurableCheck;
@@ -94,29 +94,51 @@ where
     F: Future<Output = SdkConfig>,
 {
     let mut sdk_config = None;
-    let account_names = match &config.account_names {
-        AccountNamesSource::Inline(names) => names.clone(),
-        source @ AccountNamesSource::Parameter(_) => {
-            let sdk_config = loaded(&mut sdk_config, &load).await;
-            accounts::resolve(source, sdk_config).await?
+    // Both settings may live in SSM: one client reads them, at the same time, so the cold
+    // start waits for one round trip, not two.
+    let store = match (&config.account_names, &config.routes) {
+        (AccountNamesSource::Parameter(_), _) | (_, RoutesSource::Parameter(_)) => {
+            Some(ParameterStore::new(loaded(&mut sdk_config, &load).await))
+        }
+        _ => None,
+    };
+    let account_names = async {
+        match &config.account_names {
+            AccountNamesSource::Inline(names) => Ok(names.clone()),
+            AccountNamesSource::Parameter(name) => {
+                let names = match parameter_store(&store, name) {
+                    Ok(store) => {
+                        accounts::load_from_parameter(store, name, PARAMETER_TIMEOUT).await
+                    }
+                    Err(reason) => Err(reason),
+                };
+                names.map_err(|reason| ConfigError::Invalid {
+                    variable: ACCOUNT_NAMES_VARIABLE,
+                    value: name.clone(),
+                    reason,
+                })
+            }
         }
     };
-    let routes = match &config.routes {
-        RoutesSource::Standard => None,
-        RoutesSource::Inline(text) => Some(text.clone()),
-        RoutesSource::Parameter(name) => {
-            let sdk_config = loaded(&mut sdk_config, &load).await;
-            Some(
-                aws::read_parameter(sdk_config, name, PARAMETER_TIMEOUT)
-                    .await
-                    .map_err(|reason| ConfigError::Invalid {
-                        variable: ROUTES_VARIABLE,
-                        value: name.clone(),
-                        reason,
-                    })?,
-            )
+    let routes = async {
+        match &config.routes {
+            RoutesSource::Standard => Ok(None),
+            RoutesSource::Inline(text) => Ok(Some(text.clone())),
+            RoutesSource::Parameter(name) => {
+                let text = match parameter_store(&store, name) {
+                    Ok(store) => store.read(name, PARAMETER_TIMEOUT).await,
+                    Err(reason) => Err(reason),
+                };
+                text.map(Some).map_err(|reason| ConfigError::Invalid {
+                    variable: ROUTES_VARIABLE,
+                    value: name.clone(),
+                    reason,
+                })
+            }
         }
     };
+    let (account_names, routes) = tokio::join!(account_names, routes);
+    let (account_names, routes) = (account_names?, routes?);
     let routing = match routes {
         None => None,
         Some(text) => Some(
@@ -211,6 +233,23 @@ impl Settings {
             .with_cosell_details(partner_central_api, cosell_deadline)
             .with_durable_check(durable)
             .with_account_names(account_names)
+    }
+}
+
+/// The store the settings in SSM are read with; the error names the parameter when there is
+/// none (no region is configured).
+fn parameter_store<'a>(
+    store: &'a Option<Result<ParameterStore, String>>,
+    name: &str,
+) -> Result<&'a ParameterStore, String> {
+    match store {
+        Some(Ok(store)) => Ok(store),
+        Some(Err(reason)) => Err(format!(
+            "SSM parameter {name:?} could not be read: {reason}"
+        )),
+        None => Err(format!(
+            "SSM parameter {name:?} could not be read: no SDK configuration was loaded"
+        )),
     }
 }
 

@@ -6,7 +6,7 @@
 mod parameter;
 
 #[cfg(feature = "aws")]
-pub use parameter::{PARAMETER_TIMEOUT, load_from_parameter, resolve};
+pub use parameter::{PARAMETER_TIMEOUT, load_from_parameter};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

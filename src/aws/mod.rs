@@ -32,7 +32,7 @@ pub use digest_table::{
 #[cfg(feature = "redrive")]
 pub use invoke::{Answer, FunctionInvoker};
 pub use ledger_items::partition as ledger_partition;
-pub use parameter::{PARAMETER_TIMEOUT, ParameterStore, read_parameter};
+pub use parameter::{PARAMETER_TIMEOUT, ParameterStore};
 pub use partner_central::PartnerCentralApi;
 pub use sns::SnsPublisher;
 

@@ -118,19 +118,6 @@ impl ParameterStore {
     }
 }
 
-/// Reads one parameter with a store made for this call: both settings read at cold start
-/// are read once.
-pub async fn read_parameter(
-    sdk_config: &SdkConfig,
-    name: &str,
-    timeout: Duration,
-) -> Result<String, String> {
-    ParameterStore::new(sdk_config)
-        .map_err(|reason| format!("SSM parameter {name:?} could not be read: {reason}"))?
-        .read(name, timeout)
-        .await
-}
-
 /// Where SSM is reached: `AWS_ENDPOINT_URL_SSM`, then `AWS_ENDPOINT_URL` (both also from the
 /// shared config file, as the SDK reads them), then the regional endpoint, in its FIPS or
 /// dual-stack form when the configuration asks for one.

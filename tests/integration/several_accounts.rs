@@ -338,6 +338,41 @@ async fn account_names_come_from_an_ssm_parameter_read_at_cold_start() {
         .await;
     assert_contains(&delivery.message, "Acme EU from SSM (111122223333)");
 
+    // Both settings in SSM, read together at cold start: the routes parameter sends the
+    // failed change set to the family topic as the standard routes would, and one that is
+    // not there fails the cold start naming ROUTES, though the account names were read.
+    let routes = format!("/{}", unique_name("routes"));
+    moto::put_secure_parameter(
+        &routes,
+        r#"{"routes": [{"match": {"severity": ["error", "critical"]}, "to": ["family"]}]}"#,
+    )
+    .await;
+    let routed = World::new().await;
+    let mut routed_env = moto::process_env();
+    routed_env.extend(routed.families.env());
+    routed_env.push(("ENRICH_CHANGE_SETS".to_owned(), "false".to_owned()));
+    routed_env.push(("ACCOUNT_NAMES".to_owned(), parameter.clone()));
+    routed_env.push(("ROUTES".to_owned(), routes.clone()));
+    let (_, delivery) = routed
+        .run_once(
+            &routed_env,
+            TopicKind::CHANGE_SETS,
+            &failed_change_set_from(MEMBER),
+            "routed from SSM",
+        )
+        .await;
+    assert_contains(&delivery.message, "Acme EU from SSM (111122223333)");
+    routed_env.retain(|(name, _)| name != "ROUTES");
+    routed_env.push(("ROUTES".to_owned(), format!("{routes}-missing")));
+    let mut lambda = Lambda::start(&routed_env).await;
+    let (body, error_type, _) = lambda.expect_init_failure().await;
+    assert_eq!(error_type.as_deref(), Some("InvalidConfiguration"));
+    let message = body["errorMessage"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("ROUTES") && message.contains(&format!("{routes}-missing")),
+        "{message}"
+    );
+
     // A parameter that is not there fails the cold start, naming the variable.
     env.retain(|(name, _)| name != "ACCOUNT_NAMES");
     env.push(("ACCOUNT_NAMES".to_owned(), format!("{parameter}-missing")));
