@@ -52,7 +52,7 @@ const OPERATION_TIMEOUT: Duration = Duration::from_secs(15);
 /// Loads the standard AWS SDK configuration (region, credentials, `AWS_ENDPOINT_URL*`) with
 /// the notifier's timeouts. Clients that need a tighter bound (the Catalog API) narrow it.
 pub async fn load_sdk_config() -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
+    let loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(https::https_client())
         .timeout_config(
             TimeoutConfig::builder()
@@ -60,9 +60,28 @@ pub async fn load_sdk_config() -> SdkConfig {
                 .operation_attempt_timeout(ATTEMPT_TIMEOUT)
                 .operation_timeout(OPERATION_TIMEOUT)
                 .build(),
+        );
+    from_environment_when_set(loader).load().await
+}
+
+/// Lambda gives the function its credentials and region as environment variables, which
+/// the SDK's default chains would take first anyway. Naming them spares building every
+/// other source those chains hold (an STS client for web identity, the ECS and instance
+/// metadata clients, the profile readers) on the way to the first publish. Where the
+/// variables are not set (an operator's machine with profiles or SSO), the chains stay.
+fn from_environment_when_set(loader: aws_config::ConfigLoader) -> aws_config::ConfigLoader {
+    let is_set = |name: &str| std::env::var_os(name).is_some_and(|value| !value.is_empty());
+    let loader = if is_set("AWS_ACCESS_KEY_ID") && is_set("AWS_SECRET_ACCESS_KEY") {
+        loader.credentials_provider(
+            aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
         )
-        .load()
-        .await
+    } else {
+        loader
+    };
+    match std::env::var("AWS_REGION") {
+        Ok(region) if !region.is_empty() => loader.region(aws_config::Region::new(region)),
+        _ => loader,
+    }
 }
 
 /// The limits of a best-effort lookup (change set, agreement, co-sell) whose whole answer must come
