@@ -1,8 +1,8 @@
 //! The HTTPS client every AWS SDK client shares: rustls on aws-lc-rs, trusting the Mozilla
 //! root certificates compiled into the binary (`webpki-root-certs`, written out as PEM by
 //! build.rs) rather than the system's certificate store, which the SDK's default client
-//! reads and parses on every cold start. Certificate validation is the SDK's own, unchanged: only where the roots come
-//! from differs.
+//! reads and parses on every cold start. Certificate validation is the SDK's own,
+//! unchanged: only where the roots come from differs.
 
 use aws_smithy_http_client::{
     Builder,

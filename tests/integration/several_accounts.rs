@@ -319,15 +319,22 @@ async fn a_refused_assume_role_still_publishes_and_says_why() {
     assert!(log.contains(&role), "the log names the role: {log}");
 }
 
+/// The function's environment for `world`, with the account names read from the SSM
+/// parameter `parameter` and no change-set lookup.
+fn names_from_ssm(world: &World, parameter: &str) -> Vec<(String, String)> {
+    let mut env = moto::process_env();
+    env.extend(world.families.env());
+    env.push(("ENRICH_CHANGE_SETS".to_owned(), "false".to_owned()));
+    env.push(("ACCOUNT_NAMES".to_owned(), parameter.to_owned()));
+    env
+}
+
 #[tokio::test]
 async fn account_names_come_from_an_ssm_parameter_read_at_cold_start() {
     let world = World::new().await;
     let parameter = format!("/{}", unique_name("account-names"));
     moto::put_secure_parameter(&parameter, r#"{"111122223333": "Acme EU from SSM"}"#).await;
-    let mut env = moto::process_env();
-    env.extend(world.families.env());
-    env.push(("ENRICH_CHANGE_SETS".to_owned(), "false".to_owned()));
-    env.push(("ACCOUNT_NAMES".to_owned(), parameter.clone()));
+    let mut env = names_from_ssm(&world, &parameter);
     let (_, delivery) = world
         .run_once(
             &env,
@@ -348,10 +355,7 @@ async fn account_names_come_from_an_ssm_parameter_read_at_cold_start() {
     )
     .await;
     let routed = World::new().await;
-    let mut routed_env = moto::process_env();
-    routed_env.extend(routed.families.env());
-    routed_env.push(("ENRICH_CHANGE_SETS".to_owned(), "false".to_owned()));
-    routed_env.push(("ACCOUNT_NAMES".to_owned(), parameter.clone()));
+    let mut routed_env = names_from_ssm(&routed, &parameter);
     routed_env.push(("ROUTES".to_owned(), routes.clone()));
     let (_, delivery) = routed
         .run_once(

@@ -1,7 +1,14 @@
 //! Builds the notifier a [`Config`] describes: which publisher, whether change sets,
-//! agreements and co-sell invitations and opportunities are looked up within which deadline, and whether deliveries are checked against
-//! the durable delivery table. Shared by the Lambda bootstrap ([`crate::lambda`]) and
-//! any other executable that must handle events exactly as the function does.
+//! agreements and co-sell invitations and opportunities are looked up within which
+//! deadline, and whether deliveries are checked against the durable delivery table. Shared
+//! by the Lambda bootstrap ([`crate::lambda`]) and any other executable that must handle
+//! events exactly as the function does. The settings that can be wrong are read first
+//! ([`settings`]); the clients, which cannot fail to build, come after
+//! ([`Settings::notifier`]).
+
+mod settings;
+
+pub use settings::{Settings, settings};
 
 use std::future::Future;
 use std::sync::Arc;
@@ -9,19 +16,17 @@ use std::time::Duration;
 
 use aws_config::SdkConfig;
 
-use crate::accounts::{self, ACCOUNT_NAMES_VARIABLE, AccountNames, AccountNamesSource};
 use crate::aws::{
-    self, AccountAccess, AgreementApi, CatalogApi, DigestTable, DynamoDbStore, PARAMETER_TIMEOUT,
-    ParameterStore, PartnerCentralApi, SnsPublisher,
+    self, AccountAccess, AgreementApi, CatalogApi, DigestTable, DynamoDbStore, PartnerCentralApi,
+    SnsPublisher,
 };
-use crate::config::{Config, LookupSetting, Publishing, ROUTES_VARIABLE, RoutesSource, TopicArn};
+use crate::config::{Config, LookupSetting, Publishing, TopicArn};
 use crate::dedupe::DurableCheck;
 use crate::digest::DigestStore;
 use crate::error::{ConfigError, PublishError};
 use crate::notification::Notification;
 use crate::notifier::Notifier;
 use crate::publish::{DryRunPublisher, Publisher};
-use crate::routing::{Routing, parse_routing};
 
 /// The publisher [`Config::publishing`] chose.
 #[derive(Debug)]
@@ -46,27 +51,11 @@ impl Publisher for ConfiguredPublisher {
 /// The notifier as the function runs it.
 pub type ConfiguredNotifier = Notifier<ConfiguredPublisher>;
 
-/// What must be right before the function asks for its first event: the account names and
-/// the routes, which may come from SSM parameters, and the SDK configuration when reading
-/// them needed it (the clients reuse it). Everything that can make a cold start fail with a
-/// setting's name is here; building the clients, in [`Settings::notifier`], cannot fail.
-#[derive(Debug)]
-pub struct Settings {
-    account_names: AccountNames,
-    routing: Option<Routing>,
-    sdk_config: Option<SdkConfig>,
-}
-
 /// Builds the notifier `config` describes, loading the AWS SDK configuration from the
 /// environment only when something in it talks to AWS. Fails when the account names' SSM
 /// parameter cannot be read: the function must not start naming accounts wrongly.
 pub async fn notifier(config: &Config) -> Result<ConfiguredNotifier, ConfigError> {
     Ok(settings(config).await?.notifier(config).await)
-}
-
-/// The settings `config` names, read and checked: the first, fallible half of [`notifier`].
-pub async fn settings(config: &Config) -> Result<Settings, ConfigError> {
-    settings_with(config, aws::load_sdk_config).await
 }
 
 /// [`notifier`] with the SDK configuration from `load`, called at most once: a dry run
@@ -81,84 +70,10 @@ async fn notifier_with<F>(
 where
     F: Future<Output = SdkConfig>,
 {
-    Ok(settings_with(config, &load)
+    Ok(settings::settings_with(config, &load)
         .await?
         .notifier_with(config, &load)
         .await)
-}
-
-/// [`settings`] with the SDK configuration from `load`, called only when a setting lives in
-/// SSM.
-async fn settings_with<F>(config: &Config, load: impl Fn() -> F) -> Result<Settings, ConfigError>
-where
-    F: Future<Output = SdkConfig>,
-{
-    let mut sdk_config = None;
-    // Both settings may live in SSM: one client reads them, at the same time, so the cold
-    // start waits for one round trip, not two.
-    let store = match (&config.account_names, &config.routes) {
-        (AccountNamesSource::Parameter(_), _) | (_, RoutesSource::Parameter(_)) => {
-            Some(ParameterStore::new(loaded(&mut sdk_config, &load).await))
-        }
-        _ => None,
-    };
-    let account_names = async {
-        match &config.account_names {
-            AccountNamesSource::Inline(names) => Ok(names.clone()),
-            AccountNamesSource::Parameter(name) => {
-                let names = match parameter_store(&store, name) {
-                    Ok(store) => {
-                        accounts::load_from_parameter(store, name, PARAMETER_TIMEOUT).await
-                    }
-                    Err(reason) => Err(reason),
-                };
-                names.map_err(|reason| ConfigError::Invalid {
-                    variable: ACCOUNT_NAMES_VARIABLE,
-                    value: name.clone(),
-                    reason,
-                })
-            }
-        }
-    };
-    let routes = async {
-        match &config.routes {
-            RoutesSource::Standard => Ok(None),
-            RoutesSource::Inline(text) => Ok(Some(text.clone())),
-            RoutesSource::Parameter(name) => {
-                let text = match parameter_store(&store, name) {
-                    Ok(store) => store.read(name, PARAMETER_TIMEOUT).await,
-                    Err(reason) => Err(reason),
-                };
-                text.map(Some).map_err(|reason| ConfigError::Invalid {
-                    variable: ROUTES_VARIABLE,
-                    value: name.clone(),
-                    reason,
-                })
-            }
-        }
-    };
-    let (account_names, routes) = tokio::join!(account_names, routes);
-    let (account_names, routes) = (account_names?, routes?);
-    let routing = match routes {
-        None => None,
-        Some(text) => Some(
-            parse_routing(&text, config.route_context()).map_err(|reason| {
-                ConfigError::Invalid {
-                    variable: ROUTES_VARIABLE,
-                    value: match &config.routes {
-                        RoutesSource::Parameter(name) => format!("SSM parameter {name}"),
-                        _ => "(inline document)".to_owned(),
-                    },
-                    reason,
-                }
-            })?,
-        ),
-    };
-    Ok(Settings {
-        account_names,
-        routing,
-        sdk_config,
-    })
 }
 
 impl Settings {
@@ -233,23 +148,6 @@ impl Settings {
             .with_cosell_details(partner_central_api, cosell_deadline)
             .with_durable_check(durable)
             .with_account_names(account_names)
-    }
-}
-
-/// The store the settings in SSM are read with; the error names the parameter when there is
-/// none (no region is configured).
-fn parameter_store<'a>(
-    store: &'a Option<Result<ParameterStore, String>>,
-    name: &str,
-) -> Result<&'a ParameterStore, String> {
-    match store {
-        Some(Ok(store)) => Ok(store),
-        Some(Err(reason)) => Err(format!(
-            "SSM parameter {name:?} could not be read: {reason}"
-        )),
-        None => Err(format!(
-            "SSM parameter {name:?} could not be read: no SDK configuration was loaded"
-        )),
     }
 }
 
