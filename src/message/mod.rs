@@ -157,6 +157,10 @@ impl Link {
     }
 }
 
+/// Room made for a section's lines at once: most sections hold up to this many, and each
+/// growth of the list would be another allocation for every event.
+const LINES_PER_SECTION: usize = 6;
+
 /// A titled group of facts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
@@ -168,7 +172,7 @@ impl Section {
     pub fn new(title: impl Into<Text>) -> Self {
         Self {
             title: title.into(),
-            lines: Vec::new(),
+            lines: Vec::with_capacity(LINES_PER_SECTION),
         }
     }
 

@@ -162,13 +162,16 @@ pub const OFFERS_PAGE: &str = "https://aws.amazon.com/marketplace/management/off
 
 pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Message {
     let case = ReleaseCase::of(detail, envelope.account.as_deref());
-    let offer_label = label(detail.offer.name.as_deref(), detail.offer.id.as_str());
+    // Each name is shown up to four times: it is cleaned once, here.
+    let offer = Named::new(detail.offer.name.as_deref(), detail.offer.id.as_str());
+    let product = Named::new(detail.product.title.as_deref(), detail.product.id.as_str());
+    let seller = Named::of_party(&detail.seller_of_record, &envelope.account_names);
+    let manufacturer = Named::of_party(&detail.manufacturer, &envelope.account_names);
+    let offer_label = offer.label();
     // The body names each thing once with its name, or its id when it has none: the ids
     // are in the facts below.
-    let offer_named = name_or_id(detail.offer.name.as_deref(), detail.offer.id.as_str());
-    let product_named = name_or_id(detail.product.title.as_deref(), detail.product.id.as_str());
-    let seller = party(&detail.seller_of_record, &envelope.account_names);
-    let manufacturer = party(&detail.manufacturer, &envelope.account_names);
+    let offer_named = offer.name_or_id();
+    let product_named = product.name_or_id();
     let buyers = detail
         .targeted_buyer_account_ids
         .as_deref()
@@ -199,16 +202,18 @@ pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Message {
         ReleaseCase::PartnerOfferForYourProduct => (
             format!(
                 "Channel partner {} released offer {offer_label}",
-                party_name(&detail.seller_of_record, &envelope.account_names)
+                seller.name.as_deref().unwrap_or(&seller.id)
             ),
             format!(
-                "Your channel partner {seller} released the offer {offer_named} for your product {product_named}; the partner is the seller of record, you are the manufacturer."
+                "Your channel partner {} released the offer {offer_named} for your product {product_named}; the partner is the seller of record, you are the manufacturer.",
+                seller.party()
             ),
         ),
         ReleaseCase::YourOfferAsChannelPartner => (
             format!("Offer released as channel partner: {offer_label}"),
             format!(
-                "You released the offer {offer_named} as a channel partner (seller of record) for the product {product_named} made by {manufacturer}."
+                "You released the offer {offer_named} as a channel partner (seller of record) for the product {product_named} made by {}.",
+                manufacturer.party()
             ),
         ),
         ReleaseCase::Unrelated => (
@@ -276,8 +281,8 @@ pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Message {
     message.next_steps_before = Some(0);
     message.sections = vec![
         Section::new("Offer")
-            .field("Name", short_or_not_given(detail.offer.name.as_deref()))
-            .field("ID", single_line(detail.offer.id.as_str()))
+            .field("Name", offer.short_or_not_given())
+            .field("ID", &offer.id)
             .field("ARN", or_not_given(detail.offer.arn.as_deref()))
             .field("Type", if private { "private" } else { "public" })
             .field(
@@ -290,34 +295,21 @@ pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Message {
                     .unwrap_or_else(|| NOT_GIVEN.to_owned()),
             ),
         Section::new("Product")
-            .field("Title", short_or_not_given(detail.product.title.as_deref()))
-            .field("ID", single_line(detail.product.id.as_str()))
+            .field("Title", product.short_or_not_given())
+            .field("ID", &product.id)
             .field("ARN", or_not_given(detail.product.arn.as_deref())),
         Section::new("Parties")
-            .field(
-                "Seller of record",
-                short_party(&detail.seller_of_record, &envelope.account_names),
-            )
-            .field(
-                "Manufacturer",
-                short_party(&detail.manufacturer, &envelope.account_names),
-            ),
+            .field("Seller of record", seller.short_party())
+            .field("Manufacturer", manufacturer.short_party()),
         buyers_section,
         event_section(envelope, detail.request_id.as_deref()),
     ];
     message.links = vec![offers_page];
-    message.thread_key = single_line(detail.offer.id.as_str());
     message.keywords = ["AWS Marketplace".to_owned(), "offer".to_owned()]
         .into_iter()
-        .chain(
-            detail
-                .product
-                .title
-                .as_deref()
-                .map(written_name)
-                .filter(|title| !title.is_empty()),
-        )
+        .chain(product.name)
         .collect();
+    message.thread_key = offer.id;
     message.related_resources = [detail.offer.arn.as_deref(), detail.product.arn.as_deref()]
         .into_iter()
         .flatten()
@@ -357,10 +349,11 @@ fn expires_in(left: chrono::TimeDelta) -> String {
 }
 
 pub fn offer_set_released(detail: &OfferSetReleased, envelope: &Envelope) -> Message {
-    let set_label = label(
+    let set = Named::new(
         detail.offer_set.name.as_deref(),
         detail.offer_set.id.as_str(),
     );
+    let set_label = set.label();
     let offers = &detail.associated_offers;
 
     let mut listed = Section::new("Associated offers");
@@ -369,9 +362,10 @@ pub fn offer_set_released(detail: &OfferSetReleased, envelope: &Envelope) -> Mes
     }
     for associated in offers.iter().take(MAX_LISTED_OFFERS) {
         let offer = &associated.offer;
-        listed = listed.bullet(match short_or_not_given(offer.name.as_deref()) {
-            name if name == NOT_GIVEN => single_line(offer.id.as_str()),
-            name => format!("{name} ({})", single_line(offer.id.as_str())),
+        let offer = Named::new(offer.name.as_deref(), offer.id.as_str());
+        listed = listed.bullet(match &offer.name {
+            Some(name) => format!("{} ({})", shorten(name), offer.id),
+            None => offer.id,
         });
     }
     if offers.len() > MAX_LISTED_OFFERS {
@@ -401,14 +395,14 @@ pub fn offer_set_released(detail: &OfferSetReleased, envelope: &Envelope) -> Mes
     message.next_steps_before = Some(0);
     message.sections = vec![
         Section::new("Offer set")
-            .field("Name", short_or_not_given(detail.offer_set.name.as_deref()))
-            .field("ID", single_line(detail.offer_set.id.as_str()))
+            .field("Name", set.short_or_not_given())
+            .field("ID", &set.id)
             .field("ARN", or_not_given(detail.offer_set.arn.as_deref())),
         listed,
         event_section(envelope, detail.request_id.as_deref()),
     ];
     message.links = vec![offers_page];
-    message.thread_key = single_line(detail.offer_set.id.as_str());
+    message.thread_key = set.id;
     message.keywords = vec!["offer-set".to_owned()];
     message.related_resources = detail
         .offer_set
@@ -429,62 +423,70 @@ pub fn offer_set_released(detail: &OfferSetReleased, envelope: &Envelope) -> Mes
     message
 }
 
-/// A name after its first full appearance: shortened when long, or [`NOT_GIVEN`].
-fn short_or_not_given(name: Option<&str>) -> String {
-    match name.map(written_name) {
-        Some(name) if !name.is_empty() => shorten(&name),
-        _ => NOT_GIVEN.to_owned(),
+/// Something the event names, as shown: its written name ([`written_name`]; `None` when the
+/// event gives none or only blanks) and its id, each one clean line.
+struct Named {
+    name: Option<String>,
+    id: String,
+}
+
+impl Named {
+    fn new(name: Option<&str>, id: &str) -> Self {
+        Self {
+            name: name.map(written_name).filter(|name| !name.is_empty()),
+            id: single_line(id),
+        }
     }
-}
 
-/// The party's name: the one configured in `ACCOUNT_NAMES` first (the name the reader's
-/// team uses), then the event's; `None` when neither names it.
-fn known_name(party: &Party, names: &AccountNames) -> Option<String> {
-    let account = single_line(party.account_id.as_str());
-    names
-        .name(&account)
-        .map(str::to_owned)
-        .or_else(|| party.name.as_deref().map(written_name))
-        .filter(|name| !name.is_empty())
-}
-
-/// The party's name for a subject, or its account id when nothing names it.
-fn party_name(party: &Party, names: &AccountNames) -> String {
-    known_name(party, names).unwrap_or_else(|| single_line(party.account_id.as_str()))
-}
-
-/// [`party`] with a long name shortened, for its second appearance.
-fn short_party(party: &Party, names: &AccountNames) -> String {
-    let account = single_line(party.account_id.as_str());
-    match known_name(party, names) {
-        Some(name) => format!("{} ({account})", shorten(&name)),
-        None => format!("account {account} (name not given)"),
+    /// A party under the name configured in `ACCOUNT_NAMES` first (the name the reader's
+    /// team uses), then the event's, with its account id as the id.
+    fn of_party(party: &Party, names: &AccountNames) -> Self {
+        let id = single_line(party.account_id.as_str());
+        let name = names
+            .name(&id)
+            .map(str::to_owned)
+            .or_else(|| party.name.as_deref().map(written_name))
+            .filter(|name| !name.is_empty());
+        Self { name, id }
     }
-}
 
-/// `"Name"` when the event names the thing, otherwise its id.
-fn name_or_id(name: Option<&str>, id: &str) -> String {
-    match name.map(written_name) {
-        Some(name) if !name.is_empty() => format!("\"{name}\""),
-        _ => single_line(id),
+    /// `"Name" (id)` when named, otherwise just the id.
+    fn label(&self) -> String {
+        match &self.name {
+            Some(name) => format!("\"{name}\" ({})", self.id),
+            None => self.id.clone(),
+        }
     }
-}
 
-/// `"Name" (id)` when the event names the thing, otherwise just the id.
-fn label(name: Option<&str>, id: &str) -> String {
-    let id = single_line(id);
-    match name.map(written_name) {
-        Some(name) if !name.is_empty() => format!("\"{name}\" ({id})"),
-        _ => id,
+    /// `"Name"` when named, otherwise the id.
+    fn name_or_id(&self) -> String {
+        match &self.name {
+            Some(name) => format!("\"{name}\""),
+            None => self.id.clone(),
+        }
     }
-}
 
-/// "Name (account id)", saying when the name was not given.
-fn party(party: &Party, names: &AccountNames) -> String {
-    let account = single_line(party.account_id.as_str());
-    match known_name(party, names) {
-        Some(name) => format!("{name} ({account})"),
-        None => format!("account {account} (name not given)"),
+    /// The name after its first full appearance: shortened when long, or [`NOT_GIVEN`].
+    fn short_or_not_given(&self) -> String {
+        self.name
+            .as_deref()
+            .map_or_else(|| NOT_GIVEN.to_owned(), shorten)
+    }
+
+    /// "Name (account id)", saying when the name was not given.
+    fn party(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{name} ({})", self.id),
+            None => format!("account {} (name not given)", self.id),
+        }
+    }
+
+    /// [`Self::party`] with a long name shortened, for its second appearance.
+    fn short_party(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{} ({})", shorten(name), self.id),
+            None => format!("account {} (name not given)", self.id),
+        }
     }
 }
 

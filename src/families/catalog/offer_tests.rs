@@ -64,9 +64,9 @@ fn release_case_compares_the_receiving_account_with_both_parties() {
 #[test]
 fn labels_fall_back_to_ids() {
     assert_eq!(
-        label(Some("My\noffer"), "offer-1"),
+        Named::new(Some("My\noffer"), "offer-1").label(),
         "\"My offer\" (offer-1)"
     );
-    assert_eq!(label(Some(" "), "offer-1"), "offer-1");
-    assert_eq!(label(None, "offer-1"), "offer-1");
+    assert_eq!(Named::new(Some(" "), "offer-1").label(), "offer-1");
+    assert_eq!(Named::new(None, "offer-1").label(), "offer-1");
 }
