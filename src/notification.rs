@@ -23,7 +23,7 @@ impl Subject {
     /// Makes any text a valid subject: line breaks and control characters become spaces,
     /// runs of spaces collapse, and text that is too long is cut with "...".
     pub fn new(text: &str) -> Self {
-        let line = single_line(text);
+        let line = shown_line(text);
         if line.is_empty() {
             return Self(SUBJECT_FALLBACK.to_owned());
         }
@@ -48,6 +48,24 @@ impl Subject {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// [`single_line`] of as much of `text` as a subject shows: the text is taken in growing
+/// pieces until its line is longer than a subject, so a long headline (a seller's name of
+/// a thousand characters) is not cleaned whole only to be cut. Cleaning looks at no
+/// character after the one it writes, so a piece's line starts as the whole text's does.
+fn shown_line(text: &str) -> String {
+    // A byte a unit and some room for what cleaning drops: enough for most text, and
+    // twice as much each time it is not.
+    let mut piece = MAX_SUBJECT_UTF16_UNITS + 64;
+    while piece < text.len() {
+        let line = single_line(&text[..text.floor_char_boundary(piece)]);
+        if utf16_len(&line) > MAX_SUBJECT_UTF16_UNITS {
+            return line;
+        }
+        piece = piece.saturating_mul(2);
+    }
+    single_line(text)
 }
 
 fn utf16_len(text: &str) -> usize {
@@ -215,6 +233,36 @@ fn fit_body(body: String, budget: usize) -> (String, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The subject made from the whole text's line, cleaned in one piece.
+    fn subject_of_the_whole_line(text: &str) -> String {
+        let line = single_line(text);
+        if line.is_empty() {
+            return SUBJECT_FALLBACK.to_owned();
+        }
+        if utf16_len(&line) <= MAX_SUBJECT_UTF16_UNITS {
+            return line;
+        }
+        let mut used = 0;
+        let cut: String = line
+            .chars()
+            .take_while(|c| {
+                used += c.len_utf16();
+                used <= MAX_SUBJECT_UTF16_UNITS - ELLIPSIS.len()
+            })
+            .collect();
+        format!("{}{ELLIPSIS}", cut.trim_end())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_long_headline_is_cut_as_if_cleaned_whole(
+            text in "[ a-z\\n\t\u{7}\u{200b}é🚀]{0,700}"
+        ) {
+            let subject = Subject::new(&text);
+            proptest::prop_assert_eq!(subject.as_str(), subject_of_the_whole_line(&text));
+        }
+    }
 
     #[test]
     fn subject_keeps_short_text() {

@@ -6,7 +6,7 @@
 //! Schema: <https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html>.
 
 use super::json_text::{close_string, cut_from, push_escaped};
-use super::neutralise::{neutralise_block_into, neutralise_into};
+use super::neutralise::{neutralise_block_into, neutralise_into, neutralise_shown_into};
 use crate::message::{Attributes, Line, Link, Message, NextStep, Section, Severity};
 use crate::notification::{Channel, Notification, Subject};
 use crate::text::single_line_into;
@@ -87,7 +87,7 @@ pub fn payload(message: &Message, attributes: &Attributes) -> String {
     json.push_str(severity_marker(message.severity));
     json.push(' ');
     let headline_at = json.len();
-    neutralise_into(&mut json, &message.headline);
+    neutralise_shown_into(&mut json, &message.headline, MAX_TITLE_CHARS);
     // The neutralised headline is also the summary, below.
     let headline = json[headline_at..].to_owned();
     cut_from(&mut json, start, MAX_TITLE_CHARS, "...");

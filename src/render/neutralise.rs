@@ -85,6 +85,27 @@ pub fn neutralise_into(out: &mut String, text: &str) {
     }
 }
 
+/// [`neutralise_into`] of as much of `text` as a field cut to `max_chars` characters
+/// shows: the text is taken in growing pieces until what is written from it holds more
+/// than that, so a long name in a title is not neutralised whole only to be cut. What is
+/// written agrees with neutralising the whole text in every character but the last (which
+/// may see no neighbour after it), so it cuts to the same field.
+pub fn neutralise_shown_into(out: &mut String, text: &str, max_chars: usize) {
+    let start = out.len();
+    // A byte a character and some room for what neutralising drops: enough for most
+    // text, and twice as much each time it is not.
+    let mut piece = max_chars.saturating_add(64);
+    while piece < text.len() {
+        neutralise_into(out, &text[..text.floor_char_boundary(piece)]);
+        if out[start..].chars().count() > max_chars.saturating_add(1) {
+            return;
+        }
+        out.truncate(start);
+        piece = piece.saturating_mul(2);
+    }
+    neutralise_into(out, text);
+}
+
 /// How many bytes at the start of `bytes` are copied as they are: plain ASCII, the single
 /// spaces between words, and the characters whose meaning depends on their neighbours
 /// (`:`, `@`, `#`, `_`) where the next byte, an ASCII character, shows they mean nothing.
@@ -269,6 +290,22 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn a_shown_piece_cuts_to_what_the_whole_text_cuts_to(
+            text in "[ a-z_@:/<\\t\u{200b}é🚀]{0,400}",
+            max_chars in 1..40usize,
+        ) {
+            let cut = |written: String| {
+                let mut out = String::from("title: ");
+                out.push_str(&written);
+                super::super::json_text::cut_from(&mut out, 7, max_chars, "...");
+                out
+            };
+            let mut shown = String::new();
+            neutralise_shown_into(&mut shown, &text, max_chars);
+            proptest::prop_assert_eq!(cut(shown), cut(neutralise(&text)));
+        }
+
         #[test]
         fn copying_runs_whole_gives_what_each_character_would(
             text in "[ aZ9:/@#_<`.\\n\\t\\u{200b}\\u{2060}é🚀]{0,40}"
