@@ -26,7 +26,9 @@ pub const ATTRIBUTE_DATA_TYPE: &str = "String";
 pub struct Attributes {
     /// Put in front by [`Self::led_by`], the latest first; never a name `listed` holds.
     leads: Leads,
-    listed: Arc<Vec<(&'static str, String)>>,
+    /// `None` until the first value, so that an empty set (every message's default) costs
+    /// no allocation.
+    listed: Option<Arc<Vec<(&'static str, String)>>>,
 }
 
 /// The leading attributes: the published ones add at most two (`action_required` by the
@@ -46,7 +48,11 @@ impl Attributes {
         debug_assert!(is_valid_attribute_name(name), "bad attribute name {name}");
         // One string per value: cut and trimmed in place rather than copied for each step.
         let mut value = single_line(value);
-        if let Some((end, _)) = value.char_indices().nth(MAX_ATTRIBUTE_VALUE_CHARS) {
+        // No more bytes than the limit is no more characters either: most values are not
+        // counted at all.
+        if value.len() > MAX_ATTRIBUTE_VALUE_CHARS
+            && let Some((end, _)) = value.char_indices().nth(MAX_ATTRIBUTE_VALUE_CHARS)
+        {
             value.truncate(end);
         }
         value.truncate(value.trim_end().len());
@@ -54,12 +60,9 @@ impl Attributes {
             return self;
         }
         self.settle_leads();
-        let listed = Arc::make_mut(&mut self.listed);
+        let listed = self.listed_mut();
         listed.retain(|(existing, _)| *existing != name);
         if listed.len() < MAX_ATTRIBUTES {
-            if listed.capacity() == 0 {
-                listed.reserve_exact(MAX_ATTRIBUTES);
-            }
             listed.push((name, value));
         }
         self
@@ -103,7 +106,7 @@ impl Attributes {
             .flatten()
             .copied()
             .chain(
-                self.listed
+                self.listed()
                     .iter()
                     .map(|(name, value)| (*name, value.as_str())),
             )
@@ -111,7 +114,7 @@ impl Attributes {
     }
 
     pub fn len(&self) -> usize {
-        (self.leads.iter().flatten().count() + self.listed.len()).min(MAX_ATTRIBUTES)
+        (self.leads.iter().flatten().count() + self.listed().len()).min(MAX_ATTRIBUTES)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -125,6 +128,19 @@ impl Attributes {
             .sum()
     }
 
+    fn listed(&self) -> &[(&'static str, String)] {
+        self.listed.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The list to change: this set's own (copied first if another set shares it), with
+    /// room for every attribute made at once.
+    fn listed_mut(&mut self) -> &mut Vec<(&'static str, String)> {
+        let shared = self
+            .listed
+            .get_or_insert_with(|| Arc::new(Vec::with_capacity(MAX_ATTRIBUTES)));
+        Arc::make_mut(shared)
+    }
+
     /// Moves the leads into the list, in their order and within the limit, so that the
     /// list alone holds every attribute.
     fn settle_leads(&mut self) {
@@ -132,7 +148,7 @@ impl Attributes {
             return;
         }
         let leads = std::mem::take(&mut self.leads);
-        let listed = Arc::make_mut(&mut self.listed);
+        let listed = self.listed_mut();
         let mut settled = Vec::with_capacity(MAX_ATTRIBUTES);
         settled.extend(
             leads
