@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 
 use super::{AgreementDetail, Party};
 use crate::event::Envelope;
-use crate::families::common::{base_attributes, base_message, details_unavailable, event_section};
+use crate::families::common::{base_attributes, details_unavailable, event_section};
 use crate::lookup::AgreementLookup;
 use crate::message::{Attributes, Line, Link, Message, NextStep, Section, Severity, Text};
 use crate::text::{single_line, timestamp};
@@ -180,8 +180,11 @@ impl Essentials<'_> {
         // A fact the event does not give is left out, and so is a section left empty.
         sections.retain(|section| !section.lines.is_empty());
         sections.push(event_section(self.envelope, self.request_id));
+        // Filled in field by field rather than over `base_message`: its attributes and
+        // resources would be built only to be replaced.
         Message {
             headline,
+            severity,
             action_required,
             summary,
             next_steps,
@@ -196,7 +199,9 @@ impl Essentials<'_> {
                 .collect(),
             related_resources: vec![agreement_arn(self.agreement_id)],
             attributes: self.attributes(action_required),
-            ..base_message(self.envelope, severity)
+            next_steps_before: None,
+            event_id: self.envelope.id.clone(),
+            event_type: self.envelope.detail_type.clone(),
         }
     }
 }
