@@ -112,7 +112,11 @@ mod tests {
         // Past the bound that spares the walk, the walk decides.
         let shallow = format!(r#"{{"a": "{}", "b": [[1]]}}"#, "[{".repeat(MAX_DEPTH));
         assert_eq!(check(&shallow), Ok(()));
-        let deep = format!(r#"{{"a": "{}", "b": {}}}"#, "[".repeat(10), nested(MAX_DEPTH));
+        let deep = format!(
+            r#"{{"a": "{}", "b": {}}}"#,
+            "[".repeat(10),
+            nested(MAX_DEPTH)
+        );
         let too_deep = check(&deep).unwrap_err();
         assert!(too_deep.contains("121 levels deep"), "{too_deep}");
     }
