@@ -15,6 +15,17 @@ pub use time::{duration, timestamp};
 /// What a notification says where an optional field was not in the event.
 pub const NOT_GIVEN: &str = "(not given in the event)";
 
+/// The parts one after another, in a string allocated once at its final length: what
+/// `format!` makes of text-only pieces, without the formatting machinery and the regrowing
+/// when its guess of the length falls short (a quarter of composing an offer's message).
+pub fn concat<const N: usize>(parts: [&str; N]) -> String {
+    let mut text = String::with_capacity(parts.iter().map(|part| part.len()).sum());
+    for part in parts {
+        text.push_str(part);
+    }
+    text
+}
+
 /// "1 product" / "3 products".
 pub fn count(n: u64, singular: &str, plural: &str) -> String {
     if n == 1 {
@@ -27,6 +38,14 @@ pub fn count(n: u64, singular: &str, plural: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn concat_joins_its_parts_at_their_length() {
+        let joined = concat(["Offer released: ", "\"Q3\"", "", " (offer-1)"]);
+        assert_eq!(joined, "Offer released: \"Q3\" (offer-1)");
+        assert_eq!(joined.capacity(), joined.len());
+        assert_eq!(concat([]), "");
+    }
 
     #[test]
     fn counts_pick_the_right_noun() {

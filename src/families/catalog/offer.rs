@@ -14,7 +14,8 @@ use crate::family::{Detail, boxed};
 use crate::lookup::Found;
 use crate::message::{Link, Message, NextStep, Section, Severity};
 use crate::text::{
-    NOT_GIVEN, count, list_with_more, or_not_given, shorten, single_line, timestamp, written_name,
+    NOT_GIVEN, concat, count, list_with_more, or_not_given, shorten, single_line, timestamp,
+    written_name,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -178,55 +179,81 @@ pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Message {
         .unwrap_or_default();
     let private = !buyers.is_empty();
     let audience = if private {
-        format!(
-            "It is a private offer for {}",
-            count(buyers.len() as u64, "buyer account", "buyer accounts")
-        )
+        concat([
+            "It is a private offer for ",
+            &count(buyers.len() as u64, "buyer account", "buyer accounts"),
+        ])
     } else {
         "It is not limited to specific buyer accounts (a public offer)".to_owned()
     };
     let expiry = match detail.offer.expiration_date {
-        Some(at) => format!(
-            " that can be accepted until {} ({})",
-            timestamp(&at),
-            expires_in(at - envelope.time)
-        ),
+        Some(at) => concat([
+            " that can be accepted until ",
+            &timestamp(&at),
+            " (",
+            &expires_in(at - envelope.time),
+            ")",
+        ]),
         None => ", with no accept-by date in the event".to_owned(),
     };
 
     let (headline, what) = match case {
         ReleaseCase::OwnOffer => (
-            format!("Offer released: {offer_label}"),
-            format!("You released your offer {offer_named} for your product {product_named}."),
+            concat(["Offer released: ", &offer_label]),
+            concat([
+                "You released your offer ",
+                &offer_named,
+                " for your product ",
+                &product_named,
+                ".",
+            ]),
         ),
         ReleaseCase::PartnerOfferForYourProduct => (
-            format!(
-                "Channel partner {} released offer {offer_label}",
-                seller.name.as_deref().unwrap_or(&seller.id)
-            ),
-            format!(
-                "Your channel partner {} released the offer {offer_named} for your product {product_named}; the partner is the seller of record, you are the manufacturer.",
-                seller.party()
-            ),
+            concat([
+                "Channel partner ",
+                seller.name.as_deref().unwrap_or(&seller.id),
+                " released offer ",
+                &offer_label,
+            ]),
+            concat([
+                "Your channel partner ",
+                &seller.party(),
+                " released the offer ",
+                &offer_named,
+                " for your product ",
+                &product_named,
+                "; the partner is the seller of record, you are the manufacturer.",
+            ]),
         ),
         ReleaseCase::YourOfferAsChannelPartner => (
-            format!("Offer released as channel partner: {offer_label}"),
-            format!(
-                "You released the offer {offer_named} as a channel partner (seller of record) for the product {product_named} made by {}.",
-                manufacturer.party()
-            ),
+            concat(["Offer released as channel partner: ", &offer_label]),
+            concat([
+                "You released the offer ",
+                &offer_named,
+                " as a channel partner (seller of record) for the product ",
+                &product_named,
+                " made by ",
+                &manufacturer.party(),
+                ".",
+            ]),
         ),
         ReleaseCase::Unrelated => (
-            format!("Offer released: {offer_label}"),
-            format!(
-                "The offer {offer_named} for the product {product_named} was released. The receiving account ({}) is neither its manufacturer nor its seller of record.",
+            concat(["Offer released: ", &offer_label]),
+            concat([
+                "The offer ",
+                &offer_named,
+                " for the product ",
+                &product_named,
+                " was released. The receiving account (",
                 envelope
                     .account_label()
-                    .unwrap_or_else(|| "not named in the event".to_owned())
-            ),
+                    .as_deref()
+                    .unwrap_or("not named in the event"),
+                ") is neither its manufacturer nor its seller of record.",
+            ]),
         ),
     };
-    let summary = format!("{what} {audience}{expiry}.");
+    let summary = concat([&what, " ", &audience, &expiry, "."]);
 
     let offers_page = Link::new("Seller portal Offers page", OFFERS_PAGE);
     let tell_buyers = matches!(
@@ -453,7 +480,7 @@ impl Named {
     /// `"Name" (id)` when named, otherwise just the id.
     fn label(&self) -> String {
         match &self.name {
-            Some(name) => format!("\"{name}\" ({})", self.id),
+            Some(name) => concat(["\"", name, "\" (", &self.id, ")"]),
             None => self.id.clone(),
         }
     }
@@ -461,7 +488,7 @@ impl Named {
     /// `"Name"` when named, otherwise the id.
     fn name_or_id(&self) -> String {
         match &self.name {
-            Some(name) => format!("\"{name}\""),
+            Some(name) => concat(["\"", name, "\""]),
             None => self.id.clone(),
         }
     }
@@ -476,16 +503,16 @@ impl Named {
     /// "Name (account id)", saying when the name was not given.
     fn party(&self) -> String {
         match &self.name {
-            Some(name) => format!("{name} ({})", self.id),
-            None => format!("account {} (name not given)", self.id),
+            Some(name) => concat([name, " (", &self.id, ")"]),
+            None => concat(["account ", &self.id, " (name not given)"]),
         }
     }
 
     /// [`Self::party`] with a long name shortened, for its second appearance.
     fn short_party(&self) -> String {
         match &self.name {
-            Some(name) => format!("{} ({})", shorten(name), self.id),
-            None => format!("account {} (name not given)", self.id),
+            Some(name) => concat([&shorten(name), " (", &self.id, ")"]),
+            None => concat(["account ", &self.id, " (name not given)"]),
         }
     }
 }
