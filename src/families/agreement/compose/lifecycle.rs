@@ -13,7 +13,7 @@ use super::{
 use crate::event::Envelope;
 use crate::lookup::AgreementLookup;
 use crate::message::{Message, Section, Severity};
-use crate::text::{single_line, timestamp};
+use crate::text::{concat, single_line, timestamp};
 
 /// From this many days before its end, an agreement that will not renew is a warning that
 /// needs a person; before that, the Ending notices (180, 120, 90, 60 days) are information.
@@ -76,12 +76,12 @@ pub(super) fn lifecycle(
     let proposer = single_line(detail.proposer.account_id.as_str());
     let value_sentence = subject
         .value()
-        .map(|value| format!(" Estimated value: {value}."))
+        .map(|value| concat([" Estimated value: ", &value, "."]))
         .unwrap_or_default();
     let term = term_clause(start, end);
     let status_clause = status
         .as_deref()
-        .map(|status| format!(", status {status}"))
+        .map(|status| concat([", status ", status]))
         .unwrap_or_default();
 
     let mut steps = Vec::new();
@@ -97,13 +97,20 @@ pub(super) fn lifecycle(
                 "Make sure the buyer is provisioned: for SaaS products, read the buyer's entitlements (GetEntitlements) and complete onboarding.",
             ));
             (
-                format!("{}: {label}, buyer {buyer}", created.headline),
+                concat([created.headline, ": ", &label, ", buyer ", &buyer]),
                 Severity::Info,
                 false,
-                format!(
-                    "{} Agreement {id} with buyer account {buyer}{status_clause}{term}.{value_sentence}",
-                    created.sentence
-                ),
+                concat([
+                    &created.sentence,
+                    " Agreement ",
+                    &id,
+                    " with buyer account ",
+                    &buyer,
+                    &status_clause,
+                    &term,
+                    ".",
+                    &value_sentence,
+                ]),
             )
         }
         Lifecycle::Amended => {
@@ -115,26 +122,40 @@ pub(super) fn lifecycle(
             );
             steps.push(step(amended.step));
             (
-                format!("{}: {label}, buyer {buyer}", amended.headline),
+                concat([&amended.headline, ": ", &label, ", buyer ", &buyer]),
                 Severity::Info,
                 false,
-                format!(
-                    "Agreement {id} with buyer account {buyer} was amended{status_clause}{term}. {}{value_sentence}",
-                    amended.sentence
-                ),
+                concat([
+                    "Agreement ",
+                    &id,
+                    " with buyer account ",
+                    &buyer,
+                    " was amended",
+                    &status_clause,
+                    &term,
+                    ". ",
+                    &amended.sentence,
+                    &value_sentence,
+                ]),
             )
         }
         Lifecycle::Ended => {
             let verdict = ended(status.as_deref(), product_type);
             steps.extend(verdict.steps);
             (
-                format!("{}: {label}, buyer {buyer}", verdict.headline),
+                concat([&verdict.headline, ": ", &label, ", buyer ", &buyer]),
                 verdict.severity,
                 verdict.action_required,
-                format!(
-                    "Agreement {id} with buyer account {buyer} has ended{status_clause}. {}",
-                    verdict.closing
-                ),
+                concat([
+                    "Agreement ",
+                    &id,
+                    " with buyer account ",
+                    &buyer,
+                    " has ended",
+                    &status_clause,
+                    ". ",
+                    &verdict.closing,
+                ]),
             )
         }
         Lifecycle::Ending => {
@@ -169,16 +190,32 @@ pub(super) fn lifecycle(
                 _ => (Severity::Info, false),
             };
             (
-                format!("Agreement ends in {days}: {label}, buyer {buyer}"),
+                concat([
+                    "Agreement ends in ",
+                    &days,
+                    ": ",
+                    &label,
+                    ", buyer ",
+                    &buyer,
+                ]),
                 severity,
                 action_required,
-                format!(
-                    "Agreement {id} with buyer account {buyer} ends on {} ({days} left){}.{value_sentence}",
-                    when(end),
-                    renewal_text(auto_renews, renewal.disabled_by.as_deref())
-                        .map(|text| format!("; auto-renewal is {text}"))
-                        .unwrap_or_default()
-                ),
+                concat([
+                    "Agreement ",
+                    &id,
+                    " with buyer account ",
+                    &buyer,
+                    " ends on ",
+                    &when(end),
+                    " (",
+                    &days,
+                    " left)",
+                    &renewal_text(auto_renews, renewal.disabled_by.as_deref())
+                        .map(|text| concat(["; auto-renewal is ", &text]))
+                        .unwrap_or_default(),
+                    ".",
+                    &value_sentence,
+                ]),
             )
         }
         Lifecycle::RenewalTermsFinalized => (

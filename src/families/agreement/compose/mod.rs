@@ -20,7 +20,7 @@ use crate::event::Envelope;
 use crate::families::common::{base_attributes, details_unavailable, event_section};
 use crate::lookup::AgreementLookup;
 use crate::message::{Attributes, Line, Link, Message, NextStep, Section, Severity, Text};
-use crate::text::{single_line, timestamp};
+use crate::text::{concat, single_line, timestamp};
 
 use billing_adjustment::billing_adjustment;
 pub use cancellation::CANCELLATION_AUTO_APPROVAL;
@@ -95,10 +95,11 @@ impl Essentials<'_> {
         });
         match value {
             // Whole amounts read without ".00" in a subject.
-            Some(value) => format!(
-                "{label}, {}",
-                value.strip_suffix(".00").unwrap_or(value.as_str())
-            ),
+            Some(value) => concat([
+                &label,
+                ", ",
+                value.strip_suffix(".00").unwrap_or(value.as_str()),
+            ]),
             None => label,
         }
     }
@@ -207,10 +208,11 @@ impl Essentials<'_> {
 }
 
 fn describe_agreement_step(agreement_id: &str) -> NextStep {
-    NextStep::new("See the agreement's full terms:").with_command(format!(
-        "aws marketplace-agreement describe-agreement --agreement-id {} --region us-east-1",
-        shell_word(agreement_id)
-    ))
+    NextStep::new("See the agreement's full terms:").with_command(concat([
+        "aws marketplace-agreement describe-agreement --agreement-id ",
+        &shell_word(agreement_id),
+        " --region us-east-1",
+    ]))
 }
 
 fn agreements_page() -> Link {
@@ -223,10 +225,10 @@ fn agreements_page() -> Link {
 
 /// The ARN AWS puts in `resources` for an agreement.
 fn agreement_arn(agreement_id: &str) -> String {
-    format!(
-        "arn:aws:aws-marketplace::aws:agreement:{}",
-        single_line(agreement_id)
-    )
+    concat([
+        "arn:aws:aws-marketplace::aws:agreement:",
+        &single_line(agreement_id),
+    ])
 }
 
 fn role(party: Party, resale: bool) -> String {
@@ -300,10 +302,10 @@ fn known_time(label: &'static str, at: Option<DateTime<Utc>>) -> Option<Line> {
 fn term_clause(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> String {
     match (start, end) {
         (Some(start), Some(end)) => {
-            format!(", runs {} to {}", timestamp(&start), timestamp(&end))
+            concat([", runs ", &timestamp(&start), " to ", &timestamp(&end)])
         }
-        (Some(start), None) => format!(", runs from {}", timestamp(&start)),
-        (None, Some(end)) => format!(", runs until {}", timestamp(&end)),
+        (Some(start), None) => concat([", runs from ", &timestamp(&start)]),
+        (None, Some(end)) => concat([", runs until ", &timestamp(&end)]),
         (None, None) => String::new(),
     }
 }
