@@ -58,7 +58,9 @@ pub(super) fn lifecycle(
             .as_ref()
             .and_then(|r| r.id.as_deref()),
     );
-    let renewal = detail.renewal_summary.clone().unwrap_or_default();
+    // Borrowed, not copied: an event without a renewal summary reads as an empty one.
+    let no_renewal = RenewalSummary::default();
+    let renewal = detail.renewal_summary.as_ref().unwrap_or(&no_renewal);
     let days_left = agreement
         .days_before_end_time
         .map(i64::from)
@@ -224,7 +226,7 @@ pub(super) fn lifecycle(
             false,
             format!(
                 "The adjustment deadline has passed: the renewal of agreement {id} is priced at {}.",
-                renewal_value(&renewal)
+                renewal_value(renewal)
             ),
         ),
         Lifecycle::RenewalUpcoming => (
@@ -234,7 +236,7 @@ pub(super) fn lifecycle(
             format!(
                 "The renewal decision deadline has passed: agreement {id} with buyer account {buyer} renews automatically after {} for {}.",
                 when(end),
-                renewal_value(&renewal)
+                renewal_value(renewal)
             ),
         ),
         Lifecycle::AdvisoryIssued => {
@@ -352,7 +354,7 @@ pub(super) fn lifecycle(
         section("Parties", party_lines),
         subject.product_section(product_extra),
     ];
-    if let Some(renewal_section) = renewal_section(auto_renews, &renewal) {
+    if let Some(renewal_section) = renewal_section(auto_renews, renewal) {
         sections.push(renewal_section);
     }
     subject.finish(verdict, steps, sections)
