@@ -11,7 +11,7 @@ use super::{
 use crate::event::Envelope;
 use crate::lookup::AgreementLookup;
 use crate::message::{Message, NextStep, Severity};
-use crate::text::{single_line, timestamp};
+use crate::text::{concat, single_line, timestamp};
 
 /// A buyer has this long to answer a cancellation request before AWS approves it on its own
 /// (seller guide, "Amazon EventBridge events": approved "automatically after 7 days").
@@ -50,7 +50,7 @@ pub(super) fn cancellation(
     let reason_field = reason_text(&request);
     let reason = reason_field
         .as_deref()
-        .map(|reason| format!(" (reason {reason})"))
+        .map(|reason| concat([" (reason ", reason, ")"]))
         .unwrap_or_default();
     let status_message = present(request.status_message.as_deref());
     // The event is sent when the request is submitted, so its time stands in for createdAt.
@@ -74,13 +74,24 @@ pub(super) fn cancellation(
                 NextStep::new("To withdraw the request while it is pending (put your reason, quoted, in place of REASON):").with_command(command),
             );
             (
-                format!("Cancellation awaiting buyer approval: {label}, buyer {buyer}"),
+                concat([
+                    "Cancellation awaiting buyer approval: ",
+                    &label,
+                    ", buyer ",
+                    &buyer,
+                ]),
                 Severity::Warning,
                 true,
-                format!(
-                    "Your request to cancel agreement {id} with buyer account {buyer}{reason} waits for the buyer. It is approved automatically on {} unless the buyer answers first.",
-                    timestamp(&deadline)
-                ),
+                concat([
+                    "Your request to cancel agreement ",
+                    &id,
+                    " with buyer account ",
+                    &buyer,
+                    &reason,
+                    " waits for the buyer. It is approved automatically on ",
+                    &timestamp(&deadline),
+                    " unless the buyer answers first.",
+                ]),
             )
         }
         Cancellation::Approved => {
@@ -106,16 +117,25 @@ pub(super) fn cancellation(
                 "Contact the buyer about their answer; the agreement stays in force.",
             ));
             (
-                format!("Cancellation rejected by the buyer: {label}, buyer {buyer}"),
+                concat([
+                    "Cancellation rejected by the buyer: ",
+                    &label,
+                    ", buyer ",
+                    &buyer,
+                ]),
                 Severity::Warning,
                 true,
-                format!(
-                    "Buyer account {buyer} rejected the cancellation of agreement {id}{}.",
-                    status_message.as_deref().map_or_else(
+                concat([
+                    "Buyer account ",
+                    &buyer,
+                    " rejected the cancellation of agreement ",
+                    &id,
+                    &status_message.as_deref().map_or_else(
                         || " (the event gives no reason)".to_owned(),
-                        |m| format!(": {m}")
-                    )
-                ),
+                        |m| concat([": ", m]),
+                    ),
+                    ".",
+                ]),
             )
         }
         Cancellation::Cancelled => (

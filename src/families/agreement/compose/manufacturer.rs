@@ -7,7 +7,7 @@
 use super::super::{BillingAdjustment, Cancellation, Party};
 use super::step;
 use crate::message::{NextStep, Severity};
-use crate::text::or_not_given;
+use crate::text::{concat, or_not_given};
 
 /// Headline, severity, action required and summary.
 pub(super) type Verdict = (String, Severity, bool, String);
@@ -32,12 +32,25 @@ pub(super) fn cancellation(
     match event {
         Cancellation::PendingApproval => (
             (
-                format!("Channel partner asked to cancel: {label}, buyer {buyer}"),
+                concat([
+                    "Channel partner asked to cancel: ",
+                    label,
+                    ", buyer ",
+                    buyer,
+                ]),
                 Severity::Info,
                 false,
-                format!(
-                    "Your channel partner asked to cancel buyer account {buyer}'s agreement {id} for your product{reason}. The buyer has until {deadline} to answer; without an answer AWS approves the cancellation then. Nothing is needed from you yet."
-                ),
+                concat([
+                    "Your channel partner asked to cancel buyer account ",
+                    buyer,
+                    "'s agreement ",
+                    id,
+                    " for your product",
+                    reason,
+                    ". The buyer has until ",
+                    deadline,
+                    " to answer; without an answer AWS approves the cancellation then. Nothing is needed from you yet.",
+                ]),
             ),
             vec![step(
                 "If the cancellation may go ahead, ask your channel partner why, and plan for the buyer's service ending with the agreement.",
@@ -58,15 +71,23 @@ pub(super) fn cancellation(
         ),
         Cancellation::Rejected => (
             (
-                format!(
-                    "Buyer kept the agreement your channel partner sold: {label}, buyer {buyer}"
-                ),
+                concat([
+                    "Buyer kept the agreement your channel partner sold: ",
+                    label,
+                    ", buyer ",
+                    buyer,
+                ]),
                 Severity::Info,
                 false,
-                format!(
-                    "Buyer account {buyer} rejected your channel partner's request to cancel agreement {id}: {}. The agreement for your product stays in force.",
-                    or_not_given(status_message)
-                ),
+                concat([
+                    "Buyer account ",
+                    buyer,
+                    " rejected your channel partner's request to cancel agreement ",
+                    id,
+                    ": ",
+                    &or_not_given(status_message),
+                    ". The agreement for your product stays in force.",
+                ]),
             ),
             Vec::new(),
         ),
