@@ -3,6 +3,7 @@
 //! composition; detail types without a dedicated format get the generic message of `other`.
 
 pub mod change_set;
+mod named;
 pub mod offer;
 pub mod other;
 pub mod security;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::accounts::AccountNames;
+use super::named::Named;
 use crate::event::{Envelope, FieldError, Id, typed};
 use crate::families::common::{base_message, event_section};
 use crate::family::{Detail, boxed};
@@ -15,7 +15,6 @@ use crate::lookup::Found;
 use crate::message::{Link, Message, NextStep, Section, Severity};
 use crate::text::{
     NOT_GIVEN, concat, count, list_with_more, or_not_given, shorten, single_line, timestamp,
-    written_name,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -448,73 +447,6 @@ pub fn offer_set_released(detail: &OfferSetReleased, envelope: &Envelope) -> Mes
         .attributes
         .with("offer_set_id", detail.offer_set.id.as_str());
     message
-}
-
-/// Something the event names, as shown: its written name ([`written_name`]; `None` when the
-/// event gives none or only blanks) and its id, each one clean line.
-struct Named {
-    name: Option<String>,
-    id: String,
-}
-
-impl Named {
-    fn new(name: Option<&str>, id: &str) -> Self {
-        Self {
-            name: name.map(written_name).filter(|name| !name.is_empty()),
-            id: single_line(id),
-        }
-    }
-
-    /// A party under the name configured in `ACCOUNT_NAMES` first (the name the reader's
-    /// team uses), then the event's, with its account id as the id.
-    fn of_party(party: &Party, names: &AccountNames) -> Self {
-        let id = single_line(party.account_id.as_str());
-        let name = names
-            .name(&id)
-            .map(str::to_owned)
-            .or_else(|| party.name.as_deref().map(written_name))
-            .filter(|name| !name.is_empty());
-        Self { name, id }
-    }
-
-    /// `"Name" (id)` when named, otherwise just the id.
-    fn label(&self) -> String {
-        match &self.name {
-            Some(name) => concat(["\"", name, "\" (", &self.id, ")"]),
-            None => self.id.clone(),
-        }
-    }
-
-    /// `"Name"` when named, otherwise the id.
-    fn name_or_id(&self) -> String {
-        match &self.name {
-            Some(name) => concat(["\"", name, "\""]),
-            None => self.id.clone(),
-        }
-    }
-
-    /// The name after its first full appearance: shortened when long, or [`NOT_GIVEN`].
-    fn short_or_not_given(&self) -> String {
-        self.name
-            .as_deref()
-            .map_or_else(|| NOT_GIVEN.to_owned(), shorten)
-    }
-
-    /// "Name (account id)", saying when the name was not given.
-    fn party(&self) -> String {
-        match &self.name {
-            Some(name) => concat([name, " (", &self.id, ")"]),
-            None => concat(["account ", &self.id, " (name not given)"]),
-        }
-    }
-
-    /// [`Self::party`] with a long name shortened, for its second appearance.
-    fn short_party(&self) -> String {
-        match &self.name {
-            Some(name) => concat([&shorten(name), " (", &self.id, ")"]),
-            None => concat(["account ", &self.id, " (name not given)"]),
-        }
-    }
 }
 
 #[cfg(test)]
