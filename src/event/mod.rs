@@ -4,6 +4,7 @@
 
 mod id;
 pub mod limits;
+pub mod timestamp;
 
 pub use id::Id;
 

@@ -32,8 +32,11 @@ pub struct LifecycleAgreement {
     pub id: Id,
     pub intent: Option<String>,
     pub status: Option<String>,
+    #[serde(default, deserialize_with = "crate::event::timestamp::optional")]
     pub acceptance_time: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::event::timestamp::optional")]
     pub start_time: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::event::timestamp::optional")]
     pub end_time: Option<DateTime<Utc>>,
     pub auto_renewal_enabled: Option<bool>,
     pub previous_agreement_id: Option<String>,
@@ -45,6 +48,7 @@ pub struct LifecycleAgreement {
 #[serde(rename_all = "camelCase")]
 pub struct RenewalSummary {
     /// The renewal decision deadline: the last day either side can switch auto-renewal.
+    #[serde(default, deserialize_with = "crate::event::timestamp::optional")]
     pub lockout_start_time: Option<DateTime<Utc>>,
     pub lockout_reached: Option<bool>,
     /// `ACCEPTOR` or `PROPOSER`: who switched auto-renewal off.
@@ -52,6 +56,7 @@ pub struct RenewalSummary {
     /// Total contract value of the renewal, a decimal string.
     pub tcv: Option<String>,
     pub currency: Option<String>,
+    #[serde(default, deserialize_with = "crate::event::timestamp::optional")]
     pub terms_finalized_time: Option<DateTime<Utc>>,
 }
 
@@ -85,7 +90,9 @@ pub struct License {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Advisory {
+    #[serde(default, deserialize_with = "crate::event::timestamp::optional")]
     pub issued_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::event::timestamp::optional")]
     pub resolved_at: Option<DateTime<Utc>>,
 }
 
@@ -119,7 +126,9 @@ pub struct CancellationRequest {
     pub status_code: Option<String>,
     /// The buyer's rejection reason, the withdrawal note or the validation error.
     pub status_message: Option<String>,
+    #[serde(default, deserialize_with = "crate::event::timestamp::optional")]
     pub created_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::event::timestamp::optional")]
     pub updated_at: Option<DateTime<Utc>>,
 }
 

@@ -29,7 +29,9 @@ pub struct ChangeSetDetail {
     pub catalog: Id,
     pub change_set_id: Id,
     pub change_set_name: Option<String>,
+    #[serde(default, deserialize_with = "crate::event::timestamp::optional")]
     pub start_time: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::event::timestamp::optional")]
     pub end_time: Option<DateTime<Utc>>,
     pub failure_code: Option<FailureCode>,
 }

@@ -36,6 +36,7 @@ pub struct ReleasedOffer {
     pub id: Id,
     pub arn: Option<String>,
     pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::event::timestamp::optional")]
     pub expiration_date: Option<DateTime<Utc>>,
 }
 

@@ -23,6 +23,7 @@ pub struct SecurityReport {
     pub number_of_versions_with_issues: u64,
     pub number_of_latest_versions_with_issues: u64,
     pub new_issues_found: bool,
+    #[serde(deserialize_with = "crate::event::timestamp::required")]
     pub upcoming_resolution_due_date: DateTime<Utc>,
     pub request_id: Option<String>,
 }
