@@ -3,7 +3,7 @@
 //! message SNS would reject, whatever the event contains.
 
 use crate::message::{Attributes, Severity};
-use crate::text::single_line;
+use crate::text::{clean_shown_into, single_line_into};
 
 /// SNS rejects a subject of 100 characters or more. The service counts UTF-16 code units
 /// (an emoji counts twice), so counting those is the safe reading.
@@ -50,22 +50,21 @@ impl Subject {
     }
 }
 
-/// [`single_line`] of as much of `text` as a subject shows: the text is taken in growing
+/// [`crate::text::single_line`] of as much of `text` as a subject shows: the text is taken in growing
 /// pieces until its line is longer than a subject, so a long headline (a seller's name of
 /// a thousand characters) is not cleaned whole only to be cut. Cleaning looks at no
 /// character after the one it writes, so a piece's line starts as the whole text's does.
 fn shown_line(text: &str) -> String {
-    // A byte a unit and some room for what cleaning drops: enough for most text, and
-    // twice as much each time it is not.
-    let mut piece = MAX_SUBJECT_UTF16_UNITS + 64;
-    while piece < text.len() {
-        let line = single_line(&text[..text.floor_char_boundary(piece)]);
-        if utf16_len(&line) > MAX_SUBJECT_UTF16_UNITS {
-            return line;
-        }
-        piece = piece.saturating_mul(2);
-    }
-    single_line(text)
+    let mut line = String::new();
+    // A byte a unit and some room for what cleaning drops: enough for most text.
+    clean_shown_into(
+        &mut line,
+        text,
+        MAX_SUBJECT_UTF16_UNITS + 64,
+        single_line_into,
+        |line| utf16_len(line) > MAX_SUBJECT_UTF16_UNITS,
+    );
+    line
 }
 
 fn utf16_len(text: &str) -> usize {
@@ -233,6 +232,7 @@ fn fit_body(body: String, budget: usize) -> (String, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::single_line;
 
     /// The subject made from the whole text's line, cleaned in one piece.
     fn subject_of_the_whole_line(text: &str) -> String {

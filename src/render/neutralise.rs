@@ -3,7 +3,7 @@
 //! direction-changing characters. Characters with a meaning are swapped for look-alikes
 //! that have none, so the reader still sees what was written.
 
-use crate::text::is_format_or_invisible;
+use crate::text::{clean_shown_into, is_format_or_invisible};
 
 /// The look-alike for a character Slack and Teams markdown give a meaning to.
 fn look_alike(c: char) -> Option<char> {
@@ -91,19 +91,14 @@ pub fn neutralise_into(out: &mut String, text: &str) {
 /// written agrees with neutralising the whole text in every character but the last (which
 /// may see no neighbour after it), so it cuts to the same field.
 pub fn neutralise_shown_into(out: &mut String, text: &str, max_chars: usize) {
-    let start = out.len();
-    // A byte a character and some room for what neutralising drops: enough for most
-    // text, and twice as much each time it is not.
-    let mut piece = max_chars.saturating_add(64);
-    while piece < text.len() {
-        neutralise_into(out, &text[..text.floor_char_boundary(piece)]);
-        if out[start..].chars().count() > max_chars.saturating_add(1) {
-            return;
-        }
-        out.truncate(start);
-        piece = piece.saturating_mul(2);
-    }
-    neutralise_into(out, text);
+    // A byte a character and some room for what neutralising drops: enough for most text.
+    clean_shown_into(
+        out,
+        text,
+        max_chars.saturating_add(64),
+        neutralise_into,
+        |written| written.chars().count() > max_chars.saturating_add(1),
+    );
 }
 
 /// How many bytes at the start of `bytes` are copied as they are: plain ASCII, the single
