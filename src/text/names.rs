@@ -112,7 +112,14 @@ pub fn or_not_given(value: Option<&str>) -> String {
 /// Joins the first `shown` items and says how many more there are, so a list of
 /// thousands of ids stays readable.
 pub fn list_with_more<T: AsRef<str>>(items: &[T], shown: usize) -> String {
-    let mut text = String::new();
+    // Sized once for the items and their separators (and the count of the rest), rather
+    // than regrown as a list of a few dozen ids is written.
+    let listed: usize = items
+        .iter()
+        .take(shown)
+        .map(|item| item.as_ref().len() + 2)
+        .sum();
+    let mut text = String::with_capacity(listed + 32);
     for (index, item) in items.iter().take(shown).enumerate() {
         if index > 0 {
             text.push_str(", ");

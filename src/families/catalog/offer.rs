@@ -279,11 +279,11 @@ pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Message {
 
     let mut buyers_section = Section::new("Targeted buyers");
     if private {
-        buyers_section = buyers_section.bullet(format!(
-            "{}: {}",
-            count(buyers.len() as u64, "account", "accounts"),
-            list_with_more(buyers, MAX_LISTED_BUYERS)
-        ));
+        buyers_section = buyers_section.bullet(concat([
+            &count(buyers.len() as u64, "account", "accounts"),
+            ": ",
+            &list_with_more(buyers, MAX_LISTED_BUYERS),
+        ]));
     } else {
         buyers_section =
             buyers_section.bullet("None: the offer is not limited to specific buyer accounts.");
