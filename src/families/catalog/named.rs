@@ -4,8 +4,6 @@
 use crate::accounts::AccountNames;
 use crate::text::{NOT_GIVEN, concat, shorten, single_line, written_name};
 
-use super::offer::Party;
-
 /// Something the event names, as shown: its written name ([`written_name`]; `None` when the
 /// event gives none or only blanks) and its id, each one clean line.
 pub(super) struct Named {
@@ -21,14 +19,14 @@ impl Named {
         }
     }
 
-    /// A party under the name configured in `ACCOUNT_NAMES` first (the name the reader's
-    /// team uses), then the event's, with its account id as the id.
-    pub(super) fn of_party(party: &Party, names: &AccountNames) -> Self {
-        let id = single_line(party.account_id.as_str());
+    /// A party's account under the name configured in `ACCOUNT_NAMES` first (the name the
+    /// reader's team uses), then the one the event gives, with the account id as the id.
+    pub(super) fn of_account(account_id: &str, name: Option<&str>, names: &AccountNames) -> Self {
+        let id = single_line(account_id);
         let name = names
             .name(&id)
             .map(str::to_owned)
-            .or_else(|| party.name.as_deref().map(written_name))
+            .or_else(|| name.map(written_name))
             .filter(|name| !name.is_empty());
         Self { name, id }
     }

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::named::Named;
+use crate::accounts::AccountNames;
 use crate::event::{Envelope, FieldError, Id, typed};
 use crate::families::common::{base_message, event_section};
 use crate::family::{Detail, boxed};
@@ -54,6 +55,13 @@ pub struct Product {
 pub struct Party {
     pub account_id: Id,
     pub name: Option<String>,
+}
+
+impl Party {
+    /// The party as shown: see [`Named::of_account`].
+    fn named(&self, names: &AccountNames) -> Named {
+        Named::of_account(self.account_id.as_str(), self.name.as_deref(), names)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -166,8 +174,8 @@ pub fn offer_released(detail: &OfferReleased, envelope: &Envelope) -> Message {
     // Each name is shown up to four times: it is cleaned once, here.
     let offer = Named::new(detail.offer.name.as_deref(), detail.offer.id.as_str());
     let product = Named::new(detail.product.title.as_deref(), detail.product.id.as_str());
-    let seller = Named::of_party(&detail.seller_of_record, &envelope.account_names);
-    let manufacturer = Named::of_party(&detail.manufacturer, &envelope.account_names);
+    let seller = detail.seller_of_record.named(&envelope.account_names);
+    let manufacturer = detail.manufacturer.named(&envelope.account_names);
     let offer_label = offer.label();
     // The body names each thing once with its name, or its id when it has none: the ids
     // are in the facts below.
