@@ -69,7 +69,7 @@ test: venv ## Run the Rust tests (unit and integration) against a throwaway moto
 	AWS_SECRET_ACCESS_KEY=testing \
 	AWS_EC2_METADATA_DISABLED=true \
 	NOTIFIER_PYTHON="$(VENV_BIN)/python" \
-	scripts/with-moto.sh cargo test $(DEV_FEATURES) 2>&1 | tee $(CARGO_TEST_LOG)
+	scripts/with-moto.sh cargo test --workspace $(DEV_FEATURES) 2>&1 | tee $(CARGO_TEST_LOG)
 	@# cargo ends on the doctest line (often "0 passed"); close with the total over all test binaries.
 	@awk '/^test result:/ { for (i = 2; i <= NF; i++) { \
 	    if ($$i ~ /^passed/) passed += $$(i - 1); \
@@ -80,7 +80,7 @@ test: venv ## Run the Rust tests (unit and integration) against a throwaway moto
 # The tests' build alone: it needs neither .venv nor moto, so CI starts it while .venv
 # installs, and `make test` then finds it done.
 test-build: ## Compile the tests without running them
-	cargo test --no-run $(DEV_FEATURES)
+	cargo test --workspace --no-run $(DEV_FEATURES)
 
 # What CI runs (.ci/run), in the same order. The bootstrap build comes before the bench
 # smoke run, which measures that same binary, so the release dependency tree is compiled
@@ -100,13 +100,13 @@ check: ## Run everything CI runs: test, lint, lint-template, lambda-build-x86, b
 CLIPPY := CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__ RUSTC_WORKSPACE_WRAPPER=clippy-driver
 
 lint: ## Check formatting and run clippy with warnings as errors
-	cargo fmt --check
-	$(CLIPPY) cargo build --all-targets $(DEV_FEATURES)
+	cargo fmt --all --check
+	$(CLIPPY) cargo build --workspace --all-targets $(DEV_FEATURES)
 	@# The demo's build: the pure core without the `aws` feature must stay warning-free too.
 	$(CLIPPY) cargo build --no-default-features --bin notifier-demo
 
 fmt: ## Format the Rust sources
-	cargo fmt
+	cargo fmt --all
 
 invoke: check-event venv ## Run one event through the local Lambda runtime: make invoke EVENT=events/<file>.json
 	scripts/invoke.sh "$(EVENT)"

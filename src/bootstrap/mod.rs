@@ -6,6 +6,7 @@
 //! ([`settings`]); the clients, which cannot fail to build, come after
 //! ([`Settings::notifier`]).
 
+mod account_names;
 mod settings;
 
 pub use settings::{Settings, settings};

@@ -7,8 +7,8 @@ use std::future::Future;
 
 use aws_config::SdkConfig;
 
-use super::loaded;
-use crate::accounts::{self, ACCOUNT_NAMES_VARIABLE, AccountNames, AccountNamesSource};
+use super::{account_names, loaded};
+use crate::accounts::{ACCOUNT_NAMES_VARIABLE, AccountNames, AccountNamesSource};
 use crate::aws::{self, PARAMETER_TIMEOUT, ParameterStore};
 use crate::config::{Config, ROUTES_VARIABLE, RoutesSource};
 use crate::error::ConfigError;
@@ -54,7 +54,7 @@ where
             AccountNamesSource::Inline(names) => Ok(names.clone()),
             AccountNamesSource::Parameter(name) => async {
                 let store = parameter_store(&store, name)?;
-                accounts::load_from_parameter(store, name, PARAMETER_TIMEOUT).await
+                account_names::load_from_parameter(store, name, PARAMETER_TIMEOUT).await
             }
             .await
             .map_err(invalid(ACCOUNT_NAMES_VARIABLE, name)),

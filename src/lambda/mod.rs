@@ -2,6 +2,7 @@
 //! API as an init error), the notifier it describes, then the runtime loop.
 
 mod background;
+mod diagnostic;
 mod init_error;
 
 use background::Background;
@@ -28,7 +29,7 @@ pub async fn run() -> Result<(), Error> {
         Ok(ready) => ready,
         Err(error) => {
             tracing::error!(%error, "invalid configuration");
-            init_error::report(&Diagnostic::from(&error)).await;
+            init_error::report(&diagnostic::of_configuration(&error)).await;
             return Err(error.into());
         }
     };
@@ -50,7 +51,7 @@ pub async fn run() -> Result<(), Error> {
             notifier
                 .handle_json(event.payload.get(), Some(deadline))
                 .await
-                .map_err(Diagnostic::from)
+                .map_err(diagnostic::of_failure)
         },
     ))
     .await

@@ -906,7 +906,7 @@ fn chat_channel_configurations_subscribe_to_the_chat_and_alarms_topics_and_can_d
     }
 }
 
-// ---- durable duplicate check (src/dedupe/, src/aws/delivery_table.rs) ----
+// ---- durable duplicate check (core/src/dedupe/, src/aws/delivery_table.rs) ----
 
 /// The DynamoDB item actions src/aws/delivery_table.rs calls, and nothing more.
 const DELIVERY_TABLE_ACTIONS: &[&str] = &[

@@ -171,7 +171,9 @@ fn lenient_event_id(payload: &str) -> String {
         .unwrap_or_else(|| MISSING_EVENT_ID.to_owned())
 }
 
-pub(crate) fn json_kind(value: &Value) -> &'static str {
+/// How a JSON value is named in an error ("a string", "an array"), for every reader of
+/// event JSON, the redrive command's among them.
+pub fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -3,8 +3,7 @@
 
 use std::time::Duration;
 
-use super::AccountNames;
-pub use crate::aws::PARAMETER_TIMEOUT;
+use crate::accounts::AccountNames;
 use crate::aws::ParameterStore;
 
 /// Reads the parameter with `store` and parses its JSON. The error says which parameter and

@@ -195,27 +195,24 @@ impl<P: Publisher> Notifier<P> {
         &self.publisher
     }
 
-    /// The change-set lookup's deadline, `None` when that lookup is off.
-    #[cfg(test)]
-    pub(crate) fn change_set_deadline(&self) -> Option<Duration> {
+    /// The change-set lookup's deadline, `None` when that lookup is off (what the bootstrap
+    /// built, for its tests and for operators reading a notifier's set-up).
+    pub fn change_set_deadline(&self) -> Option<Duration> {
         self.lookups.change_set_deadline()
     }
 
     /// Whether deliveries are checked against the delivery table.
-    #[cfg(test)]
-    pub(crate) fn has_durable_check(&self) -> bool {
+    pub fn has_durable_check(&self) -> bool {
         self.dedupe.has_durable_check()
     }
 
     /// The agreement lookup's deadline, `None` when that lookup is off.
-    #[cfg(test)]
-    pub(crate) fn agreement_deadline(&self) -> Option<Duration> {
+    pub fn agreement_deadline(&self) -> Option<Duration> {
         self.lookups.agreement_deadline()
     }
 
     /// The co-sell lookup's deadline, `None` when that lookup is off.
-    #[cfg(test)]
-    pub(crate) fn cosell_deadline(&self) -> Option<Duration> {
+    pub fn cosell_deadline(&self) -> Option<Duration> {
         self.lookups.cosell_deadline()
     }
 

@@ -231,7 +231,7 @@ mod document {
 
 #[test]
 fn every_sample_is_written_as_serde_json_writes_its_document() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("events");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
     let mut checked = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();

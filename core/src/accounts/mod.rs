@@ -2,12 +2,6 @@
 //! "Acme EU (111122223333)" instead of twelve digits. Read once at cold start from
 //! `ACCOUNT_NAMES`, either inline JSON or the name of an SSM parameter holding that JSON.
 
-#[cfg(feature = "aws")]
-mod parameter;
-
-#[cfg(feature = "aws")]
-pub use parameter::{PARAMETER_TIMEOUT, load_from_parameter};
-
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

@@ -1,9 +1,6 @@
 //! The notifier's errors: what went wrong, with which event, field, variable or value, and
 //! how each maps onto the `errorType` Lambda records for a failed invocation or cold start.
 
-#[cfg(feature = "aws")]
-use lambda_runtime::Diagnostic;
-
 /// Why one invocation failed. Every variant names the EventBridge event id, so a failed
 /// event found later in the on-failure destination can be matched with its log lines.
 #[derive(Debug, thiserror::Error)]
@@ -93,16 +90,6 @@ impl NotifierError {
     }
 }
 
-#[cfg(feature = "aws")]
-impl From<NotifierError> for Diagnostic {
-    fn from(error: NotifierError) -> Self {
-        Diagnostic {
-            error_type: error.error_type().to_owned(),
-            error_message: error.to_string(),
-        }
-    }
-}
-
 /// Why the configuration could not be read at cold start.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
@@ -117,19 +104,6 @@ pub enum ConfigError {
     },
 }
 
-#[cfg(feature = "aws")]
-impl From<&ConfigError> for Diagnostic {
-    /// Reported to the Runtime API's init-error endpoint, so Lambda records why the function
-    /// could not start; one `errorType` for every configuration mistake, the message names
-    /// the variable.
-    fn from(error: &ConfigError) -> Self {
-        Diagnostic {
-            error_type: "InvalidConfiguration".to_owned(),
-            error_message: error.to_string(),
-        }
-    }
-}
-
 /// Why a publisher could not deliver a notification.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -138,42 +112,6 @@ pub struct PublishError(pub String);
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[cfg(feature = "aws")]
-    #[test]
-    fn diagnostic_carries_the_error_type_and_the_full_message() {
-        let error = NotifierError::InvalidDetail {
-            event_id: "evt-1".into(),
-            detail_type: "Change Set Failed".into(),
-            field: "detail.ChangeSetId".into(),
-            reason: "missing field".into(),
-        };
-        let diagnostic = Diagnostic::from(error);
-        assert_eq!(diagnostic.error_type, "InvalidDetail");
-        assert_eq!(
-            diagnostic.error_message,
-            "event evt-1: invalid \"Change Set Failed\" detail: field `detail.ChangeSetId`: missing field"
-        );
-    }
-
-    #[cfg(feature = "aws")]
-    #[test]
-    fn configuration_errors_are_reported_as_invalid_configuration() {
-        for error in [
-            ConfigError::Missing {
-                variable: "SECURITY_TOPIC_ARN",
-            },
-            ConfigError::Invalid {
-                variable: "ENRICH_TIMEOUT_MS",
-                value: "0".into(),
-                reason: "expected milliseconds between 1 and 10000".into(),
-            },
-        ] {
-            let diagnostic = Diagnostic::from(&error);
-            assert_eq!(diagnostic.error_type, "InvalidConfiguration");
-            assert_eq!(diagnostic.error_message, error.to_string());
-        }
-    }
 
     #[test]
     fn unsupported_source_names_the_source_and_the_event() {

@@ -46,15 +46,15 @@ fn facts() -> AgreementLookup {
     }))
 }
 
-const CREATED: &str = include_str!("../../../../events/agreement-created-as-proposer.json");
+const CREATED: &str = include_str!("../../../../../events/agreement-created-as-proposer.json");
 const CREATED_CPPO: &str =
-    include_str!("../../../../events/agreement-created-as-manufacturer-cppo.json");
-const ENDING: &str = include_str!("../../../../events/agreement-ending-in-30-days.json");
+    include_str!("../../../../../events/agreement-created-as-manufacturer-cppo.json");
+const ENDING: &str = include_str!("../../../../../events/agreement-ending-in-30-days.json");
 const PENDING: &str =
-    include_str!("../../../../events/agreement-cancellation-pending-approval.json");
+    include_str!("../../../../../events/agreement-cancellation-pending-approval.json");
 const BILLING_FAILED: &str =
-    include_str!("../../../../events/agreement-billing-adjustment-failed.json");
-const ACCEPTOR: &str = include_str!("../../../../events/agreement-acceptor-created.json");
+    include_str!("../../../../../events/agreement-billing-adjustment-failed.json");
+const ACCEPTOR: &str = include_str!("../../../../../events/agreement-acceptor-created.json");
 
 #[test]
 fn a_new_agreement_names_buyer_offer_role_and_says_what_is_missing() {
@@ -266,9 +266,9 @@ fn money_groups_thousands_and_keeps_odd_amounts_as_given() {
 }
 
 const PENDING_AS_ISV: &str =
-    include_str!("../../../../events/agreement-cancellation-pending-approval-manufacturer.json");
+    include_str!("../../../../../events/agreement-cancellation-pending-approval-manufacturer.json");
 const REFUND_AS_ISV: &str =
-    include_str!("../../../../events/agreement-billing-adjustment-completed-manufacturer.json");
+    include_str!("../../../../../events/agreement-billing-adjustment-completed-manufacturer.json");
 
 #[test]
 fn the_isv_reads_its_channel_partners_request_in_its_own_terms() {
