@@ -193,13 +193,13 @@ fn is_allowed_in_body(c: char) -> bool {
     c == '\n' || c == '\t' || !(c.is_control() || crate::text::is_format(c))
 }
 
-/// Whether every character is allowed. Bodies are mostly printable ASCII, checked a word at
-/// a time; only the other characters (line breaks, tabs, anything not ASCII) are decoded and
+/// Whether every character is allowed. Bodies are mostly printable ASCII and line breaks,
+/// checked a word at a time; only the other characters (anything not ASCII) are decoded and
 /// looked up one by one.
 fn is_clean(body: &str) -> bool {
     let mut at = 0;
     loop {
-        at += crate::word_scan::printable_ascii_prefix(&body.as_bytes()[at..]);
+        at += crate::word_scan::body_ascii_prefix(&body.as_bytes()[at..]);
         let mut chars = body[at..].chars();
         match chars.next() {
             None => return true,
@@ -261,6 +261,15 @@ mod tests {
         ) {
             let subject = Subject::new(&text);
             proptest::prop_assert_eq!(subject.as_str(), subject_of_the_whole_line(&text));
+        }
+
+        /// Lines, tabs and every other control character at any place in a word, for the
+        /// scan that keeps line breaks inside its words.
+        #[test]
+        fn the_cleanliness_check_agrees_with_the_character_rule_anywhere(
+            text in "[ a-z~\n\t\r\u{0}\u{1f}\u{7f}\u{85}\u{200b}é🚀]{0,80}"
+        ) {
+            proptest::prop_assert_eq!(is_clean(&text), text.chars().all(is_allowed_in_body));
         }
     }
 

@@ -1,7 +1,7 @@
 //! Scans over text eight bytes at a time, for the checks every notification's body goes
-//! through (is it printable, does it need JSON escapes): each 8-byte word is tested at once
-//! with the classic bit tricks, which say exactly whether such a byte is in the word (not
-//! which one it is: the caller looks at that word byte by byte).
+//! through (may it stand in a plain-text body, does it need JSON escapes): each 8-byte word
+//! is tested at once with the classic bit tricks, which say exactly whether such a byte is
+//! in the word (not which one it is: the caller looks at that word byte by byte).
 
 const WORD: usize = 8;
 const ONES: u64 = u64::from_ne_bytes([0x01; WORD]);
@@ -40,12 +40,25 @@ const fn has_byte(word: u64, byte: u8) -> bool {
     matches_are_zero.wrapping_sub(ONES) & !matches_are_zero & HIGH_BITS != 0
 }
 
-/// How many bytes at the start of `bytes` are printable ASCII (`' '..='~'`).
-pub fn printable_ascii_prefix(bytes: &[u8]) -> usize {
+/// Whether a byte may stand in a plain-text body as it is: printable ASCII, the line feed
+/// and the tab.
+pub const fn is_body_ascii(byte: u8) -> bool {
+    matches!(byte, b' '..=b'~' | b'\n' | b'\t')
+}
+
+/// How many bytes at the start of `bytes` pass [`is_body_ascii`]. A word with a control
+/// character in it (in a body, nearly always a line break) is looked at byte by byte
+/// without leaving the scan: a body has one at the end of each of its lines.
+pub fn body_ascii_prefix(bytes: &[u8]) -> usize {
     plain_prefix(
         bytes,
-        |word| word & HIGH_BITS == 0 && !has_byte_below(word, b' ') && !has_byte(word, 0x7F),
-        |byte| (b' '..=b'~').contains(&byte),
+        |word| {
+            word & HIGH_BITS == 0
+                && !has_byte(word, 0x7F)
+                && (!has_byte_below(word, b' ')
+                    || word.to_ne_bytes().into_iter().all(is_body_ascii))
+        },
+        is_body_ascii,
     )
 }
 
@@ -78,13 +91,20 @@ mod tests {
     }
 
     #[test]
-    fn printable_prefixes_stop_at_the_first_other_byte() {
-        assert_eq!(printable_ascii_prefix(b"abcdefgh ~~~~~~~ xyz"), 20);
-        assert_eq!(printable_ascii_prefix(b""), 0);
-        for odd in [b'\n', b'\t', 0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xFF] {
+    fn body_prefixes_keep_line_feeds_and_tabs_and_stop_at_any_other_odd_byte() {
+        let text = "abcdefgh\n~~~~~~~\tlines\n\nand tabs";
+        assert_eq!(body_ascii_prefix(text.as_bytes()), text.len());
+        for odd in [b'\r', 0x00, 0x0B, 0x1F, 0x7F, 0x80, 0xC3, 0xFF] {
             each_placement(odd, |bytes, position| {
-                assert_eq!(printable_ascii_prefix(bytes), position, "{odd:#x}");
+                assert_eq!(body_ascii_prefix(bytes), position, "{odd:#x}");
             });
+        }
+        for byte in 0..=u8::MAX {
+            let printable = (0x20..0x7F).contains(&byte);
+            assert_eq!(
+                is_body_ascii(byte),
+                printable || byte == b'\n' || byte == b'\t'
+            );
         }
     }
 
