@@ -2,8 +2,8 @@
 //! of what was published (`memory`), the first and free check, and the durable check shared
 //! by every instance: before a notification goes to a channel, a record keyed (function,
 //! event id, channel) is claimed in a store; after the publish it is completed with the
-//! message id, or released when the publish failed. The DynamoDB store is in
-//! `crate::aws::DynamoDbStore`.
+//! message id, or released when the publish failed. The DynamoDB store is `DynamoDbStore`,
+//! in the function crate's `aws` module.
 
 mod check;
 mod deliveries;

@@ -2,8 +2,8 @@
 //! worth: headline, severity, whether action is needed, account, time, link) under their
 //! destination ([`Stream`]), and a scheduled invocation turns each destination's pending
 //! items into one message ([`compose`]). The store ([`DigestStore`]) is DynamoDB in the
-//! function (`crate::aws::DigestTable`), or this process's memory ([`MemoryStore`]) where
-//! there is no AWS account (the demo); composing needs none.
+//! function (`DigestTable`, in the function crate's `aws` module), or this process's memory
+//! ([`MemoryStore`]) where there is no AWS account (the demo); composing needs none.
 
 mod compose;
 mod item;

@@ -51,7 +51,7 @@ pub enum Enrichment {
 
 /// Looks up a change set in the seller account the event came from (`None`: the event
 /// does not say, so the function's own). Implemented by the Catalog API client
-/// ([`crate::aws::CatalogApi`]); tests may use any other.
+/// (`CatalogApi`, in the function crate's `aws` module); tests may use any other.
 pub trait DescribeChangeSet {
     fn describe(
         &self,

@@ -21,7 +21,7 @@ pub type Text = Cow<'static, str>;
 /// One notification's facts, in the reader's terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
-    /// One line; becomes the e-mail subject (with the "[SEVERITY] " prefix above info,
+    /// One line; becomes the e-mail subject (with the "\[SEVERITY\] " prefix above info,
     /// added by the text renderer, not by the family) and the chat title.
     pub headline: String,
     pub severity: Severity,

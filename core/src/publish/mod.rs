@@ -1,6 +1,6 @@
 //! Publishing: the [`Publisher`] seam between the notifier and where messages go. It is
-//! implemented by the SNS publisher ([`crate::aws::SnsPublisher`]), a dry-run publisher that
-//! prints, and an in-memory recorder for tests.
+//! implemented by the SNS publisher (`SnsPublisher`, in the function crate's `aws` module),
+//! a dry-run publisher that prints, and an in-memory recorder for tests.
 
 mod dry_run;
 mod recording;
