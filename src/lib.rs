@@ -19,9 +19,9 @@
 //! Without `aws` it is the core alone, which is all `make demo` needs.
 
 pub use notifier_core::{
-    Config, Notifier, NotifierError, Outcome, accounts, channel, config, dedupe, digest, error,
-    event, families, family, ledger, logging, lookup, message, notification, notifier, outcome,
-    publish, registry, render, routing, text, topic, topic_arn, word_scan,
+    Config, Notifier, NotifierError, Outcome, accounts, channel, clock, config, dedupe, digest,
+    error, event, families, family, ledger, logging, lookup, message, notification, notifier,
+    outcome, publish, registry, render, routing, text, topic, topic_arn, word_scan,
 };
 
 #[cfg(feature = "aws")]

@@ -40,6 +40,7 @@
 
 pub mod accounts;
 pub mod channel;
+pub mod clock;
 pub mod config;
 pub mod dedupe;
 pub mod digest;

@@ -8,15 +8,16 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::SystemTime;
 
-use chrono::Utc;
-
 use super::{ClaimToken, DigestItem, DigestStore, Queued, Stream};
+use crate::clock::Clock;
 use crate::dedupe::StoreFuture;
 use crate::ledger::{Applied, Entry, ItemId, LedgerChange, OpenItem, apply};
 
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     state: Mutex<State>,
+    /// What has expired is decided by this clock's "now".
+    clock: Clock,
 }
 
 #[derive(Debug, Default)]
@@ -36,6 +37,14 @@ fn key(stream: &Stream) -> String {
 }
 
 impl MemoryStore {
+    /// A store that decides what has expired by `clock` (the demo's fixed "now").
+    pub fn with_clock(clock: Clock) -> Self {
+        Self {
+            clock,
+            ..Self::default()
+        }
+    }
+
     fn with_state<T>(&self, change: impl FnOnce(&mut State) -> T) -> T {
         // Every change is one step, so the state is consistent even after a panic elsewhere.
         let mut state = self
@@ -133,7 +142,7 @@ impl DigestStore for MemoryStore {
 
     fn apply_ledger<'a>(&'a self, change: &'a LedgerChange) -> StoreFuture<'a, bool> {
         let changed = self.with_state(|state| {
-            let now = Utc::now();
+            let now = self.clock.now();
             // Past its expiry an entry is gone, as the table's TTL would have removed it.
             let current = state
                 .ledger
@@ -152,7 +161,7 @@ impl DigestStore for MemoryStore {
 
     fn open_items(&self) -> StoreFuture<'_, Vec<OpenItem>> {
         let items = self.with_state(|state| {
-            let now = Utc::now();
+            let now = self.clock.now();
             state
                 .ledger
                 .values()

@@ -9,7 +9,6 @@
 
 use std::time::{Duration, SystemTime};
 
-use chrono::Utc;
 use tracing::{error, info, warn};
 
 use super::Notifier;
@@ -49,7 +48,7 @@ impl<P: Publisher> Notifier<P> {
             });
         };
         let until = deadline.unwrap_or_else(|| SystemTime::now() + DEFAULT_CLAIM) + CLAIM_MARGIN;
-        let label = format!("{cadence}-digest-{}", Utc::now().format("%Y-%m-%d"));
+        let label = format!("{cadence}-digest-{}", self.clock.now().format("%Y-%m-%d"));
         let report = self.open_items_report(cadence);
         // Read once for every destination: each lists the same state.
         let open_items = match report {
@@ -67,7 +66,8 @@ impl<P: Publisher> Notifier<P> {
         let mut first_error = None;
         for (target, stream) in self.digest_streams(cadence) {
             let open = report.map(|report| {
-                let listed = report.select(&self.open_items_for(&stream, &open_items), Utc::now());
+                let listed =
+                    report.select(&self.open_items_for(&stream, &open_items), self.clock.now());
                 (report, listed)
             });
             match self
@@ -230,7 +230,7 @@ impl<P: Publisher> Notifier<P> {
             Some((report, listed)) => {
                 // The open items lead, but leave the events half the room when there are any.
                 let open_room = if items.is_empty() { room } else { room / 2 };
-                let (section, used) = ledger::section(report, &listed, Utc::now(), open_room);
+                let (section, used) = ledger::section(report, &listed, self.clock.now(), open_room);
                 let mut message = digest::compose(stream.cadence, &items, room - used, label);
                 message
                     .headline

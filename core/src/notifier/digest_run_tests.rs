@@ -1,8 +1,10 @@
 use std::sync::Arc;
 
+use chrono::Utc;
 use serde_json::{Value, json};
 
 use super::*;
+use crate::clock::Clock;
 use crate::config::{TopicKind, Topics};
 use crate::digest::MemoryStore;
 use crate::notification::Channel;
@@ -265,4 +267,49 @@ async fn the_report_lists_open_items_first_and_the_daily_digest_what_is_due_soon
 
     // A change-set family topic gets no open items: none of its kinds go there.
     assert!(published.iter().all(|sent| sent.topic_arn != CHANGE_SETS));
+}
+
+/// A notifier whose digests, and the store behind them, tell the time by `clock`.
+fn notifier_at(routes: &str, clock: Clock) -> Notifier<RecordingPublisher> {
+    notifier(routes)
+        .with_clock(clock)
+        .with_digest_store(Some(Arc::new(MemoryStore::with_clock(clock))))
+}
+
+#[tokio::test]
+async fn a_fixed_clock_dates_the_digest_and_words_deadlines_from_its_instant() {
+    let routes = format!(
+        r#"{{"routes": [{{"match": {{"source": ["aws.marketplacecatalog"]}}, "to": ["family"], "cadence": "daily"}}],
+            "open_items": {{"to": [{{"topic": "{TEAM}", "format": "text"}}], "cadence": "weekly"}}}}"#
+    );
+    // Submitted on 1 March 2023: it auto-approves on the 8th, long past by the system clock.
+    let mut request = cancellation_request("e-1", "acr-2023", 0);
+    request["time"] = json!("2023-03-01T10:00:00Z");
+    let at = "2023-03-02T10:00:00Z".parse().expect("a valid instant");
+
+    let now = notifier_at(&routes, Clock::System);
+    now.handle(request.clone()).await.unwrap();
+    let Outcome::Digest { published, .. } = digest(&now, "weekly").await else {
+        panic!("a digest outcome");
+    };
+    assert!(published.is_empty(), "expired by today: {published:?}");
+
+    let then = notifier_at(&routes, Clock::Fixed(at));
+    then.handle(request).await.unwrap();
+    let Outcome::Digest { published, .. } = digest(&then, "weekly").await else {
+        panic!("a digest outcome");
+    };
+    assert_eq!(published.len(), 1);
+    assert_eq!(published[0].open_items, 1);
+    let sent = then.publisher().published();
+    let notification = &sent[0].notification;
+    let body = notification.body();
+    assert!(
+        body.contains("due in 6 days (2023-03-08 10:00 UTC)"),
+        "{body}"
+    );
+    assert_eq!(
+        notification.attributes().get("event_id"),
+        Some("weekly-digest-2023-03-02")
+    );
 }

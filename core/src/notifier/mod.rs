@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 use crate::accounts::AccountNames;
 use crate::channel::ChannelRoute;
+use crate::clock::Clock;
 use crate::config::{Config, TopicArn, Topics};
 use crate::dedupe::{Attempt, Clearance, Deduplication, DurableCheck};
 use crate::digest::{self, DigestItem, DigestStore, Queued, Stream};
@@ -46,6 +47,8 @@ pub struct Notifier<P> {
     dedupe: Deduplication,
     /// Shown next to account ids in every notification.
     account_names: AccountNames,
+    /// "Now" for the digests: their label, and the open items they list.
+    clock: Clock,
 }
 
 /// How one channel's delivery ended.
@@ -90,6 +93,7 @@ impl<P: Publisher> Notifier<P> {
             lookups: Lookups::default(),
             dedupe: Deduplication::default(),
             account_names: AccountNames::default(),
+            clock: Clock::System,
         }
     }
 
@@ -114,6 +118,12 @@ impl<P: Publisher> Notifier<P> {
     /// Queues digest deliveries in `store` (`None`: no digests).
     pub fn with_digest_store(mut self, store: Option<Arc<dyn DigestStore>>) -> Self {
         self.digests = store;
+        self
+    }
+
+    /// Labels digests and words open items' deadlines by `clock` instead of the system's.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
         self
     }
 
