@@ -4,7 +4,8 @@
 //!
 //! With `DIGEST=daily` (or `weekly`) every event is queued for that digest instead, by one
 //! route to the family topics and chat, in this process's memory; then the digest request
-//! the stack's schedule sends publishes one digest per destination.
+//! the stack's schedule sends publishes one digest per destination, the family topics'
+//! opening with the open items the samples leave, as of a fixed instant.
 //!
 //! It is built without the crate's `aws` feature (`make demo`), so a first run compiles
 //! only the pure core: no AWS SDK, no TLS.
@@ -14,6 +15,10 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use marketplace_catalog_notifier::clock::Clock;
 use marketplace_catalog_notifier::config::{
     CHAT_TOPIC_VARIABLE, DIGEST_TABLE_VARIABLE, DRY_RUN_VARIABLE, ROUTES_VARIABLE, TopicArn,
 };
@@ -23,6 +28,14 @@ use marketplace_catalog_notifier::notification::{Channel, Notification};
 use marketplace_catalog_notifier::publish::{DryRunPublisher, Publisher};
 use marketplace_catalog_notifier::routing::parse_routing;
 use marketplace_catalog_notifier::{Config, Notifier, Outcome};
+
+/// When the demo's digest is sent: the day after the newest agreement samples (dated from
+/// 29 November to 2 December 2026), whose open items it lists with their deadlines worded
+/// from then.
+const DEMO_NOW: DateTime<Utc> = match DateTime::from_timestamp(1_796_299_200, 0) {
+    Some(at) => at,
+    None => DateTime::UNIX_EPOCH,
+};
 
 /// Where the demo's chat renderings "go": a placeholder, as for the family topics.
 const DEMO_CHAT_TOPIC: &str = "arn:aws:sns:us-east-1:000000000000:dry-run-chat";
@@ -86,12 +99,16 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // Every event to the family topics and chat, at the digest's cadence.
+    // Every event to the family topics and chat, at the digest's cadence; the family
+    // topics' digests open with what the samples leave open.
     let routes = digest.as_ref().map(|cadence| {
         format!(
-            r#"{{"routes": [{{"match": {{}}, "to": ["family", "chat"], "cadence": "{cadence}"}}]}}"#
+            r#"{{"routes": [{{"match": {{}}, "to": ["family", "chat"], "cadence": "{cadence}"}}],
+                "open_items": {{"to": ["family"], "cadence": "{cadence}"}}}}"#
         )
     });
+    let payloads: Vec<(&String, Result<Value, String>)> =
+        paths.iter().map(|path| (path, read_sample(path))).collect();
     // Placeholder topics for every family and for chat, so every event shows where it
     // would go.
     let config = match Config::from_lookup(|name| match name {
@@ -116,9 +133,14 @@ async fn main() -> ExitCode {
     if let Some(routes) = &routes {
         match parse_routing(routes, config.route_context()) {
             Ok(routing) => {
+                // The digest is sent at a fixed "now", so the demo prints the same whatever
+                // the day it runs, and the samples' open items are listed, not long past
+                // their retention.
+                let clock = Clock::Fixed(DEMO_NOW);
                 notifier = notifier
                     .with_routing(routing)
-                    .with_digest_store(Some(Arc::new(MemoryStore::default())));
+                    .with_clock(clock)
+                    .with_digest_store(Some(Arc::new(MemoryStore::with_clock(clock))));
             }
             Err(reason) => {
                 eprintln!("{reason}");
@@ -128,14 +150,8 @@ async fn main() -> ExitCode {
     }
 
     let mut failures = 0;
-    for path in &paths {
+    for (path, payload) in payloads {
         println!("\n=== {path} ===");
-        let payload = std::fs::read_to_string(path)
-            .map_err(|error| format!("cannot read {path}: {error}"))
-            .and_then(|text| {
-                serde_json::from_str(&text)
-                    .map_err(|error| format!("{path} is not valid JSON: {error}"))
-            });
         let result = match payload {
             Ok(payload) => notifier
                 .handle(payload)
@@ -184,4 +200,11 @@ async fn main() -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// One sample file's JSON, or why it cannot be read.
+fn read_sample(path: &str) -> Result<Value, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"))?;
+    serde_json::from_str(&text).map_err(|error| format!("{path} is not valid JSON: {error}"))
 }
