@@ -9,6 +9,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use chrono::{DateTime, Utc};
 use tracing::{error, info, warn};
 
 use super::Notifier;
@@ -27,6 +28,14 @@ const DEFAULT_CLAIM: Duration = Duration::from_secs(30);
 /// Added to the invocation's deadline, so clock differences never let another invocation
 /// take a claim over while its holder can still publish.
 const CLAIM_MARGIN: Duration = Duration::from_secs(5);
+
+/// The open items one destination's digest lists, and the instant they were selected at
+/// (their deadlines are worded from it).
+struct OpenListed {
+    report: Report,
+    listed: Vec<OpenItem>,
+    as_of: DateTime<Utc>,
+}
 
 impl<P: Publisher> Notifier<P> {
     /// Sends the `cadence` digest of every destination with pending items. `Err` when any
@@ -48,7 +57,9 @@ impl<P: Publisher> Notifier<P> {
             });
         };
         let until = deadline.unwrap_or_else(|| SystemTime::now() + DEFAULT_CLAIM) + CLAIM_MARGIN;
-        let label = format!("{cadence}-digest-{}", self.clock.now().format("%Y-%m-%d"));
+        // One "now" for the whole run: the label, and every destination's open items.
+        let now = self.clock.now();
+        let label = format!("{cadence}-digest-{}", now.format("%Y-%m-%d"));
         let report = self.open_items_report(cadence);
         // Read once for every destination: each lists the same state.
         let open_items = match report {
@@ -65,10 +76,10 @@ impl<P: Publisher> Notifier<P> {
         };
         let mut first_error = None;
         for (target, stream) in self.digest_streams(cadence) {
-            let open = report.map(|report| {
-                let listed =
-                    report.select(&self.open_items_for(&stream, &open_items), self.clock.now());
-                (report, listed)
+            let open = report.map(|report| OpenListed {
+                listed: report.select(&self.open_items_for(&stream, &open_items), now),
+                report,
+                as_of: now,
             });
             match self
                 .send_digest(store.as_ref(), target, &stream, until, &label, open)
@@ -177,7 +188,7 @@ impl<P: Publisher> Notifier<P> {
         stream: &Stream,
         until: SystemTime,
         label: &str,
-        open: Option<(Report, Vec<OpenItem>)>,
+        open: Option<OpenListed>,
     ) -> Result<Sent, NotifierError> {
         let failed = |reason: String| NotifierError::DigestStore {
             subject: format!("{} digest to {}", stream.cadence, stream.topic),
@@ -212,13 +223,13 @@ impl<P: Publisher> Notifier<P> {
         target: &ChannelRoute,
         stream: &Stream,
         label: &str,
-        open: Option<(Report, Vec<OpenItem>)>,
+        open: Option<OpenListed>,
     ) -> Result<Sent, Failure> {
         let items = store
             .pending(stream)
             .await
             .map_err(|error| Failure::Store(error.to_string()))?;
-        let open = open.filter(|(_, listed)| !listed.is_empty());
+        let open = open.filter(|open| !open.listed.is_empty());
         if items.is_empty() && open.is_none() {
             return Ok(Sent::NothingPending);
         }
@@ -227,10 +238,14 @@ impl<P: Publisher> Notifier<P> {
         let mut open_count = 0;
         let message = match open {
             None => digest::compose(stream.cadence, &items, room, label),
-            Some((report, listed)) => {
+            Some(OpenListed {
+                report,
+                listed,
+                as_of,
+            }) => {
                 // The open items lead, but leave the events half the room when there are any.
                 let open_room = if items.is_empty() { room } else { room / 2 };
-                let (section, used) = ledger::section(report, &listed, self.clock.now(), open_room);
+                let (section, used) = ledger::section(report, &listed, as_of, open_room);
                 let mut message = digest::compose(stream.cadence, &items, room - used, label);
                 message
                     .headline
