@@ -29,7 +29,8 @@
 //!   environment into a [`Config`] once, at cold start.
 //! - [`dedupe`] keeps one event from being published twice per channel: the warm memory
 //!   and the durable delivery table behind one interface.
-//! - [`publish`] is the [`publish::Publisher`] seam (SNS in `aws`, a dry run, a recorder).
+//! - [`publish`] is the [`publish::Publisher`] seam (SNS in the function's crate, a dry run,
+//!   a recorder).
 //! - [`notifier`] wires one invocation through all of the above and returns the
 //!   [`Outcome`]; [`error`] names what went wrong, with the event id and the field.
 //!

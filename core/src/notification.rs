@@ -50,10 +50,11 @@ impl Subject {
     }
 }
 
-/// [`crate::text::single_line`] of as much of `text` as a subject shows: the text is taken in growing
-/// pieces until its line is longer than a subject, so a long headline (a seller's name of
-/// a thousand characters) is not cleaned whole only to be cut. Cleaning looks at no
-/// character after the one it writes, so a piece's line starts as the whole text's does.
+/// [`crate::text::single_line`] of as much of `text` as a subject shows: the text is taken
+/// in growing pieces until its line is longer than a subject, so a long headline (a
+/// seller's name of a thousand characters) is not cleaned whole only to be cut. Cleaning
+/// looks at no character after the one it writes, so a piece's line starts as the whole
+/// text's does.
 fn shown_line(text: &str) -> String {
     let mut line = String::new();
     // A byte a unit and some room for what cleaning drops: enough for most text.

@@ -107,8 +107,6 @@ async fn main() -> ExitCode {
                 "open_items": {{"to": ["family"], "cadence": "{cadence}"}}}}"#
         )
     });
-    let payloads: Vec<(&String, Result<Value, String>)> =
-        paths.iter().map(|path| (path, read_sample(path))).collect();
     // Placeholder topics for every family and for chat, so every event shows where it
     // would go.
     let config = match Config::from_lookup(|name| match name {
@@ -150,9 +148,9 @@ async fn main() -> ExitCode {
     }
 
     let mut failures = 0;
-    for (path, payload) in payloads {
+    for path in &paths {
         println!("\n=== {path} ===");
-        let result = match payload {
+        let result = match read_sample(path) {
             Ok(payload) => notifier
                 .handle(payload)
                 .await
