@@ -2,10 +2,13 @@
 //! root certificates compiled into the binary (`webpki-root-certs`, written out as PEM by
 //! build.rs) rather than the system's certificate store, which the SDK's default client
 //! reads and parses on every cold start. Certificate validation is the SDK's own,
-//! unchanged: only where the roots come from differs.
+//! unchanged: only where the roots come from differs, and when the connector is built.
+
+use std::sync::{Mutex, OnceLock};
+use std::thread::JoinHandle;
 
 use aws_smithy_http_client::{
-    Builder,
+    Builder, Connector,
     tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode},
 };
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -16,32 +19,58 @@ use aws_smithy_runtime_api::client::http::{
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
-/// The HTTPS client for [`super::load_sdk_config`].
-pub fn https_client() -> SharedHttpClient {
-    SharedHttpClient::new(WithoutThrowawayConnector(
-        Builder::new()
-            .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
-            .tls_context(tls_context())
-            .build_https(),
-    ))
+/// The HTTPS client for [`super::load_sdk_config`]. The connector for `head_start`'s
+/// settings (the publisher's) starts building at once on a thread of its own.
+pub fn https_client(head_start: HttpConnectorSettings) -> SharedHttpClient {
+    SharedHttpClient::new(HttpsClient::new(head_start))
 }
 
-/// The SDK's HTTPS client without its check at client construction. That check builds a
-/// connector, TLS configuration and trust anchors included, and drops it. It exists to read
-/// the system's certificate store early, which this client never reads. It ran for every
-/// client built: the SNS client at init, and the client of every lookup. The connector
-/// requests use is built once, on first use (at init, by `SnsPublisher::prepare`), and
-/// cached by the SDK's client as before.
-#[derive(Debug)]
-struct WithoutThrowawayConnector(SharedHttpClient);
+fn tls_provider() -> tls::Provider {
+    tls::Provider::Rustls(CryptoMode::AwsLc)
+}
 
-impl HttpClient for WithoutThrowawayConnector {
+/// The SDK's HTTPS client with two changes to when it builds its connectors, which are
+/// otherwise its own (the same builder, TLS configuration and connection pool):
+///
+/// - No check at client construction. That check builds a connector, TLS configuration and
+///   trust anchors included, and drops it; it exists to read the system's certificate
+///   store early, which this client never reads. It ran for every client built.
+/// - A head start for one set of connector settings. Building a connector is mostly turning
+///   118 PEM roots into trust anchors, work that needs nothing the SDK configuration or the
+///   client provides, so it runs beside them instead of after them: the first publish
+///   finds its connector built rather than waiting for it at the end of the set-up.
+///
+/// Connectors are cached by their settings, as the SDK caches them.
+#[derive(Debug)]
+struct HttpsClient {
+    sdk: SharedHttpClient,
+    head_start: HeadStart,
+}
+
+impl HttpsClient {
+    fn new(settings: HttpConnectorSettings) -> Self {
+        Self {
+            sdk: Builder::new()
+                .tls_provider(tls_provider())
+                .tls_context(tls_context())
+                .build_https(),
+            head_start: HeadStart::start(settings),
+        }
+    }
+}
+
+impl HttpClient for HttpsClient {
     fn http_connector(
         &self,
         settings: &HttpConnectorSettings,
         components: &RuntimeComponents,
     ) -> SharedHttpConnector {
-        self.0.http_connector(settings, components)
+        if self.head_start.serves(settings)
+            && let Some(connector) = self.head_start.connector()
+        {
+            return connector;
+        }
+        self.sdk.http_connector(settings, components)
     }
 
     fn validate_final_config(
@@ -49,11 +78,59 @@ impl HttpClient for WithoutThrowawayConnector {
         components: &RuntimeComponents,
         cfg: &ConfigBag,
     ) -> Result<(), BoxError> {
-        self.0.validate_final_config(components, cfg)
+        self.sdk.validate_final_config(components, cfg)
     }
 
     fn connector_metadata(&self) -> Option<ConnectorMetadata> {
-        self.0.connector_metadata()
+        self.sdk.connector_metadata()
+    }
+}
+
+/// A connector built on its own thread for one set of settings, then kept.
+#[derive(Debug)]
+struct HeadStart {
+    settings: HttpConnectorSettings,
+    building: Mutex<Option<JoinHandle<Connector>>>,
+    built: OnceLock<Option<SharedHttpConnector>>,
+}
+
+impl HeadStart {
+    fn start(settings: HttpConnectorSettings) -> Self {
+        let for_builder = settings.clone();
+        // The SDK's own connector builder with what its client would hand it: these
+        // settings, its default sleep (tokio's) and time source (the system clock), which
+        // are the ones the notifier's SDK configuration uses.
+        let building = std::thread::Builder::new()
+            .name("https-connector".to_owned())
+            .spawn(move || {
+                Connector::builder()
+                    .connector_settings(for_builder)
+                    .tls_provider(tls_provider())
+                    .tls_context(tls_context())
+                    .build()
+            })
+            .ok();
+        Self {
+            settings,
+            building: Mutex::new(building),
+            built: OnceLock::new(),
+        }
+    }
+
+    fn serves(&self, settings: &HttpConnectorSettings) -> bool {
+        settings.connect_timeout() == self.settings.connect_timeout()
+            && settings.read_timeout() == self.settings.read_timeout()
+    }
+
+    /// The connector, waiting for its thread the first time; `None` if the thread could
+    /// not be started or did not finish, and the SDK builds one as it otherwise would.
+    fn connector(&self) -> Option<SharedHttpConnector> {
+        self.built
+            .get_or_init(|| {
+                let building = self.building.lock().ok()?.take()?;
+                building.join().ok().map(SharedHttpConnector::new)
+            })
+            .clone()
     }
 }
 
@@ -85,5 +162,38 @@ mod tests {
             .expect("the PEM written here parses");
         assert!(decoded.len() > 100, "{} roots", decoded.len());
         assert_eq!(decoded, webpki_root_certs::TLS_SERVER_ROOT_CERTS);
+    }
+
+    fn connect_within(seconds: u64) -> HttpConnectorSettings {
+        HttpConnectorSettings::builder()
+            .connect_timeout(std::time::Duration::from_secs(seconds))
+            .build()
+    }
+
+    #[test]
+    fn the_head_start_serves_only_the_settings_it_was_started_for() {
+        let head_start = HeadStart::start(connect_within(3));
+        assert!(head_start.serves(&connect_within(3)));
+        assert!(!head_start.serves(&connect_within(1)));
+        assert!(!head_start.serves(&HttpConnectorSettings::builder().build()));
+        let with_read_timeout = HttpConnectorSettings::builder()
+            .connect_timeout(std::time::Duration::from_secs(3))
+            .read_timeout(std::time::Duration::from_secs(3))
+            .build();
+        assert!(!head_start.serves(&with_read_timeout));
+    }
+
+    #[test]
+    fn the_head_started_connector_is_joined_once_then_kept() {
+        let head_start = HeadStart::start(connect_within(3));
+        assert!(head_start.connector().is_some());
+        let thread_left = head_start
+            .building
+            .lock()
+            .map(|building| building.is_some())
+            .unwrap_or(true);
+        assert!(!thread_left, "the building thread was not joined");
+        // Later calls find the kept connector; there is no thread left to wait for.
+        assert!(head_start.connector().is_some());
     }
 }

@@ -40,6 +40,7 @@ use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, SdkConfig, timeout::TimeoutConfig};
+use aws_smithy_runtime_api::client::http::HttpConnectorSettings;
 
 /// An unreachable endpoint should fail fast enough to leave time for the SDK's retries.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -53,7 +54,7 @@ const OPERATION_TIMEOUT: Duration = Duration::from_secs(15);
 /// the notifier's timeouts. Clients that need a tighter bound (the Catalog API) narrow it.
 pub async fn load_sdk_config() -> SdkConfig {
     let loader = aws_config::defaults(BehaviorVersion::latest())
-        .http_client(https::https_client())
+        .http_client(https::https_client(publisher_connector_settings()))
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(CONNECT_TIMEOUT)
@@ -62,6 +63,14 @@ pub async fn load_sdk_config() -> SdkConfig {
                 .build(),
         );
     from_environment_when_set(loader).load().await
+}
+
+/// The connector settings the SDK derives from these timeouts for a client that keeps them
+/// (the SNS publisher): a connect timeout and no read timeout. Lookups narrow them.
+fn publisher_connector_settings() -> HttpConnectorSettings {
+    HttpConnectorSettings::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .build()
 }
 
 /// Lambda gives the function its credentials and region as environment variables, which
