@@ -33,11 +33,13 @@ class SampleError(RuntimeError):
 
 @dataclass
 class Sample:
-    """One cold start: milliseconds to the first `next` and to the response, peak RSS."""
+    """One cold start: milliseconds to the first `next` and to the response, peak RSS, and
+    the emulator's own time answering that `next` (which the response time includes)."""
 
     first_next_ms: float
     response_ms: float
     peak_rss_kib: int
+    next_answer_ms: float
 
 
 @dataclass
@@ -160,4 +162,5 @@ def measure(program: Program, event: bytes, expect: bytes) -> Sample:
         first_next_ms=(api.first_next_ns - started) / 1e6,
         response_ms=(api.answered_ns - started) / 1e6,
         peak_rss_kib=peak,
+        next_answer_ms=api.next_answer_ms if api.next_answer_ms is not None else float("nan"),
     )
