@@ -127,14 +127,18 @@ def target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]
             f"≤ {RESPONSE_MS:g} ms",
             ms(response),
             verdict(response, RESPONSE_MS, " ms"),
-            f"`next` to response takes {ms(handling)} ({ms(dry_handling)} in a dry run). "
-            f"moto itself needs {ms(moto)} per Publish on a warm connection; the rest is the "
-            "first request's new connection and moto's first request on it, and the publish's "
-            "own work, and what is left of the SDK's set-up (credentials, endpoint rules, "
-            "signing, the HTTP connector and its TLS configuration), which runs beside the "
-            "request for the event and is never redone for a later one. Preparing it before "
-            "the first publish instead of on it, with no throwaway connector per client, took "
-            "2.6–2.9 ms off the first response (260 interleaved cold starts on 2026-12-02).",
+            f"`next` to response takes {ms(handling)} ({ms(dry_handling)} in a dry run), of "
+            f"which the emulator's answer to `next` {ms(results['next_answer'].median)}. moto "
+            f"needs {ms(moto)} per Publish after a rest, a new connection included (it closes "
+            "every connection after answering); the rest is the publish's own work and what is left "
+            "of the SDK's set-up, which runs beside the request for the event and is never "
+            "redone for a later one: credentials, endpoint rules and signing on one thread, "
+            "the HTTP connector and its TLS configuration (118 roots turned into trust anchors) "
+            "on another from the start. Preparing the set-up before the first publish instead "
+            "of on it, with no throwaway connector per client, took 2.6–2.9 ms off the first "
+            "response (260 interleaved cold starts on 2026-12-02); building the connector on "
+            "its own thread took 0.16–0.31 ms off (two runs of 40 and 60 interleaved cold "
+            "starts on 2026-12-03), about the run-to-run noise.",
         )
     )
 
@@ -333,7 +337,12 @@ def method_lines(results: dict[str, Any]) -> list[str]:
         "kernel's receive timestamps (`SO_TIMESTAMPNS`) of the first `GET .../invocation/next` "
         "and of the `POST .../response`, so that the harness waiting for a CPU on a busy "
         "machine does not count against the process; a second `next` is held open, as Lambda "
-        "does.",
+        "does. Its time between a `next` request's arrival and the event's departure is inside "
+        "every response time, so it does as little as it can there: one thread serves every "
+        "connection from a selector and answers with one write. Until 2026-12-03 it was Python's "
+        "`ThreadingHTTPServer`, which started a thread per connection and parsed headers with "
+        "the e-mail parser: it took 0.88 ms there against 0.26 ms now (30 cold starts each, "
+        "the same binary), so earlier response times are about 0.6 ms higher in every series.",
         "- `bench/coldstart.py` reads the clock, spawns the process with `posix_spawn`, waits for "
         "the response (30 s at most), reads the process's `VmHWM` (peak RSS) and kills it.",
         "- The Rust series run the release binary with the configuration the SAM template gives "
@@ -395,9 +404,18 @@ def write_markdown(results: dict[str, Any], path: Path, plot: Path) -> None:
         "",
         *cold_start_table(results),
         "",
-        f"moto answers a Publish on a warm connection in {ms(results['moto_publish'].median)} "
-        f"(median of {results['moto_publish'].count}; p10 – p90 "
-        f"{results['moto_publish'].p10:.2f} – {results['moto_publish'].p90:.2f}).",
+        "moto closes its connection after every answer (`Connection: close`), so every "
+        "Publish, the function's and the peer's alike, opens a new one. moto answers one, "
+        f"connection included, in {ms(results['moto_publish'].median)} after resting "
+        f"{results['moto_rest_ms']:g} ms, as it has rested when a cold start publishes (median of "
+        f"{results['moto_publish'].count}; p10 – p90 {results['moto_publish'].p10:.2f} – "
+        f"{results['moto_publish'].p90:.2f}), and in "
+        f"{ms(results['moto_publish_busy'].median)} back to back. "
+        "The Runtime API emulator takes "
+        f"{ms(results['next_answer'].median)} (median over every cold start; p10 – p90 "
+        f"{results['next_answer'].p10:.2f} – {results['next_answer'].p90:.2f}) from a first "
+        "`next` request's arrival to the event's departure, which every series' response "
+        "time includes, as it would include Lambda's.",
         "",
         f"![Cold-start distributions]({os.path.relpath(plot, path.parent)})",
         "",

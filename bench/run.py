@@ -53,6 +53,9 @@ RUST_PUBLISH = "rust_publish"
 RUST_DRY_RUN = "rust_dry_run"
 PYTHON_PUBLISH = "python_publish"
 MOTO_PROBES = 20
+# How long moto rests before an idle probe: at least as long as it rests between one cold
+# start's publish and the next, when the harness reaps a process and starts the next one.
+MOTO_IDLE_SECONDS = 0.1
 COMMAND_TIMEOUT_SECONDS = 60
 
 
@@ -157,11 +160,15 @@ def programs(base_env: dict[str, str], work: Path) -> dict[str, Program]:
     return series
 
 
-def moto_publish_ms(endpoint: str, topic_arn: str) -> list[float]:
-    """Round trips of a Publish to moto on one kept-alive connection: moto's own share.
+def moto_publish_ms(endpoint: str, topic_arn: str, idle_seconds: float) -> list[float]:
+    """Round trips of a Publish to moto, each after `idle_seconds` of rest: moto's own share,
+    its new connection included. A machine whose CPUs have been resting answers slower than
+    one kept busy (caches, power states), so a probe after a rest is what a cold start's
+    publish meets, and back-to-back probes show moto at its fastest.
 
-    A plain form POST, so that no client library's time is counted; the first request opens
-    the connection and is not counted either.
+    A plain form POST, so that no client library's time is counted. moto closes the
+    connection after every answer, so each request opens a new one (http.client reconnects
+    by itself), as the function's and the peer's publishes do; the first is not counted.
     """
     url = urllib.parse.urlsplit(endpoint)
     body = urllib.parse.urlencode(
@@ -177,6 +184,7 @@ def moto_publish_ms(endpoint: str, topic_arn: str) -> list[float]:
     times = []
     try:
         for attempt in range(MOTO_PROBES + 1):
+            time.sleep(idle_seconds)
             started = time.perf_counter_ns()
             connection.request("POST", "/", body=body, headers=headers)
             response = connection.getresponse()
@@ -372,7 +380,8 @@ def main(argv: list[str]) -> int:
             load_before = os.getloadavg()
             samples = run_series(series, args.runs, args.warmup)
             load_after = os.getloadavg()
-            moto_ms = moto_publish_ms(endpoint, topics["OFFERS_TOPIC_ARN"])
+            moto_ms = moto_publish_ms(endpoint, topics["OFFERS_TOPIC_ARN"], MOTO_IDLE_SECONDS)
+            moto_busy_ms = moto_publish_ms(endpoint, topics["OFFERS_TOPIC_ARN"], 0.0)
         finally:
             coldstart.kill_all()
         zip_bytes = zipped_size(BINARY, work)
@@ -388,6 +397,11 @@ def main(argv: list[str]) -> int:
         "load": (load_before[0], load_after[0]),
         "niceness": os.getpriority(os.PRIO_PROCESS, 0),
         "moto_publish": summarize(moto_ms),
+        "moto_publish_busy": summarize(moto_busy_ms),
+        "moto_rest_ms": MOTO_IDLE_SECONDS * 1000,
+        "next_answer": summarize(
+            [s.next_answer_ms for values in samples.values() for s in values]
+        ),
         "versions": versions(),
         "series": {
             key: {
@@ -395,6 +409,7 @@ def main(argv: list[str]) -> int:
                 "first_next_ms": [s.first_next_ms for s in values],
                 "response_ms": [s.response_ms for s in values],
                 "peak_rss_kib": [s.peak_rss_kib for s in values],
+                "next_answer_ms": [s.next_answer_ms for s in values],
             }
             for key, values in samples.items()
         },
