@@ -20,7 +20,8 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
 /// The HTTPS client for [`super::load_sdk_config`]. The connector for `head_start`'s
-/// settings (the publisher's) starts building at once on a thread of its own.
+/// settings (the publisher's) is the one started ahead for them, or starts building at once
+/// on a thread of its own.
 pub fn https_client(head_start: HttpConnectorSettings) -> SharedHttpClient {
     SharedHttpClient::new(HttpsClient::new(head_start))
 }
@@ -54,7 +55,7 @@ impl HttpsClient {
                 .tls_provider(tls_provider())
                 .tls_context(tls_context())
                 .build_https(),
-            head_start: HeadStart::start(settings),
+            head_start: taken_ahead(&settings).unwrap_or_else(|| HeadStart::start(settings)),
         }
     }
 }
@@ -83,6 +84,29 @@ impl HttpClient for HttpsClient {
 
     fn connector_metadata(&self) -> Option<ConnectorMetadata> {
         self.sdk.connector_metadata()
+    }
+}
+
+/// A connector started before any HTTPS client exists, by [`start_connector_ahead`].
+static STARTED_AHEAD: Mutex<Option<HeadStart>> = Mutex::new(None);
+
+/// Starts building the connector for `settings` now, on its own thread, for the first HTTPS
+/// client made for these settings to take. A cold start calls it as soon as it knows it
+/// will publish: the thread then starts (and the CPU it needs wakes) while the function is
+/// still reading its settings, not later, when the SDK configuration is being loaded.
+pub fn start_connector_ahead(settings: HttpConnectorSettings) {
+    if let Ok(mut started) = STARTED_AHEAD.lock() {
+        *started = Some(HeadStart::start(settings));
+    }
+}
+
+/// The connector started ahead, if it was started for `settings`; it is taken once.
+fn taken_ahead(settings: &HttpConnectorSettings) -> Option<HeadStart> {
+    let mut started = STARTED_AHEAD.lock().ok()?;
+    if started.as_ref()?.serves(settings) {
+        started.take()
+    } else {
+        None
     }
 }
 
@@ -181,6 +205,28 @@ mod tests {
             .read_timeout(std::time::Duration::from_secs(3))
             .build();
         assert!(!head_start.serves(&with_read_timeout));
+    }
+
+    #[test]
+    fn a_connector_started_ahead_is_taken_by_the_first_client_for_its_settings_only() {
+        // Settings no other code uses, so no other test's client takes this one.
+        start_connector_ahead(connect_within(7));
+        let started = || {
+            STARTED_AHEAD
+                .lock()
+                .map(|started| started.is_some())
+                .map_err(|_| "poisoned")
+        };
+        assert_eq!(started(), Ok(true));
+        let _other = HttpsClient::new(connect_within(1));
+        assert_eq!(started(), Ok(true), "taken by a client for other settings");
+        let client = HttpsClient::new(connect_within(7));
+        assert_eq!(
+            started(),
+            Ok(false),
+            "not taken by the client for its settings"
+        );
+        assert!(client.head_start.connector().is_some());
     }
 
     #[test]
