@@ -50,6 +50,8 @@ class Program:
     argv: list[str]
     env: dict[str, str]
     log_path: str
+    # What the process's response must contain.
+    expect: bytes = b'"published"'
 
 
 def kill_all() -> None:

@@ -18,11 +18,12 @@ DIGEST_MS = 50.0
 PEAK_RSS_MB = 20.0
 ZIP_MB = 3.5
 
-SERIES_ORDER = ["rust_publish", "rust_dry_run", "python_publish"]
+SERIES_ORDER = ["rust_publish", "rust_dry_run", "python_publish", "floor"]
 SERIES_COLOURS = {
     "rust_publish": "#b7410e",
     "rust_dry_run": "#e8a273",
     "python_publish": "#3a6ea5",
+    "floor": "#8c8c8c",
 }
 SEED_GROUP = "parse_route_render"
 GROUP_ORDER = {SEED_GROUP: 0, "phases": 1, "large_event": 2, "limits": 3, "digest": 4}
@@ -151,7 +152,8 @@ def target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]
             "spawn → first response with one publish, Python peer ÷ Rust",
             python["response"].median / response,
             RESPONSE_RATIO,
-            f"The peer answers after {ms(python['response'].median)}; moto's time is in both.",
+            f"The peer answers after {ms(python['response'].median)}; moto's time is in both."
+            + floor_note(results, response),
         )
     )
 
@@ -281,6 +283,22 @@ def spread_cells(stats: Any) -> list[str]:
     return [ms(stats.median), f"{stats.p10:.2f} – {stats.p90:.2f}", f"{stats.iqr:.2f}"]
 
 
+def floor_note(results: dict[str, Any], response: float) -> str:
+    """What of the Rust response no function can save: the floor's answer and moto's Publish."""
+    floor = results["series"].get("floor")
+    if floor is None:
+        return ""
+    fixed = floor["response"].median + results["moto_publish"].median
+    return (
+        f" A C program that only asks for its event and answers it takes "
+        f"{ms(floor['response'].median)} here, and moto needs {ms(results['moto_publish'].median)} "
+        f"per Publish after a rest: {ms(fixed)} that any function publishing once pays on this "
+        f"harness ({fixed / response:.0%} of the Rust figure): even a function with no work "
+        f"of its own would reach {RESPONSE_RATIO:g}× only against a peer taking "
+        f"{ms(RESPONSE_RATIO * fixed)} or more."
+    )
+
+
 def cold_start_table(results: dict[str, Any]) -> list[str]:
     """Tabulate median and spread of every series."""
     rows = []
@@ -347,6 +365,9 @@ def method_lines(results: dict[str, Any]) -> list[str]:
         "`ThreadingHTTPServer`, which started a thread per connection and parsed headers with "
         "the e-mail parser: it took 0.88 ms there against 0.26 ms now (30 cold starts each, "
         "the same binary), so earlier response times are about 0.6 ms higher in every series.",
+        "- The C floor, `bench/floor/floor.c` compiled with the system's C compiler, asks for "
+        "its event and answers it and does nothing else: its times are what spawning a "
+        "process, the loopback and the emulator cost before a function does any work.",
         "- `bench/coldstart.py` reads the clock, spawns the process with `posix_spawn`, waits for "
         "the response (30 s at most), reads the process's `VmHWM` (peak RSS) and kills it.",
         "- The Rust series run the release binary with the configuration the SAM template gives "

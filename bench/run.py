@@ -52,6 +52,8 @@ TOPICS = {
 RUST_PUBLISH = "rust_publish"
 RUST_DRY_RUN = "rust_dry_run"
 PYTHON_PUBLISH = "python_publish"
+FLOOR = "floor"
+FLOOR_SOURCE = ROOT / "bench" / "floor" / "floor.c"
 MOTO_PROBES = 20
 # How long moto rests before an idle probe: at least as long as it rests between one cold
 # start's publish and the next, when the harness reaps a process and starts the next one.
@@ -151,6 +153,11 @@ def programs(base_env: dict[str, str], work: Path) -> dict[str, Program]:
         RUST_PUBLISH: Program("Rust, publish", [str(BINARY)], base_env, str(work / "rust.log")),
         RUST_DRY_RUN: Program("Rust, dry run", [str(BINARY)], dry_env, str(work / "dry.log")),
     }
+    floor = compiled_floor(work)
+    if floor is not None:
+        series[FLOOR] = Program(
+            "C floor, asks and answers", [str(floor)], base_env, str(work / "floor.log"), b'"floor"'
+        )
     series[PYTHON_PUBLISH] = Program(
         "Python peer, publish",
         [sys.executable, "-m", "awslambdaric", "notifier_peer.handler"],
@@ -158,6 +165,22 @@ def programs(base_env: dict[str, str], work: Path) -> dict[str, Program]:
         str(work / "python.log"),
     )
     return series
+
+
+def compiled_floor(work: Path) -> Path | None:
+    """Compile bench/floor/floor.c with the system's C compiler; None (and a note) without one."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    floor = work / "floor"
+    if compiler is not None:
+        built = subprocess.run(
+            [compiler, "-O2", "-o", str(floor), str(FLOOR_SOURCE)], capture_output=True, text=True
+        )
+        if built.returncode == 0:
+            return floor
+        print(f"bench: the floor did not compile:\n{built.stderr}", file=sys.stderr)
+    else:
+        print("bench: no C compiler, so no floor series", file=sys.stderr)
+    return None
 
 
 def moto_publish_ms(endpoint: str, topic_arn: str, idle_seconds: float) -> list[float]:
@@ -204,12 +227,12 @@ def run_series(series: dict[str, Program], runs: int, warmup: int) -> dict[str, 
     keys = list(series)
     for key in keys:
         for _ in range(warmup):
-            coldstart.measure(series[key], event, b'"published"')
+            coldstart.measure(series[key], event, series[key].expect)
     samples: dict[str, list[Sample]] = {key: [] for key in keys}
     for round_number in range(runs):
         shift = round_number % len(keys)
         for key in keys[shift:] + keys[:shift]:
-            samples[key].append(coldstart.measure(series[key], event, b'"published"'))
+            samples[key].append(coldstart.measure(series[key], event, series[key].expect))
         print(
             f"bench: cold-start round {round_number + 1}/{runs} done", file=sys.stderr, flush=True
         )
