@@ -4,6 +4,7 @@
 //! and the composed message: offer, product, parties and targeted buyers.
 
 use chrono::{DateTime, Utc};
+use compact_str::CompactString;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -27,8 +28,9 @@ pub struct OfferReleased {
     pub product: Product,
     pub manufacturer: Party,
     pub seller_of_record: Party,
-    /// Absent for an offer open to every buyer.
-    pub targeted_buyer_account_ids: Option<Vec<String>>,
+    /// Absent for an offer open to every buyer. Account ids are 12 digits: each is kept
+    /// inline, so a long list of buyers costs one allocation, not one per buyer.
+    pub targeted_buyer_account_ids: Option<Vec<CompactString>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
