@@ -27,6 +27,7 @@ from typing import Any
 import boto3
 
 import coldstart
+import plot
 import report
 from coldstart import Program, Sample
 from stats import summarize
@@ -447,7 +448,7 @@ def main(argv: list[str]) -> int:
         data["rss"] = summarize([float(k) for k in data["peak_rss_kib"]])
     args.markdown.parent.mkdir(parents=True, exist_ok=True)
     args.plot.parent.mkdir(parents=True, exist_ok=True)
-    report.write_plot(results, args.plot)
+    plot.write_plot(results, args.plot)
     report.write_markdown(results, args.markdown, args.plot)
     print(f"bench: wrote {args.markdown} and {args.plot}", file=sys.stderr)
     return 0
