@@ -19,11 +19,10 @@ use aws_smithy_runtime_api::client::http::{
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
-/// The HTTPS client for [`super::load_sdk_config`]. The connector for `head_start`'s
-/// settings (the publisher's) is the one started ahead for them, or starts building at once
-/// on a thread of its own.
-pub fn https_client(head_start: HttpConnectorSettings) -> SharedHttpClient {
-    SharedHttpClient::new(HttpsClient::new(head_start))
+/// The HTTPS client for [`super::load_sdk_config`]. Its connector for `publisher`'s
+/// settings is the one [`start_connector_ahead`] started for them, when it did.
+pub fn https_client(publisher: HttpConnectorSettings) -> SharedHttpClient {
+    SharedHttpClient::new(HttpsClient::new(publisher))
 }
 
 fn tls_provider() -> tls::Provider {
@@ -36,16 +35,18 @@ fn tls_provider() -> tls::Provider {
 /// - No check at client construction. That check builds a connector, TLS configuration and
 ///   trust anchors included, and drops it; it exists to read the system's certificate
 ///   store early, which this client never reads. It ran for every client built.
-/// - A head start for one set of connector settings. Building a connector is mostly turning
-///   118 PEM roots into trust anchors, work that needs nothing the SDK configuration or the
-///   client provides, so it runs beside them instead of after them: the first publish
-///   finds its connector built rather than waiting for it at the end of the set-up.
+/// - The connector started ahead for one set of settings, when there is one. Building a
+///   connector is mostly turning 118 PEM roots into trust anchors, work that needs nothing
+///   the SDK configuration or the client provides, so a cold start runs it beside them
+///   instead of after them: the first publish finds its connector built rather than
+///   waiting for it at the end of the set-up. Without one (a dry run, the operator
+///   commands), the SDK builds every connector on first use, as it otherwise would.
 ///
 /// Connectors are cached by their settings, as the SDK caches them.
 #[derive(Debug)]
 struct HttpsClient {
     sdk: SharedHttpClient,
-    head_start: HeadStart,
+    head_start: Option<HeadStart>,
 }
 
 impl HttpsClient {
@@ -55,7 +56,7 @@ impl HttpsClient {
                 .tls_provider(tls_provider())
                 .tls_context(tls_context())
                 .build_https(),
-            head_start: taken_ahead(&settings).unwrap_or_else(|| HeadStart::start(settings)),
+            head_start: taken_ahead(&settings),
         }
     }
 }
@@ -66,8 +67,9 @@ impl HttpClient for HttpsClient {
         settings: &HttpConnectorSettings,
         components: &RuntimeComponents,
     ) -> SharedHttpConnector {
-        if self.head_start.serves(settings)
-            && let Some(connector) = self.head_start.connector()
+        if let Some(head_start) = &self.head_start
+            && head_start.serves(settings)
+            && let Some(connector) = head_start.connector()
         {
             return connector;
         }
@@ -226,7 +228,13 @@ mod tests {
             Ok(false),
             "not taken by the client for its settings"
         );
-        assert!(client.head_start.connector().is_some());
+        assert!(
+            client
+                .head_start
+                .as_ref()
+                .and_then(HeadStart::connector)
+                .is_some()
+        );
     }
 
     #[test]

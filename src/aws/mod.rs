@@ -65,15 +65,15 @@ pub async fn load_sdk_config() -> SdkConfig {
     from_environment_when_set(loader).load().await
 }
 
-/// The connector settings the SDK derives from these timeouts for a client that keeps them
-/// (the SNS publisher): a connect timeout and no read timeout. Lookups narrow them.
 /// Starts building the HTTPS connector of the clients that keep [`load_sdk_config`]'s
 /// timeouts (the SNS publisher) before the configuration is loaded, for the first of them
-/// to take; the Lambda bootstrap calls it as soon as its settings say it will publish.
+/// to take; the bootstrap calls it as soon as the configuration says it will publish.
 pub fn start_publisher_connector() {
     https::start_connector_ahead(publisher_connector_settings());
 }
 
+/// The connector settings the SDK derives from these timeouts for a client that keeps them
+/// (the SNS publisher): a connect timeout and no read timeout. Lookups narrow them.
 fn publisher_connector_settings() -> HttpConnectorSettings {
     HttpConnectorSettings::builder()
         .connect_timeout(CONNECT_TIMEOUT)
