@@ -10,7 +10,7 @@ use aws_config::SdkConfig;
 use super::{account_names, loaded};
 use crate::accounts::{ACCOUNT_NAMES_VARIABLE, AccountNames, AccountNamesSource};
 use crate::aws::{self, PARAMETER_TIMEOUT, ParameterStore};
-use crate::config::{Config, ROUTES_VARIABLE, RoutesSource};
+use crate::config::{Config, Publishing, ROUTES_VARIABLE, RoutesSource};
 use crate::error::ConfigError;
 use crate::routing::{Routing, parse_routing};
 
@@ -26,8 +26,12 @@ pub struct Settings {
 }
 
 /// The settings `config` names, read and checked: the first, fallible half of
-/// [`super::notifier`].
+/// [`super::notifier`]. A notifier that publishes to SNS starts building its HTTPS
+/// connector first, since that needs none of these settings.
 pub async fn settings(config: &Config) -> Result<Settings, ConfigError> {
+    if matches!(config.publishing, Publishing::Sns) {
+        aws::start_publisher_connector();
+    }
     settings_with(config, aws::load_sdk_config).await
 }
 

@@ -10,8 +10,7 @@ use background::Background;
 use lambda_runtime::{Diagnostic, Error, LambdaEvent, service_fn};
 use serde_json::value::RawValue;
 
-use crate::config::Publishing;
-use crate::{Config, aws, bootstrap, logging};
+use crate::{Config, bootstrap, logging};
 
 /// Runs the function until the Runtime API stops it; returns early only when the
 /// configuration is invalid.
@@ -21,15 +20,9 @@ pub async fn run() -> Result<(), Error> {
     // A mistake in the settings, or account names or routes that cannot be read from SSM,
     // stops the cold start with an init error naming the setting.
     let settings = match Config::from_env() {
-        Ok(config) => {
-            // The publisher's HTTPS connector needs nothing from the settings read next.
-            if matches!(config.publishing, Publishing::Sns) {
-                aws::start_publisher_connector();
-            }
-            bootstrap::settings(&config)
-                .await
-                .map(|settings| (config, settings))
-        }
+        Ok(config) => bootstrap::settings(&config)
+            .await
+            .map(|settings| (config, settings)),
         Err(error) => Err(error),
     };
     let (config, settings) = match settings {
