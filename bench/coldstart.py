@@ -110,10 +110,10 @@ def _tail(path: str, limit: int = 2000) -> str:
         return f"(no log: {error})"
 
 
-def measure(program: Program, event: bytes, expect: bytes) -> Sample:
+def measure(program: Program, event: bytes) -> Sample:
     """Start `program` once against a fresh Runtime API, serve it `event`, time its cold start.
 
-    The response must contain `expect`; anything else (an error, a crash, a timeout) raises
+    The response must contain the program's `expect`; anything else (an error, a crash, a timeout) raises
     `SampleError` with the end of the process's log.
     """
     with RuntimeApiEmulator(str(uuid.uuid4()), event) as api:
@@ -152,11 +152,12 @@ def measure(program: Program, event: bytes, expect: bytes) -> Sample:
     log = _tail(program.log_path)
     if api.error is not None:
         raise SampleError(f"{program.name}: {api.error}\n{log}")
-    if api.answered_ns is None or api.first_next_ns is None:
+    # The emulator records the `next` request's arrival and its own answer time together.
+    if api.answered_ns is None or api.first_next_ns is None or api.next_answer_ms is None:
         why = "exited" if exited else f"did not answer within {ANSWER_TIMEOUT_SECONDS:.0f}s"
         asked = "after" if api.first_next_ns is not None else "without"
         raise SampleError(f"{program.name}: the process {why}, {asked} asking for work\n{log}")
-    if expect not in (api.response or b""):
+    if program.expect not in (api.response or b""):
         raise SampleError(f"{program.name}: unexpected response {api.response!r}\n{log}")
     if peak is None:
         raise SampleError(f"{program.name}: no VmHWM in /proc/{pid}/status")
@@ -164,5 +165,5 @@ def measure(program: Program, event: bytes, expect: bytes) -> Sample:
         first_next_ms=(api.first_next_ns - started) / 1e6,
         response_ms=(api.answered_ns - started) / 1e6,
         peak_rss_kib=peak,
-        next_answer_ms=api.next_answer_ms if api.next_answer_ms is not None else float("nan"),
+        next_answer_ms=api.next_answer_ms,
     )

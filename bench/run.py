@@ -228,12 +228,12 @@ def run_series(series: dict[str, Program], runs: int, warmup: int) -> dict[str, 
     keys = list(series)
     for key in keys:
         for _ in range(warmup):
-            coldstart.measure(series[key], event, series[key].expect)
+            coldstart.measure(series[key], event)
     samples: dict[str, list[Sample]] = {key: [] for key in keys}
     for round_number in range(runs):
         shift = round_number % len(keys)
         for key in keys[shift:] + keys[:shift]:
-            samples[key].append(coldstart.measure(series[key], event, series[key].expect))
+            samples[key].append(coldstart.measure(series[key], event))
         print(
             f"bench: cold-start round {round_number + 1}/{runs} done", file=sys.stderr, flush=True
         )

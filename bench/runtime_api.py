@@ -141,20 +141,19 @@ class RuntimeApiEmulator:
             if request is None:
                 return len(connection.pending) <= MAX_HEAD or connection.expects_body
             method, path, body = request
-            if not self._route(connection, method, path, body):
-                return False
+            self._route(connection, method, path, body)
             # Bytes of a further request came in the same read, at the same time.
         return True
 
-    def _route(self, connection: _Connection, method: str, path: str, body: bytes) -> bool:
-        """Answer one request; False when the connection is to be left alone or closed."""
+    def _route(self, connection: _Connection, method: str, path: str, body: bytes) -> None:
+        """Answer one request, or hold it (a later `next`)."""
         arrived = connection.arrived_ns
         if method == "GET" and path == f"{PREFIX}/invocation/next":
             if self._handed_out:
                 # Held: never answered, closed when the emulator stops.
                 self._selector.unregister(connection.sock)
                 connection.pending = b""
-                return True
+                return
             self._handed_out = True
             self.first_next_ns = arrived
             trace = self.request_id.replace("-", "")[:24]
@@ -169,10 +168,10 @@ class RuntimeApiEmulator:
                 },
             )
             self.next_answer_ms = (time.time_ns() - arrived) / 1e6
-            return True
+            return
         if method != "POST":
             connection.reply(HTTPStatus.NOT_FOUND, b'{"errorType":"NotFound"}')
-            return True
+            return
         text = body.decode(errors="replace")
         base = f"{PREFIX}/invocation/{self.request_id}"
         if path == f"{base}/response":
@@ -183,12 +182,11 @@ class RuntimeApiEmulator:
             self.error = f"init error: {text}"
         else:
             connection.reply(HTTPStatus.NOT_FOUND, b'{"errorType":"UnknownRequestId"}')
-            return True
+            return
         if self.answered_ns is None:
             self.answered_ns = arrived
         connection.reply(HTTPStatus.ACCEPTED, b'{"status":"OK"}')
         self.answered.set()
-        return True
 
 
 class _Connection:
