@@ -23,26 +23,17 @@ impl Subject {
     /// Makes any text a valid subject: line breaks and control characters become spaces,
     /// runs of spaces collapse, and text that is too long is cut with "...".
     pub fn new(text: &str) -> Self {
-        let line = shown_line(text);
+        let mut line = shown_line(text);
         if line.is_empty() {
             return Self(SUBJECT_FALLBACK.to_owned());
         }
-        if utf16_len(&line) <= MAX_SUBJECT_UTF16_UNITS {
-            return Self(line);
+        // Cut in place where it must be: the line's own buffer is the subject's.
+        if let Some(end) = subject_cut(&line) {
+            let kept = line[..end].trim_end().len();
+            line.truncate(kept);
+            line.push_str(ELLIPSIS);
         }
-        let budget = MAX_SUBJECT_UTF16_UNITS - ELLIPSIS.len();
-        let mut cut = String::with_capacity(line.len());
-        let mut used = 0;
-        for c in line.chars() {
-            used += c.len_utf16();
-            if used > budget {
-                break;
-            }
-            cut.push(c);
-        }
-        let mut subject = cut.trim_end().to_owned();
-        subject.push_str(ELLIPSIS);
-        Self(subject)
+        Self(line)
     }
 
     pub fn as_str(&self) -> &str {
@@ -56,16 +47,46 @@ impl Subject {
 /// looks at no character after the one it writes, so a piece's line starts as the whole
 /// text's does.
 fn shown_line(text: &str) -> String {
-    let mut line = String::new();
     // A byte a unit and some room for what cleaning drops: enough for most text.
+    const FIRST_PIECE: usize = MAX_SUBJECT_UTF16_UNITS + 64;
+    // Cleaning writes no more than it reads: the line of the first piece fits as it is.
+    let mut line = String::with_capacity(text.len().min(FIRST_PIECE));
     clean_shown_into(
         &mut line,
         text,
-        MAX_SUBJECT_UTF16_UNITS + 64,
+        FIRST_PIECE,
         single_line_into,
-        |line| utf16_len(line) > MAX_SUBJECT_UTF16_UNITS,
+        is_longer_than_a_subject,
     );
     line
+}
+
+/// Whether `line` has more UTF-16 units than a subject may. A UTF-8 byte is at most one
+/// unit (a four-byte character is two), so a line of no more bytes than that fits
+/// without counting.
+fn is_longer_than_a_subject(line: &str) -> bool {
+    line.len() > MAX_SUBJECT_UTF16_UNITS && utf16_len(line) > MAX_SUBJECT_UTF16_UNITS
+}
+
+/// Where a line too long for a subject ends to leave room for the ellipsis, found in the
+/// one pass that finds it too long; `None` when the whole line fits.
+fn subject_cut(line: &str) -> Option<usize> {
+    if line.len() <= MAX_SUBJECT_UTF16_UNITS {
+        return None;
+    }
+    let budget = MAX_SUBJECT_UTF16_UNITS - ELLIPSIS.len();
+    let mut used = 0;
+    let mut cut = None;
+    for (at, c) in line.char_indices() {
+        used += c.len_utf16();
+        if used > budget && cut.is_none() {
+            cut = Some(at);
+        }
+        if used > MAX_SUBJECT_UTF16_UNITS {
+            return cut;
+        }
+    }
+    None
 }
 
 fn utf16_len(text: &str) -> usize {

@@ -75,10 +75,13 @@ fn size_hint(message: &Message) -> usize {
 /// Subjects of anything above `info` start with the severity, so inbox rules and a
 /// glance at a list of mails can pick them out.
 pub fn subject(severity: Severity, text: &str) -> Subject {
-    match severity {
-        Severity::Info => Subject::new(text),
-        other => Subject::new(&format!("[{}] {text}", other.as_str().to_uppercase())),
-    }
+    let prefix = match severity {
+        Severity::Info => return Subject::new(text),
+        Severity::Warning => "[WARNING] ",
+        Severity::Error => "[ERROR] ",
+        Severity::Critical => "[CRITICAL] ",
+    };
+    Subject::new(&crate::text::concat([prefix, text]))
 }
 
 fn next_steps(body: &mut Body, steps: &[NextStep]) {
