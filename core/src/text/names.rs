@@ -1,7 +1,7 @@
 //! Names other people wrote, made inert and short: web addresses defanged, long names cut
 //! for a second mention, missing ones said to be missing, long lists cut with a count.
 
-use super::{NOT_GIVEN, single_line, single_line_into};
+use super::{NOT_GIVEN, concat, single_line, single_line_into};
 
 /// A seller-, partner- or buyer-written name as one inert line: [`single_line`], and any
 /// web address in it defanged (`https://` becomes `hxxps://`, `www.evil.example` becomes
@@ -29,7 +29,12 @@ fn defang_domains(text: String) -> String {
             .unwrap_or(rest.len() - start);
         let word = &rest[start..start + word_len];
         if looks_like_domain(word) {
-            out.push_str(&word.replace('.', "[.]"));
+            for (index, label) in word.split('.').enumerate() {
+                if index > 0 {
+                    out.push_str("[.]");
+                }
+                out.push_str(label);
+            }
         } else {
             out.push_str(word);
         }
@@ -66,11 +71,14 @@ fn defang_urls(text: String) -> String {
             .rev()
             .take_while(u8::is_ascii_alphabetic)
             .count();
-        let word = &before[before.len() - letters..];
-        let lower = word.to_ascii_lowercase();
-        let scheme_len = if lower.ends_with("https") {
+        let word = &before.as_bytes()[before.len() - letters..];
+        let ends_with = |scheme: &str| {
+            word.len() >= scheme.len()
+                && word[word.len() - scheme.len()..].eq_ignore_ascii_case(scheme.as_bytes())
+        };
+        let scheme_len = if ends_with("https") {
             5
-        } else if lower.ends_with("http") {
+        } else if ends_with("http") {
             4
         } else {
             0
@@ -94,11 +102,13 @@ pub const SHORT_NAME_CHARS: usize = 60;
 
 /// A long name cut to [`SHORT_NAME_CHARS`] with "...", for its second mention.
 pub fn shorten(name: &str) -> String {
-    if name.chars().count() <= SHORT_NAME_CHARS {
+    // Where the characters kept end, and whether there are more than the limit: both
+    // found by walking no further than the limit, not by counting a long name whole.
+    let mut starts = name.char_indices().map(|(at, _)| at);
+    let (Some(end), Some(_)) = (starts.nth(SHORT_NAME_CHARS - 3), starts.nth(2)) else {
         return name.to_owned();
-    }
-    let cut: String = name.chars().take(SHORT_NAME_CHARS - 3).collect();
-    format!("{}...", cut.trim_end())
+    };
+    concat([name[..end].trim_end(), "..."])
 }
 
 /// A seller-written optional name as one inert line ([`written_name`]), or [`NOT_GIVEN`].
@@ -181,6 +191,23 @@ mod tests {
         let short = shorten(&long);
         assert_eq!(short.chars().count(), SHORT_NAME_CHARS);
         assert!(short.ends_with("..."));
+    }
+
+    #[test]
+    fn a_name_is_shortened_only_past_the_limit_and_counted_in_characters() {
+        let at_limit = "é".repeat(SHORT_NAME_CHARS);
+        assert_eq!(shorten(&at_limit), at_limit);
+        let past_limit = "🚀".repeat(SHORT_NAME_CHARS + 1);
+        assert_eq!(
+            shorten(&past_limit),
+            format!("{}...", "🚀".repeat(SHORT_NAME_CHARS - 3))
+        );
+        // The cut leaves no space before the ellipsis.
+        let spaced = format!("{} {}", "a".repeat(SHORT_NAME_CHARS - 4), "b".repeat(10));
+        assert_eq!(
+            shorten(&spaced),
+            format!("{}...", "a".repeat(SHORT_NAME_CHARS - 4))
+        );
     }
 
     #[test]
