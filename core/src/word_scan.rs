@@ -1,5 +1,6 @@
 //! Scans over text eight bytes at a time, for the checks every notification's body goes
-//! through (may it stand in a plain-text body, does it need JSON escapes): each 8-byte word
+//! through (may it stand in a plain-text body, does it need JSON escapes) and the words a
+//! one-line cleaning copies as they are: each 8-byte word
 //! is tested at once with the classic bit tricks, which say exactly whether such a byte is
 //! in the word (not which one it is: the caller looks at that word byte by byte).
 
@@ -62,6 +63,41 @@ pub fn body_ascii_prefix(bytes: &[u8]) -> usize {
     )
 }
 
+/// Each byte of `word` that is zero marked by its high bit, exactly, for a word whose bytes
+/// are all below 0x80: adding 0x7F carries into the high bit of every byte but a zero one,
+/// and no sum crosses into the next byte.
+const fn zero_bytes_of_seven_bit_word(word: u64) -> u64 {
+    !(word + ONES * 0x7F) & HIGH_BITS
+}
+
+/// How many bytes at the start of `bytes` are whole 8-byte words of printable ASCII in
+/// which no space follows another (nor starts the text): where a line of words and the
+/// single spaces between them is copied as it is. The caller goes on byte by byte from
+/// there, and decides about a space the words end with.
+pub fn single_spaced_words_prefix(bytes: &[u8]) -> usize {
+    let mut end = 0;
+    // A space at the very start is one the caller must not copy, as a second space is.
+    let mut after_space = true;
+    for chunk in bytes.chunks_exact(WORD) {
+        let mut array = [0; WORD];
+        array.copy_from_slice(chunk);
+        // Little-endian whatever the machine: the first byte is the lowest, so a byte's
+        // neighbour after it is the next higher.
+        let word = u64::from_le_bytes(array);
+        if word & HIGH_BITS != 0 || has_byte_below(word, b' ') || has_byte(word, 0x7F) {
+            break;
+        }
+        let spaces = zero_bytes_of_seven_bit_word(word ^ (ONES * b' ' as u64));
+        let first_is_space = spaces & 0x80 != 0;
+        if spaces & (spaces << WORD) != 0 || (after_space && first_is_space) {
+            break;
+        }
+        after_space = spaces >> 63 != 0;
+        end += WORD;
+    }
+    end
+}
+
 /// Whether a byte must be escaped inside a JSON string: the quotation mark, the reverse
 /// solidus and the control characters. No byte of a multi-byte character is one of them.
 pub const fn needs_json_escape(byte: u8) -> bool {
@@ -120,6 +156,42 @@ mod tests {
                 assert_eq!(json_plain_prefix(bytes), position, "{odd:#x}");
             });
         }
+    }
+
+    /// [`single_spaced_words_prefix`] by its definition, a word at a time, byte by byte.
+    fn single_spaced_words_by_bytes(bytes: &[u8]) -> usize {
+        let mut end = 0;
+        while let Some(word) = bytes.get(end..end + WORD) {
+            let printable = word.iter().all(|byte| (b' '..=b'~').contains(byte));
+            let doubled =
+                (end..end + WORD).any(|at| bytes[at] == b' ' && (at == 0 || bytes[at - 1] == b' '));
+            if !printable || doubled {
+                break;
+            }
+            end += WORD;
+        }
+        end
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn single_spaced_words_are_found_as_bytes_would_find_them(
+            text in "(([a-z~!]{1,9}|é)( |  )?){0,12}[ \t\u{7f}]?[a-z]{0,9}"
+        ) {
+            proptest::prop_assert_eq!(
+                single_spaced_words_prefix(text.as_bytes()),
+                single_spaced_words_by_bytes(text.as_bytes())
+            );
+        }
+    }
+
+    #[test]
+    fn single_spaced_words_stop_at_the_word_with_a_second_space() {
+        assert_eq!(single_spaced_words_prefix(b"abc defg hij  klmnopq"), 8);
+        assert_eq!(single_spaced_words_prefix(b"abc def ghijklm nopqrstu"), 24);
+        assert_eq!(single_spaced_words_prefix(b" abcdefghijklmnop"), 0);
+        assert_eq!(single_spaced_words_prefix(b"abcdefg  hijklmn"), 8);
+        assert_eq!(single_spaced_words_prefix(b"abcdefg hijklmn"), 8);
     }
 
     #[test]

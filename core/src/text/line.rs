@@ -90,7 +90,12 @@ pub fn single_line_into(out: &mut String, text: &str) {
 /// unchanged. A run of spaces, and a space at either end, is left to that path.
 fn ascii_words_len(bytes: &[u8]) -> usize {
     let is_word_byte = |byte: &u8| (b'!'..=b'~').contains(byte);
-    let mut end = 0;
+    // Whole words of eight bytes first; the rest byte by byte, from a space only if a word
+    // follows it (a space the whole words end with may be the first of several).
+    let mut end = crate::word_scan::single_spaced_words_prefix(bytes);
+    if end > 0 && bytes[end - 1] == b' ' && !bytes.get(end).is_some_and(is_word_byte) {
+        return end - 1;
+    }
     loop {
         end += bytes[end..]
             .iter()
@@ -156,6 +161,14 @@ mod tests {
         #[test]
         fn copying_words_whole_gives_what_each_character_would(
             text in "[ a-z~!\\t\\n\\u{0}\\u{85}\\u{a0}\\u{200b}\\u{202e}\\u{3000}é🚀]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(single_line(&text), single_line_char_by_char(&text));
+        }
+
+        /// Long words and spaces, single and doubled, where the scan takes whole words.
+        #[test]
+        fn copying_long_words_whole_gives_what_each_character_would(
+            text in "(([a-z~!]{1,12}|é|\u{200b}|\t)( |  )?){0,16}"
         ) {
             proptest::prop_assert_eq!(single_line(&text), single_line_char_by_char(&text));
         }
