@@ -75,6 +75,10 @@ fn subject_cut(line: &str) -> Option<usize> {
         return None;
     }
     let budget = MAX_SUBJECT_UTF16_UNITS - ELLIPSIS.len();
+    // A byte is a unit and a character in ASCII: the cut is where the budget ends.
+    if line.is_ascii() {
+        return Some(budget);
+    }
     let mut used = 0;
     let mut cut = None;
     for (at, c) in line.char_indices() {
@@ -89,8 +93,13 @@ fn subject_cut(line: &str) -> Option<usize> {
     None
 }
 
+/// How many UTF-16 units `text` takes, counted from its bytes: one for each byte that
+/// starts a character, and one more for each four-byte character (which UTF-16 writes as a
+/// surrogate pair). A loop without branches, where decoding would take one per character.
 fn utf16_len(text: &str) -> usize {
-    text.chars().map(char::len_utf16).sum()
+    text.bytes()
+        .map(|byte| usize::from(byte & 0xC0 != 0x80) + usize::from(byte >= 0xF0))
+        .sum()
 }
 
 /// What a body is, so a reader (the dry run, the demo) shows it right without guessing.
@@ -292,6 +301,16 @@ mod tests {
             text in "[ a-z~\n\t\r\u{0}\u{1f}\u{7f}\u{85}\u{200b}é🚀]{0,80}"
         ) {
             proptest::prop_assert_eq!(is_clean(&text), text.chars().all(is_allowed_in_body));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn units_counted_from_bytes_are_the_units_of_the_characters(
+            text in "[a-z \u{7f}\u{80}é\u{7ff}\u{800}中\u{ffff}\u{10000}🚀\u{10ffff}]{0,40}"
+        ) {
+            let by_characters: usize = text.chars().map(char::len_utf16).sum();
+            proptest::prop_assert_eq!(utf16_len(&text), by_characters);
         }
     }
 
