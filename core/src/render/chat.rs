@@ -5,9 +5,13 @@
 //!
 //! Schema: <https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html>.
 
+use std::borrow::Cow;
+
 use super::json_text::{close_string, cut_from, push_escaped};
-use super::neutralise::{neutralise_block_into, neutralise_into, neutralise_shown_into};
-use crate::message::{Attributes, Line, Link, Message, NextStep, Section, Severity};
+use super::neutralise::{
+    neutralise, neutralise_block_into, neutralise_into, neutralise_shown_into,
+};
+use crate::message::{Attributes, Line, Link, Message, NextStep, Section, Severity, Text};
 use crate::notification::{Channel, Notification, Subject};
 use crate::text::single_line_into;
 
@@ -332,7 +336,7 @@ fn write_event_line(text: &mut String, section: &Section) {
 fn write_section(text: &mut String, section: &Section) {
     let mut separator = "";
     if !section.title.is_empty() {
-        neutralise_into(text, &section.title);
+        write_wording(text, &section.title);
         separator = "\n";
     }
     for line in &section.lines {
@@ -340,7 +344,7 @@ fn write_section(text: &mut String, section: &Section) {
         separator = "\n";
         match line {
             Line::Field { label, value } => {
-                neutralise_into(text, label);
+                write_wording(text, label);
                 text.push_str(": ");
                 neutralise_into(text, value);
             }
@@ -373,7 +377,7 @@ fn write_section(text: &mut String, section: &Section) {
 
 /// A next step as one line: its words, its link and the command to copy, in code.
 fn write_next_step(text: &mut String, step: &NextStep) {
-    neutralise_into(text, &step.text);
+    write_wording(text, &step.text);
     if let Some(link) = &step.link {
         text.push_str(": ");
         write_safe_url(text, &link.url);
@@ -386,9 +390,22 @@ fn write_next_step(text: &mut String, step: &NextStep) {
 }
 
 fn write_link(text: &mut String, link: &Link) {
-    neutralise_into(text, &link.label);
+    write_wording(text, &link.label);
     text.push_str(": ");
     write_safe_url(text, &link.url);
+}
+
+/// Wording the program itself holds (labels, titles, fixed next steps) is inert in chat as
+/// it stands and is copied; wording composed for the event may carry what someone else
+/// wrote and is neutralised.
+fn write_wording(text: &mut String, wording: &Text) {
+    match wording {
+        Cow::Borrowed(fixed) => {
+            debug_assert_eq!(neutralise(fixed), *fixed, "fixed wording is inert in chat");
+            text.push_str(fixed);
+        }
+        Cow::Owned(composed) => neutralise_into(text, composed),
+    }
 }
 
 /// Links come from the families' own constants; anything that is not a plain https URL is
