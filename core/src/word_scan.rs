@@ -48,8 +48,9 @@ pub const fn is_body_ascii(byte: u8) -> bool {
 }
 
 /// How many bytes at the start of `bytes` pass [`is_body_ascii`]. A word with a control
-/// character in it (in a body, nearly always a line break) is looked at byte by byte
-/// without leaving the scan: a body has one at the end of each of its lines.
+/// character in it (in a body, nearly always a line break: a body has one at the end of
+/// each of its lines) is told apart by which of its bytes are controls and which are line
+/// feeds or tabs, still a whole word at a time.
 pub fn body_ascii_prefix(bytes: &[u8]) -> usize {
     plain_prefix(
         bytes,
@@ -57,7 +58,10 @@ pub fn body_ascii_prefix(bytes: &[u8]) -> usize {
             word & HIGH_BITS == 0
                 && !has_byte(word, 0x7F)
                 && (!has_byte_below(word, b' ')
-                    || word.to_ne_bytes().into_iter().all(is_body_ascii))
+                    || bytes_below_of_seven_bit_word(word, b' ')
+                        & !(zero_bytes_of_seven_bit_word(word ^ (ONES * u64::from(b'\n')))
+                            | zero_bytes_of_seven_bit_word(word ^ (ONES * u64::from(b'\t'))))
+                        == 0)
         },
         is_body_ascii,
     )
@@ -68,6 +72,13 @@ pub fn body_ascii_prefix(bytes: &[u8]) -> usize {
 /// and no sum crosses into the next byte.
 const fn zero_bytes_of_seven_bit_word(word: u64) -> u64 {
     !(word + ONES * 0x7F) & HIGH_BITS
+}
+
+/// Each byte of `word` below `limit` marked by its high bit, exactly, for a word whose
+/// bytes are all below 0x80: adding `0x80 - limit` carries into the high bit of every byte
+/// at or above the limit, and no sum crosses into the next byte.
+const fn bytes_below_of_seven_bit_word(word: u64, limit: u8) -> u64 {
+    !(word + ONES * (0x80 - limit as u64)) & HIGH_BITS
 }
 
 /// How many bytes at the start of `bytes` are whole 8-byte words of printable ASCII in
@@ -134,6 +145,14 @@ mod tests {
             each_placement(odd, |bytes, position| {
                 assert_eq!(body_ascii_prefix(bytes), position, "{odd:#x}");
             });
+        }
+        // Among line feeds and tabs, in every word, any other control still stops it.
+        for odd in [b'\r', 0x00, 0x08, 0x0B, 0x1F, 0x7F] {
+            for position in 0..24 {
+                let mut bytes = *b"ab\ncd\tef\ngh\tij\nkl\tmn\nopqr";
+                bytes[position] = odd;
+                assert_eq!(body_ascii_prefix(&bytes), position, "{odd:#x}");
+            }
         }
         for byte in 0..=u8::MAX {
             let printable = (0x20..0x7F).contains(&byte);
