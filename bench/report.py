@@ -21,6 +21,39 @@ ZIP_MB = 3.5
 SERIES_ORDER = ["rust_publish", "rust_dry_run", "python_publish", "floor"]
 SEED_GROUP = "parse_route_render"
 GROUP_ORDER = {SEED_GROUP: 0, "phases": 1, "large_event": 2, "limits": 3, "digest": 4}
+# The sample every cold start receives: the plain offer the others are compared with.
+PLAIN_OFFER = "offer-released-by-isv"
+# What makes a seed event that may miss the per-event target slower than the plain offer.
+WHY_SLOWER = {
+    "offer-released-hostile-names": (
+        "its offer name is 526 bytes with 34 characters outside ASCII (emoji, "
+        "joiners, CJK, curly quotes), line breaks, tabs and markup, and each of those is "
+        "decoded and classified one at a time by the one-line cleaning, the chat neutraliser "
+        "and each rendering's body check"
+    ),
+    "offer-released-bidi-zero-width-urls": (
+        "its names carry direction and zero-width controls and web addresses, which are "
+        "dropped and defanged, and the chat rendering swaps their markup for look-alikes"
+    ),
+    "offer-released-26-buyers": "it lists 26 buyer accounts in both renderings",
+}
+
+
+def over_per_event_note(seeds: list[dict[str, Any]]) -> str:
+    """The seed events over the per-event target, each with what sets it apart from the
+    plain offer and by how much; empty when none is over."""
+    plain = next((e["median_ns"] for e in seeds if e["name"] == PLAIN_OFFER), None)
+    notes = []
+    for event in sorted(seeds, key=lambda e: -e["median_ns"]):
+        if event["median_ns"] <= PER_EVENT_US * 1_000:
+            continue
+        note = f"`{event['name']}` ({duration_ns(event['median_ns'])})"
+        why = WHY_SLOWER.get(event["name"])
+        if why and plain is not None:
+            more = duration_ns(event["median_ns"] - plain)
+            note += f": {why}, {more} more than the plain offer (`{PLAIN_OFFER}`)"
+        notes.append(note)
+    return f" Over the target: {'; '.join(notes)}." if notes else ""
 
 
 def ms(value: float) -> str:
@@ -157,13 +190,14 @@ def target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]
         fastest = min(seeds, key=lambda e: e["median_ns"])
         phases = {e["name"]: e["median_ns"] for e in results["criterion"] if e["group"] == "phases"}
         split = ", ".join(f"{name.split('_', 1)[1]} {duration_ns(v)}" for name, v in phases.items())
+        over = over_per_event_note(seeds)
         rows.append(
             (
                 f"parse + route + compose + both renderings, each of the {len(seeds)} seed events, median",
                 f"≤ {PER_EVENT_US:g} µs",
                 f"{duration_ns(fastest['median_ns'])} – {duration_ns(slowest['median_ns'])}",
                 verdict(slowest["median_ns"] / 1_000, PER_EVENT_US, " µs"),
-                f"Slowest: `{slowest['name']}`. Steps for the offer event: {split}. The chat JSON "
+                f"Slowest: `{slowest['name']}`.{over} Steps for the offer event: {split}. The chat JSON "
                 "is written straight into one buffer and fixed wording is borrowed, not copied; "
                 "the two renderings share the message's attributes instead of copying them, and "
                 "each name an offer shows is cleaned once, and a private offer's buyer account "
@@ -171,8 +205,12 @@ def target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]
                 "the one-line cleaning and the chat "
                 "neutraliser copy runs of plain text whole and answer most other characters with "
                 "a few range checks, and the subject and chat title clean only as much of a long "
-                "headline as they show; the payload's nesting is bounded by counting its brackets "
-                "before anything walks it. What is left is reading the payload twice (the "
+                "headline as they show, cut in the line's own buffer with its UTF-16 units counted "
+                "from its bytes; the chat rendering copies the program's own wording (labels, "
+                "titles, fixed next steps) without neutralising it again, and the body check takes "
+                "a text body's line feeds a word at a time (these three: the three slowest offers "
+                "6-9% faster in an A/B run on 2026-12-03); the payload's nesting is bounded by "
+                "counting its brackets before anything walks it. What is left is reading the payload twice (the "
                 "envelope with the detail's text, then the detail by its family), composing "
                 "(timestamps, amounts and the one-line cleaning of every seller-written value, "
                 "about a hundred small strings for an agreement or offer) and the chat "
