@@ -15,19 +15,27 @@ fn plain_prefix(
     word_is_plain: impl Fn(u64) -> bool,
     plain: impl Fn(u8) -> bool,
 ) -> usize {
-    let words = bytes
-        .chunks_exact(WORD)
-        .take_while(|word| {
-            let mut array = [0; WORD];
-            array.copy_from_slice(word);
-            word_is_plain(u64::from_ne_bytes(array))
-        })
-        .count();
-    let from = words * WORD;
+    let from = words(bytes).take_while(|&word| word_is_plain(word)).count() * WORD;
     from + bytes[from..]
         .iter()
         .take_while(|&&byte| plain(byte))
         .count()
+}
+
+/// The whole 8-byte words at the start of `bytes`, each read with its first byte lowest
+/// whatever the machine: the scans that look at a byte's neighbour find it in the next
+/// higher byte, and the others do not mind the order.
+fn words(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    bytes.chunks_exact(WORD).map(|chunk| {
+        let mut array = [0; WORD];
+        array.copy_from_slice(chunk);
+        u64::from_le_bytes(array)
+    })
+}
+
+/// Whether every byte of `word` is ASCII other than DEL.
+const fn is_ascii_without_delete(word: u64) -> bool {
+    word & HIGH_BITS == 0 && !has_byte(word, 0x7F)
 }
 
 /// Whether some byte of `word` is below `limit` (at most 0x80).
@@ -55,8 +63,7 @@ pub fn body_ascii_prefix(bytes: &[u8]) -> usize {
     plain_prefix(
         bytes,
         |word| {
-            word & HIGH_BITS == 0
-                && !has_byte(word, 0x7F)
+            is_ascii_without_delete(word)
                 && (!has_byte_below(word, b' ')
                     || bytes_below_of_seven_bit_word(word, b' ')
                         & !(zero_bytes_of_seven_bit_word(word ^ (ONES * u64::from(b'\n')))
@@ -89,16 +96,11 @@ pub fn single_spaced_words_prefix(bytes: &[u8]) -> usize {
     let mut end = 0;
     // A space at the very start is one the caller must not copy, as a second space is.
     let mut after_space = true;
-    for chunk in bytes.chunks_exact(WORD) {
-        let mut array = [0; WORD];
-        array.copy_from_slice(chunk);
-        // Little-endian whatever the machine: the first byte is the lowest, so a byte's
-        // neighbour after it is the next higher.
-        let word = u64::from_le_bytes(array);
-        if word & HIGH_BITS != 0 || has_byte_below(word, b' ') || has_byte(word, 0x7F) {
+    for word in words(bytes) {
+        if !is_ascii_without_delete(word) || has_byte_below(word, b' ') {
             break;
         }
-        let spaces = zero_bytes_of_seven_bit_word(word ^ (ONES * b' ' as u64));
+        let spaces = zero_bytes_of_seven_bit_word(word ^ (ONES * u64::from(b' ')));
         let first_is_space = spaces & 0x80 != 0;
         if spaces & (spaces << WORD) != 0 || (after_space && first_is_space) {
             break;
