@@ -2,9 +2,11 @@
 //! root certificates compiled into the binary (`webpki-root-certs`, written out as PEM by
 //! build.rs) rather than the system's certificate store, which the SDK's default client
 //! reads and parses on every cold start. Certificate validation is the SDK's own,
-//! unchanged: only where the roots come from differs, and when the connector is built.
+//! unchanged: only where the roots come from differs, and when the connector is built. The
+//! publisher's first request may go out on the connection opened ahead of it
+//! (`connection_ahead`), whose TLS configuration [`rustls_client_config`] gives.
 
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 
 use aws_smithy_http_client::{
@@ -18,6 +20,8 @@ use aws_smithy_runtime_api::client::http::{
 };
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
+
+use super::connection_ahead::{FirstOnConnectionAhead, OPENED_AHEAD};
 
 /// The HTTPS client for [`super::load_sdk_config`]. Its connector for `publisher`'s
 /// settings is the one [`start_connector_ahead`] started for them, when it did.
@@ -35,18 +39,19 @@ fn tls_provider() -> tls::Provider {
 /// - No check at client construction. That check builds a connector, TLS configuration and
 ///   trust anchors included, and drops it; it exists to read the system's certificate
 ///   store early, which this client never reads. It ran for every client built.
-/// - The connector started ahead for one set of settings, when there is one. Building a
-///   connector is mostly turning 118 PEM roots into trust anchors, work that needs nothing
-///   the SDK configuration or the client provides, so a cold start runs it beside them
-///   instead of after them: the first publish finds its connector built rather than
-///   waiting for it at the end of the set-up. Without one (a dry run, the operator
+/// - The connector started ahead for one set of settings (the publisher's), when there is
+///   one. Building a connector is mostly turning 118 PEM roots into trust anchors, work
+///   that needs nothing the SDK configuration or the client provides, so a cold start runs
+///   it beside them instead of after them. The publisher's first request goes out on the
+///   connection opened ahead of it when there is one, and does not wait for this connector;
+///   later requests do, if it is not built yet. Without one (a dry run, the operator
 ///   commands), the SDK builds every connector on first use, as it otherwise would.
 ///
 /// Connectors are cached by their settings, as the SDK caches them.
 #[derive(Debug)]
 struct HttpsClient {
     sdk: SharedHttpClient,
-    head_start: Option<HeadStart>,
+    head_start: Option<Arc<HeadStart>>,
 }
 
 impl HttpsClient {
@@ -56,7 +61,7 @@ impl HttpsClient {
                 .tls_provider(tls_provider())
                 .tls_context(tls_context())
                 .build_https(),
-            head_start: taken_ahead(&settings),
+            head_start: taken_ahead(&settings).map(Arc::new),
         }
     }
 }
@@ -67,13 +72,23 @@ impl HttpClient for HttpsClient {
         settings: &HttpConnectorSettings,
         components: &RuntimeComponents,
     ) -> SharedHttpConnector {
-        if let Some(head_start) = &self.head_start
-            && head_start.serves(settings)
-            && let Some(connector) = head_start.connector()
-        {
-            return connector;
-        }
-        self.sdk.http_connector(settings, components)
+        let head_start = self
+            .head_start
+            .as_ref()
+            .filter(|head_start| head_start.serves(settings))
+            .cloned();
+        let Some(head_start) = head_start else {
+            return self.sdk.http_connector(settings, components);
+        };
+        // The publisher's connector: its first request goes on the connection opened ahead
+        // when there is one, and the connector started ahead is waited for only by a
+        // request that needs it.
+        let (sdk, settings, components) = (self.sdk.clone(), settings.clone(), components.clone());
+        SharedHttpConnector::new(FirstOnConnectionAhead::new(&OPENED_AHEAD, move || {
+            head_start
+                .connector()
+                .unwrap_or_else(|| sdk.http_connector(&settings, &components))
+        }))
     }
 
     fn validate_final_config(
@@ -160,6 +175,47 @@ impl HeadStart {
     }
 }
 
+/// The TLS configuration of the connection opened ahead (super::connection_ahead), with
+/// what the SDK's connector is given and does with it: the Mozilla roots as its only trust
+/// anchors, rustls's safe protocol versions, and the cipher suites the SDK's HTTPS client
+/// allows (TLS 1.3 AES-GCM, and ECDHE with AES-GCM or ChaCha20-Poly1305 for TLS 1.2), on
+/// the same aws-lc-rs provider. It speaks HTTP/1.1 only.
+pub fn rustls_client_config() -> rustls::ClientConfig {
+    use rustls::CipherSuite;
+    use rustls::pki_types::{CertificateDer, pem::PemObject};
+    const ALLOWED: [CipherSuite; 7] = [
+        CipherSuite::TLS13_AES_256_GCM_SHA384,
+        CipherSuite::TLS13_AES_128_GCM_SHA256,
+        CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    ];
+    let mut provider = rustls::crypto::aws_lc_rs::default_provider();
+    provider
+        .cipher_suites
+        .retain(|suite| ALLOWED.contains(&suite.suite()));
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add_parsable_certificates(
+        CertificateDer::pem_slice_iter(MOZILLA_ROOTS_PEM).filter_map(Result::ok),
+    );
+    let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(provider))
+        .with_safe_default_protocol_versions()
+        .map_or_else(
+            // The provider is rustls's own with fewer suites, so every safe version has one;
+            // should that change, no configuration is better than a weaker one.
+            |_| {
+                rustls::ClientConfig::builder()
+                    .with_root_certificates(rustls::RootCertStore::empty())
+            },
+            |builder| builder.with_root_certificates(roots),
+        )
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    config
+}
+
 /// A TLS context whose only trust anchors are the Mozilla roots.
 fn tls_context() -> TlsContext {
     let trust_store = TrustStore::empty().with_pem_certificate(MOZILLA_ROOTS_PEM);
@@ -188,6 +244,26 @@ mod tests {
             .expect("the PEM written here parses");
         assert!(decoded.len() > 100, "{} roots", decoded.len());
         assert_eq!(decoded, webpki_root_certs::TLS_SERVER_ROOT_CERTS);
+    }
+
+    #[test]
+    fn the_connection_ahead_trusts_the_mozilla_roots_with_the_sdks_suites_over_http_1_1() {
+        let config = rustls_client_config();
+        assert_eq!(config.alpn_protocols, vec![b"http/1.1".to_vec()]);
+        let suites: Vec<_> = config
+            .crypto_provider()
+            .cipher_suites
+            .iter()
+            .map(|suite| format!("{:?}", suite.suite()))
+            .collect();
+        // Seven, not the provider's full list: the restricted provider was accepted.
+        assert_eq!(suites.len(), 7, "{suites:?}");
+        assert!(
+            suites
+                .iter()
+                .all(|suite| suite.contains("GCM") || suite.contains("CHACHA20")),
+            "{suites:?}"
+        );
     }
 
     fn connect_within(seconds: u64) -> HttpConnectorSettings {
@@ -232,7 +308,7 @@ mod tests {
             client
                 .head_start
                 .as_ref()
-                .and_then(HeadStart::connector)
+                .and_then(|head_start| head_start.connector())
                 .is_some()
         );
     }

@@ -9,6 +9,7 @@
 mod account_access;
 mod agreement;
 mod catalog;
+mod connection_ahead;
 mod delivery_table;
 mod digest_table;
 mod dynamodb_values;

@@ -5,7 +5,6 @@
 use aws_config::SdkConfig;
 use aws_sdk_sns::types::MessageAttributeValue;
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::http::{HttpClient, HttpConnectorSettings};
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
@@ -13,6 +12,7 @@ use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::timeout::TimeoutConfig;
 use std::collections::HashMap;
 
+use super::connection_ahead::OPENED_AHEAD;
 use crate::config::TopicArn;
 use crate::error::PublishError;
 use crate::message::ATTRIBUTE_DATA_TYPE;
@@ -34,8 +34,9 @@ impl SnsPublisher {
     /// Takes a `Publish` to `topic` through the SDK's pipeline up to the moment it would be
     /// sent (serialising, resolving the endpoint, loading credentials, signing) and stops it
     /// there, so that what the first notification would pay to set those up is paid at
-    /// init. Nothing is sent. An error other than the stop itself is returned to be logged:
-    /// the first real publish meets it again and reports it.
+    /// init, and opens the connection the first publish will go out on to the endpoint it
+    /// resolved. Nothing is sent. An error other than the stop itself is returned to be
+    /// logged: the first real publish meets it again and reports it.
     pub async fn prepare(&self, topic: &TopicArn) -> Result<(), String> {
         let result = self
             .client
@@ -79,20 +80,20 @@ impl Intercept for StopBeforeSending {
 
     fn read_before_transmit(
         &self,
-        _: &BeforeTransmitInterceptorContextRef<'_>,
-        components: &RuntimeComponents,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        // The HTTP client builds its connector (the TLS configuration and its trust anchors)
-        // on first use and caches it by these timeouts: asked for here with the settings the
-        // SDK's transmit step would use, it is built at init instead of on the first publish.
-        if let (Some(http_client), Some(timeouts)) =
-            (components.http_client(), cfg.load::<TimeoutConfig>())
-        {
-            let mut settings = HttpConnectorSettings::builder();
-            settings.set_connect_timeout(timeouts.connect_timeout());
-            settings.set_read_timeout(timeouts.read_timeout());
-            http_client.http_connector(&settings.build(), components);
+        // The endpoint is resolved now: the connection the first publish will go out on is
+        // opened to it while the function asks for its first event. The connector the HTTP
+        // client would otherwise need is being built on a thread of its own meanwhile
+        // (`start_publisher_connector`), and is not waited for here.
+        let connect_timeout = cfg
+            .load::<TimeoutConfig>()
+            .and_then(TimeoutConfig::connect_timeout)
+            .unwrap_or(super::CONNECT_TIMEOUT);
+        if let Err(reason) = OPENED_AHEAD.open(context.request().uri(), connect_timeout) {
+            tracing::debug!(%reason, "no connection opened ahead of the first publish");
         }
         Err(Box::new(Stopped))
     }

@@ -5,8 +5,13 @@
 use std::sync::Arc;
 
 use aws_config::retry::RetryConfig;
+use aws_sdk_sns::config::SharedCredentialsProvider;
 use aws_sdk_sns::config::{Credentials, Region};
-use marketplace_catalog_notifier::aws::load_sdk_config;
+use marketplace_catalog_notifier::aws::{SnsPublisher, load_sdk_config, start_publisher_connector};
+use marketplace_catalog_notifier::config::TopicArn;
+use marketplace_catalog_notifier::message::{Attributes, Severity};
+use marketplace_catalog_notifier::notification::{Channel, Notification, Subject};
+use marketplace_catalog_notifier::publish::Publisher;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -92,6 +97,50 @@ async fn the_aws_clients_refuse_a_self_signed_certificate() {
     assert!(chain.contains("UnknownIssuer"), "{chain}");
     let handshake = handshakes.recv().await.expect("the client connected");
     let server_saw = handshake.expect("the server saw the handshake fail");
+    assert!(server_saw.contains("UnknownCA"), "{server_saw}");
+}
+
+#[tokio::test]
+async fn the_connection_opened_ahead_of_the_first_publish_refuses_it_too() {
+    let (port, _, mut handshakes) = self_signed_server().await;
+    // As the function's cold start does: the publisher's connector started ahead, then
+    // the first publish prepared, which opens the connection it will go out on.
+    start_publisher_connector();
+    let sdk_config = load_sdk_config()
+        .await
+        .into_builder()
+        .endpoint_url(format!("https://localhost:{port}"))
+        .region(Region::from_static("us-east-1"))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "testing", "testing", None, None, "test",
+        )))
+        .retry_config(RetryConfig::disabled())
+        .build();
+    let publisher = SnsPublisher::from_sdk_config(&sdk_config);
+    let topic = TopicArn::parse("arn:aws:sns:us-east-1:123456789012:tls").expect("valid ARN");
+    assert_eq!(publisher.prepare(&topic).await, Ok(()));
+
+    // Nothing has been published yet: the server's first handshake is the connection's.
+    let opened_ahead = handshakes
+        .recv()
+        .await
+        .expect("a connection was opened ahead");
+    let refused = opened_ahead.expect("the connection opened ahead trusted the certificate");
+    assert!(refused.contains("UnknownCA"), "{refused}");
+
+    // The first publish finds that connection failed and goes through the SDK's connector,
+    // which refuses the certificate as well.
+    let notification = Notification::new(
+        Channel::TEXT,
+        Subject::new("must not be sent"),
+        "must not be sent",
+        Severity::Info,
+        Attributes::new(),
+    );
+    let published = publisher.publish(&topic, &notification).await;
+    assert!(published.is_err(), "{published:?}");
+    let handshake = handshakes.recv().await.expect("the publish connected");
+    let server_saw = handshake.expect("the server saw the publish's handshake fail");
     assert!(server_saw.contains("UnknownCA"), "{server_saw}");
 }
 
