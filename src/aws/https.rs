@@ -179,8 +179,9 @@ impl HeadStart {
 /// what the SDK's connector is given and does with it: the Mozilla roots as its only trust
 /// anchors, rustls's safe protocol versions, and the cipher suites the SDK's HTTPS client
 /// allows (TLS 1.3 AES-GCM, and ECDHE with AES-GCM or ChaCha20-Poly1305 for TLS 1.2), on
-/// the same aws-lc-rs provider. It speaks HTTP/1.1 only.
-pub fn rustls_client_config() -> rustls::ClientConfig {
+/// the same aws-lc-rs provider. It speaks HTTP/1.1 only. An error (a protocol version left
+/// without a suite) leaves the first publish to the SDK's connector.
+pub fn rustls_client_config() -> Result<rustls::ClientConfig, rustls::Error> {
     use rustls::CipherSuite;
     use rustls::pki_types::{CertificateDer, pem::PemObject};
     const ALLOWED: [CipherSuite; 7] = [
@@ -201,19 +202,11 @@ pub fn rustls_client_config() -> rustls::ClientConfig {
         CertificateDer::pem_slice_iter(MOZILLA_ROOTS_PEM).filter_map(Result::ok),
     );
     let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(provider))
-        .with_safe_default_protocol_versions()
-        .map_or_else(
-            // The provider is rustls's own with fewer suites, so every safe version has one;
-            // should that change, no configuration is better than a weaker one.
-            |_| {
-                rustls::ClientConfig::builder()
-                    .with_root_certificates(rustls::RootCertStore::empty())
-            },
-            |builder| builder.with_root_certificates(roots),
-        )
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(roots)
         .with_no_client_auth();
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    config
+    Ok(config)
 }
 
 /// A TLS context whose only trust anchors are the Mozilla roots.
@@ -248,7 +241,7 @@ mod tests {
 
     #[test]
     fn the_connection_ahead_trusts_the_mozilla_roots_with_the_sdks_suites_over_http_1_1() {
-        let config = rustls_client_config();
+        let config = rustls_client_config().unwrap_or_else(|error| panic!("{error}"));
         assert_eq!(config.alpn_protocols, vec![b"http/1.1".to_vec()]);
         let suites: Vec<_> = config
             .crypto_provider()
@@ -256,7 +249,6 @@ mod tests {
             .iter()
             .map(|suite| format!("{:?}", suite.suite()))
             .collect();
-        // Seven, not the provider's full list: the restricted provider was accepted.
         assert_eq!(suites.len(), 7, "{suites:?}");
         assert!(
             suites
