@@ -19,7 +19,7 @@
 /// The binary Lambda starts (`[[bin]]` in Cargo.toml, `Binary` in template.yaml).
 const FUNCTION_BINARY: &str = "marketplace-catalog-notifier";
 
-/// The file in `OUT_DIR` that src/aws/https.rs includes.
+/// The file in `OUT_DIR` that src/aws/trust.rs includes.
 const ROOTS_PEM_FILE: &str = "mozilla-roots.pem";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

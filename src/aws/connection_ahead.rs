@@ -142,7 +142,7 @@ async fn connect(origin: &Origin) -> Result<SendRequest<SdkBody>, BoxError> {
     }
     // Turning the root certificates into trust anchors is CPU work: off the runtime's thread,
     // which is meanwhile asking for the first event.
-    let tls = tokio::task::spawn_blocking(super::https::rustls_client_config).await??;
+    let tls = tokio::task::spawn_blocking(super::trust::rustls_client_config).await??;
     let server_name = rustls::pki_types::ServerName::try_from(origin.host.clone())?;
     let stream = tokio_rustls::TlsConnector::from(Arc::new(tls))
         .connect(server_name, tcp)

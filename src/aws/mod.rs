@@ -21,6 +21,7 @@ mod ledger_items;
 mod parameter;
 mod partner_central;
 mod sns;
+mod trust;
 
 pub use account_access::AccountAccess;
 pub use agreement::AgreementApi;
