@@ -216,11 +216,11 @@ mod document {
 
     #[test]
     fn blocks_match_the_line_by_line_form() {
-        let block = "{\n  \"a\": \"```@here\"\n\t x\r\n}";
+        let block = "{\n  \"a\": \"```@here\"\n\t x\r\n\u{85} \u{2028}y\n}";
         let by_line = block
             .lines()
             .map(|line| {
-                let indent = line.len() - line.trim_start().len();
+                let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
                 format!("{}{}", &line[..indent], neutralise(line))
             })
             .collect::<Vec<_>>()

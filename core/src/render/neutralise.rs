@@ -179,7 +179,12 @@ pub fn neutralise_block_into(out: &mut String, text: &str) {
         if index > 0 {
             out.push('\n');
         }
-        let indent = line.len() - line.trim_start().len();
+        // Only spaces and tabs are kept as indentation: any other leading whitespace (a
+        // next-line control among it) is left to the neutraliser, which drops it.
+        let indent = line
+            .bytes()
+            .take_while(|&byte| byte == b' ' || byte == b'\t')
+            .count();
         out.push_str(&line[..indent]);
         neutralise_into(out, line);
     }
@@ -314,6 +319,16 @@ mod tests {
         assert_eq!(
             neutralise_block("{\n  \"a\": \"```@here\"\n}"),
             "{\n  \"a\": \"ˋˋˋ＠here\"\n}"
+        );
+    }
+
+    #[test]
+    fn a_block_keeps_spaces_and_tabs_as_indentation_and_drops_other_leading_whitespace() {
+        // A next-line control (U+0085) is whitespace to Rust but a control character to
+        // SNS and JSON alike: it must not survive as indentation.
+        assert_eq!(
+            neutralise_block("  a\n\u{85}\u{2028} b\n\t c"),
+            "  a\nb\n\t c"
         );
     }
 }
