@@ -158,9 +158,39 @@ impl Notification {
         severity: Severity,
         attributes: Attributes,
     ) -> Self {
+        Self::fitted(
+            channel,
+            subject,
+            clean_body(body.into()),
+            severity,
+            attributes,
+        )
+    }
+
+    /// [`Self::new`] for a body its renderer built clean: every value in it made one line
+    /// or neutralised, and every control character escaped (the chat JSON). Looking at each
+    /// of its bytes again would find nothing to drop, so only debug builds (every test)
+    /// check it.
+    pub fn of_clean_body(
+        channel: Channel,
+        subject: Subject,
+        body: String,
+        severity: Severity,
+        attributes: Attributes,
+    ) -> Self {
+        debug_assert!(is_clean(&body), "a body built clean is not: {body:?}");
+        Self::fitted(channel, subject, body, severity, attributes)
+    }
+
+    fn fitted(
+        channel: Channel,
+        subject: Subject,
+        body: String,
+        severity: Severity,
+        attributes: Attributes,
+    ) -> Self {
         // Severity goes first so that no family's attributes can crowd it out.
         let attributes = attributes.led_by("severity", severity.as_str());
-        let body = clean_body(body.into());
         // The subject is counted too: it costs little and keeps a margin on the real limit.
         let budget = MAX_MESSAGE_BYTES
             .saturating_sub(attributes.size_in_bytes())
@@ -264,6 +294,19 @@ fn fit_body(body: String, budget: usize) -> (String, usize) {
 mod tests {
     use super::*;
     use crate::text::single_line;
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "a body built clean is not")]
+    fn a_body_said_to_be_clean_is_checked_in_debug_builds() {
+        Notification::of_clean_body(
+            Channel::CHAT,
+            Subject::new("s"),
+            "bidi \u{202e} override".to_owned(),
+            Severity::Info,
+            Attributes::new(),
+        );
+    }
 
     /// The subject made from the whole text's line, cleaned in one piece.
     fn subject_of_the_whole_line(text: &str) -> String {

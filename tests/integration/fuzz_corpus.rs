@@ -5,7 +5,7 @@
 use marketplace_catalog_notifier::message::MAX_ATTRIBUTES;
 use marketplace_catalog_notifier::notification::{MAX_MESSAGE_BYTES, MAX_SUBJECT_UTF16_UNITS};
 use marketplace_catalog_notifier::registry::MarketplaceEvent;
-use marketplace_catalog_notifier::render::TextRenderer;
+use marketplace_catalog_notifier::render::{ChatRenderer, TextRenderer};
 
 use crate::support::root;
 
@@ -25,15 +25,21 @@ fn every_corpus_input_is_handled_without_panicking() {
         let Ok(event) = MarketplaceEvent::from_json(payload) else {
             continue;
         };
-        let notification = event.render(&TextRenderer);
         rendered += 1;
         let name = path.display();
-        assert!(notification.size_in_bytes() <= MAX_MESSAGE_BYTES, "{name}");
-        assert!(notification.attributes().len() <= MAX_ATTRIBUTES, "{name}");
-        assert!(
-            notification.subject().as_str().encode_utf16().count() <= MAX_SUBJECT_UTF16_UNITS,
-            "{name}"
-        );
+        // Both renderings, as the target makes them; in this debug build the chat one also
+        // checks that the payload it built clean is clean.
+        let (text, chat) = (event.render(&TextRenderer), event.render(&ChatRenderer));
+        for notification in [&text, &chat] {
+            assert!(notification.size_in_bytes() <= MAX_MESSAGE_BYTES, "{name}");
+            assert!(notification.attributes().len() <= MAX_ATTRIBUTES, "{name}");
+            assert!(
+                notification.subject().as_str().encode_utf16().count() <= MAX_SUBJECT_UTF16_UNITS,
+                "{name}"
+            );
+        }
+        let parsed = serde_json::from_str::<serde_json::Value>(chat.body());
+        assert!(parsed.is_ok(), "{name}: {parsed:?}");
     }
     // The corpus starts from the sample events, so an empty replay means it went missing.
     assert!(

@@ -45,8 +45,10 @@ pub const MAX_EVENT_TYPE_CHARS: usize = 100;
 /// the text rendering so a chat subscription can filter on them.
 pub fn render(message: &Message) -> Notification {
     let attributes = message.published_attributes();
+    // Every part of the payload is neutralised, made one line or the program's own wording,
+    // and JSON escapes every control character: it is clean as built.
     let body = payload(message, &attributes);
-    Notification::new(
+    Notification::of_clean_body(
         Channel::CHAT,
         Subject::new(&message.headline),
         body,
