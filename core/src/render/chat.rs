@@ -5,13 +5,11 @@
 //!
 //! Schema: <https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html>.
 
-use std::borrow::Cow;
-
 use super::json_text::{close_string, cut_from, push_escaped};
-use super::neutralise::{
-    neutralise, neutralise_block_into, neutralise_into, neutralise_shown_into,
-};
-use crate::message::{Attributes, Line, Link, Message, NextStep, Section, Severity, Text};
+pub use super::markdown::MAX_DESCRIPTION_CHARS;
+use super::markdown::{JsonEscaped, description, write_description, write_next_step};
+use super::neutralise::{neutralise_into, neutralise_shown_into};
+use crate::message::{Attributes, Message, Severity};
 use crate::notification::{Channel, Notification, Subject};
 use crate::text::single_line_into;
 
@@ -22,10 +20,6 @@ pub const SOURCE: &str = "custom";
 /// The only text type Q Developer supports: rendered in the chat client's own markdown.
 pub const TEXT_TYPE: &str = "client-markdown";
 
-/// The description is cut to this many characters. Slack shows at most 3,000 characters of
-/// text in one section block (Block Kit reference, "Section block": `text` maximum 3000
-/// characters); Microsoft Teams accepts far more, so Slack's bound is the one to keep.
-pub const MAX_DESCRIPTION_CHARS: usize = 3_000;
 /// A title longer than this is cut with "...": one line in a chat message header.
 pub const MAX_TITLE_CHARS: usize = 150;
 /// Next steps shown, each cut to [`MAX_STEP_CHARS`].
@@ -67,8 +61,7 @@ pub fn render(message: &Message) -> Notification {
 /// written, and escaped by JSON's rules only when it holds something to escape, instead of
 /// building a document of owned strings and serialising it.
 pub fn payload(message: &Message, attributes: &Attributes) -> String {
-    let description = description(message);
-    let mut json = String::with_capacity(description.len() + 1_024);
+    let mut json = String::with_capacity(MAX_DESCRIPTION_CHARS + 1_024);
     json.push_str("{\"version\":\"");
     json.push_str(SCHEMA_VERSION);
     json.push_str("\",\"source\":\"");
@@ -100,7 +93,15 @@ pub fn payload(message: &Message, attributes: &Attributes) -> String {
     close_string(&mut json, start);
 
     json.push_str(",\"description\":\"");
-    push_escaped(&mut json, &description);
+    let start = json.len();
+    write_description(&mut JsonEscaped(&mut json), message);
+    // Escaped text has no fewer bytes than characters unescaped: a description within the
+    // limit in escaped bytes needs no cut, and is written once. A longer one is written
+    // again plainly, to be cut where its characters say.
+    if json.len() - start > MAX_DESCRIPTION_CHARS {
+        json.truncate(start);
+        push_escaped(&mut json, &description(message));
+    }
     json.push('"');
 
     let mut separator = ",\"nextSteps\":[\"";
@@ -253,178 +254,6 @@ fn write_event_type(out: &mut String, detail_type: &str) {
     out.truncate(start + MAX_EVENT_TYPE_CHARS.min(out.len() - start));
     while out.len() > start && out.ends_with('-') {
         out.pop();
-    }
-}
-
-/// The markdown body: summary, whether action is required, the fact sections and links,
-/// written into one string.
-fn description(message: &Message) -> String {
-    let mut text = String::with_capacity(MAX_DESCRIPTION_CHARS);
-    neutralise_into(&mut text, &message.summary);
-    // No emphasis anywhere: `*x*` is bold in Slack and italic in Teams under
-    // client-markdown, so labels and titles are plain words.
-    text.push_str("\n\nAction required: ");
-    text.push_str(message.action_required_word());
-    for (index, section) in message.sections.iter().enumerate() {
-        text.push_str("\n\n");
-        if index + 1 == message.sections.len() && section.title == EVENT_SECTION {
-            write_event_line(&mut text, section);
-        } else {
-            write_section(&mut text, section);
-        }
-    }
-    // A link a next step already shows is not listed again.
-    let mut links = message.links.iter().filter(|link| {
-        !message
-            .next_steps
-            .iter()
-            .any(|step| step.link.as_ref().is_some_and(|l| l.url == link.url))
-    });
-    if let Some(first) = links.next() {
-        text.push_str("\n\nLinks");
-        for link in std::iter::once(first).chain(links) {
-            text.push_str("\n• ");
-            write_link(&mut text, link);
-        }
-    }
-    // No text has more characters than bytes: most descriptions are not counted at all.
-    if text.len() <= MAX_DESCRIPTION_CHARS {
-        return text;
-    }
-    let total = text.chars().count();
-    if total <= MAX_DESCRIPTION_CHARS {
-        return text;
-    }
-    let note = |omitted: usize| {
-        format!(
-            "\n\n_… cut here: {omitted} of {total} characters left out to fit the chat message; the e-mail notification has everything._"
-        )
-    };
-    // Room for the note (its numbers are at most `total`) and a code block's closing fence.
-    let keep = MAX_DESCRIPTION_CHARS.saturating_sub(note(total).chars().count() + 4);
-    let mut kept: String = text.chars().take(keep).collect();
-    // An unclosed code block would swallow the note; close it.
-    if kept.matches("```").count() % 2 == 1 {
-        kept.push_str("\n```");
-    }
-    kept.push_str(&note(total - keep));
-    kept
-}
-
-/// The title of the closing section every family builds from the envelope.
-const EVENT_SECTION: &str = "Event";
-
-/// The closing "Event" section as one line, event id and time: in chat it only traces the
-/// message back to its event (the e-mail keeps the whole section).
-fn write_event_line(text: &mut String, section: &Section) {
-    let value = |wanted: &str| {
-        section.lines.iter().find_map(|line| match line {
-            Line::Field { label, value } if label == wanted => Some(value.as_str()),
-            _ => None,
-        })
-    };
-    text.push_str("Event");
-    if let Some(id) = value("Event ID") {
-        text.push(' ');
-        neutralise_into(text, id);
-    }
-    if let Some(time) = value("Time") {
-        text.push_str(", ");
-        neutralise_into(text, time);
-    }
-}
-
-/// One section: its title in bold, then one line per fact.
-fn write_section(text: &mut String, section: &Section) {
-    let mut separator = "";
-    if !section.title.is_empty() {
-        write_wording(text, &section.title);
-        separator = "\n";
-    }
-    for line in &section.lines {
-        text.push_str(separator);
-        separator = "\n";
-        match line {
-            Line::Field { label, value } => {
-                write_wording(text, label);
-                text.push_str(": ");
-                neutralise_into(text, value);
-            }
-            Line::Bullet(line) => {
-                text.push_str("• ");
-                neutralise_into(text, line);
-            }
-            Line::LinkedBullet { text: line, url } => {
-                text.push_str("• ");
-                neutralise_into(text, line);
-                text.push_str(": ");
-                write_safe_url(text, url);
-            }
-            Line::Detail(line) => {
-                text.push_str("    ↳ ");
-                neutralise_into(text, line);
-            }
-            Line::Verbatim(block) => {
-                text.push_str("```\n");
-                neutralise_block_into(text, block);
-                text.push_str("\n```");
-            }
-            Line::Prose(line) => {
-                text.push('\n');
-                neutralise_into(text, line);
-            }
-        }
-    }
-}
-
-/// A next step as one line: its words, its link and the command to copy, in code.
-fn write_next_step(text: &mut String, step: &NextStep) {
-    write_wording(text, &step.text);
-    if let Some(link) = &step.link {
-        text.push_str(": ");
-        write_safe_url(text, &link.url);
-    }
-    if let Some(command) = &step.command {
-        text.push_str(" `");
-        neutralise_into(text, command);
-        text.push('`');
-    }
-}
-
-fn write_link(text: &mut String, link: &Link) {
-    write_wording(text, &link.label);
-    text.push_str(": ");
-    write_safe_url(text, &link.url);
-}
-
-/// Wording the program itself holds (labels, titles, fixed next steps) is inert in chat as
-/// it stands and is copied; wording composed for the event may carry what someone else
-/// wrote and is neutralised.
-fn write_wording(text: &mut String, wording: &Text) {
-    match wording {
-        Cow::Borrowed(fixed) => {
-            debug_assert_eq!(neutralise(fixed), *fixed, "fixed wording is inert in chat");
-            text.push_str(fixed);
-        }
-        Cow::Owned(composed) => neutralise_into(text, composed),
-    }
-}
-
-/// Links come from the families' own constants; anything that is not a plain https URL is
-/// shown inert instead of as a link.
-fn write_safe_url(text: &mut String, url: &str) {
-    let plain = url.starts_with("https://")
-        && url.bytes().all(|b| {
-            b.is_ascii_graphic()
-                && !matches!(
-                    b,
-                    b'<' | b'>' | b'|' | b'[' | b']' | b'(' | b')' | b'`' | b'*' | b'_' | b'~'
-                )
-        });
-    if plain {
-        text.push_str(url);
-    } else {
-        neutralise_into(text, url);
     }
 }
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::message::Attributes;
+use crate::message::{Attributes, Line, Link, NextStep, Section};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -73,10 +73,30 @@ fn long_descriptions_are_cut_with_a_note_and_closed_code_blocks() {
     assert_eq!(description.matches("```").count() % 2, 0);
 }
 
+#[test]
+fn a_description_longer_only_once_escaped_is_not_cut() {
+    // 2,000 quotation marks: 4,000 bytes escaped, but 2,000 characters to show, within the
+    // limit, so the whole text must arrive.
+    let quoted = Message {
+        summary: "\"".repeat(2_000),
+        ..message()
+    };
+    let value = rendered(&quoted);
+    let description = value["content"]["description"].as_str().unwrap();
+    assert!(description.starts_with(&quoted.summary), "{description}");
+    assert!(
+        !description.contains("characters left out"),
+        "{description}"
+    );
+    assert_eq!(description, super::description(&quoted));
+}
+
 /// The payload as a serde document of owned strings, serialised by serde_json: the
 /// shape the direct writer must reproduce byte for byte.
 mod document {
     use super::super::*;
+    use crate::message::NextStep;
+    use crate::render::markdown::write_safe_url;
     use crate::render::neutralise::{neutralise, neutralise_block};
     use crate::text::single_line;
     use serde::Serialize;

@@ -6,6 +6,7 @@
 mod body;
 pub mod chat;
 mod json_text;
+mod markdown;
 pub mod neutralise;
 pub mod text;
 
