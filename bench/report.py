@@ -236,7 +236,7 @@ def target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]
                 "45 KB more zip and one more C library to build, so the system allocator stays. "
                 "These times depend on the processor more than the cold starts' ratios do: the "
                 "same code before the chat changes above took 3.29-13.29 µs, 60 of the 61 samples "
-                "within 10 µs, on a 2-CPU Intel Xeon machine on 2026-12-03, and the offer event "
+                "within 10 µs, on a 2-CPU Intel Xeon machine on 2026-12-04, and the offer event "
                 "1.3-1.9 times as long on a 2-CPU AMD EPYC machine on 2026-12-04. "
                 "The whole is a small fraction of the publish that follows (see the response "
                 "times above).",
