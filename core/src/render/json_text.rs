@@ -26,12 +26,18 @@ pub(super) fn cut_from(out: &mut String, start: usize, max_chars: usize, ellipsi
 /// where it needs it (rarely: neutralised text has no control characters), then adds the
 /// closing quote.
 pub(super) fn close_string(out: &mut String, start: usize) {
+    escape_from(out, start);
+    out.push('"');
+}
+
+/// Escapes by JSON's rules what was written to `out` from `start`, in place, when it holds
+/// anything to escape; text that needs nothing stays where it is, uncopied.
+pub(super) fn escape_from(out: &mut String, start: usize) {
     let written = &out.as_bytes()[start..];
     if json_plain_prefix(written) < written.len() {
         let text = out.split_off(start);
         push_escaped(out, &text);
     }
-    out.push('"');
 }
 
 /// Appends `text` as the inside of a JSON string, escaped as serde_json escapes it:

@@ -4,10 +4,9 @@
 
 use std::borrow::Cow;
 
-use super::json_text::push_escaped;
+use super::json_text::{escape_from, push_escaped};
 use super::neutralise::{neutralise, neutralise_block_into, neutralise_into};
 use crate::message::{Line, Link, Message, NextStep, Section, Text};
-use crate::word_scan::json_plain_prefix;
 
 /// The description is cut to this many characters. Slack shows at most 3,000 characters of
 /// text in one section block (Block Kit reference, "Section block": `text` maximum 3000
@@ -59,11 +58,7 @@ impl Markdown for JsonEscaped<'_> {
     fn piece(&mut self, write: impl FnOnce(&mut String)) {
         let start = self.0.len();
         write(self.0);
-        let written = &self.0.as_bytes()[start..];
-        if json_plain_prefix(written) < written.len() {
-            let piece = self.0.split_off(start);
-            push_escaped(self.0, &piece);
-        }
+        escape_from(self.0, start);
     }
 }
 
