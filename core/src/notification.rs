@@ -158,7 +158,7 @@ impl Notification {
         severity: Severity,
         attributes: Attributes,
     ) -> Self {
-        Self::fitted(
+        Self::of_clean_body(
             channel,
             subject,
             clean_body(body.into()),
@@ -179,16 +179,6 @@ impl Notification {
         attributes: Attributes,
     ) -> Self {
         debug_assert!(is_clean(&body), "a body built clean is not: {body:?}");
-        Self::fitted(channel, subject, body, severity, attributes)
-    }
-
-    fn fitted(
-        channel: Channel,
-        subject: Subject,
-        body: String,
-        severity: Severity,
-        attributes: Attributes,
-    ) -> Self {
         // Severity goes first so that no family's attributes can crowd it out.
         let attributes = attributes.led_by("severity", severity.as_str());
         // The subject is counted too: it costs little and keeps a margin on the real limit.
