@@ -5,6 +5,9 @@ use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};
 
 /// An instant as people read it in a notification: always UTC, to the second.
 pub fn timestamp(at: &DateTime<Utc>) -> String {
+    // The UTC wall-clock time, taken once: each field of a `DateTime` would add its offset
+    // (zero for UTC) again.
+    let at = at.naive_utc();
     let year = at.year();
     // Years outside four digits (none an event carries, but chrono allows them) go through
     // the formatter; the others are written digit by digit, into a string allocated once,
@@ -32,9 +35,12 @@ pub fn timestamp(at: &DateTime<Utc>) -> String {
     ] {
         write_digits(&mut text[place], value);
     }
-    // Only ASCII digits were written over ASCII: the text is always valid, and borrowed
-    // until it is copied out once.
-    String::from_utf8_lossy(&text).into_owned()
+    // Only ASCII digits were written over ASCII: the text is always valid UTF-8, checked
+    // in a few word-sized steps, and copied out once.
+    std::str::from_utf8(&text).map_or_else(
+        |_| String::from_utf8_lossy(&text).into_owned(),
+        str::to_owned,
+    )
 }
 
 /// The last `slot.len()` decimal digits of `value`, zero-padded, over `slot`.
