@@ -5,12 +5,14 @@
 mod line;
 mod names;
 mod pretty;
+mod shell;
 mod shown;
 mod time;
 
 pub use line::{is_format, is_format_or_invisible, single_line, single_line_into};
 pub use names::{SHORT_NAME_CHARS, list_with_more, or_not_given, shorten, written_name};
 pub use pretty::{MAX_PRETTY_DETAIL_BYTES, pretty_json};
+pub use shell::shell_word;
 pub use shown::clean_shown_into;
 pub use time::{duration, timestamp};
 

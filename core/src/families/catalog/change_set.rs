@@ -14,7 +14,7 @@ use crate::families::common::{base_message, event_section, region};
 use crate::family::{Detail, boxed};
 use crate::lookup::{Enrichment, Found, LookupRequest};
 use crate::message::{Link, Message, NextStep, Section, Severity};
-use crate::text::{NOT_GIVEN, duration, shorten, single_line, timestamp, written_name};
+use crate::text::{NOT_GIVEN, duration, shell_word, shorten, single_line, timestamp, written_name};
 
 #[path = "change_set_report.rs"]
 mod report;
@@ -380,16 +380,6 @@ pub fn describe_change_set_command(detail: &ChangeSetDetail, envelope: &Envelope
         shell_word(detail.change_set_id.as_str()),
         shell_word(&region(envelope)),
     )
-}
-
-/// Quotes a value for a POSIX shell unless it is plainly safe, so text from an event can
-/// never turn a pasted command into a different one.
-fn shell_word(value: &str) -> String {
-    // single_line has replaced control characters (NUL among them), the one input shlex
-    // refuses to quote; should one get through, the command shows an empty word instead.
-    shlex::try_quote(&single_line(value))
-        .map(|quoted| quoted.into_owned())
-        .unwrap_or_else(|_| "''".to_owned())
 }
 
 fn optional_time(at: Option<&chrono::DateTime<chrono::Utc>>) -> String {

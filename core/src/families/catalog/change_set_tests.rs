@@ -17,19 +17,6 @@ fn failure_codes_parse_known_and_unknown_values() {
 }
 
 #[test]
-fn shell_words_are_quoted_only_when_needed() {
-    assert_eq!(
-        shell_word("76yesvf8y165pa4f98td2crtg"),
-        "76yesvf8y165pa4f98td2crtg"
-    );
-    assert_eq!(shell_word("AWSMarketplace"), "AWSMarketplace");
-    assert_eq!(shell_word("a b;rm -rf /"), "'a b;rm -rf /'");
-    assert_eq!(shell_word("it's"), r#""it's""#);
-    assert_eq!(shell_word("$(id)'"), r#"'$(id)'"'""#);
-    assert_eq!(shell_word(""), "''");
-}
-
-#[test]
 fn a_long_name_is_shortened_after_its_full_appearance_in_the_summary() {
     let long = format!("Rename {}", "x".repeat(200));
     let (envelope, event) = crate::family::parse_payload::<ChangeSetEvent>(

@@ -2,10 +2,11 @@
 
 use super::super::details::BillingAdjustmentDetail;
 use super::super::{BillingAdjustment, Party};
-use super::{Essentials, field, known, manufacturer, money, present, section, shell_word, step};
+use super::{Essentials, field, known, manufacturer, money, present, section, step};
 use crate::event::Envelope;
 use crate::lookup::AgreementLookup;
 use crate::message::{Message, NextStep, Severity};
+use crate::text::shell_word;
 use crate::text::single_line;
 
 pub(super) fn billing_adjustment(

@@ -5,13 +5,11 @@ use chrono::TimeDelta;
 
 use super::super::details::{CancellationDetail, CancellationRequest};
 use super::super::{Cancellation, Party};
-use super::{
-    Essentials, field, known, known_time, manufacturer, present, section, shell_word, step,
-};
+use super::{Essentials, field, known, known_time, manufacturer, present, section, step};
 use crate::event::Envelope;
 use crate::lookup::AgreementLookup;
 use crate::message::{Message, NextStep, Severity};
-use crate::text::{concat, single_line, timestamp};
+use crate::text::{concat, shell_word, single_line, timestamp};
 
 /// A buyer has this long to answer a cancellation request before AWS approves it on its own
 /// (seller guide, "Amazon EventBridge events": approved "automatically after 7 days").

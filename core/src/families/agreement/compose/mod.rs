@@ -20,7 +20,7 @@ use crate::event::Envelope;
 use crate::families::common::{base_attributes, details_unavailable, event_section};
 use crate::lookup::AgreementLookup;
 use crate::message::{Attributes, Line, Link, Message, NextStep, Section, Severity, Text};
-use crate::text::{concat, single_line, timestamp};
+use crate::text::{concat, shell_word, single_line, timestamp};
 
 use billing_adjustment::billing_adjustment;
 pub use cancellation::CANCELLATION_AUTO_APPROVAL;
@@ -308,15 +308,6 @@ fn term_clause(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> Stri
         (None, Some(end)) => concat([", runs until ", &timestamp(&end)]),
         (None, None) => String::new(),
     }
-}
-
-/// A value as one word a shell passes on unchanged, quoted only when it needs to be.
-pub(crate) fn shell_word(value: &str) -> String {
-    // single_line has replaced control characters (NUL among them), the one input shlex
-    // refuses to quote; should one get through, the command shows an empty word instead.
-    shlex::try_quote(&single_line(value))
-        .map(|quoted| quoted.into_owned())
-        .unwrap_or_else(|_| "''".to_owned())
 }
 
 /// A value from the event or the lookup, one line, or `None` when empty.
