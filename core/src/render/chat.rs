@@ -5,7 +5,7 @@
 //!
 //! Schema: <https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html>.
 
-use super::json_text::{close_string, cut_from, push_escaped};
+use super::json_text::{close_neutralised, close_string, cut_from, push_escaped};
 pub use super::markdown::MAX_DESCRIPTION_CHARS;
 use super::markdown::{JsonEscaped, description, write_description, write_next_step};
 use super::neutralise::{neutralise_into, neutralise_shown_into};
@@ -132,14 +132,14 @@ pub fn payload(message: &Message, attributes: &Attributes) -> String {
         let mark = json.len();
         json.push_str(separator);
         let start = json.len();
-        neutralise_into(&mut json, keyword);
+        let json_escapes = neutralise_into(&mut json, keyword);
         cut_from(&mut json, start, MAX_KEYWORD_CHARS, "");
         // A keyword with nothing left to show is no tag at all.
         if json.len() == start {
             json.truncate(mark);
             continue;
         }
-        close_string(&mut json, start);
+        close_neutralised(&mut json, start, json_escapes);
         separator = ",\"";
         shown += 1;
     }
@@ -205,8 +205,8 @@ pub fn payload(message: &Message, attributes: &Attributes) -> String {
         push_escaped(&mut json, name);
         json.push_str("\":\"");
         let start = json.len();
-        neutralise_into(&mut json, value);
-        close_string(&mut json, start);
+        let json_escapes = neutralise_into(&mut json, value);
+        close_neutralised(&mut json, start, json_escapes);
     }
     json.push_str("}}}");
     json

@@ -30,6 +30,28 @@ pub(super) fn close_string(out: &mut String, start: usize) {
     out.push('"');
 }
 
+/// [`close_string`] for text a neutraliser wrote, which says whether it wrote anything JSON
+/// escapes.
+pub(super) fn close_neutralised(out: &mut String, start: usize, json_escapes: bool) {
+    escape_neutralised_from(out, start, json_escapes);
+    out.push('"');
+}
+
+/// [`escape_from`] for text a neutraliser wrote, which says whether it wrote anything JSON
+/// escapes: text that holds nothing to escape is not scanned again to find that out.
+pub(super) fn escape_neutralised_from(out: &mut String, start: usize, json_escapes: bool) {
+    if json_escapes {
+        escape_from(out, start);
+    } else {
+        debug_assert_eq!(
+            json_plain_prefix(&out.as_bytes()[start..]),
+            out.len() - start,
+            "neutralised text said to need no escape needs one: {:?}",
+            &out[start..]
+        );
+    }
+}
+
 /// Escapes by JSON's rules what was written to `out` from `start`, in place, when it holds
 /// anything to escape; text that needs nothing stays where it is, uncopied.
 pub(super) fn escape_from(out: &mut String, start: usize) {

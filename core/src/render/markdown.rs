@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::json_text::{escape_from, push_escaped};
+use super::json_text::{escape_neutralised_from, push_escaped};
 use super::neutralise::{neutralise, neutralise_block_into, neutralise_into};
 use crate::message::{Line, Link, Message, NextStep, Section, Text};
 
@@ -22,7 +22,8 @@ pub(super) trait Markdown {
     /// A line break.
     fn newline(&mut self);
     /// What `write` appends to the buffer: neutralised text, a cleaned URL, a code block.
-    fn piece(&mut self, write: impl FnOnce(&mut String));
+    /// `write` says whether it wrote anything a JSON string escapes.
+    fn piece(&mut self, write: impl FnOnce(&mut String) -> bool);
 }
 
 /// The markdown as it reads.
@@ -35,15 +36,16 @@ impl Markdown for String {
         self.push('\n');
     }
 
-    fn piece(&mut self, write: impl FnOnce(&mut String)) {
+    fn piece(&mut self, write: impl FnOnce(&mut String) -> bool) {
         write(self);
     }
 }
 
 /// The markdown as the inside of a JSON string, in the buffer the rest of the JSON is in:
-/// line breaks are written as their escape, and a piece is escaped only when it holds
-/// something JSON escapes (a quotation mark, a reverse solidus, a code block's tabs),
-/// instead of the whole description being written once and copied again to escape it.
+/// line breaks are written as their escape, and a piece is escaped only when its writer
+/// says it holds something JSON escapes (a quotation mark, a reverse solidus, a code
+/// block's line breaks and tabs), instead of the whole description being written once and
+/// copied again to escape it, or each piece scanned again to find out.
 pub(super) struct JsonEscaped<'a>(pub(super) &'a mut String);
 
 impl Markdown for JsonEscaped<'_> {
@@ -55,10 +57,10 @@ impl Markdown for JsonEscaped<'_> {
         self.0.push_str("\\n");
     }
 
-    fn piece(&mut self, write: impl FnOnce(&mut String)) {
+    fn piece(&mut self, write: impl FnOnce(&mut String) -> bool) {
         let start = self.0.len();
-        write(self.0);
-        escape_from(self.0, start);
+        let json_escapes = write(self.0);
+        escape_neutralised_from(self.0, start, json_escapes);
     }
 }
 

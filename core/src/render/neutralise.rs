@@ -27,9 +27,13 @@ pub fn neutralise(text: &str) -> String {
     out
 }
 
-/// [`neutralise`], appended to `out`.
-pub fn neutralise_into(out: &mut String, text: &str) {
+/// [`neutralise`], appended to `out`. Says whether what it wrote holds a quotation mark or
+/// a reverse solidus: the only characters it leaves that a JSON string escapes (every
+/// control character became a space), so a JSON writer scans again only the text that
+/// has one.
+pub fn neutralise_into(out: &mut String, text: &str) -> bool {
     let start = out.len();
+    let mut json_escapes = false;
     let mut pending_space = false;
     let mut previous: Option<char> = None;
     let mut rest = text;
@@ -79,10 +83,15 @@ pub fn neutralise_into(out: &mut String, text: &str) {
             }
             // Bare URLs are turned into links by the chat client; without "://" they are not.
             ':' if next == Some('/') => out.push('∶'),
+            '"' | '\\' => {
+                json_escapes = true;
+                out.push(c);
+            }
             _ => out.push(look_alike(c).unwrap_or(c)),
         }
         previous = Some(c);
     }
+    json_escapes
 }
 
 /// [`neutralise_into`] of as much of `text` as a field cut to `max_chars` characters
@@ -96,7 +105,9 @@ pub fn neutralise_shown_into(out: &mut String, text: &str, max_chars: usize) {
         out,
         text,
         max_chars.saturating_add(64),
-        neutralise_into,
+        |out, piece| {
+            neutralise_into(out, piece);
+        },
         |written| written.chars().count() > max_chars.saturating_add(1),
     );
 }
@@ -142,8 +153,8 @@ fn plain_run(bytes: &[u8]) -> usize {
 }
 
 /// ASCII that is printed as it is whatever comes next: not a space or control character,
-/// and none of the characters markdown or mentions give a meaning to, alone or by what
-/// follows them.
+/// none of the characters markdown or mentions give a meaning to, alone or by what
+/// follows them, and neither of the two a JSON string escapes (the other path notes them).
 fn is_plain_ascii(byte: u8) -> bool {
     PLAIN_ASCII[usize::from(byte)]
 }
@@ -155,11 +166,10 @@ static PLAIN_ASCII: [bool; 256] = {
     let mut byte = 0;
     while byte < 256 {
         let b = byte as u8;
+        // Markup, then what depends on its neighbours, then what JSON escapes.
         table[byte] = b.is_ascii_graphic()
-            && !matches!(
-                b,
-                b'<' | b'>' | b'[' | b']' | b'`' | b'*' | b'~' | b'|' | b'_' | b'@' | b'#' | b':'
-            );
+            && !matches!(b, b'<' | b'>' | b'[' | b']' | b'`' | b'*' | b'~' | b'|')
+            && !matches!(b, b'_' | b'@' | b'#' | b':' | b'"' | b'\\');
         byte += 1;
     }
     table
@@ -173,11 +183,15 @@ pub fn neutralise_block(text: &str) -> String {
     out
 }
 
-/// [`neutralise_block`], appended to `out`.
-pub fn neutralise_block_into(out: &mut String, text: &str) {
+/// [`neutralise_block`], appended to `out`. Says whether what it wrote holds anything a
+/// JSON string escapes: a line break, a tab of indentation, or what [`neutralise_into`]
+/// says of a line.
+pub fn neutralise_block_into(out: &mut String, text: &str) -> bool {
+    let mut json_escapes = false;
     for (index, line) in text.lines().enumerate() {
         if index > 0 {
             out.push('\n');
+            json_escapes = true;
         }
         // Only spaces and tabs are kept as indentation: any other leading whitespace (a
         // next-line control among it) is left to the neutraliser, which drops it.
@@ -186,8 +200,10 @@ pub fn neutralise_block_into(out: &mut String, text: &str) {
             .take_while(|&byte| byte == b' ' || byte == b'\t')
             .count();
         out.push_str(&line[..indent]);
-        neutralise_into(out, line);
+        json_escapes |= line[..indent].contains('\t');
+        json_escapes |= neutralise_into(out, line);
     }
+    json_escapes
 }
 
 #[cfg(test)]
@@ -308,9 +324,23 @@ mod tests {
 
         #[test]
         fn copying_runs_whole_gives_what_each_character_would(
-            text in "[ aZ9:/@#_<`.\\n\\t\\u{200b}\\u{2060}é🚀]{0,40}"
+            text in "[ aZ9:/@#_<`.\"\\\\\\n\\t\\u{200b}\\u{2060}é🚀]{0,40}"
         ) {
             proptest::prop_assert_eq!(neutralise(&text), neutralise_char_by_char(&text));
+        }
+
+        /// What the neutralisers say they wrote for JSON decides whether it is escaped.
+        #[test]
+        fn the_neutralisers_say_exactly_when_they_wrote_what_json_escapes(
+            text in "[ a:_\"\\\\\\n\\r\\t\\u{0}\\u{1f}\\u{85}\\u{200b}é🚀]{0,40}"
+        ) {
+            let needs_escape = |written: &str| written.bytes().any(crate::word_scan::needs_json_escape);
+            let mut line = String::from("x");
+            let said = neutralise_into(&mut line, &text);
+            proptest::prop_assert_eq!(said, needs_escape(&line[1..]));
+            let mut block = String::from("x");
+            let said = neutralise_block_into(&mut block, &text);
+            proptest::prop_assert_eq!(said, needs_escape(&block[1..]));
         }
     }
 
