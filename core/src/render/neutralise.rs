@@ -40,7 +40,7 @@ pub fn neutralise_into(out: &mut String, text: &str) -> bool {
     while !rest.is_empty() {
         // Runs of ordinary ASCII (letters, digits, most punctuation) need no decision and
         // are copied whole; only the characters after them go one by one.
-        let plain = plain_run(rest.as_bytes());
+        let plain = plain_run(rest.as_bytes(), &mut json_escapes);
         if plain > 0 {
             if pending_space {
                 out.push(' ');
@@ -117,8 +117,9 @@ pub fn neutralise_shown_into(out: &mut String, text: &str, max_chars: usize) {
 /// (`:`, `@`, `#`, `_`) where the next byte, an ASCII character, shows they mean nothing.
 /// The character-by-character path would write each of these bytes unchanged; whatever it
 /// has to decide (a run of spaces, a leading one, a neighbour that is not ASCII and may be
-/// invisible) is left to it.
-fn plain_run(bytes: &[u8]) -> usize {
+/// invisible) is left to it. A quotation mark or reverse solidus is copied too, and noted
+/// in `json_escapes`.
+fn plain_run(bytes: &[u8], json_escapes: &mut bool) -> usize {
     let mut end = 0;
     loop {
         // The tight loop over what needs no look at its neighbours, then one decision.
@@ -143,6 +144,10 @@ fn plain_run(bytes: &[u8]) -> usize {
                     && bytes[end - 1].is_ascii_alphanumeric()
                     && next.is_some_and(|next| next.is_ascii_alphanumeric())
             }
+            b'"' | b'\\' => {
+                *json_escapes = true;
+                true
+            }
             _ => false,
         };
         if !copied {
@@ -154,7 +159,7 @@ fn plain_run(bytes: &[u8]) -> usize {
 
 /// ASCII that is printed as it is whatever comes next: not a space or control character,
 /// none of the characters markdown or mentions give a meaning to, alone or by what
-/// follows them, and neither of the two a JSON string escapes (the other path notes them).
+/// follows them, and neither of the two a JSON string escapes (the run notes those).
 fn is_plain_ascii(byte: u8) -> bool {
     PLAIN_ASCII[usize::from(byte)]
 }
