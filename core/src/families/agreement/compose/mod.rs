@@ -132,10 +132,13 @@ impl Essentials<'_> {
     /// The first lines of the "Agreement" section: the agreement's ID and the reader's role
     /// in it (`resale`: as a channel partner reselling).
     fn agreement_lines(&self, resale: bool) -> Vec<Line> {
-        vec![
-            field("Agreement ID", single_line(self.agreement_id)),
-            field("Your role", role(self.party, resale)),
-        ]
+        // Room for the lines each kind of event adds after these two, so the list is
+        // allocated once instead of regrown as they come.
+        const ROOM: usize = 12;
+        let mut lines = Vec::with_capacity(ROOM);
+        lines.push(field("Agreement ID", single_line(self.agreement_id)));
+        lines.push(field("Your role", role(self.party, resale)));
+        lines
     }
 
     /// The "Estimated value" line, when the lookup found one.
@@ -145,14 +148,13 @@ impl Essentials<'_> {
 
     /// "Offer and product", with the title from the event or the Catalog API.
     fn product_section(&self, extra: Vec<Line>) -> Section {
-        let mut lines: Vec<Line> = [
+        let known_lines = [
             known("Offer ID", self.offer_id.as_deref()),
             known("Product ID", self.product_id.as_deref()),
             known("Product title", self.product_title.as_deref()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        ];
+        let mut lines = Vec::with_capacity(known_lines.len() + extra.len());
+        lines.extend(known_lines.into_iter().flatten());
         lines.extend(extra);
         section("Offer and product", lines)
     }
