@@ -14,9 +14,7 @@ use crate::text::{pretty_json, single_line};
 pub(super) fn unrecognised(detail: &Value, envelope: &Envelope) -> Message {
     let party = Party::from_detail_type(&envelope.detail_type);
     let detail_type = single_line(&envelope.detail_type);
-    let agreement_id = detail
-        .pointer("/agreement/id")
-        .and_then(Value::as_str)
+    let agreement_id = text_at(detail, ["agreement", "id"])
         .map(single_line)
         .filter(|id| !id.is_empty());
     // Bounded: a hostile detail's indentation could otherwise grow it many times over.
@@ -28,18 +26,18 @@ pub(super) fn unrecognised(detail: &Value, envelope: &Envelope) -> Message {
         attributes = attributes.with("agreement_id", id);
     }
     // Where the usual fields are, in either family's layout, so filters still work.
-    for (name, pointers) in [
-        ("offer_id", ["/offer/id", "/agreement/offerId"]),
-        ("product_id", ["/product/id", "/agreement/productId"]),
+    for (name, paths) in [
+        ("offer_id", [["offer", "id"], ["agreement", "offerId"]]),
+        (
+            "product_id",
+            [["product", "id"], ["agreement", "productId"]],
+        ),
         (
             "acceptor_account_id",
-            ["/acceptor/accountId", "/agreement/acceptorId"],
+            [["acceptor", "accountId"], ["agreement", "acceptorId"]],
         ),
     ] {
-        if let Some(value) = pointers
-            .iter()
-            .find_map(|pointer| detail.pointer(pointer).and_then(Value::as_str))
-        {
+        if let Some(value) = paths.into_iter().find_map(|path| text_at(detail, path)) {
             attributes = attributes.with(name, value);
         }
     }
@@ -65,4 +63,12 @@ pub(super) fn unrecognised(detail: &Value, envelope: &Envelope) -> Message {
         attributes,
         ..base_message(envelope, Severity::Info)
     }
+}
+
+/// The text at `path` (object keys from the top), or `None` where the detail has none:
+/// looked up key by key, without parsing and copying a JSON pointer's tokens each time.
+fn text_at<'a>(detail: &'a Value, path: [&str; 2]) -> Option<&'a str> {
+    path.iter()
+        .try_fold(detail, |value, key| value.get(key))
+        .and_then(Value::as_str)
 }
