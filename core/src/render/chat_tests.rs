@@ -351,3 +351,25 @@ proptest! {
         prop_assert_eq!(rendered.body(), document::json(&message));
     }
 }
+
+#[test]
+fn a_web_address_with_what_json_escapes_is_shown_inert_and_escaped() {
+    let url = "https://x.example/a\"b\\c";
+    let message = Message {
+        headline: "h".to_owned(),
+        links: vec![Link::new("Page", url)],
+        ..Message::default()
+    };
+    let rendered = render(&message);
+    assert_eq!(rendered.body(), document::json(&message));
+    let payload: serde_json::Value =
+        serde_json::from_str(rendered.body()).expect("the payload is JSON");
+    let description = payload["content"]["description"]
+        .as_str()
+        .expect("a description");
+    // Not a link: the scheme's colon is a look-alike, and the text is kept.
+    assert!(
+        description.contains("https∶//x.example/a\"b\\c"),
+        "{description}"
+    );
+}

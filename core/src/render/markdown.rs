@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use super::json_text::{escape_neutralised_from, push_escaped};
 use super::neutralise::{neutralise, neutralise_block_into, neutralise_into};
 use crate::message::{Line, Link, Message, NextStep, Section, Text};
+use crate::word_scan::needs_json_escape;
 
 /// The description is cut to this many characters. Slack shows at most 3,000 characters of
 /// text in one section block (Block Kit reference, "Section block": `text` maximum 3000
@@ -19,6 +20,9 @@ pub const MAX_DESCRIPTION_CHARS: usize = 3_000;
 pub(super) trait Markdown {
     /// The program's own wording, or text already made inert, as it is.
     fn text(&mut self, text: &str);
+    /// [`Self::text`] known to hold nothing a JSON string escapes: this module's own
+    /// punctuation and labels, and web addresses checked to be plain.
+    fn plain(&mut self, text: &str);
     /// A line break.
     fn newline(&mut self);
     /// What `write` appends to the buffer: neutralised text, a cleaned URL, a code block.
@@ -29,6 +33,10 @@ pub(super) trait Markdown {
 /// The markdown as it reads.
 impl Markdown for String {
     fn text(&mut self, text: &str) {
+        self.push_str(text);
+    }
+
+    fn plain(&mut self, text: &str) {
         self.push_str(text);
     }
 
@@ -53,6 +61,14 @@ impl Markdown for JsonEscaped<'_> {
         push_escaped(self.0, text);
     }
 
+    fn plain(&mut self, text: &str) {
+        debug_assert!(
+            !text.bytes().any(needs_json_escape),
+            "said to need no JSON escape: {text:?}"
+        );
+        self.0.push_str(text);
+    }
+
     fn newline(&mut self) {
         self.0.push_str("\\n");
     }
@@ -72,8 +88,8 @@ pub(super) fn write_description(out: &mut impl Markdown, message: &Message) {
     // client-markdown, so labels and titles are plain words.
     out.newline();
     out.newline();
-    out.text("Action required: ");
-    out.text(message.action_required_word());
+    out.plain("Action required: ");
+    out.plain(message.action_required_word());
     for (index, section) in message.sections.iter().enumerate() {
         out.newline();
         out.newline();
@@ -93,10 +109,10 @@ pub(super) fn write_description(out: &mut impl Markdown, message: &Message) {
     if let Some(first) = links.next() {
         out.newline();
         out.newline();
-        out.text("Links");
+        out.plain("Links");
         for link in std::iter::once(first).chain(links) {
             out.newline();
-            out.text("• ");
+            out.plain("• ");
             write_link(out, link);
         }
     }
@@ -143,13 +159,13 @@ fn write_event_line(out: &mut impl Markdown, section: &Section) {
             _ => None,
         })
     };
-    out.text("Event");
+    out.plain("Event");
     if let Some(id) = value("Event ID") {
-        out.text(" ");
+        out.plain(" ");
         out.piece(|text| neutralise_into(text, id));
     }
     if let Some(time) = value("Time") {
-        out.text(", ");
+        out.plain(", ");
         out.piece(|text| neutralise_into(text, time));
     }
 }
@@ -168,29 +184,29 @@ fn write_section(out: &mut impl Markdown, section: &Section) {
         match line {
             Line::Field { label, value } => {
                 write_wording(out, label);
-                out.text(": ");
+                out.plain(": ");
                 out.piece(|text| neutralise_into(text, value));
             }
             Line::Bullet(line) => {
-                out.text("• ");
+                out.plain("• ");
                 out.piece(|text| neutralise_into(text, line));
             }
             Line::LinkedBullet { text: line, url } => {
-                out.text("• ");
+                out.plain("• ");
                 out.piece(|text| neutralise_into(text, line));
-                out.text(": ");
+                out.plain(": ");
                 write_safe_url(out, url);
             }
             Line::Detail(line) => {
-                out.text("    ↳ ");
+                out.plain("    ↳ ");
                 out.piece(|text| neutralise_into(text, line));
             }
             Line::Verbatim(block) => {
-                out.text("```");
+                out.plain("```");
                 out.newline();
                 out.piece(|text| neutralise_block_into(text, block));
                 out.newline();
-                out.text("```");
+                out.plain("```");
             }
             Line::Prose(line) => {
                 out.newline();
@@ -204,19 +220,19 @@ fn write_section(out: &mut impl Markdown, section: &Section) {
 pub(super) fn write_next_step(out: &mut impl Markdown, step: &NextStep) {
     write_wording(out, &step.text);
     if let Some(link) = &step.link {
-        out.text(": ");
+        out.plain(": ");
         write_safe_url(out, &link.url);
     }
     if let Some(command) = &step.command {
-        out.text(" `");
+        out.plain(" `");
         out.piece(|text| neutralise_into(text, command));
-        out.text("`");
+        out.plain("`");
     }
 }
 
 fn write_link(out: &mut impl Markdown, link: &Link) {
     write_wording(out, &link.label);
-    out.text(": ");
+    out.plain(": ");
     write_safe_url(out, &link.url);
 }
 
@@ -236,6 +252,7 @@ fn write_wording(out: &mut impl Markdown, wording: &Text) {
 /// Links come from the families' own constants; anything that is not a plain https URL is
 /// shown inert instead of as a link.
 pub(super) fn write_safe_url(out: &mut impl Markdown, url: &str) {
+    // Nothing a chat client reads as markup, and nothing JSON escapes.
     let plain = url.starts_with("https://")
         && url.bytes().all(|b| {
             b.is_ascii_graphic()
@@ -243,9 +260,10 @@ pub(super) fn write_safe_url(out: &mut impl Markdown, url: &str) {
                     b,
                     b'<' | b'>' | b'|' | b'[' | b']' | b'(' | b')' | b'`' | b'*' | b'_' | b'~'
                 )
+                && !matches!(b, b'"' | b'\\')
         });
     if plain {
-        out.text(url);
+        out.plain(url);
     } else {
         out.piece(|text| neutralise_into(text, url));
     }
