@@ -33,10 +33,9 @@ pub fn concat<const N: usize>(parts: [&str; N]) -> String {
 /// "1 product" / "3 products".
 pub fn count(n: u64, singular: &str, plural: &str) -> String {
     if n == 1 {
-        format!("1 {singular}")
-    } else {
-        format!("{n} {plural}")
+        return concat(["1 ", singular]);
     }
+    concat([itoa::Buffer::new().format(n), " ", plural])
 }
 
 #[cfg(test)]

@@ -381,7 +381,7 @@ fn expires_in(left: chrono::TimeDelta) -> String {
     }
     match left.num_days() {
         0 => "expires in less than a day".to_owned(),
-        n => format!("expires in {}", count(n as u64, "day", "days")),
+        n => concat(["expires in ", &count(n as u64, "day", "days")]),
     }
 }
 
