@@ -6,13 +6,20 @@
 BENCH_VENV := .venv-bench
 BENCH_VENV_STAMP := $(BENCH_VENV)/.requirements-installed
 
-.PHONY: bench bench-quick bench-venv
+.PHONY: bench bench-quick bench-venv bench-instructions
 
 bench: venv $(BENCH_VENV_STAMP) ## Run benchmarks and regenerate BENCHMARKS.md
 	MAKE="$(MAKE)" bench/bench.sh
 
 bench-quick: venv $(BENCH_VENV_STAMP) ## Check that the benchmarks run (few runs, report to a temp dir)
 	BENCH_QUICK=1 MAKE="$(MAKE)" bench/bench.sh
+
+# Instructions per event for every sample, counted by valgrind's cachegrind: what an A/B
+# comparison of the per-event work uses on a machine too noisy for microsecond medians.
+# INSTRUCTIONS_ARGS="--save before.json" once, then "--against before.json" after a change.
+bench-instructions: ## Count instructions per event for every sample (needs valgrind)
+	@command -v valgrind >/dev/null || { echo "bench-instructions: valgrind is not installed" >&2; exit 1; }
+	python3 bench/instructions.py $(INSTRUCTIONS_ARGS)
 
 bench-venv: $(BENCH_VENV_STAMP) ## Create .venv-bench with the Python peer's packages and matplotlib
 

@@ -1,0 +1,53 @@
+//! The per-event work of `notify`'s `parse_route_render` (payload bytes to both renderings)
+//! repeated on one sample, for an instruction counter rather than a clock: `make
+//! bench-instructions` runs it under cachegrind at two repeat counts and takes the
+//! difference, which leaves start-up out and does not move with the machine's load.
+//!
+//! Usage: `instructions REPEATS EVENT.json` (the sample is compacted as EventBridge sends it).
+
+use std::hint::black_box;
+use std::process::ExitCode;
+
+use marketplace_catalog_notifier::lookup::Found;
+use marketplace_catalog_notifier::registry::MarketplaceEvent;
+use marketplace_catalog_notifier::render;
+use serde_json::value::RawValue;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(total) => {
+            // Printed so that no rendering can be optimised away.
+            println!("{total}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("instructions: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<usize, String> {
+    let mut args = std::env::args().skip(1);
+    let (Some(repeats), Some(path), None) = (args.next(), args.next(), args.next()) else {
+        return Err("usage: instructions REPEATS EVENT.json".to_owned());
+    };
+    let repeats: usize = repeats
+        .parse()
+        .map_err(|error| format!("REPEATS {repeats:?}: {error}"))?;
+    let indented = std::fs::read(&path).map_err(|error| format!("{path}: {error}"))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(&indented).map_err(|error| format!("{path}: {error}"))?;
+    let payload = serde_json::to_vec(&value).map_err(|error| format!("{path}: {error}"))?;
+    let mut total = 0;
+    for _ in 0..repeats {
+        let raw: Box<RawValue> = serde_json::from_slice(black_box(&payload))
+            .map_err(|error| format!("{path}: {error}"))?;
+        let event = MarketplaceEvent::from_json(raw.get()).map_err(|error| error.to_string())?;
+        let message = event.compose(&Found::Nothing);
+        let text = render::text::render(&message);
+        let chat = render::chat::render(&message);
+        total += text.size_in_bytes() + chat.size_in_bytes();
+    }
+    Ok(total)
+}
