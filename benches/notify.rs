@@ -21,28 +21,16 @@ use marketplace_catalog_notifier::render::{self, ChatRenderer, Renderer, TextRen
 use marketplace_catalog_notifier::routing::Cadence;
 use serde_json::value::RawValue;
 
+#[path = "support/per_event.rs"]
+mod per_event;
+
+use per_event::{as_delivered, parse_route_render};
+
 /// The offer with 30,000 targeted buyers is measured on its own: it is the size outlier,
 /// not a typical event.
 const LARGE_EVENT: &str = "offer-released-30000-buyers";
 /// The event the cold-start harness sends, also measured step by step.
 const PHASES_EVENT: &str = "offer-released-by-isv";
-
-/// What the Lambda handler does with one payload, minus the publish: the payload bytes
-/// read as JSON text (lambda_runtime's part, into a `RawValue` as the handler asks), then
-/// validation, routing, composing and both renderings, the e-mail/SQS text and the chat
-/// JSON (the library's part, with a chat topic configured).
-fn parse_route_render(payload: &[u8]) -> (usize, usize, usize) {
-    let raw: Box<RawValue> = serde_json::from_slice(payload).expect("sample events are JSON");
-    let event = MarketplaceEvent::from_json(raw.get()).expect("sample events are valid events");
-    let message = event.compose(&Found::Nothing);
-    let text = render::text::render(&message);
-    let chat = render::chat::render(&message);
-    (
-        event.topic.name().len(),
-        text.size_in_bytes(),
-        chat.size_in_bytes(),
-    )
-}
 
 /// Every `events/*.json` file as (name without extension, bytes), sorted by name.
 fn sample_events() -> Vec<(String, Vec<u8>)> {
@@ -66,36 +54,6 @@ fn sample_events() -> Vec<(String, Vec<u8>)> {
             (name, as_delivered(&bytes))
         })
         .collect()
-}
-
-/// A sample as EventBridge hands it to the function: compact JSON, without the indentation
-/// the files in `events/` carry for people to read. Whitespace between tokens is dropped;
-/// strings are copied as they are. The result must read as the same JSON.
-fn as_delivered(indented: &[u8]) -> Vec<u8> {
-    let mut compact = Vec::with_capacity(indented.len());
-    let (mut in_string, mut escaped) = (false, false);
-    for &byte in indented {
-        if in_string {
-            compact.push(byte);
-            if escaped {
-                escaped = false;
-            } else if byte == b'\\' {
-                escaped = true;
-            } else if byte == b'"' {
-                in_string = false;
-            }
-        } else if !matches!(byte, b' ' | b'\n' | b'\r' | b'\t') {
-            in_string = byte == b'"';
-            compact.push(byte);
-        }
-    }
-    let as_value = |bytes: &[u8]| serde_json::from_slice::<serde_json::Value>(bytes).ok();
-    assert_eq!(
-        as_value(&compact),
-        as_value(indented),
-        "compacting changed a sample"
-    );
-    compact
 }
 
 fn seed_events(c: &mut Criterion) {
