@@ -83,10 +83,8 @@ pub fn neutralise_into(out: &mut String, text: &str) -> bool {
             }
             // Bare URLs are turned into links by the chat client; without "://" they are not.
             ':' if next == Some('/') => out.push('∶'),
-            '"' | '\\' => {
-                json_escapes = true;
-                out.push(c);
-            }
+            // A quotation mark or reverse solidus never gets here: every plain run takes
+            // them, noting them in `json_escapes`.
             _ => out.push(look_alike(c).unwrap_or(c)),
         }
         previous = Some(c);
