@@ -43,9 +43,8 @@ pub(super) fn escape_neutralised_from(out: &mut String, start: usize, json_escap
     if json_escapes {
         escape_from(out, start);
     } else {
-        debug_assert_eq!(
-            json_plain_prefix(&out.as_bytes()[start..]),
-            out.len() - start,
+        debug_assert!(
+            needs_no_escape(&out[start..]),
             "neutralised text said to need no escape needs one: {:?}",
             &out[start..]
         );
@@ -55,11 +54,15 @@ pub(super) fn escape_neutralised_from(out: &mut String, start: usize, json_escap
 /// Escapes by JSON's rules what was written to `out` from `start`, in place, when it holds
 /// anything to escape; text that needs nothing stays where it is, uncopied.
 pub(super) fn escape_from(out: &mut String, start: usize) {
-    let written = &out.as_bytes()[start..];
-    if json_plain_prefix(written) < written.len() {
+    if !needs_no_escape(&out[start..]) {
         let text = out.split_off(start);
         push_escaped(out, &text);
     }
+}
+
+/// Whether `text` can stand inside a JSON string as it is.
+pub(super) fn needs_no_escape(text: &str) -> bool {
+    json_plain_prefix(text.as_bytes()) == text.len()
 }
 
 /// Appends `text` as the inside of a JSON string, escaped as serde_json escapes it:

@@ -4,10 +4,9 @@
 
 use std::borrow::Cow;
 
-use super::json_text::{escape_neutralised_from, push_escaped};
+use super::json_text::{escape_neutralised_from, needs_no_escape, push_escaped};
 use super::neutralise::{neutralise, neutralise_block_into, neutralise_into};
 use crate::message::{Line, Link, Message, NextStep, Section, Text};
-use crate::word_scan::needs_json_escape;
 
 /// The description is cut to this many characters. Slack shows at most 3,000 characters of
 /// text in one section block (Block Kit reference, "Section block": `text` maximum 3000
@@ -63,7 +62,7 @@ impl Markdown for JsonEscaped<'_> {
 
     fn plain(&mut self, text: &str) {
         debug_assert!(
-            !text.bytes().any(needs_json_escape),
+            needs_no_escape(text),
             "said to need no JSON escape: {text:?}"
         );
         self.0.push_str(text);
