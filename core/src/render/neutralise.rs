@@ -3,7 +3,7 @@
 //! direction-changing characters. Characters with a meaning are swapped for look-alikes
 //! that have none, so the reader still sees what was written.
 
-use crate::text::{clean_shown_into, is_format_or_invisible};
+use crate::text::{clean_shown_into, is_format_or_invisible, plain_non_ascii_len};
 
 /// The look-alike for a character Slack and Teams markdown give a meaning to.
 fn look_alike(c: char) -> Option<char> {
@@ -110,8 +110,9 @@ pub fn neutralise_shown_into(out: &mut String, text: &str, max_chars: usize) {
     );
 }
 
-/// How many bytes at the start of `bytes` are copied as they are: plain ASCII, the single
-/// spaces between words, and the characters whose meaning depends on their neighbours
+/// How many bytes at the start of `bytes` are copied as they are: plain ASCII, the
+/// characters beyond it that every cleaning copies as they stand, the single spaces
+/// between words, and the characters whose meaning depends on their neighbours
 /// (`:`, `@`, `#`, `_`) where the next byte, an ASCII character, shows they mean nothing.
 /// The character-by-character path would write each of these bytes unchanged; whatever it
 /// has to decide (a run of spaces, a leading one, a neighbour that is not ASCII and may be
@@ -134,7 +135,21 @@ fn plain_run(bytes: &[u8], json_escapes: &mut bool) -> usize {
         let copied = match byte {
             // Collapsing and trimming are the other path's: only a space between two
             // characters it would write is copied here.
-            b' ' => end > 0 && next.is_some_and(|next| next.is_ascii_graphic()),
+            b' ' => {
+                end > 0
+                    && (next.is_some_and(|next| next.is_ascii_graphic())
+                        || plain_non_ascii_len(&bytes[end + 1..]) > 0)
+            }
+            // Accented letters, symbols, CJK and emoji are written as they are whatever
+            // surrounds them; the rules above see them as the neighbours they are.
+            0x80.. => {
+                let len = plain_non_ascii_len(&bytes[end..]);
+                if len > 0 {
+                    end += len;
+                    continue;
+                }
+                false
+            }
             b':' => next_is_ascii(|next| next != b'/'),
             b'@' | b'#' => next_is_ascii(|next| !next.is_ascii_alphabetic()),
             b'_' => {
@@ -327,7 +342,7 @@ mod tests {
 
         #[test]
         fn copying_runs_whole_gives_what_each_character_would(
-            text in "[ aZ9:/@#_<`.\"\\\\\\n\\t\\u{200b}\\u{2060}é🚀]{0,40}"
+            text in "[ aZ9:/@#_<`.\"\\\\\\n\\t\\u{200b}\\u{2060}\\u{3000}é中🚀]{0,40}"
         ) {
             proptest::prop_assert_eq!(neutralise(&text), neutralise_char_by_char(&text));
         }

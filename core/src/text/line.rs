@@ -41,6 +41,45 @@ fn is_surely_visible(c: char) -> bool {
         | '\u{3165}'..='\u{FDFF}' | '\u{1D17B}'..='\u{DFFFF}')
 }
 
+/// The length in bytes of the character `bytes` starts with when it is outside ASCII and
+/// in a range every cleaning copies as it stands (no format, invisible, whitespace or
+/// control character, nothing markdown reads), and 0 otherwise: accented Latin, dashes
+/// and curly quotes, the symbols and CJK, emoji. The runs of text the cleanings copy
+/// whole go on through such a character instead of stopping to decode and classify it;
+/// what it leaves out (other scripts, U+3000's ideographic space) takes the
+/// character-by-character path, which decides the same for it.
+pub(crate) fn plain_non_ascii_len(bytes: &[u8]) -> usize {
+    let payload = |byte: u8| u32::from(byte & 0x3F);
+    match *bytes {
+        [lead @ 0xC2..=0xDF, second, ..] => {
+            let c = (u32::from(lead & 0x1F) << 6) | payload(second);
+            if matches!(c, 0xA1..=0xAC | 0xAE..=0x34E) {
+                2
+            } else {
+                0
+            }
+        }
+        [lead @ 0xE0..=0xEF, second, third, ..] => {
+            let c = (u32::from(lead & 0x0F) << 12) | (payload(second) << 6) | payload(third);
+            // General punctuation (dashes, curly quotes) without its spaces and controls.
+            let punctuation = matches!(c, 0x2010..=0x2027 | 0x2030..=0x205E);
+            if punctuation || matches!(c, 0x2070..=0x2FFF | 0x3001..=0x3163 | 0x3165..=0xFDFF) {
+                3
+            } else {
+                0
+            }
+        }
+        [lead @ 0xF0..=0xF4, second, third, fourth, ..] => {
+            let c = (u32::from(lead & 0x07) << 18)
+                | (payload(second) << 12)
+                | (payload(third) << 6)
+                | payload(fourth);
+            if matches!(c, 0x1D17B..=0xDFFFF) { 4 } else { 0 }
+        }
+        _ => 0,
+    }
+}
+
 /// Turns any text into one clean line: control characters and line breaks become spaces,
 /// format characters (bidi controls, zero-width characters) are dropped, runs of
 /// whitespace collapse into one space, and the ends are trimmed.
@@ -56,8 +95,9 @@ pub fn single_line_into(out: &mut String, text: &str) {
     let mut pending_space = false;
     let mut rest = text;
     loop {
-        // Words of printable ASCII, and the single spaces between them, are copied whole;
-        // only what follows them is looked at character by character.
+        // Words of printable ASCII and the characters beyond it that need no decision, and
+        // the single spaces between them, are copied whole; only what follows them is
+        // looked at character by character.
         let words = ascii_words_len(rest.as_bytes());
         if words > 0 {
             if pending_space {
@@ -85,30 +125,48 @@ pub fn single_line_into(out: &mut String, text: &str) {
     }
 }
 
-/// How many bytes at the start of `bytes` are printable ASCII other than the space, and
-/// the single spaces between them: exactly what the character-by-character path would copy
-/// unchanged. A run of spaces, and a space at either end, is left to that path.
+/// How many bytes at the start of `bytes` are printable ASCII other than the space, the
+/// characters beyond ASCII that [`plain_non_ascii_len`] passes, and the single spaces
+/// between them: exactly what the character-by-character path would copy unchanged. A run
+/// of spaces, and a space at either end, is left to that path.
 fn ascii_words_len(bytes: &[u8]) -> usize {
-    let is_word_byte = |byte: &u8| (b'!'..=b'~').contains(byte);
-    // Whole words of eight bytes first; the rest byte by byte, from a space only if a word
-    // follows it (a space the whole words end with may be the first of several).
+    // Whole words of eight bytes first; the rest a character at a time, from a space only
+    // if a word follows it (a space the whole words end with may be the first of several).
     let mut end = crate::word_scan::single_spaced_words_prefix(bytes);
-    if end > 0 && bytes[end - 1] == b' ' && !bytes.get(end).is_some_and(is_word_byte) {
+    if end > 0 && bytes[end - 1] == b' ' && !starts_word(&bytes[end..]) {
         return end - 1;
     }
     loop {
-        end += bytes[end..]
-            .iter()
-            .take_while(|byte| is_word_byte(byte))
-            .count();
-        let word_follows = end > 0
-            && bytes.get(end) == Some(&b' ')
-            && bytes.get(end + 1).is_some_and(is_word_byte);
+        // Printable ASCII in a tight loop; a character beyond it is decoded only where the
+        // ASCII stops.
+        loop {
+            end += bytes[end..]
+                .iter()
+                .take_while(|byte| is_word_byte(byte))
+                .count();
+            let len = plain_non_ascii_len(&bytes[end..]);
+            if len == 0 {
+                break;
+            }
+            end += len;
+        }
+        let word_follows =
+            end > 0 && bytes.get(end) == Some(&b' ') && starts_word(&bytes[end + 1..]);
         if !word_follows {
             return end;
         }
         end += 1;
     }
+}
+
+/// Printable ASCII other than the space.
+fn is_word_byte(byte: &u8) -> bool {
+    (b'!'..=b'~').contains(byte)
+}
+
+/// Whether `bytes` starts with a character a word copied whole may hold.
+fn starts_word(bytes: &[u8]) -> bool {
+    bytes.first().is_some_and(is_word_byte) || plain_non_ascii_len(bytes) > 0
 }
 
 #[cfg(test)]
@@ -157,10 +215,32 @@ mod tests {
         assert!(visible > 800_000, "{visible}");
     }
 
+    #[test]
+    fn characters_copied_whole_are_ones_every_cleaning_writes_as_they_are() {
+        let mut copied = 0;
+        for c in (0x80..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let mut bytes = [0; 4];
+            let len = plain_non_ascii_len(c.encode_utf8(&mut bytes).as_bytes());
+            if len > 0 {
+                assert_eq!(len, c.len_utf8(), "{c:?}");
+                assert!(
+                    !is_format_or_invisible(c) && !c.is_whitespace() && !c.is_control(),
+                    "{c:?}"
+                );
+                copied += 1;
+            }
+        }
+        // Emoji, CJK and accented Latin among them: most of what names hold beyond ASCII.
+        assert!(copied > 800_000, "{copied}");
+        for c in ['é', 'ß', '—', '™', '中', '“', '✅', '💰', '🇺'] {
+            assert!(plain_non_ascii_len(c.to_string().as_bytes()) > 0, "{c:?}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn copying_words_whole_gives_what_each_character_would(
-            text in "[ a-z~!\\t\\n\\u{0}\\u{85}\\u{a0}\\u{200b}\\u{202e}\\u{3000}é🚀]{0,40}"
+            text in "[ a-z~!\\t\\n\\u{0}\\u{85}\\u{a0}\\u{200b}\\u{202e}\\u{3000}\\u{3164}é中🚀\\u{e0020}]{0,40}"
         ) {
             proptest::prop_assert_eq!(single_line(&text), single_line_char_by_char(&text));
         }

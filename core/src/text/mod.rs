@@ -9,6 +9,7 @@ mod shell;
 mod shown;
 mod time;
 
+pub(crate) use line::plain_non_ascii_len;
 pub use line::{is_format, is_format_or_invisible, single_line, single_line_into};
 pub use names::{SHORT_NAME_CHARS, list_with_more, or_not_given, shorten, written_name};
 pub use pretty::{MAX_PRETTY_DETAIL_BYTES, pretty_json};
