@@ -8,7 +8,7 @@
 use super::json_text::{close_neutralised, close_string, cut_from, push_escaped};
 pub use super::markdown::MAX_DESCRIPTION_CHARS;
 use super::markdown::{JsonEscaped, description, write_description, write_next_step};
-use super::neutralise::{neutralise_into, neutralise_shown_into};
+use super::neutralise::{neutralise_into, neutralise_json_into, neutralise_shown_into};
 use crate::message::{Attributes, Message, Severity};
 use crate::notification::{Channel, Notification, Subject};
 use crate::text::single_line_into;
@@ -204,9 +204,8 @@ pub fn payload(message: &Message, attributes: &Attributes) -> String {
         separator = ",\"";
         push_escaped(&mut json, name);
         json.push_str("\":\"");
-        let start = json.len();
-        let json_escapes = neutralise_into(&mut json, value);
-        close_neutralised(&mut json, start, json_escapes);
+        neutralise_json_into(&mut json, value);
+        json.push('"');
     }
     json.push_str("}}}");
     json

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use super::json_text::{escape_neutralised_from, needs_no_escape, push_escaped};
-use super::neutralise::{neutralise, neutralise_block_into, neutralise_into};
+use super::neutralise::{neutralise, neutralise_block_into, neutralise_into, neutralise_json_into};
 use crate::message::{Line, Link, Message, NextStep, Section, Text};
 
 /// The description is cut to this many characters. Slack shows at most 3,000 characters of
@@ -24,8 +24,10 @@ pub(super) trait Markdown {
     fn plain(&mut self, text: &str);
     /// A line break.
     fn newline(&mut self);
-    /// What `write` appends to the buffer: neutralised text, a cleaned URL, a code block.
-    /// `write` says whether it wrote anything a JSON string escapes.
+    /// Untrusted text, neutralised as it is written.
+    fn neutralised(&mut self, text: &str);
+    /// What `write` appends to the buffer: a neutralised code block. `write` says whether
+    /// it wrote anything a JSON string escapes.
     fn piece(&mut self, write: impl FnOnce(&mut String) -> bool);
 }
 
@@ -43,16 +45,21 @@ impl Markdown for String {
         self.push('\n');
     }
 
+    fn neutralised(&mut self, text: &str) {
+        neutralise_into(self, text);
+    }
+
     fn piece(&mut self, write: impl FnOnce(&mut String) -> bool) {
         write(self);
     }
 }
 
 /// The markdown as the inside of a JSON string, in the buffer the rest of the JSON is in:
-/// line breaks are written as their escape, and a piece is escaped only when its writer
-/// says it holds something JSON escapes (a quotation mark, a reverse solidus, a code
-/// block's line breaks and tabs), instead of the whole description being written once and
-/// copied again to escape it, or each piece scanned again to find out.
+/// line breaks are written as their escape, neutralised text is escaped as the neutraliser
+/// writes it, and a code block is escaped only when its writer says it holds something
+/// JSON escapes (a quotation mark, a reverse solidus, its line breaks and tabs), instead
+/// of the whole description being written once and copied again to escape it, or each
+/// piece scanned again to find out.
 pub(super) struct JsonEscaped<'a>(pub(super) &'a mut String);
 
 impl Markdown for JsonEscaped<'_> {
@@ -72,6 +79,10 @@ impl Markdown for JsonEscaped<'_> {
         self.0.push_str("\\n");
     }
 
+    fn neutralised(&mut self, text: &str) {
+        neutralise_json_into(self.0, text);
+    }
+
     fn piece(&mut self, write: impl FnOnce(&mut String) -> bool) {
         let start = self.0.len();
         let json_escapes = write(self.0);
@@ -82,7 +93,7 @@ impl Markdown for JsonEscaped<'_> {
 /// The description's markdown: the summary, whether action is required, the fact sections
 /// (the closing "Event" section as one line) and the links no next step shows, uncut.
 pub(super) fn write_description(out: &mut impl Markdown, message: &Message) {
-    out.piece(|text| neutralise_into(text, &message.summary));
+    out.neutralised(&message.summary);
     // No emphasis anywhere: `*x*` is bold in Slack and italic in Teams under
     // client-markdown, so labels and titles are plain words.
     out.newline();
@@ -161,11 +172,11 @@ fn write_event_line(out: &mut impl Markdown, section: &Section) {
     out.plain("Event");
     if let Some(id) = value("Event ID") {
         out.plain(" ");
-        out.piece(|text| neutralise_into(text, id));
+        out.neutralised(id);
     }
     if let Some(time) = value("Time") {
         out.plain(", ");
-        out.piece(|text| neutralise_into(text, time));
+        out.neutralised(time);
     }
 }
 
@@ -184,21 +195,21 @@ fn write_section(out: &mut impl Markdown, section: &Section) {
             Line::Field { label, value } => {
                 write_wording(out, label);
                 out.plain(": ");
-                out.piece(|text| neutralise_into(text, value));
+                out.neutralised(value);
             }
             Line::Bullet(line) => {
                 out.plain("• ");
-                out.piece(|text| neutralise_into(text, line));
+                out.neutralised(line);
             }
             Line::LinkedBullet { text: line, url } => {
                 out.plain("• ");
-                out.piece(|text| neutralise_into(text, line));
+                out.neutralised(line);
                 out.plain(": ");
                 write_safe_url(out, url);
             }
             Line::Detail(line) => {
                 out.plain("    ↳ ");
-                out.piece(|text| neutralise_into(text, line));
+                out.neutralised(line);
             }
             Line::Verbatim(block) => {
                 out.plain("```");
@@ -209,7 +220,7 @@ fn write_section(out: &mut impl Markdown, section: &Section) {
             }
             Line::Prose(line) => {
                 out.newline();
-                out.piece(|text| neutralise_into(text, line));
+                out.neutralised(line);
             }
         }
     }
@@ -224,7 +235,7 @@ pub(super) fn write_next_step(out: &mut impl Markdown, step: &NextStep) {
     }
     if let Some(command) = &step.command {
         out.plain(" `");
-        out.piece(|text| neutralise_into(text, command));
+        out.neutralised(command);
         out.plain("`");
     }
 }
@@ -244,7 +255,7 @@ fn write_wording(out: &mut impl Markdown, wording: &Text) {
             debug_assert_eq!(neutralise(fixed), *fixed, "fixed wording is inert in chat");
             out.text(fixed);
         }
-        Cow::Owned(composed) => out.piece(|text| neutralise_into(text, composed)),
+        Cow::Owned(composed) => out.neutralised(composed),
     }
 }
 
@@ -264,6 +275,6 @@ pub(super) fn write_safe_url(out: &mut impl Markdown, url: &str) {
     if plain {
         out.plain(url);
     } else {
-        out.piece(|text| neutralise_into(text, url));
+        out.neutralised(url);
     }
 }

@@ -32,6 +32,19 @@ pub fn neutralise(text: &str) -> String {
 /// control character became a space), so a JSON writer scans again only the text that
 /// has one.
 pub fn neutralise_into(out: &mut String, text: &str) -> bool {
+    neutralise_as::<false>(out, text)
+}
+
+/// [`neutralise`], appended to `out` as the inside of a JSON string: the quotation marks
+/// and reverse solidi it leaves are escaped as they are written, the only characters it
+/// leaves that JSON escapes, so what it wrote is never scanned again to escape it.
+pub fn neutralise_json_into(out: &mut String, text: &str) {
+    neutralise_as::<true>(out, text);
+}
+
+/// The neutraliser, writing a quotation mark and a reverse solidus escaped for JSON when
+/// `JSON` is set, and as they are otherwise (then saying whether it wrote one).
+fn neutralise_as<const JSON: bool>(out: &mut String, text: &str) -> bool {
     let start = out.len();
     let mut json_escapes = false;
     let mut pending_space = false;
@@ -40,7 +53,7 @@ pub fn neutralise_into(out: &mut String, text: &str) -> bool {
     while !rest.is_empty() {
         // Runs of ordinary ASCII (letters, digits, most punctuation) need no decision and
         // are copied whole; only the characters after them go one by one.
-        let plain = plain_run(rest.as_bytes(), &mut json_escapes);
+        let plain = plain_run::<JSON>(rest.as_bytes(), &mut json_escapes);
         if plain > 0 {
             if pending_space {
                 out.push(' ');
@@ -83,8 +96,12 @@ pub fn neutralise_into(out: &mut String, text: &str) -> bool {
             }
             // Bare URLs are turned into links by the chat client; without "://" they are not.
             ':' if next == Some('/') => out.push('∶'),
-            // A quotation mark or reverse solidus never gets here: every plain run takes
-            // them, noting them in `json_escapes`.
+            // Written into JSON, a quotation mark or reverse solidus gets here and is
+            // escaped; otherwise every plain run takes them, noting them in `json_escapes`.
+            '"' | '\\' if JSON => {
+                out.push('\\');
+                out.push(c);
+            }
             _ => out.push(look_alike(c).unwrap_or(c)),
         }
         previous = Some(c);
@@ -117,8 +134,8 @@ pub fn neutralise_shown_into(out: &mut String, text: &str, max_chars: usize) {
 /// The character-by-character path would write each of these bytes unchanged; whatever it
 /// has to decide (a run of spaces, a leading one, a neighbour that is not ASCII and may be
 /// invisible) is left to it. A quotation mark or reverse solidus is copied too, and noted
-/// in `json_escapes`.
-fn plain_run(bytes: &[u8], json_escapes: &mut bool) -> usize {
+/// in `json_escapes`, unless the text is written into JSON: then the run ends at it.
+fn plain_run<const JSON: bool>(bytes: &[u8], json_escapes: &mut bool) -> usize {
     let mut end = 0;
     loop {
         // The tight loop over what needs no look at its neighbours, then one decision.
@@ -159,7 +176,7 @@ fn plain_run(bytes: &[u8], json_escapes: &mut bool) -> usize {
             }
             b'"' | b'\\' => {
                 *json_escapes = true;
-                true
+                !JSON
             }
             _ => false,
         };
@@ -345,6 +362,18 @@ mod tests {
             text in "[ aZ9:/@#_<`.\"\\\\\\n\\t\\u{200b}\\u{2060}\\u{3000}é中🚀]{0,40}"
         ) {
             proptest::prop_assert_eq!(neutralise(&text), neutralise_char_by_char(&text));
+        }
+
+        /// Written into JSON, the neutralised text is what escaping it afterwards gives.
+        #[test]
+        fn neutralising_into_json_escapes_as_json_does(
+            text in "[ a:_@/<\"\\\\\\n\\t\\u{0}\\u{200b}é中🚀]{0,40}"
+        ) {
+            let mut escaped = String::from("x");
+            neutralise_json_into(&mut escaped, &text);
+            let mut expected = String::from("x");
+            super::super::json_text::push_escaped(&mut expected, &neutralise(&text));
+            proptest::prop_assert_eq!(escaped, expected);
         }
 
         /// What the neutralisers say they wrote for JSON decides whether it is escaped.
