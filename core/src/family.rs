@@ -6,9 +6,7 @@
 use std::any::Any;
 use std::fmt;
 
-use serde_json::value::RawValue;
-
-use crate::event::{Envelope, FieldError};
+use crate::event::{DetailJson, Envelope, FieldError};
 use crate::ledger::LedgerChange;
 use crate::lookup::{Found, LookupRequest};
 use crate::message::Message;
@@ -39,7 +37,7 @@ impl dyn Detail {
 }
 
 /// Parses one event's `detail` text for its detail type; errors are `(field path, reason)`.
-pub type Parse = fn(detail_type: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldError>;
+pub type Parse = fn(detail_type: &str, detail: &DetailJson) -> Result<Box<dyn Detail>, FieldError>;
 
 /// A detail type a family formats, the topic it goes to and its parser.
 #[derive(Debug, Clone, Copy)]
@@ -114,13 +112,13 @@ pub fn parse_payload<T: Detail + Clone>(
     payload: &serde_json::Value,
     parse: Parse,
 ) -> Result<(Envelope, T), FieldError> {
-    let unchecked = crate::event::Unchecked::read(&payload.to_string())
+    let (unchecked, detail) = crate::event::Unchecked::read(&payload.to_string())
         .map_err(|error| ("(payload)".to_owned(), error.to_string()))?;
     let detail_type = unchecked.detail_type.clone();
-    let (envelope, detail) = unchecked
+    let envelope = unchecked
         .check()
         .map_err(|error| ("(envelope)".to_owned(), error.to_string()))?;
-    let detail = parse(&detail_type, &detail)?;
+    let detail = parse(&detail_type, &DetailJson::detail(&detail))?;
     let typed = detail
         .downcast_ref::<T>()
         .cloned()

@@ -5,7 +5,7 @@
 
 use marketplace_catalog_notifier::aws::SnsPublisher;
 use marketplace_catalog_notifier::channel::{ChannelRoute, Destination};
-use marketplace_catalog_notifier::event::{Envelope, FieldError, typed};
+use marketplace_catalog_notifier::event::{DetailJson, Envelope, FieldError, typed};
 use marketplace_catalog_notifier::families::common::base_message;
 use marketplace_catalog_notifier::family::{Detail, DetailType, Family, Otherwise, boxed};
 use marketplace_catalog_notifier::lookup::Found;
@@ -16,7 +16,6 @@ use marketplace_catalog_notifier::render::Renderer;
 use marketplace_catalog_notifier::topic::{TopicKind, TopicSpec, WhenUnset};
 use marketplace_catalog_notifier::{Notifier, Outcome};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::support::WAIT;
@@ -56,7 +55,7 @@ struct Shipped {
     widget: String,
 }
 
-fn parse_shipped(_: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldError> {
+fn parse_shipped(_: &str, detail: &DetailJson) -> Result<Box<dyn Detail>, FieldError> {
     typed::<Shipped>(detail).map(boxed)
 }
 

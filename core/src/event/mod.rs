@@ -2,15 +2,19 @@
 //! payload, keeps the detail as JSON text for the family that owns it, and turns malformed
 //! input into errors that name the field and the event id.
 
+mod detail_json;
 mod id;
 pub mod limits;
+mod route_keys;
 pub mod timestamp;
 
+pub(crate) use detail_json::EnvelopeFields;
+pub use detail_json::{DetailJson, typed, untyped};
 pub use id::Id;
+pub(crate) use route_keys::route_keys;
 
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use chrono::{DateTime, Utc};
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -50,14 +54,13 @@ impl Envelope {
 
 /// A payload whose envelope has been read but not yet checked: the source and detail type
 /// decide first whether the event is handled at all, and only then must it carry an id and
-/// a time. The detail is still JSON text, for the family's parser.
+/// a time.
 #[derive(Debug)]
 pub struct Unchecked {
     /// The event id, or [`MISSING_EVENT_ID`].
     pub event_id: String,
     pub source: String,
     pub detail_type: String,
-    pub detail: Box<RawValue>,
     account: Option<String>,
     time: Option<DateTime<Utc>>,
     region: Option<String>,
@@ -66,30 +69,44 @@ pub struct Unchecked {
 
 impl Unchecked {
     /// Reads the envelope fields from the payload's JSON text, once it is within the
-    /// [`limits`].
-    pub fn read(payload: &str) -> Result<Self, NotifierError> {
+    /// [`limits`], and leaves the detail as JSON text for the family's parser.
+    pub fn read(payload: &str) -> Result<(Self, Box<RawValue>), NotifierError> {
         limits::check(payload).map_err(|reason| NotifierError::InvalidEvent {
             event_id: lenient_event_id(payload),
             reason,
         })?;
         let raw = parse_envelope(payload)?;
-        Ok(Self {
-            event_id: raw
-                .id
-                .filter(|id| !id.is_empty())
-                .unwrap_or_else(|| MISSING_EVENT_ID.to_owned()),
+        let fields = EnvelopeFields {
+            id: raw.id,
             source: raw.source,
             detail_type: raw.detail_type,
-            detail: raw.detail,
             account: raw.account,
             time: raw.time,
             region: raw.region,
             resources: raw.resources,
-        })
+        };
+        Ok((Self::of(fields), raw.detail))
     }
 
-    /// The checked envelope (an id and a time are required) and the detail's text.
-    pub fn check(self) -> Result<(Envelope, Box<RawValue>), NotifierError> {
+    /// The envelope fields however they were read: by [`Self::read`], or along with the
+    /// detail when the whole event is read in one pass.
+    pub(crate) fn of(fields: EnvelopeFields) -> Self {
+        Self {
+            event_id: fields
+                .id
+                .filter(|id| !id.is_empty())
+                .unwrap_or_else(|| MISSING_EVENT_ID.to_owned()),
+            source: fields.source,
+            detail_type: fields.detail_type,
+            account: fields.account,
+            time: fields.time,
+            region: fields.region,
+            resources: fields.resources,
+        }
+    }
+
+    /// The checked envelope: an id and a time are required.
+    pub fn check(self) -> Result<Envelope, NotifierError> {
         let invalid_envelope = |field: &str, reason: &str| NotifierError::InvalidEnvelope {
             event_id: self.event_id.clone(),
             field: field.to_owned(),
@@ -101,7 +118,7 @@ impl Unchecked {
         let time = self
             .time
             .ok_or_else(|| invalid_envelope("time", "missing"))?;
-        let envelope = Envelope {
+        Ok(Envelope {
             id: self.event_id,
             detail_type: self.detail_type,
             source: self.source,
@@ -110,8 +127,7 @@ impl Unchecked {
             region: self.region.filter(|region| !region.is_empty()),
             resources: self.resources.unwrap_or_default(),
             account_names: AccountNames::default(),
-        };
-        Ok((envelope, self.detail))
+        })
     }
 }
 
@@ -182,32 +198,6 @@ pub fn json_kind(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
-}
-
-/// Deserialises a family's detail from its JSON text, naming the field that does not fit.
-/// A detail that fits is read once, without tracking paths; only one that does not is read
-/// again with them, to name its field.
-pub fn typed<T: DeserializeOwned>(detail: &RawValue) -> Result<T, FieldError> {
-    if let Ok(typed) = serde_json::from_str(detail.get()) {
-        return Ok(typed);
-    }
-    let mut deserializer = serde_json::Deserializer::from_str(detail.get());
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let (field, reason) = describe(&error);
-        let field = if field == "." {
-            "detail".to_owned()
-        } else {
-            format!("detail.{field}")
-        };
-        (field, reason)
-    })
-}
-
-/// The whole detail as a JSON value, for the families that keep it as it came (detail types
-/// without a dedicated format).
-pub fn untyped(detail: &RawValue) -> Result<Value, FieldError> {
-    serde_json::from_str(detail.get())
-        .map_err(|error| ("detail".to_owned(), without_position(&error)))
 }
 
 /// Splits a deserialisation error into the field it concerns and what was wrong. A missing

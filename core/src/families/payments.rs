@@ -11,9 +11,8 @@
 //! so nothing AWS sent is hidden.
 
 use serde_json::Value;
-use serde_json::value::RawValue;
 
-use crate::event::{Envelope, FieldError, untyped};
+use crate::event::{DetailJson, Envelope, FieldError, untyped};
 use crate::families::catalog::other;
 use crate::families::common::{base_message, event_section};
 use crate::family::{Detail, DetailType, Family, Otherwise, boxed};
@@ -137,7 +136,7 @@ fn is_web_address(text: &str) -> bool {
         && !text.contains(char::is_whitespace)
 }
 
-fn parse(detail_type: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldError> {
+fn parse(detail_type: &str, detail: &DetailJson) -> Result<Box<dyn Detail>, FieldError> {
     let detail = untyped(detail)?;
     Ok(if detail_type == DISBURSEMENT_PAUSED {
         // The envelope's resources are read at composition time (the parser sees only the

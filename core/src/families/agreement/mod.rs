@@ -11,9 +11,8 @@ pub use compose::compose;
 pub use details::{BillingAdjustmentDetail, CancellationDetail, LifecycleDetail};
 
 use serde_json::Value;
-use serde_json::value::RawValue;
 
-use crate::event::{Envelope, FieldError, typed, untyped};
+use crate::event::{DetailJson, Envelope, FieldError, typed, untyped};
 use crate::family::{Detail, DetailType, Family, Otherwise, boxed};
 use crate::ledger::LedgerChange;
 use crate::lookup::{Found, LookupRequest};
@@ -291,7 +290,7 @@ impl AgreementDetail {
 }
 
 /// Parses `detail` for an agreement detail type; errors are `(field path, reason)`.
-pub fn parse_detail(detail_type: &str, detail: &RawValue) -> Result<AgreementDetail, FieldError> {
+pub fn parse_detail(detail_type: &str, detail: &DetailJson) -> Result<AgreementDetail, FieldError> {
     let kind = KNOWN_DETAIL_TYPES
         .iter()
         .find(|(name, _)| *name == detail_type)
@@ -310,7 +309,7 @@ pub fn parse_detail(detail_type: &str, detail: &RawValue) -> Result<AgreementDet
 }
 
 /// The family's parser for every agreement detail type, listed or not.
-fn parse(detail_type: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldError> {
+fn parse(detail_type: &str, detail: &DetailJson) -> Result<Box<dyn Detail>, FieldError> {
     parse_detail(detail_type, detail).map(boxed)
 }
 
@@ -357,7 +356,7 @@ mod tests {
     /// [`parse_detail`] on a detail written as a JSON value.
     fn parse_value(detail_type: &str, detail: Value) -> Result<AgreementDetail, FieldError> {
         let text = serde_json::value::to_raw_value(&detail).expect("a Value serialises");
-        parse_detail(detail_type, &text)
+        parse_detail(detail_type, &DetailJson::detail(&text))
     }
     use serde_json::json;
 

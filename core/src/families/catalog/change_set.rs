@@ -7,9 +7,8 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
-use serde_json::value::RawValue;
 
-use crate::event::{Envelope, FieldError, Id, typed};
+use crate::event::{DetailJson, Envelope, FieldError, Id, typed};
 use crate::families::common::{base_message, event_section, region};
 use crate::family::{Detail, boxed};
 use crate::lookup::{Enrichment, Found, LookupRequest};
@@ -104,7 +103,7 @@ pub struct ChangeSetEvent {
 
 /// Parses the detail of any of the three change-set events; the detail type says how it
 /// ended.
-pub fn parse(detail_type: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldError> {
+pub fn parse(detail_type: &str, detail: &DetailJson) -> Result<Box<dyn Detail>, FieldError> {
     let detail: ChangeSetDetail = typed(detail)?;
     let outcome = match detail_type {
         CHANGE_SET_FAILED => {

@@ -6,11 +6,10 @@
 use chrono::{DateTime, Utc};
 use compact_str::CompactString;
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 use super::named::Named;
 use crate::accounts::AccountNames;
-use crate::event::{Envelope, FieldError, Id, typed};
+use crate::event::{DetailJson, Envelope, FieldError, Id, typed};
 use crate::families::common::{base_message, event_section};
 use crate::family::{Detail, boxed};
 use crate::lookup::Found;
@@ -110,11 +109,14 @@ pub const MAX_LISTED_BUYERS: usize = 26;
 /// Offers of an offer set listed one per line before the rest are counted.
 pub const MAX_LISTED_OFFERS: usize = 50;
 
-pub fn parse_offer_released(_: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldError> {
+pub fn parse_offer_released(_: &str, detail: &DetailJson) -> Result<Box<dyn Detail>, FieldError> {
     typed::<OfferReleased>(detail).map(boxed)
 }
 
-pub fn parse_offer_set_released(_: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldError> {
+pub fn parse_offer_set_released(
+    _: &str,
+    detail: &DetailJson,
+) -> Result<Box<dyn Detail>, FieldError> {
     typed::<OfferSetReleased>(detail).map(boxed)
 }
 

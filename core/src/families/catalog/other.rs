@@ -3,9 +3,8 @@
 //! detail, pretty-printed.
 
 use serde_json::Value;
-use serde_json::value::RawValue;
 
-use crate::event::{Envelope, FieldError, untyped};
+use crate::event::{DetailJson, Envelope, FieldError, untyped};
 use crate::families::common::{UNKNOWN_EVENT, base_message, event_section};
 use crate::family::{Detail, boxed};
 use crate::lookup::Found;
@@ -17,7 +16,7 @@ use crate::text::{list_with_more, pretty_json, single_line};
 pub struct Unrecognised(pub Value);
 
 /// Keeps the whole detail: anything in it may matter to the reader.
-pub fn parse(_: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldError> {
+pub fn parse(_: &str, detail: &DetailJson) -> Result<Box<dyn Detail>, FieldError> {
     untyped(detail).map(|detail| boxed(Unrecognised(detail)))
 }
 

@@ -6,9 +6,8 @@
 use chrono::TimeDelta;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
-use crate::event::{Envelope, FieldError, typed};
+use crate::event::{DetailJson, Envelope, FieldError, typed};
 use crate::families::common::{base_message, event_section};
 use crate::family::{Detail, boxed};
 use crate::ledger::{Closing, ItemId, Kind, LedgerChange, OpenItem};
@@ -45,7 +44,7 @@ pub const SERVER_PRODUCTS_PAGE: &str =
 /// subscribers".
 const CONSEQUENCE: &str = "AWS Marketplace temporarily restricts the affected products from new subscribers and tells their current subscribers what they can do";
 
-pub fn parse(_: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldError> {
+pub fn parse(_: &str, detail: &DetailJson) -> Result<Box<dyn Detail>, FieldError> {
     typed::<SecurityReport>(detail).map(boxed)
 }
 

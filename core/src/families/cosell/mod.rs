@@ -13,9 +13,8 @@ mod ledger;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
-use serde_json::value::RawValue;
 
-use crate::event::{Envelope, FieldError, typed, untyped};
+use crate::event::{DetailJson, Envelope, FieldError, typed, untyped};
 use crate::family::{Detail, DetailType, Family, Otherwise, boxed};
 use crate::ledger::LedgerChange;
 use crate::lookup::{Found, LookupRequest};
@@ -220,7 +219,7 @@ fn present(value: Option<&str>) -> Option<&str> {
     value.filter(|value| !value.trim().is_empty())
 }
 
-fn parse(detail_type: &str, detail: &RawValue) -> Result<Box<dyn Detail>, FieldError> {
+fn parse(detail_type: &str, detail: &DetailJson) -> Result<Box<dyn Detail>, FieldError> {
     match KNOWN_DETAIL_TYPES
         .iter()
         .find(|(name, _)| *name == detail_type)
