@@ -60,6 +60,19 @@ fi
 echo "bench: per-event cost (criterion)"
 CRITERION_HOME="$criterion_home" "${boost[@]}" cargo bench "${bench_profile[@]}" --bench notify -- --noplot "${criterion_args[@]}"
 
+# Instructions per event beside criterion's medians: other work on the machine moves the
+# medians, not the counts (bench/instructions.py, which runs valgrind's cachegrind).
+instructions=()
+if [[ "${BENCH_QUICK:-}" != "1" ]]; then
+  if command -v valgrind >/dev/null; then
+    echo "bench: instructions per event (cachegrind)"
+    "$python" bench/instructions.py --save "$criterion_home/instructions.json"
+    instructions=(--instructions "$criterion_home/instructions.json")
+  else
+    echo "bench: valgrind not found; the report leaves out instructions per event" >&2
+  fi
+fi
+
 # The binary measured is the one deployed: cargo-lambda's release build (its CPU target and
 # panic strategy included), built by `make lambda-build-x86`, so neither repeats the other
 # and the two never build at once.
@@ -71,6 +84,7 @@ echo "bench: cold starts, $runs per series, against moto on loopback"
 # with-moto.sh starts moto_server on a free 127.0.0.1 port and stops it however we exit.
 PATH="$root/.venv/bin:$PATH" "${boost[@]}" scripts/with-moto.sh \
   "$python" bench/run.py --runs "$runs" --warmup "$warmup" \
-  --criterion-dir "$criterion_home" --markdown "$markdown" --plot "$plot" "${quick[@]}"
+  --criterion-dir "$criterion_home" "${instructions[@]}" --markdown "$markdown" --plot "$plot" \
+  "${quick[@]}"
 
 echo "bench: report in ${markdown#"$root"/}, plot in ${plot#"$root"/}"

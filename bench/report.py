@@ -41,15 +41,32 @@ WHY_SLOWER = {
 }
 
 
-def over_per_event_note(seeds: list[dict[str, Any]]) -> str:
-    """The seed events over the per-event target, each with what sets it apart from the
-    plain offer and by how much; empty when none is over."""
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, ..., 11th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def instructions_note(name: str, instructions: dict[str, int]) -> str:
+    """A sample's instructions per event and their rank among the samples, or nothing when
+    they were not counted."""
+    if name not in instructions:
+        return ""
+    rank = 1 + sum(1 for count in instructions.values() if count > instructions[name])
+    place = "the most" if rank == 1 else f"{ordinal(rank)} most"
+    return f"; {instructions[name]:,} instructions, {place} of {len(instructions)}"
+
+
+def over_per_event_note(seeds: list[dict[str, Any]], instructions: dict[str, int]) -> str:
+    """The seed events over the per-event target, each with its instructions and what sets
+    it apart from the plain offer and by how much; empty when none is over."""
     plain = next((e["median_ns"] for e in seeds if e["name"] == PLAIN_OFFER), None)
     notes = []
     for event in sorted(seeds, key=lambda e: -e["median_ns"]):
         if event["median_ns"] <= PER_EVENT_US * 1_000:
             continue
-        note = f"`{event['name']}` ({duration_ns(event['median_ns'])})"
+        counted = instructions_note(event["name"], instructions)
+        note = f"`{event['name']}` ({duration_ns(event['median_ns'])}{counted})"
         why = WHY_SLOWER.get(event["name"])
         if why and plain is not None:
             more = duration_ns(event["median_ns"] - plain)
@@ -198,7 +215,16 @@ def target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]
         fastest = min(seeds, key=lambda e: e["median_ns"])
         phases = {e["name"]: e["median_ns"] for e in results["criterion"] if e["group"] == "phases"}
         split = ", ".join(f"{name.split('_', 1)[1]} {duration_ns(v)}" for name, v in phases.items())
-        over = over_per_event_note(seeds)
+        instructions = results.get("instructions", {})
+        over = over_per_event_note(seeds, instructions)
+        if instructions:
+            over += (
+                f" Counted in instructions per event (`make bench-instructions`, cachegrind, in "
+                f"this run), which other work on the machine does not change: "
+                f"{min(instructions.values()):,} to {max(instructions.values()):,}; a median "
+                "here follows them only roughly, since the machine's other work slows whole "
+                "stretches of the run (the table below has both)."
+            )
         rows.append(
             (
                 f"parse + route + compose + both renderings, each of the {len(seeds)} seed events, median",
@@ -401,21 +427,26 @@ def criterion_table(results: dict[str, Any]) -> list[str]:
     entries = sorted(
         results["criterion"], key=lambda e: (GROUP_ORDER.get(e["group"], 9), e["group"], e["name"])
     )
+    instructions = results.get("instructions", {})
     rows = []
     for entry in entries:
         size = entry["bytes"]
         speed = f"{size / entry['median_ns'] * 1e9 / 2**20:.0f} MiB/s" if size else ""
-        rows.append(
-            [
-                entry["group"],
-                f"`{entry['name']}`",
-                f"{size:,} B" if size else "",
-                duration_ns(entry["median_ns"]),
-                f"{duration_ns(entry['median_low_ns'])} – {duration_ns(entry['median_high_ns'])}",
-                speed,
-            ]
-        )
+        counted = instructions.get(entry["name"]) if entry["group"] == SEED_GROUP else None
+        row = [
+            entry["group"],
+            f"`{entry['name']}`",
+            f"{size:,} B" if size else "",
+            duration_ns(entry["median_ns"]),
+            f"{duration_ns(entry['median_low_ns'])} – {duration_ns(entry['median_high_ns'])}",
+            speed,
+        ]
+        if instructions:
+            row.append(f"{counted:,}" if counted is not None else "")
+        rows.append(row)
     header = ["group", "benchmark", "input", "median", "95% CI of the median", "throughput"]
+    if instructions:
+        header.append("instructions")
     return markdown_table(header, 2, rows)
 
 

@@ -70,6 +70,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--criterion-dir", type=Path, required=True, help="CRITERION_HOME of the cargo bench run"
     )
+    parser.add_argument(
+        "--instructions",
+        type=Path,
+        help="instructions per event, as bench/instructions.py --save writes them",
+    )
     parser.add_argument("--markdown", type=Path, required=True, help="where to write the report")
     parser.add_argument("--plot", type=Path, required=True, help="where to write the PNG")
     parser.add_argument(
@@ -441,6 +446,7 @@ def main(argv: list[str]) -> int:
         "binary_stripped": is_stripped(BINARY),
         "zip_bytes": zip_bytes,
         "criterion": estimates,
+        "instructions": json.loads(args.instructions.read_text()) if args.instructions else {},
     }
     for data in results["series"].values():
         data["first_next"] = summarize(data["first_next_ms"])
