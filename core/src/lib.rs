@@ -7,7 +7,8 @@
 //! One event takes one way through, from the top of this list down:
 //!
 //! - [`event`] reads the EventBridge envelope (nothing family-specific) and keeps the
-//!   detail as JSON text.
+//!   detail as JSON text, or finds the route among the payload's first members so that a
+//!   family's parser reads the envelope along with its detail, in one pass.
 //! - [`registry`] is the list of families: it finds the family that owns the event's
 //!   source and lets it type the detail into a [`registry::MarketplaceEvent`].
 //! - [`family`] is the extension point each family fills in: source, detail types and

@@ -1,6 +1,7 @@
 //! The EventBridge envelope, and nothing family-specific: reads the envelope fields of a
-//! payload, keeps the detail as JSON text for the family that owns it, and turns malformed
-//! input into errors that name the field and the event id.
+//! payload, keeps the detail as JSON text for the family that owns it (or hands the family
+//! the whole event, to read envelope and detail in one pass), and turns malformed input
+//! into errors that name the field and the event id.
 
 mod detail_json;
 mod id;
