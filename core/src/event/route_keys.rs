@@ -19,15 +19,12 @@ pub(crate) fn route_keys(payload: &str) -> Option<(&str, &str)> {
         reader.expect(b':')?;
         let value = reader.plain_string()?;
         let slot = match key {
-            "source" => &mut source,
-            "detail-type" => &mut detail_type,
-            _ => {
-                reader.expect(b',')?;
-                continue;
-            }
+            "source" => Some(&mut source),
+            "detail-type" => Some(&mut detail_type),
+            _ => None,
         };
         // A key written twice: the full reading refuses the payload, and names why.
-        if slot.replace(value).is_some() {
+        if slot.is_some_and(|slot| slot.replace(value).is_some()) {
             return None;
         }
         if let (Some(source), Some(detail_type)) = (source, detail_type) {
