@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::text::single_line;
+use crate::text::{chars_end, single_line};
 
 /// SQS subscriptions with raw message delivery drop messages with more than 10 attributes.
 pub const MAX_ATTRIBUTES: usize = 10;
@@ -51,7 +51,7 @@ impl Attributes {
         // No more bytes than the limit is no more characters either: most values are not
         // counted at all.
         if value.len() > MAX_ATTRIBUTE_VALUE_CHARS
-            && let Some((end, _)) = value.char_indices().nth(MAX_ATTRIBUTE_VALUE_CHARS)
+            && let Some(end) = chars_end(&value, MAX_ATTRIBUTE_VALUE_CHARS)
         {
             value.truncate(end);
         }

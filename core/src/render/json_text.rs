@@ -1,6 +1,7 @@
 //! Writing JSON string values in place, as the chat rendering builds its payload: cut to a
 //! character limit, escaped by JSON's rules only where needed, closed.
 
+use crate::text::chars_end;
 use crate::word_scan::json_plain_prefix;
 
 /// Cuts what was written to `out` since `start` to `max_chars` characters, the last of
@@ -13,10 +14,7 @@ pub(super) fn cut_from(out: &mut String, start: usize, max_chars: usize, ellipsi
         return;
     }
     let keep = max_chars.saturating_sub(ellipsis.chars().count());
-    let end = written
-        .char_indices()
-        .nth(keep)
-        .map_or(written.len(), |(at, _)| at);
+    let end = chars_end(written, keep).unwrap_or(written.len());
     let end = start + written[..end].trim_end().len();
     out.truncate(end);
     out.push_str(ellipsis);

@@ -1,5 +1,5 @@
 //! Small text helpers shared by the event families: one-line sanitising of seller-written
-//! values, names and cut lists, the date and duration wording used in every notification,
+//! values, names and cut lists, character counts and cuts, the date and duration wording used in every notification,
 //! and a bounded pretty-printed detail.
 
 mod line;
@@ -8,6 +8,7 @@ mod pretty;
 mod shell;
 mod shown;
 mod time;
+mod units;
 
 pub(crate) use line::plain_non_ascii_len;
 pub use line::{is_format, is_format_or_invisible, single_line, single_line_into};
@@ -16,6 +17,7 @@ pub use pretty::{MAX_PRETTY_DETAIL_BYTES, pretty_json};
 pub use shell::shell_word;
 pub use shown::clean_shown_into;
 pub use time::{duration, timestamp};
+pub use units::{chars_end, utf16_end, utf16_len};
 
 /// What a notification says where an optional field was not in the event.
 pub const NOT_GIVEN: &str = "(not given in the event)";

@@ -1,7 +1,7 @@
 //! Names other people wrote, made inert and short: web addresses defanged, long names cut
 //! for a second mention, missing ones said to be missing, long lists cut with a count.
 
-use super::{NOT_GIVEN, concat, single_line, single_line_into};
+use super::{NOT_GIVEN, chars_end, concat, single_line, single_line_into};
 
 /// A seller-, partner- or buyer-written name as one inert line: [`single_line`], and any
 /// web address in it defanged (`https://` becomes `hxxps://`, `www.evil.example` becomes
@@ -104,10 +104,11 @@ pub const SHORT_NAME_CHARS: usize = 60;
 
 /// A long name cut to [`SHORT_NAME_CHARS`] with "...", for its second mention.
 pub fn shorten(name: &str) -> String {
-    // Where the characters kept end, and whether there are more than the limit: both
-    // found by walking no further than the limit, not by counting a long name whole.
-    let mut starts = name.char_indices().map(|(at, _)| at);
-    let (Some(end), Some(_)) = (starts.nth(SHORT_NAME_CHARS - 3), starts.nth(2)) else {
+    // Where the characters kept end, and whether more than the limit follow: both found
+    // by summing no further than the limit, not by counting a long name whole.
+    let Some(end) =
+        chars_end(name, SHORT_NAME_CHARS - 3).filter(|&end| chars_end(&name[end..], 3).is_some())
+    else {
         return name.to_owned();
     };
     concat([name[..end].trim_end(), "..."])
