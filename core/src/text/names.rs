@@ -13,35 +13,47 @@ pub fn written_name(text: &str) -> String {
 
 /// Every domain-like word (two or more dot-separated labels of letters, digits and
 /// hyphens, the last one 2 to 24 letters, as top-level domains are) gets `[.]` for its dots.
-/// Version numbers (`1.2.3`) and abbreviations (`Inc.`, `e.g.`) are left alone.
+/// Version numbers (`1.2.3`) and abbreviations (`Inc.`, `e.g.`) are left alone. A name with
+/// no domain in it is handed back as it is, not copied.
 fn defang_domains(text: String) -> String {
-    let is_label_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
-    // Most names have no dot at all: they are handed back as they are, not copied.
+    // Most names have no dot at all: they are handed back at once.
     if !text.contains('.') {
         return text;
     }
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut rest = text.as_str();
-    while let Some(start) = rest.find(is_label_char) {
-        out.push_str(&rest[..start]);
-        let word_len = rest[start..]
-            .find(|c: char| !is_label_char(c))
-            .unwrap_or(rest.len() - start);
-        let word = &rest[start..start + word_len];
+    let bytes = text.as_bytes();
+    let mut defanged = Rewrite::new();
+    // Each dot, then the word around it.
+    let mut from = 0;
+    while let Some(dot) = find_from(&text, from, '.') {
+        let start = bytes[..dot]
+            .iter()
+            .rposition(|&byte| !is_label_byte(byte))
+            .map_or(0, |at| at + 1);
+        let end = bytes[dot..]
+            .iter()
+            .position(|&byte| !is_label_byte(byte))
+            .map_or(bytes.len(), |at| dot + at);
+        let word = &text[start..end];
         if looks_like_domain(word) {
+            let out = defanged.up_to(&text, start, 8);
             for (index, label) in word.split('.').enumerate() {
                 if index > 0 {
                     out.push_str("[.]");
                 }
                 out.push_str(label);
             }
-        } else {
-            out.push_str(word);
+            defanged.copied = end;
         }
-        rest = &rest[start + word_len..];
+        from = end;
     }
-    out.push_str(rest);
-    out
+    defanged.finish(text)
+}
+
+/// What a domain-like word is made of: ASCII letters, digits, hyphens and dots. All are
+/// ASCII, so where a run of them starts or ends among a text's bytes is a character
+/// boundary.
+fn is_label_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'.'
 }
 
 fn looks_like_domain(word: &str) -> bool {
@@ -50,53 +62,100 @@ fn looks_like_domain(word: &str) -> bool {
         return false;
     };
     !word.starts_with('.')
-        && !word.contains("..")
+        && !word.as_bytes().windows(2).any(|pair| pair == b"..")
         && (2..=24).contains(&last.len())
         && last.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
-/// `http://` and `https://` (any case) become `hxxp://` and `hxxps://`.
+/// `http://` and `https://` (any case) become `hxxp://` and `hxxps://`. A name with no web
+/// address in it is handed back as it is, not copied.
 fn defang_urls(text: String) -> String {
     // A colon first (one byte search): a substring search sets itself up on every call,
-    // and most names have no colon at all.
+    // and most names, if not ARNs, have no colon at all.
     if !(text.contains(':') && text.contains("://")) {
         return text;
     }
-    let mut out = String::with_capacity(text.len() + 4);
-    let mut rest = text.as_str();
-    while let Some(at) = rest.find("://") {
-        let (before, after) = rest.split_at(at);
+    let bytes = text.as_bytes();
+    let mut defanged = Rewrite::new();
+    // Each colon, then whether "//" follows.
+    let mut from = 0;
+    while let Some(colon) = find_from(&text, from, ':') {
+        from = colon + 1;
+        if !bytes[colon..].starts_with(b"://") {
+            continue;
+        }
         // The scheme is the letters just before "://", however the word they end began
         // ("xhttps://" still links in most clients).
-        let letters = before
-            .bytes()
+        let letters = bytes[..colon]
+            .iter()
             .rev()
-            .take_while(u8::is_ascii_alphabetic)
+            .take_while(|byte| byte.is_ascii_alphabetic())
             .count();
-        let word = &before.as_bytes()[before.len() - letters..];
-        let ends_with = |scheme: &str| {
+        let word = &bytes[colon - letters..colon];
+        let ends_with = |scheme: &[u8]| {
             word.len() >= scheme.len()
-                && word[word.len() - scheme.len()..].eq_ignore_ascii_case(scheme.as_bytes())
+                && word[word.len() - scheme.len()..].eq_ignore_ascii_case(scheme)
         };
-        let scheme_len = if ends_with("https") {
+        let scheme_len = if ends_with(b"https") {
             5
-        } else if ends_with("http") {
+        } else if ends_with(b"http") {
             4
         } else {
             0
         };
-        let (kept, scheme) = before.split_at(before.len() - scheme_len);
-        out.push_str(kept);
         if scheme_len > 0 {
-            out.push_str(&scheme[..1]);
-            out.push_str("xx");
-            out.push_str(&scheme[3..]);
+            // The scheme's first letter stays, in its case; its "tt" becomes "xx".
+            let first_letter = colon - scheme_len;
+            defanged.up_to(&text, first_letter + 1, 4).push_str("xx");
+            defanged.copied = first_letter + 3;
         }
-        out.push_str("://");
-        rest = &after[3..];
+        from = colon + 3;
     }
-    out.push_str(rest);
-    out
+    defanged.finish(text)
+}
+
+/// Where `wanted` is next in `text`, at or after byte `from`: a search for one byte, which
+/// the standard library makes a word at a time.
+fn find_from(text: &str, from: usize, wanted: char) -> Option<usize> {
+    text[from..].find(wanted).map(|at| from + at)
+}
+
+/// A text rewritten in places: the copy is made at the first change, and the text between
+/// changes is copied as it stands.
+struct Rewrite {
+    out: Option<String>,
+    /// Where the text the copy does not hold yet starts.
+    copied: usize,
+}
+
+impl Rewrite {
+    fn new() -> Self {
+        Self {
+            out: None,
+            copied: 0,
+        }
+    }
+
+    /// The copy, holding the text up to `at`, to write a change into; `more` is room for
+    /// what the changes add.
+    fn up_to(&mut self, text: &str, at: usize, more: usize) -> &mut String {
+        let out = self
+            .out
+            .get_or_insert_with(|| String::with_capacity(text.len() + more));
+        out.push_str(&text[self.copied..at]);
+        out
+    }
+
+    /// The rewritten text: the original when nothing changed.
+    fn finish(self, text: String) -> String {
+        match self.out {
+            None => text,
+            Some(mut out) => {
+                out.push_str(&text[self.copied..]);
+                out
+            }
+        }
+    }
 }
 
 /// Seller-written names longer than this are shortened after their first full appearance.
@@ -163,6 +222,12 @@ mod tests {
         assert_eq!(written_name("ahttps://x"), "ahxxps://x");
         assert_eq!(written_name("h\u{200B}ttps://x"), "hxxps://x");
         assert_eq!(written_name("Time 12:30"), "Time 12:30");
+        assert_eq!(
+            written_name("arn:aws:s3:::b then https://a https://b"),
+            "arn:aws:s3:::b then hxxps://a hxxps://b"
+        );
+        assert_eq!(written_name("https://https://x"), "hxxps://hxxps://x");
+        assert_eq!(written_name(":// https:///"), ":// hxxps:///");
     }
 
     #[test]
@@ -174,6 +239,10 @@ mod tests {
         assert_eq!(
             written_name("mail ops@evil.example"),
             "mail ops@evil[.]example"
+        );
+        assert_eq!(
+            written_name("é shop.example, ü v1.2 and evil.example"),
+            "é shop[.]example, ü v1.2 and evil[.]example"
         );
         for unchanged in [
             "Acme Inc.",
