@@ -33,7 +33,9 @@ fn defang_domains(text: String) -> String {
             .iter()
             .position(|&byte| !is_label_byte(byte))
             .map_or(bytes.len(), |at| dot + at);
-        let word = &text[start..end];
+        // A dot that ends the word ends a sentence or an abbreviation: a client links
+        // "evil.example" in "Visit evil.example." all the same.
+        let word = text[start..end].trim_end_matches('.');
         if looks_like_domain(word) {
             let out = defanged.up_to(&text, start, 8);
             for (index, label) in word.split('.').enumerate() {
@@ -42,7 +44,7 @@ fn defang_domains(text: String) -> String {
                 }
                 out.push_str(label);
             }
-            defanged.copied = end;
+            defanged.copied = start + word.len();
         }
         from = end;
     }
@@ -244,10 +246,16 @@ mod tests {
             written_name("é shop.example, ü v1.2 and evil.example"),
             "é shop[.]example, ü v1.2 and evil[.]example"
         );
+        assert_eq!(
+            written_name("Visit www.evil.example. Or evil.example.."),
+            "Visit www[.]evil[.]example. Or evil[.]example.."
+        );
         for unchanged in [
             "Acme Inc.",
             "e.g. this",
             "Release 1.2.3",
+            "Release 1.2.3.",
+            "i.e.",
             "v2.0",
             "U.S.A",
             "a..b",
