@@ -259,7 +259,7 @@ fn fit_body(body: String, budget: usize) -> (String, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::{single_line, utf16_len};
+    use crate::text::single_line;
 
     #[test]
     #[cfg(debug_assertions)]
@@ -280,7 +280,7 @@ mod tests {
         if line.is_empty() {
             return SUBJECT_FALLBACK.to_owned();
         }
-        if utf16_len(&line) <= MAX_SUBJECT_UTF16_UNITS {
+        if line.encode_utf16().count() <= MAX_SUBJECT_UTF16_UNITS {
             return line;
         }
         let mut used = 0;
@@ -337,7 +337,7 @@ mod tests {
     #[test]
     fn subject_counts_emoji_as_two_units() {
         let subject = Subject::new(&"🚀".repeat(80));
-        assert!(utf16_len(subject.as_str()) <= MAX_SUBJECT_UTF16_UNITS);
+        assert!(subject.as_str().encode_utf16().count() <= MAX_SUBJECT_UTF16_UNITS);
         assert!(subject.as_str().starts_with("🚀"));
     }
 

@@ -17,7 +17,7 @@ pub use pretty::{MAX_PRETTY_DETAIL_BYTES, pretty_json};
 pub use shell::shell_word;
 pub use shown::clean_shown_into;
 pub use time::{duration, timestamp};
-pub use units::{chars_end, utf16_end, utf16_len};
+pub use units::{chars_end, utf16_end};
 
 /// What a notification says where an optional field was not in the event.
 pub const NOT_GIVEN: &str = "(not given in the event)";

@@ -1,5 +1,5 @@
-//! Counting a text's characters or UTF-16 units from its bytes, and finding where a count
-//! passes a limit: what cutting a subject, a chat title, a name or an attribute needs.
+//! Where a text's count of characters or UTF-16 units passes a limit, counted from its
+//! bytes: what cutting a subject, a chat title, a name or an attribute needs.
 //! The bytes are counted eight at a time in one machine word, where walking
 //! `char_indices` decodes one character a step (a tenth of a long offer name's subject
 //! went into that walk).
@@ -33,13 +33,6 @@ fn units_in_byte<const UTF16: bool>(byte: u8) -> usize {
     }
 }
 
-fn count<const UTF16: bool>(text: &str) -> usize {
-    let (words, rest) = text.as_bytes().as_chunks::<8>();
-    let in_words: usize = words.iter().map(|&word| units_in_word::<UTF16>(word)).sum();
-    let in_rest: usize = rest.iter().map(|&byte| units_in_byte::<UTF16>(byte)).sum();
-    in_words + in_rest
-}
-
 /// Where the count first passes `limit`: the start of the first character that does not
 /// fit within `limit`. Whole words within the limit are counted at once; only the word
 /// where it is passed is walked byte by byte.
@@ -67,11 +60,6 @@ fn end_within<const UTF16: bool>(text: &str, limit: usize) -> Option<usize> {
     None
 }
 
-/// How many UTF-16 units `text` takes (an emoji two), as SNS counts a subject.
-pub fn utf16_len(text: &str) -> usize {
-    count::<true>(text)
-}
-
 /// The byte where the first `units` UTF-16 units of `text` end, that is where the first
 /// character that does not fit within them starts; `None` when the whole text fits.
 pub fn utf16_end(text: &str, units: usize) -> Option<usize> {
@@ -91,7 +79,6 @@ mod tests {
     #[test]
     fn counts_and_ends_of_a_short_text() {
         let text = "a🚀é中b";
-        assert_eq!(utf16_len(text), 6);
         assert_eq!(chars_end(text, 0), Some(0));
         assert_eq!(chars_end(text, 2), Some(5));
         assert_eq!(chars_end(text, 5), None);
@@ -110,7 +97,6 @@ mod tests {
         // The first emoji passes 202 units, the second 203.
         assert_eq!(utf16_end(&text, 202), Some(202));
         assert_eq!(utf16_end(&text, 203), Some(206));
-        assert_eq!(utf16_len(&text), 401);
     }
 
     proptest::proptest! {
@@ -119,9 +105,6 @@ mod tests {
             text in "[a-z \u{7f}\u{80}é\u{7ff}\u{800}中\u{ffff}\u{10000}🚀\u{10ffff}]{0,300}",
             limit in 0usize..400,
         ) {
-            let by_characters: usize = text.chars().map(char::len_utf16).sum();
-            proptest::prop_assert_eq!(utf16_len(&text), by_characters);
-
             let nth = text.char_indices().nth(limit).map(|(at, _)| at);
             proptest::prop_assert_eq!(chars_end(&text, limit), nth);
 
