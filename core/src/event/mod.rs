@@ -5,6 +5,7 @@
 
 mod detail_json;
 mod id;
+mod lenient_id;
 pub mod limits;
 mod route_keys;
 pub mod timestamp;
@@ -12,6 +13,7 @@ pub mod timestamp;
 pub(crate) use detail_json::EnvelopeFields;
 pub use detail_json::{DetailJson, typed, untyped};
 pub use id::Id;
+use lenient_id::lenient_event_id;
 pub(crate) use route_keys::route_keys;
 
 use aws_lambda_events::eventbridge::EventBridgeEvent;
@@ -172,20 +174,6 @@ fn parse_envelope(payload: &str) -> Result<RawEnvelope, NotifierError> {
         field,
         reason,
     })
-}
-
-/// The payload's top-level `id` when it has one, read past whatever else is wrong with it,
-/// so every error names the event; [`MISSING_EVENT_ID`] otherwise.
-fn lenient_event_id(payload: &str) -> String {
-    #[derive(serde::Deserialize)]
-    struct JustTheId {
-        id: Option<String>,
-    }
-    serde_json::from_str::<JustTheId>(payload)
-        .ok()
-        .and_then(|event| event.id)
-        .filter(|id| !id.is_empty())
-        .unwrap_or_else(|| MISSING_EVENT_ID.to_owned())
 }
 
 /// How a JSON value is named in an error ("a string", "an array"), for every reader of
