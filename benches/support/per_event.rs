@@ -2,18 +2,18 @@
 //! and the handler's work on it up to the publish. `notify` times it with criterion;
 //! `instructions` repeats it for an instruction counter.
 
+use marketplace_catalog_notifier::event::payload_text;
 use marketplace_catalog_notifier::lookup::Found;
 use marketplace_catalog_notifier::registry::MarketplaceEvent;
 use marketplace_catalog_notifier::render;
-use serde_json::value::RawValue;
 
-/// What the Lambda handler does with one payload, minus the publish: the payload bytes
-/// read as JSON text (lambda_runtime's part, into a `RawValue` as the handler asks), then
-/// validation, routing, composing and both renderings, the e-mail/SQS text and the chat
-/// JSON (the library's part, with a chat topic configured).
+/// What the Lambda handler does with one payload, minus the publish: the invocation's
+/// bytes, as the runtime hands them over, read as UTF-8 text, then validation, routing,
+/// composing and both renderings, the e-mail/SQS text and the chat JSON (with a chat topic
+/// configured).
 pub fn parse_route_render(payload: &[u8]) -> (usize, usize, usize) {
-    let raw: Box<RawValue> = serde_json::from_slice(payload).expect("sample events are JSON");
-    let event = MarketplaceEvent::from_json(raw.get()).expect("sample events are valid events");
+    let text = payload_text(payload).expect("sample events are UTF-8");
+    let event = MarketplaceEvent::from_json(text).expect("sample events are valid events");
     let message = event.compose(&Found::Nothing);
     let text = render::text::render(&message);
     let chat = render::chat::render(&message);

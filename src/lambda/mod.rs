@@ -4,11 +4,13 @@
 mod background;
 mod diagnostic;
 mod init_error;
+mod raw_payload;
 
 use background::Background;
 
-use lambda_runtime::{Diagnostic, Error, LambdaEvent, service_fn};
-use serde_json::value::RawValue;
+use lambda_runtime::layers::TracingLayer;
+use lambda_runtime::{Diagnostic, Error, LambdaEvent, Runtime, service_fn};
+use raw_payload::RawPayloadLayer;
 
 use crate::{Config, bootstrap, logging};
 
@@ -37,22 +39,29 @@ pub async fn run() -> Result<(), Error> {
     // runs beside the request for the first event, which waits only for what is left of it.
     let notifier = Background::start(async move { settings.notifier(&config).await });
     let notifier = &notifier;
-    // The payload stays JSON text (`RawValue`): the notifier types it in one pass, without
-    // building a `Value` tree first.
-    lambda_runtime::run(service_fn(
-        move |event: LambdaEvent<Box<RawValue>>| async move {
-            // The deadline bounds the durable check's claim, so a crashed holder is soon
-            // taken over.
-            let deadline = event.context.deadline();
-            let notifier = notifier.get().await.map_err(|reason| Diagnostic {
-                error_type: "NotifierNotBuilt".to_owned(),
-                error_message: format!("the notifier could not be built: {reason}"),
-            })?;
-            notifier
-                .handle_json(event.payload.get(), Some(deadline))
-                .await
-                .map_err(diagnostic::of_failure)
-        },
-    ))
-    .await
+    // The notifier reads the body's JSON text itself (`raw_payload`): lambda_runtime has
+    // only `null` to read into the handler's `()`.
+    let handler = service_fn(move |event: LambdaEvent<()>| async move {
+        // The deadline bounds the durable check's claim, so a crashed holder is soon
+        // taken over.
+        let deadline = event.context.deadline();
+        let notifier = notifier.get().await.map_err(|reason| Diagnostic {
+            error_type: "NotifierNotBuilt".to_owned(),
+            error_message: format!("the notifier could not be built: {reason}"),
+        })?;
+        let payload = raw_payload::body().ok_or_else(|| Diagnostic {
+            error_type: "PayloadMissing".to_owned(),
+            error_message: "the invocation's body was not kept for the handler".to_owned(),
+        })?;
+        notifier
+            .handle_payload(&payload, Some(deadline))
+            .await
+            .map_err(diagnostic::of_failure)
+    });
+    // What `lambda_runtime::run` builds, with the body kept for the handler outermost.
+    Runtime::new(handler)
+        .layer(TracingLayer::new())
+        .layer(RawPayloadLayer)
+        .run()
+        .await
 }

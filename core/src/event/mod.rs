@@ -134,6 +134,17 @@ impl Unchecked {
     }
 }
 
+/// The payload's bytes as text: what Lambda delivers is JSON, which must be UTF-8. Bytes
+/// that are not say where the first invalid one is, and name the event id if the rest
+/// carries one.
+pub fn payload_text(payload: &[u8]) -> Result<&str, NotifierError> {
+    std::str::from_utf8(payload).map_err(|not_utf8| NotifierError::InvalidEnvelope {
+        event_id: lenient_event_id(&String::from_utf8_lossy(payload)),
+        field: "(payload)".to_owned(),
+        reason: format!("not UTF-8 text: {not_utf8}"),
+    })
+}
+
 /// The envelope with its detail still as JSON text, for the family's parser.
 type RawEnvelope = EventBridgeEvent<Box<RawValue>>;
 
@@ -216,5 +227,33 @@ fn without_position(error: &serde_json::Error) -> String {
     match message.strip_suffix(&suffix) {
         Some(reason) => reason.to_owned(),
         None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_text_reads_utf8_and_names_the_first_invalid_byte_and_the_event() {
+        assert_eq!(
+            payload_text(br#"{"id":"\u00e9"}"#).unwrap(),
+            r#"{"id":"\u00e9"}"#
+        );
+        assert_eq!(
+            payload_text("{\"a\":\"é\"}".as_bytes()).unwrap(),
+            "{\"a\":\"é\"}"
+        );
+
+        let error = payload_text(b"{\"id\":\"evt-9\",\"detail\":\"\xff\"}").unwrap_err();
+        assert_eq!(error.error_type(), "InvalidEnvelope");
+        let message = error.to_string();
+        assert!(message.contains("evt-9"), "{message}");
+        assert!(message.contains("(payload)"), "{message}");
+        assert!(message.contains("not UTF-8 text"), "{message}");
+        assert!(message.contains("index 24"), "{message}");
+
+        let error = payload_text(b"\xc3").unwrap_err().to_string();
+        assert!(error.contains(MISSING_EVENT_ID), "{error}");
     }
 }

@@ -11,6 +11,7 @@
 
 mod digest_run;
 mod ledger;
+mod payload;
 
 use std::time::{Duration, SystemTime};
 
@@ -233,9 +234,9 @@ impl<P: Publisher> Notifier<P> {
         self.handle_json(&payload.to_string(), None).await
     }
 
-    /// Handles one event from its JSON text, as the Lambda runtime delivers it, for an
-    /// invocation that ends at `deadline`: the durable check's claim outlives it only a
-    /// little, so a crashed holder is soon taken over.
+    /// Handles one event from its JSON text (an invocation's body, read as text by
+    /// [`Self::handle_payload`]) for an invocation that ends at `deadline`: the durable
+    /// check's claim outlives it only a little, so a crashed holder is soon taken over.
     pub async fn handle_json(
         &self,
         payload: &str,
