@@ -138,6 +138,13 @@ impl Unchecked {
 /// that are not say where the first invalid one is, and name the event id if the rest
 /// carries one.
 pub fn payload_text(payload: &[u8]) -> Result<&str, NotifierError> {
+    // The check of every payload, sixteen or more bytes at a time: the standard library's
+    // goes a byte at a time through text outside ASCII (3 instructions a byte for the
+    // emoji-laden names of the hostile-names sample). It says only whether the bytes are
+    // UTF-8; the standard library's says where they are not.
+    if let Ok(text) = simdutf8::basic::from_utf8(payload) {
+        return Ok(text);
+    }
     std::str::from_utf8(payload).map_err(|not_utf8| NotifierError::InvalidEnvelope {
         event_id: lenient_event_id(&String::from_utf8_lossy(payload)),
         field: "(payload)".to_owned(),
