@@ -24,6 +24,7 @@ pub use notifier_core::{
     outcome, publish, registry, render, routing, text, topic, topic_arn, word_scan,
 };
 
+mod allocator;
 #[cfg(feature = "aws")]
 pub mod aws;
 #[cfg(feature = "aws")]
