@@ -5,18 +5,19 @@
 use marketplace_catalog_notifier::event::payload_text;
 use marketplace_catalog_notifier::lookup::Found;
 use marketplace_catalog_notifier::registry::MarketplaceEvent;
-use marketplace_catalog_notifier::render;
+use marketplace_catalog_notifier::render::{self, Shared};
 
 /// What the Lambda handler does with one payload, minus the publish: the invocation's
 /// bytes, as the runtime hands them over, read as UTF-8 text, then validation, routing,
 /// composing and both renderings, the e-mail/SQS text and the chat JSON (with a chat topic
-/// configured).
+/// configured), which share the subject made once from the headline.
 pub fn parse_route_render(payload: &[u8]) -> (usize, usize, usize) {
     let text = payload_text(payload).expect("sample events are UTF-8");
     let event = MarketplaceEvent::from_json(text).expect("sample events are valid events");
     let message = event.compose(&Found::Nothing);
-    let text = render::text::render(&message);
-    let chat = render::chat::render(&message);
+    let shared = Shared::of(&message);
+    let text = render::text::render_shared(&message, &shared);
+    let chat = render::chat::render_shared(&message, &shared);
     (
         event.topic.name().len(),
         text.size_in_bytes(),

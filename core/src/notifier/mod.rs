@@ -13,13 +13,12 @@ mod digest_run;
 mod ledger;
 mod payload;
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use futures_util::future::join_all;
 use serde_json::Value;
 use tracing::{error, info, warn};
-
-use std::sync::Arc;
 
 use crate::accounts::AccountNames;
 use crate::channel::ChannelRoute;
@@ -33,6 +32,7 @@ use crate::message::Message;
 use crate::outcome::{Delivery, Outcome, QueuedAt};
 use crate::publish::Publisher;
 use crate::registry::{MarketplaceEvent, Registry};
+use crate::render::Shared;
 use crate::routing::{Cadence, EventFacts, Routing, Selected};
 use crate::topic::WhenUnset;
 
@@ -302,13 +302,15 @@ impl<P: Publisher> Notifier<P> {
             .into_iter()
             .partition(|chosen| chosen.cadence == Cadence::Instant);
 
-        // Concurrently: the slowest delivery sets the latency, not the sum of all.
-        let (event, message, attempt) = (&event, &message, &attempt);
+        // Concurrently: the slowest delivery sets the latency, not the sum of all. What the
+        // renderings share is made once for all of them.
+        let shared = Shared::of(&message);
+        let (event, message, shared, attempt) = (&event, &message, &shared, &attempt);
         let results = join_all(now.iter().map(|chosen| {
             let topic = chosen.target.topic(family_topic);
             async move {
                 let delivered = self
-                    .deliver(event, message, chosen.target, topic, attempt)
+                    .deliver(event, (message, shared), chosen.target, topic, attempt)
                     .await?;
                 Ok::<_, NotifierError>((chosen.target.channel().name, topic, delivered))
             }
@@ -436,7 +438,7 @@ impl<P: Publisher> Notifier<P> {
     async fn deliver(
         &self,
         event: &MarketplaceEvent,
-        message: &Message,
+        (message, shared): (&Message, &Shared),
         route: &ChannelRoute,
         topic: &TopicArn,
         attempt: &Attempt<'_>,
@@ -450,7 +452,7 @@ impl<P: Publisher> Notifier<P> {
             Clearance::Publish(held) => held,
             Clearance::PublishedBefore(message_id) => return Ok(Delivered::Before(message_id)),
         };
-        let notification = route.renderer().render(message);
+        let notification = route.renderer().render_shared(message, shared);
         if notification.truncated_bytes() > 0 {
             warn!(
                 event_id,

@@ -5,12 +5,13 @@
 //!
 //! Schema: <https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html>.
 
+use super::Shared;
 use super::json_text::{close_neutralised, close_string, cut_from, push_escaped};
 pub use super::markdown::MAX_DESCRIPTION_CHARS;
 use super::markdown::{JsonEscaped, description, write_description, write_next_step};
 use super::neutralise::{neutralise_into, neutralise_json_into, neutralise_shown_into};
 use crate::message::{Attributes, Message, Severity};
-use crate::notification::{Channel, Notification, Subject};
+use crate::notification::{Channel, Notification};
 use crate::text::single_line_into;
 
 /// The custom-notification schema version Q Developer accepts ("Must be 1.0").
@@ -38,13 +39,18 @@ pub const MAX_EVENT_TYPE_CHARS: usize = 100;
 /// Renders a message as the JSON published to the chat topic, with the same attributes as
 /// the text rendering so a chat subscription can filter on them.
 pub fn render(message: &Message) -> Notification {
+    render_shared(message, &Shared::of(message))
+}
+
+/// [`render`] with the subject the message's other renderings share.
+pub fn render_shared(message: &Message, shared: &Shared) -> Notification {
     let attributes = message.published_attributes();
     // Every part of the payload is neutralised, made one line or the program's own wording,
     // and JSON escapes every control character: it is clean as built.
     let body = payload(message, &attributes);
     Notification::of_clean_body(
         Channel::CHAT,
-        Subject::new(&message.headline),
+        shared.subject.clone(),
         body,
         message.severity,
         attributes,

@@ -13,7 +13,25 @@ pub mod text;
 pub use body::Body;
 
 use crate::message::Message;
-use crate::notification::{Channel, Notification};
+use crate::notification::{Channel, Notification, Subject};
+
+/// What the renderings of one message have in common, made once for all of them: its
+/// headline as an SNS subject, cleaned and cut (a tenth of the work of rendering a message
+/// whose headline holds a long, emoji-laden name).
+#[derive(Debug, Clone)]
+pub struct Shared {
+    /// `Subject::new(&message.headline)`: the chat's subject, and the text's when the
+    /// severity adds no prefix to it.
+    pub subject: Subject,
+}
+
+impl Shared {
+    pub fn of(message: &Message) -> Self {
+        Self {
+            subject: Subject::new(&message.headline),
+        }
+    }
+}
 
 /// One channel's rendering.
 pub trait Renderer: Send + Sync {
@@ -21,6 +39,14 @@ pub trait Renderer: Send + Sync {
     fn channel(&self) -> Channel;
 
     fn render(&self, message: &Message) -> Notification;
+
+    /// [`Self::render`] with what every rendering of the message shares, made once by the
+    /// caller that renders it for several channels. A rendering with no use for it renders
+    /// as [`Self::render`] does.
+    fn render_shared(&self, message: &Message, shared: &Shared) -> Notification {
+        let _ = shared;
+        self.render(message)
+    }
 
     /// How many bytes of listed lines a digest may hold in this rendering: the digest
     /// counts whatever does not fit instead of letting the rendering cut it.
@@ -49,6 +75,10 @@ impl Renderer for TextRenderer {
     fn render(&self, message: &Message) -> Notification {
         text::render(message)
     }
+
+    fn render_shared(&self, message: &Message, shared: &Shared) -> Notification {
+        text::render_shared(message, shared)
+    }
 }
 
 /// The Amazon Q Developer custom notification ([`chat::render`]).
@@ -62,6 +92,10 @@ impl Renderer for ChatRenderer {
 
     fn render(&self, message: &Message) -> Notification {
         chat::render(message)
+    }
+
+    fn render_shared(&self, message: &Message, shared: &Shared) -> Notification {
+        chat::render_shared(message, shared)
     }
 
     fn digest_room(&self) -> usize {

@@ -3,7 +3,7 @@
 //! their place, and the closing "Event" section. SNS limits are enforced by
 //! [`Notification::new`].
 
-use super::Body;
+use super::{Body, Shared};
 use crate::message::Severity;
 use crate::message::{Line, Message, NextStep, Section};
 use crate::notification::{Channel, Notification, Subject};
@@ -12,6 +12,12 @@ use crate::notification::{Channel, Notification, Subject};
 pub const NEXT_STEPS_TITLE: &str = "What to do";
 
 pub fn render(message: &Message) -> Notification {
+    render_shared(message, &Shared::of(message))
+}
+
+/// [`render`] with the subject the message's other renderings share: the text's own when
+/// the severity adds no prefix.
+pub fn render_shared(message: &Message, shared: &Shared) -> Notification {
     let mut body = Body::with_capacity(size_hint(message));
     body.paragraph(&message.summary);
     body.paragraph_after("Action required: ", message.action_required_word());
@@ -27,7 +33,10 @@ pub fn render(message: &Message) -> Notification {
     }
     Notification::new(
         Channel::TEXT,
-        subject(message.severity, &message.headline),
+        match message.severity {
+            Severity::Info => shared.subject.clone(),
+            severity => subject(severity, &message.headline),
+        },
         body.finish(),
         message.severity,
         message.published_attributes(),
@@ -120,6 +129,26 @@ fn write_section(body: &mut Body, section: &Section) {
 mod tests {
     use super::*;
     use crate::message::{Link, NextStep};
+
+    #[test]
+    fn the_shared_subject_is_the_texts_only_when_the_severity_adds_no_prefix() {
+        let mut message = Message {
+            headline: "Offer released: \"Q3\"".into(),
+            ..Message::default()
+        };
+        let shared = Shared {
+            subject: Subject::new("made once"),
+        };
+        assert_eq!(
+            render_shared(&message, &shared).subject().as_str(),
+            "made once"
+        );
+        message.severity = Severity::Warning;
+        assert_eq!(
+            render_shared(&message, &shared).subject().as_str(),
+            "[WARNING] Offer released: \"Q3\""
+        );
+    }
 
     #[test]
     fn lays_out_summary_sections_and_steps_before_the_event_section() {
