@@ -137,15 +137,12 @@ pub fn neutralise_shown_into(out: &mut String, text: &str, max_chars: usize) {
 /// in `json_escapes`, unless the text is written into JSON: then the run ends at it.
 fn plain_run<const JSON: bool>(bytes: &[u8], json_escapes: &mut bool) -> usize {
     let mut end = 0;
-    loop {
-        // The tight loop over what needs no look at its neighbours, then one decision.
-        end += bytes[end..]
-            .iter()
-            .take_while(|&&byte| is_plain_ascii(byte))
-            .count();
-        let Some(&byte) = bytes.get(end) else {
-            return end;
-        };
+    while let Some(&byte) = bytes.get(end) {
+        // What needs no look at its neighbours goes on at once; the rest is decided below.
+        if is_plain_ascii(byte) {
+            end += 1;
+            continue;
+        }
         let next = bytes.get(end + 1).copied();
         let next_is_ascii =
             |rule: fn(u8) -> bool| next.is_none_or(|next| next.is_ascii() && rule(next));
@@ -185,6 +182,7 @@ fn plain_run<const JSON: bool>(bytes: &[u8], json_escapes: &mut bool) -> usize {
         }
         end += 1;
     }
+    end
 }
 
 /// ASCII that is printed as it is whatever comes next: not a space or control character,
