@@ -48,7 +48,13 @@ fn is_surely_visible(c: char) -> bool {
 /// whole go on through such a character instead of stopping to decode and classify it;
 /// what it leaves out (other scripts, U+3000's ideographic space) takes the
 /// character-by-character path, which decides the same for it.
+#[inline(always)]
 pub(crate) fn plain_non_ascii_len(bytes: &[u8]) -> usize {
+    // Most calls come where a run of ASCII stops at ASCII (a space, a control character):
+    // one comparison answers them before any length is looked at.
+    if bytes.first().is_none_or(|&lead| lead < 0xC2) {
+        return 0;
+    }
     let payload = |byte: u8| u32::from(byte & 0x3F);
     match *bytes {
         [lead @ 0xC2..=0xDF, second, ..] => {
