@@ -33,10 +33,8 @@ pub fn render_shared(message: &Message, shared: &Shared) -> Notification {
     }
     Notification::new(
         Channel::TEXT,
-        match message.severity {
-            Severity::Info => shared.subject.clone(),
-            severity => subject(severity, &message.headline),
-        },
+        prefixed_subject(message.severity, &message.headline)
+            .unwrap_or_else(|| shared.subject.clone()),
         body.finish(),
         message.severity,
         message.published_attributes(),
@@ -84,13 +82,19 @@ fn size_hint(message: &Message) -> usize {
 /// Subjects of anything above `info` start with the severity, so inbox rules and a
 /// glance at a list of mails can pick them out.
 pub fn subject(severity: Severity, text: &str) -> Subject {
+    prefixed_subject(severity, text).unwrap_or_else(|| Subject::new(text))
+}
+
+/// The subject with the severity's prefix, or `None` when the severity adds none and the
+/// subject is the text's own (which a caller may already have made).
+fn prefixed_subject(severity: Severity, text: &str) -> Option<Subject> {
     let prefix = match severity {
-        Severity::Info => return Subject::new(text),
+        Severity::Info => return None,
         Severity::Warning => "[WARNING] ",
         Severity::Error => "[ERROR] ",
         Severity::Critical => "[CRITICAL] ",
     };
-    Subject::new(&crate::text::concat([prefix, text]))
+    Some(Subject::new(&crate::text::concat([prefix, text])))
 }
 
 fn next_steps(body: &mut Body, steps: &[NextStep]) {
