@@ -221,12 +221,18 @@ fn is_allowed_in_body(c: char) -> bool {
 }
 
 /// Whether every character is allowed. Bodies are mostly printable ASCII and line breaks,
-/// checked a word at a time; only the other characters (anything not ASCII) are decoded and
-/// looked up one by one.
+/// checked a word at a time; the characters beyond ASCII that every cleaning copies as they
+/// stand (accented Latin, dashes, curly quotes, CJK, emoji) are passed with a few range
+/// checks; only the others are decoded and looked up one by one.
 fn is_clean(body: &str) -> bool {
     let mut at = 0;
     loop {
         at += crate::word_scan::body_ascii_prefix(&body.as_bytes()[at..]);
+        let plain = crate::text::plain_non_ascii_len(&body.as_bytes()[at..]);
+        if plain > 0 {
+            at += plain;
+            continue;
+        }
         let mut chars = body[at..].chars();
         match chars.next() {
             None => return true,
