@@ -57,6 +57,12 @@ pub(crate) fn plain_non_ascii_len(bytes: &[u8]) -> usize {
     }
     let payload = |byte: u8| u32::from(byte & 0x3F);
     match *bytes {
+        // Whole blocks with nothing left out, told by their first bytes alone: the
+        // accented Latin, other Latin and IPA letters (U+00C0 to U+033F), the scripts and
+        // CJK from U+4000 to U+EFFF, the emoji and pictographs (U+1F000 to U+1FFFF).
+        [0xC3..=0xCC, ..] => 2,
+        [0xE4..=0xEE, ..] => 3,
+        [0xF0, 0x9F, ..] => 4,
         [lead @ 0xC2..=0xDF, second, ..] => {
             let c = (u32::from(lead & 0x1F) << 6) | payload(second);
             if matches!(c, 0xA1..=0xAC | 0xAE..=0x34E) {
