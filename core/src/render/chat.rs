@@ -6,7 +6,7 @@
 //! Schema: <https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html>.
 
 use super::Shared;
-use super::json_text::{close_neutralised, close_string, cut_from, push_escaped};
+use super::json_text::{close_neutralised, close_string, cut_from, push_cut_escaped, push_escaped};
 pub use super::markdown::MAX_DESCRIPTION_CHARS;
 use super::markdown::{JsonEscaped, description, write_description, write_next_step};
 use super::neutralise::{neutralise_into, neutralise_json_into, neutralise_shown_into};
@@ -88,15 +88,17 @@ pub fn payload(message: &Message, attributes: &Attributes) -> String {
     json.push_str(",\"content\":{\"textType\":\"");
     json.push_str(TEXT_TYPE);
     json.push_str("\",\"title\":\"");
-    let start = json.len();
-    json.push_str(severity_marker(message.severity));
+    let marker = severity_marker(message.severity);
+    json.push_str(marker);
     json.push(' ');
-    let headline_at = json.len();
-    neutralise_shown_into(&mut json, &message.headline, MAX_TITLE_CHARS);
-    // The neutralised headline is also the summary, below.
-    let headline = json[headline_at..].to_owned();
-    cut_from(&mut json, start, MAX_TITLE_CHARS, "...");
-    close_string(&mut json, start);
+    // The neutralised headline is also the summary, below: made once, then cut for each
+    // as it is written. It starts with no space, so cutting the title's headline to what
+    // the marker and its space leave cuts the whole title where the limit would.
+    let mut headline = String::with_capacity(message.headline.len().min(2 * MAX_TITLE_CHARS));
+    neutralise_shown_into(&mut headline, &message.headline, MAX_TITLE_CHARS);
+    let after_marker = MAX_TITLE_CHARS - marker.chars().count() - 1;
+    push_cut_escaped(&mut json, &headline, after_marker, "...");
+    json.push('"');
 
     json.push_str(",\"description\":\"");
     let start = json.len();
@@ -161,10 +163,8 @@ pub fn payload(message: &Message, attributes: &Attributes) -> String {
 
     // Capped like the title: one line in a thread's list.
     json.push_str(",\"summary\":\"");
-    let start = json.len();
-    json.push_str(&headline);
-    cut_from(&mut json, start, MAX_TITLE_CHARS, "...");
-    close_string(&mut json, start);
+    push_cut_escaped(&mut json, &headline, MAX_TITLE_CHARS, "...");
+    json.push('"');
 
     json.push_str(",\"eventType\":\"");
     write_event_type(&mut json, &message.event_type);

@@ -8,16 +8,35 @@ use crate::word_scan::json_plain_prefix;
 /// them `ellipsis`, and trims the spaces the cut leaves before it. Text that fits stays
 /// as it is.
 pub(super) fn cut_from(out: &mut String, start: usize, max_chars: usize, ellipsis: &str) {
-    let written = &out[start..];
+    if let Some(end) = cut_end(&out[start..], max_chars, ellipsis) {
+        out.truncate(start + end);
+        out.push_str(ellipsis);
+    }
+}
+
+/// Appends `text` escaped by JSON's rules and cut as [`cut_from`] cuts it: for text kept
+/// apart from the payload because it is written into it more than once, cut to each
+/// place's own limit, and copied once for each.
+pub(super) fn push_cut_escaped(out: &mut String, text: &str, max_chars: usize, ellipsis: &str) {
+    match cut_end(text, max_chars, ellipsis) {
+        None => push_escaped(out, text),
+        Some(end) => {
+            push_escaped(out, &text[..end]);
+            push_escaped(out, ellipsis);
+        }
+    }
+}
+
+/// Where `text` cut to `max_chars` characters, the last of them `ellipsis`, ends before
+/// the ellipsis, with the spaces the cut leaves trimmed; `None` when the text fits.
+fn cut_end(text: &str, max_chars: usize, ellipsis: &str) -> Option<usize> {
     // No more bytes than the limit is no more characters either.
-    if written.len() <= max_chars || written.chars().count() <= max_chars {
-        return;
+    if text.len() <= max_chars || text.chars().count() <= max_chars {
+        return None;
     }
     let keep = max_chars.saturating_sub(ellipsis.chars().count());
-    let end = chars_end(written, keep).unwrap_or(written.len());
-    let end = start + written[..end].trim_end().len();
-    out.truncate(end);
-    out.push_str(ellipsis);
+    let end = chars_end(text, keep).unwrap_or(text.len());
+    Some(text[..end].trim_end().len())
 }
 
 /// Ends a JSON string whose text was written to `out` from `start`: escapes that text
