@@ -81,7 +81,13 @@ fn neutralise_as<const JSON: bool>(out: &mut String, text: &str) -> bool {
             out.push(' ');
             pending_space = false;
         }
-        let next = rest.chars().find(|&next| !is_format_or_invisible(next));
+        // Only the characters whose meaning depends on what follows look past the
+        // invisible ones for it.
+        let next = if matches!(c, '_' | '@' | '#' | ':') {
+            rest.chars().find(|&next| !is_format_or_invisible(next))
+        } else {
+            None
+        };
         match c {
             // `_italics_` needs the underscore at a word's edge; inside a word
             // (CLIENT_ERROR, own_offer) it means nothing and stays.
