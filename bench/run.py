@@ -371,7 +371,9 @@ def versions() -> dict[str, Any]:
 def commit() -> str:
     """Name the commit measured, flagging uncommitted changes to what gets built."""
     head = command_output(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT) or "unknown"
-    built = ["src", "Cargo.toml", "Cargo.lock", "benches", "bench", ":!bench/cold-start.png"]
+    built = [
+        "src", "core", "Cargo.toml", "Cargo.lock", "benches", "bench", ":!bench/cold-start.png",
+    ]
     changed = command_output(
         ["git", "status", "--porcelain", "--untracked-files=no", "--", *built], cwd=ROOT
     )
