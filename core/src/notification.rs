@@ -214,6 +214,17 @@ fn clean_body(body: String) -> String {
     body.chars().filter(|&c| is_allowed_in_body(c)).collect()
 }
 
+/// `text` appended to `out` without the characters a body may not hold, by the rule
+/// [`Notification::new`] applies to a whole body: for text a renderer writes as it stands
+/// (pretty-printed JSON), which no family has made one clean line.
+pub(crate) fn push_allowed_in_body(out: &mut String, text: &str) {
+    if is_clean(text) {
+        out.push_str(text);
+    } else {
+        out.extend(text.chars().filter(|&c| is_allowed_in_body(c)));
+    }
+}
+
 /// Format characters (bidi overrides, zero-width characters) are dropped too, once per
 /// rendering, whatever part of the body they came in with (a verbatim event detail too).
 fn is_allowed_in_body(c: char) -> bool {

@@ -10,6 +10,7 @@ mod chat_delivery;
 mod cosell_details;
 mod durable_dedupe;
 mod end_to_end;
+mod every_string;
 mod extension;
 mod fuzz_corpus;
 mod hostile;

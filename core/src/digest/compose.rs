@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use super::DigestItem;
 use crate::message::{Attributes, Line, Message, Section, Severity};
 use crate::routing::Cadence;
+use crate::text::{single_line, single_line_into};
 
 /// Appended to the cadence's title to make a digest's `detail_type` attribute ("Daily
 /// digest"), so subscription filter policies can tell digests from single events.
@@ -155,16 +156,18 @@ fn line(item: &DigestItem) -> Line {
         text.push_str(&item.severity.as_str().to_uppercase());
         text.push_str(" · ");
     }
-    text.push_str(&item.headline);
+    // What the queue holds is read back from a table: made one clean line again here, as
+    // whatever comes from outside the function is, before a rendering writes it as it is.
+    single_line_into(&mut text, &item.headline);
     if let Some(account) = &item.account {
         text.push_str(" · ");
-        text.push_str(account);
+        single_line_into(&mut text, account);
     }
     let _ = write!(text, " · {}", item.time.format("%Y-%m-%d %H:%M UTC"));
     match &item.link {
         Some(url) => Line::LinkedBullet {
             text,
-            url: url.clone(),
+            url: single_line(url),
         },
         None => Line::Bullet(text),
     }
@@ -337,6 +340,22 @@ mod tests {
             let last = message.sections.last().unwrap();
             assert_eq!(last.title, "Not listed", "{:?}", renderer.channel());
         }
+    }
+
+    #[test]
+    fn text_read_back_from_the_queue_is_listed_as_one_clean_line() {
+        let mut queued = item(1, "Offers", Severity::Info, false);
+        queued.headline = "Offer released:\n\u{202e}Q3\u{200b} plan".to_owned();
+        queued.account = Some("Acme\u{7}\tEU".to_owned());
+        queued.link = Some("https://example.com/\u{2066}x".to_owned());
+        let Line::LinkedBullet { text, url } = line(&queued) else {
+            panic!("a queued event with a link is a linked bullet");
+        };
+        assert!(
+            text.starts_with("Offer released: Q3 plan · Acme EU · "),
+            "{text:?}"
+        );
+        assert_eq!(url, "https://example.com/x");
     }
 
     #[test]

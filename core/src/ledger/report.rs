@@ -7,6 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::{OpenItem, deadline_words};
 use crate::message::{Line, Section};
+use crate::text::{concat, single_line};
 
 /// How soon a deadline must be for the daily reminder to list it.
 pub const DUE_SOON: TimeDelta = TimeDelta::hours(48);
@@ -104,9 +105,11 @@ pub fn section(
 /// "Cancellation request for agreement agmt-1, buyer 8457… · Acme (1111…) · due in 3 days
 /// (2026-12-08 00:00 UTC) · value USD 1200.00", with its link.
 fn line(item: &OpenItem, now: DateTime<Utc>) -> Line {
-    let mut parts = vec![item.title.clone()];
+    // The ledger is read back from a table: its text is made one clean line again here,
+    // as whatever comes from outside the function is, before a rendering writes it as it is.
+    let mut parts = vec![single_line(&item.title)];
     if let Some(account) = &item.account {
-        parts.push(account.clone());
+        parts.push(single_line(account));
     }
     parts.push(match item.deadline {
         Some(at) => {
@@ -120,13 +123,13 @@ fn line(item: &OpenItem, now: DateTime<Utc>) -> Line {
         None => format!("open since {}", item.opened_at.format("%Y-%m-%d")),
     });
     if let Some(value) = &item.value {
-        parts.push(format!("value {value}"));
+        parts.push(concat(["value ", &single_line(value)]));
     }
     let text = parts.join(" · ");
     match &item.link {
         Some(url) => Line::LinkedBullet {
             text,
-            url: url.clone(),
+            url: single_line(url),
         },
         None => Line::Bullet(text),
     }
@@ -211,6 +214,24 @@ mod tests {
                 1_000 - listed
             )))
         );
+    }
+
+    #[test]
+    fn text_read_back_from_the_ledger_is_listed_as_one_clean_line() {
+        let mut open = item("a", Some(48));
+        open.title = "Cancellation\n\u{202e}request\u{200b}".to_owned();
+        open.account = Some("Acme\u{7}".to_owned());
+        open.value = Some("USD\t1200.00\u{feff}".to_owned());
+        open.link = Some("https://example.com/\u{2066}x".to_owned());
+        let Line::LinkedBullet { text, url } = line(&open, now()) else {
+            panic!("an open item with a link is a linked bullet");
+        };
+        assert!(
+            text.starts_with("Cancellation request · Acme · due "),
+            "{text:?}"
+        );
+        assert!(text.ends_with(" · value USD 1200.00"), "{text:?}");
+        assert_eq!(url, "https://example.com/x");
     }
 
     #[test]

@@ -67,9 +67,11 @@ impl Body {
         self.line("      ", text, "\n")
     }
 
-    /// Verbatim text, such as pretty-printed JSON.
+    /// Verbatim text, such as pretty-printed JSON: its lines are kept, and what a body may
+    /// not hold (control and format characters in the event's strings) is dropped as it
+    /// is written, since no family has made it one clean line.
     pub fn raw(&mut self, text: &str) -> &mut Self {
-        self.0.push_str(text);
+        crate::notification::push_allowed_in_body(&mut self.0, text);
         if !text.ends_with('\n') {
             self.0.push('\n');
         }
@@ -118,5 +120,12 @@ mod tests {
             body.finish(),
             "Hello.\n\nOffer\n  ID:                    offer-1\n  - do this\n\nEvent\n  Time:                  now\n"
         );
+    }
+
+    #[test]
+    fn verbatim_text_keeps_its_lines_and_loses_control_and_format_characters() {
+        let mut body = Body::new();
+        body.raw("{\n\t\"name\": \"a\u{202e}b\u{200b}c\u{7}\u{85}\"\n}");
+        assert_eq!(body.finish(), "{\n\t\"name\": \"abc\"\n}\n");
     }
 }

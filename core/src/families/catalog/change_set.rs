@@ -75,7 +75,8 @@ impl<'de> Deserialize<'de> for FailureCode {
         Ok(match code.as_str() {
             "CLIENT_ERROR" => FailureCode::ClientError,
             "SERVER_FAULT" => FailureCode::ServerFault,
-            other => FailureCode::Other(other.to_owned()),
+            // A code AWS has not documented is shown as it came, made one clean line.
+            other => FailureCode::Other(crate::text::single_line(other)),
         })
     }
 }
