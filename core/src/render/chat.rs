@@ -6,7 +6,7 @@
 //! Schema: <https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html>.
 
 use super::Shared;
-use super::json_text::{close_neutralised, close_string, cut_from, push_cut_escaped, push_escaped};
+use super::json_text::{EscapedTwice, close_neutralised, close_string, cut_from, push_escaped};
 pub use super::markdown::MAX_DESCRIPTION_CHARS;
 use super::markdown::{JsonEscaped, description, write_description, write_next_step};
 use super::neutralise::{neutralise_into, neutralise_json_into, neutralise_shown_into};
@@ -97,7 +97,8 @@ pub fn payload(message: &Message, attributes: &Attributes) -> String {
     let mut headline = String::with_capacity(message.headline.len().min(2 * MAX_TITLE_CHARS));
     neutralise_shown_into(&mut headline, &message.headline, MAX_TITLE_CHARS);
     let after_marker = MAX_TITLE_CHARS - marker.chars().count() - 1;
-    push_cut_escaped(&mut json, &headline, after_marker, "...");
+    let headline = EscapedTwice::new(&headline, after_marker, MAX_TITLE_CHARS, "...");
+    headline.push_short(&mut json);
     json.push('"');
 
     json.push_str(",\"description\":\"");
@@ -163,7 +164,7 @@ pub fn payload(message: &Message, attributes: &Attributes) -> String {
 
     // Capped like the title: one line in a thread's list.
     json.push_str(",\"summary\":\"");
-    push_cut_escaped(&mut json, &headline, MAX_TITLE_CHARS, "...");
+    headline.push_long(&mut json);
     json.push('"');
 
     json.push_str(",\"eventType\":\"");

@@ -14,15 +14,58 @@ pub(super) fn cut_from(out: &mut String, start: usize, max_chars: usize, ellipsi
     }
 }
 
-/// Appends `text` escaped by JSON's rules and cut as [`cut_from`] cuts it: for text kept
-/// apart from the payload because it is written into it more than once, cut to each
-/// place's own limit, and copied once for each.
-pub(super) fn push_cut_escaped(out: &mut String, text: &str, max_chars: usize, ellipsis: &str) {
-    match cut_end(text, max_chars, ellipsis) {
-        None => push_escaped(out, text),
-        Some(end) => {
-            push_escaped(out, &text[..end]);
-            push_escaped(out, ellipsis);
+/// A text shown in two fields cut to different limits (the chat title after its marker,
+/// and the summary), escaped by JSON's rules once as far as the longer shows: what the
+/// shorter keeps is the start of what the longer keeps, and escaping goes a character at a
+/// time, so its escaped text is the start of the longer's too.
+pub(super) struct EscapedTwice {
+    escaped: String,
+    /// The escaped bytes the shorter field keeps, and whether it was cut.
+    short: (usize, bool),
+    long_cut: bool,
+    ellipsis: &'static str,
+}
+
+impl EscapedTwice {
+    /// `text` for a field of `short_max` characters and one of `long_max` (no fewer), each
+    /// cut as [`cut_from`] cuts what was written: the text kept apart from the payload,
+    /// since it is written into it twice, is escaped as it is copied.
+    pub(super) fn new(
+        text: &str,
+        short_max: usize,
+        long_max: usize,
+        ellipsis: &'static str,
+    ) -> Self {
+        debug_assert!(short_max <= long_max, "{short_max} > {long_max}");
+        let short_end = cut_end(text, short_max, ellipsis);
+        let long_end = cut_end(text, long_max, ellipsis);
+        let long_kept = long_end.unwrap_or(text.len());
+        let short_kept = short_end.unwrap_or(text.len()).min(long_kept);
+        let mut escaped = String::with_capacity(long_kept + long_kept / 8);
+        push_escaped(&mut escaped, &text[..short_kept]);
+        let short = (escaped.len(), short_end.is_some());
+        push_escaped(&mut escaped, &text[short_kept..long_kept]);
+        Self {
+            escaped,
+            short,
+            long_cut: long_end.is_some(),
+            ellipsis,
+        }
+    }
+
+    /// The shorter field's text: its kept characters escaped, then the ellipsis if cut.
+    pub(super) fn push_short(&self, out: &mut String) {
+        out.push_str(&self.escaped[..self.short.0]);
+        if self.short.1 {
+            push_escaped(out, self.ellipsis);
+        }
+    }
+
+    /// The longer field's text: its kept characters escaped, then the ellipsis if cut.
+    pub(super) fn push_long(&self, out: &mut String) {
+        out.push_str(&self.escaped);
+        if self.long_cut {
+            push_escaped(out, self.ellipsis);
         }
     }
 }
@@ -31,11 +74,14 @@ pub(super) fn push_cut_escaped(out: &mut String, text: &str, max_chars: usize, e
 /// the ellipsis, with the spaces the cut leaves trimmed; `None` when the text fits.
 fn cut_end(text: &str, max_chars: usize, ellipsis: &str) -> Option<usize> {
     // No more bytes than the limit is no more characters either.
-    if text.len() <= max_chars || text.chars().count() <= max_chars {
+    if text.len() <= max_chars {
         return None;
     }
+    // One walk to where the kept characters end; the text fits when what follows them is
+    // no longer than the ellipsis would be. A long text is not counted to its end.
     let keep = max_chars.saturating_sub(ellipsis.chars().count());
-    let end = chars_end(text, keep).unwrap_or(text.len());
+    let end = chars_end(text, keep)?;
+    chars_end(&text[end..], max_chars - keep)?;
     Some(text[..end].trim_end().len())
 }
 
@@ -110,6 +156,64 @@ pub(super) fn push_escaped(out: &mut String, text: &str) {
                 out.push(char::from(HEX[usize::from(byte >> 4)]));
                 out.push(char::from(HEX[usize::from(byte & 0xf)]));
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The field as it was written before: cut where it was written, then escaped.
+    fn cut_then_escaped(text: &str, max_chars: usize) -> String {
+        let mut cut = text.to_owned();
+        cut_from(&mut cut, 0, max_chars, "...");
+        let mut escaped = String::new();
+        push_escaped(&mut escaped, &cut);
+        escaped
+    }
+
+    /// Where a cut ends by its definition: the characters counted to the text's end.
+    fn cut_end_by_counting(text: &str, max_chars: usize, ellipsis: &str) -> Option<usize> {
+        if text.chars().count() <= max_chars {
+            return None;
+        }
+        let keep = max_chars.saturating_sub(ellipsis.chars().count());
+        let end = chars_end(text, keep).unwrap_or(text.len());
+        Some(text[..end].trim_end().len())
+    }
+
+    proptest::proptest! {
+        /// The cut walks only as far as the kept characters and the ellipsis after them.
+        #[test]
+        fn a_cut_ends_where_counting_the_whole_text_says(
+            text in "[ aé🚀]{0,40}",
+            max_chars in 0..30usize,
+        ) {
+            for ellipsis in ["...", ""] {
+                proptest::prop_assert_eq!(
+                    cut_end(&text, max_chars, ellipsis),
+                    cut_end_by_counting(&text, max_chars, ellipsis)
+                );
+            }
+        }
+
+        /// Both fields of a text escaped once read as each field cut on its own, then
+        /// escaped: at any pair of limits, with spaces where the cuts fall.
+        #[test]
+        fn a_text_escaped_once_cuts_to_each_fields_own_limit(
+            text in "[ a\"\\\\\n\u{1}é🚀]{0,80}",
+            short_max in 0..60usize,
+            more in 0..20usize,
+        ) {
+            let long_max = short_max + more;
+            let both = EscapedTwice::new(&text, short_max, long_max, "...");
+            let mut short = String::new();
+            both.push_short(&mut short);
+            let mut long = String::new();
+            both.push_long(&mut long);
+            proptest::prop_assert_eq!(short, cut_then_escaped(&text, short_max));
+            proptest::prop_assert_eq!(long, cut_then_escaped(&text, long_max));
         }
     }
 }
