@@ -78,7 +78,7 @@ struct WholeEvent<T> {
     #[serde(default)]
     account: Option<String>,
     /// Read by chrono's dedicated RFC 3339 parser first (`timestamp`), which takes every
-    /// value chrono's own deserialiser takes, for a tenth of the instructions.
+    /// value chrono's own deserialiser takes, for about a fifth of the instructions.
     #[serde(default, deserialize_with = "super::timestamp::optional")]
     time: Option<DateTime<Utc>>,
     #[serde(default)]
