@@ -20,8 +20,9 @@ pub(super) fn cut_from(out: &mut String, start: usize, max_chars: usize, ellipsi
 /// time, so its escaped text is the start of the longer's too.
 pub(super) struct EscapedTwice {
     escaped: String,
-    /// The escaped bytes the shorter field keeps, and whether it was cut.
-    short: (usize, bool),
+    /// The escaped bytes the shorter field keeps: the start of `escaped`.
+    short_len: usize,
+    short_cut: bool,
     long_cut: bool,
     ellipsis: &'static str,
 }
@@ -40,14 +41,17 @@ impl EscapedTwice {
         let short_end = cut_end(text, short_max, ellipsis);
         let long_end = cut_end(text, long_max, ellipsis);
         let long_kept = long_end.unwrap_or(text.len());
-        let short_kept = short_end.unwrap_or(text.len()).min(long_kept);
+        // Fewer characters kept, trimmed the same way: never past the longer's end.
+        let short_kept = short_end.unwrap_or(text.len());
+        debug_assert!(short_kept <= long_kept, "{short_kept} > {long_kept}");
         let mut escaped = String::with_capacity(long_kept + long_kept / 8);
         push_escaped(&mut escaped, &text[..short_kept]);
-        let short = (escaped.len(), short_end.is_some());
+        let short_len = escaped.len();
         push_escaped(&mut escaped, &text[short_kept..long_kept]);
         Self {
             escaped,
-            short,
+            short_len,
+            short_cut: short_end.is_some(),
             long_cut: long_end.is_some(),
             ellipsis,
         }
@@ -55,8 +59,8 @@ impl EscapedTwice {
 
     /// The shorter field's text: its kept characters escaped, then the ellipsis if cut.
     pub(super) fn push_short(&self, out: &mut String) {
-        out.push_str(&self.escaped[..self.short.0]);
-        if self.short.1 {
+        out.push_str(&self.escaped[..self.short_len]);
+        if self.short_cut {
             push_escaped(out, self.ellipsis);
         }
     }
