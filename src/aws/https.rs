@@ -137,6 +137,8 @@ struct HeadStart {
 }
 
 impl HeadStart {
+    /// Starts the thread, which builds in the idle scheduling class
+    /// ([`give_way_to_the_first_publish`]).
     fn start(settings: HttpConnectorSettings) -> Self {
         let for_builder = settings.clone();
         // The SDK's own connector builder with what its client would hand it: these
@@ -145,6 +147,7 @@ impl HeadStart {
         let building = std::thread::Builder::new()
             .name("https-connector".to_owned())
             .spawn(move || {
+                give_way_to_the_first_publish();
                 Connector::builder()
                     .connector_settings(for_builder)
                     .tls_provider(tls_provider())
@@ -176,6 +179,29 @@ impl HeadStart {
     }
 }
 
+/// Puts the calling thread in Linux's idle scheduling class, in which it runs only on a
+/// processor no other thread wants. The connector it builds is needed by the publisher's
+/// second request at the earliest, while the work before the first publish (the SDK set-up,
+/// the request for the first event, the Runtime API answering it and the publish itself) is
+/// on the way to the first response; on Lambda's fraction of a processor, and on a machine
+/// whose processors are busy, this thread took time from that work. Best effort: should the
+/// call fail, the thread keeps the usual class. On other systems nothing changes.
+fn give_way_to_the_first_publish() {
+    #[cfg(target_os = "linux")]
+    {
+        let param = libc::sched_param { sched_priority: 0 };
+        // SAFETY: the call only reads `param`, which outlives it, and changes the scheduling
+        // class of the calling thread (pid 0) and of nothing else.
+        let changed = unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) };
+        if changed != 0 {
+            tracing::debug!(
+                error = %std::io::Error::last_os_error(),
+                "the HTTPS connector's thread keeps the usual scheduling class"
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +210,26 @@ mod tests {
         HttpConnectorSettings::builder()
             .connect_timeout(std::time::Duration::from_secs(seconds))
             .build()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_thread_that_gives_way_runs_in_the_idle_class_and_no_other_does() {
+        let class_after = |give_way: bool| {
+            std::thread::spawn(move || {
+                if give_way {
+                    give_way_to_the_first_publish();
+                }
+                // SAFETY: reads the calling thread's (pid 0) scheduling class.
+                unsafe { libc::sched_getscheduler(0) }
+            })
+            .join()
+            .unwrap_or_else(|_| panic!("the thread panicked"))
+        };
+        assert_eq!(class_after(true), libc::SCHED_IDLE);
+        assert_eq!(class_after(false), libc::SCHED_OTHER);
+        // SAFETY: as above, for the test's own thread, which the call on the other left alone.
+        assert_eq!(unsafe { libc::sched_getscheduler(0) }, libc::SCHED_OTHER);
     }
 
     #[test]
